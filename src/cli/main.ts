@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { runCli } from './run.ts';
+
+// The only place that touches process state: signals, streams and the exit code.
+const interrupt = new AbortController();
+let interruptions = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interruptions++;
+    if (interruptions > 1) process.exit(130);
+    interrupt.abort(signal);
+  });
+}
+
+const exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  interrupt: interrupt.signal,
+  isTty: Boolean(process.stdout.isTTY),
+});
+process.exitCode = exitCode;

@@ -1,0 +1,73 @@
+import { existsSync, readdirSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Verifier } from '@pact-foundation/pact';
+import { ExitCode, UserError } from '../errors.ts';
+import { PACT_DIR, PACT_PROVIDER, PactExamples, ProviderStates } from './pactTerms.ts';
+
+/** What verifying a provider against the pacts needs. */
+export interface VerifyProviderOptions {
+  providerBaseUrl: string;
+  /** The provider's real credentials; they replace the pact's examples in flight only. */
+  credentials: { token: string; clientId: string };
+  registeredAuthId: string;
+  unregisteredAuthId: string;
+  /** Pact files to verify; every `*.json` in pacts/ when omitted. */
+  pactFiles?: string[];
+  /** Called when a state needs a registered user, for providers we control (the mock). */
+  registerUser?: (authId: string) => void | Promise<void>;
+  logLevel?: 'error' | 'warn' | 'info' | 'debug';
+}
+
+/** Lists the pact files in pacts/. */
+export function committedPactFiles(): string[] {
+  if (!existsSync(PACT_DIR)) return [];
+  return readdirSync(PACT_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => `${PACT_DIR}${name}`);
+}
+
+/**
+ * Replays every interaction of the pacts against the provider with Pact's Verifier. The pact's
+ * example auth ids are replaced through provider-state injected values and the example
+ * credentials by a request filter, so nothing real is written to the pact. The verifier prints
+ * each mismatch (interaction, path, expected, actual); a failed verification rejects.
+ */
+export async function verifyProvider(options: VerifyProviderOptions): Promise<void> {
+  const pactUrls = options.pactFiles ?? committedPactFiles();
+  if (pactUrls.length === 0) {
+    throw new UserError(`no pact files in ${PACT_DIR}: run \`npm run contract\` first`, { exitCode: ExitCode.badInput });
+  }
+  const verifier = new Verifier({
+    provider: PACT_PROVIDER,
+    providerBaseUrl: options.providerBaseUrl,
+    pactUrls,
+    logLevel: options.logLevel ?? 'warn',
+    stateHandlers: {
+      [ProviderStates.userRegistered]: async () => {
+        await options.registerUser?.(options.registeredAuthId);
+        return { authId: options.registeredAuthId };
+      },
+      [ProviderStates.userNotRegistered]: async () => ({ authId: options.unregisteredAuthId }),
+    },
+    requestFilter: (req: IncomingMessage, _res: unknown, next: () => void) => {
+      if (req.headers.authorization === `Bearer ${PactExamples.validToken}`) {
+        req.headers.authorization = `Bearer ${options.credentials.token}`;
+      }
+      if (req.headers['client-id'] === PactExamples.clientId) req.headers['client-id'] = options.credentials.clientId;
+      next();
+    },
+  });
+  try {
+    await verifier.verifyProvider();
+  } catch (error) {
+    throw new ContractMismatchError(options.providerBaseUrl, error);
+  }
+}
+
+/** The provider does not honour the pact; the verifier has printed the mismatches. */
+export class ContractMismatchError extends UserError {
+  constructor(providerBaseUrl: string, cause: unknown) {
+    super(`${providerBaseUrl} does not honour the pact (mismatches above)`, { exitCode: ExitCode.thresholdFailed, cause });
+    this.name = 'ContractMismatchError';
+  }
+}

@@ -1,0 +1,33 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { ExitCode, UserError } from '../errors.ts';
+
+/** One CSV record with the file line it ends on (1-based, the header is line 1). */
+export interface CsvRecord {
+  line: number;
+  record: Record<string, string>;
+}
+
+/**
+ * Streams a headed CSV file record by record (constant memory whatever its size). Short rows are
+ * passed on with the missing columns absent, so the row schema reports them; a malformed file
+ * (unclosed quote, unreadable) throws a UserError naming the file and line.
+ */
+export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
+  const parser = createReadStream(file).pipe(
+    parse({ columns: (header: string[]) => header.map((name) => name.trim()), info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      yield { line: info.lines, record };
+    }
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException & { lines?: number };
+    if (err.code === 'ENOENT') throw new UserError(`${file}: no such file`, { exitCode: ExitCode.badInput, cause: error });
+    if (err.code === 'EISDIR') throw new UserError(`${file}: is a directory, expected a CSV file`, { exitCode: ExitCode.badInput, cause: error });
+    const where = err.lines === undefined ? file : `${file}:${err.lines}`;
+    throw new UserError(`${where}: not a readable CSV file (${err.message})`, { exitCode: ExitCode.badInput, cause: error });
+  } finally {
+    parser.destroy();
+  }
+}

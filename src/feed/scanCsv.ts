@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { ExitCode, UserError } from '../errors.ts';
+import { readCsvRecords } from './csvRecords.ts';
+
+/** At most this many bad rows are listed; the count of the rest is given. */
+const MAX_LISTED_PROBLEMS = 20;
+
+/**
+ * Reads a whole CSV once, streamed, validating every row against `schema` and passing each good
+ * row to `visit`. Throws one UserError listing every bad row (file:line: field: problem).
+ */
+export async function scanCsv<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  visit: (row: z.output<S>, line: number) => void = () => {},
+): Promise<{ rowCount: number }> {
+  const problems: string[] = [];
+  let badRows = 0;
+  let rowCount = 0;
+  for await (const { line, record } of readCsvRecords(file)) {
+    const parsed = schema.safeParse(record);
+    if (!parsed.success) {
+      badRows++;
+      if (problems.length < MAX_LISTED_PROBLEMS) {
+        for (const issue of parsed.error.issues) problems.push(`${file}:${line}: ${issue.path.join('.') || '(row)'}: ${issue.message}`);
+      }
+      continue;
+    }
+    rowCount++;
+    visit(parsed.data, line);
+  }
+  if (badRows > 0) {
+    if (badRows > MAX_LISTED_PROBLEMS) problems.push(`... and ${badRows - MAX_LISTED_PROBLEMS} more bad rows`);
+    throw new UserError(`${file}: ${badRows} bad row${badRows === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
+  }
+  if (rowCount === 0) throw new UserError(`${file}: no data rows (a header row and at least one row are needed)`, { exitCode: ExitCode.badInput });
+  return { rowCount };
+}

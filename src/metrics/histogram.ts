@@ -1,0 +1,128 @@
+import * as hdr from 'hdr-histogram-js';
+
+/** Latency values are recorded in integer microseconds; anything above one hour is clamped. */
+const HIGHEST_TRACKABLE_US = 3_600_000_000;
+const SIGNIFICANT_DIGITS = 3;
+
+/** Percentiles every result and report carries, in milliseconds. */
+export interface LatencySummaryMs {
+  min: number;
+  mean: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** One point of a percentile spectrum: the latency at a percentile, in milliseconds. */
+export interface SpectrumPoint {
+  percentile: number;
+  latencyMs: number;
+}
+
+function newHdr(): hdr.Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+    bitBucketSize: 32,
+    autoResize: true,
+    useWebAssembly: false,
+  });
+}
+
+/** An HDR histogram of latencies in microseconds (3 significant digits), mergeable and encodable. */
+export class LatencyHistogram {
+  readonly #hdr: hdr.Histogram;
+
+  private constructor(inner: hdr.Histogram) {
+    this.#hdr = inner;
+  }
+
+  /** An empty histogram. */
+  static create(): LatencyHistogram {
+    return new LatencyHistogram(newHdr());
+  }
+
+  /** Rebuilds a histogram from `encode()`'s compressed base64 text; throws on corrupt input. */
+  static decode(encoded: string): LatencyHistogram {
+    const decoded = hdr.decodeFromCompressedBase64(encoded, 32, false);
+    // Decoded histograms do not resize; copy into a resizable one so merges never overflow.
+    const copy = newHdr();
+    copy.add(decoded);
+    decoded.destroy();
+    return new LatencyHistogram(copy);
+  }
+
+  /** Records one latency; values are rounded to whole microseconds and at least 1. */
+  recordUs(latencyUs: number): void {
+    this.#hdr.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(latencyUs))));
+  }
+
+  /** Adds every value of `other` into this histogram. */
+  add(other: LatencyHistogram): void {
+    this.#hdr.add(other.#hdr);
+  }
+
+  get count(): number {
+    return this.#hdr.totalCount;
+  }
+
+  /** Latency at a percentile (0..100), in microseconds; 0 when empty. */
+  percentileUs(percentile: number): number {
+    return this.count === 0 ? 0 : this.#hdr.getValueAtPercentile(percentile);
+  }
+
+  /** The summary percentiles in milliseconds (all 0 when empty). */
+  summaryMs(): LatencySummaryMs {
+    if (this.count === 0) return { min: 0, mean: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+    const ms = (us: number) => Math.round(us) / 1000;
+    return {
+      min: ms(this.#hdr.minNonZeroValue),
+      mean: ms(this.#hdr.mean),
+      p50: ms(this.percentileUs(50)),
+      p75: ms(this.percentileUs(75)),
+      p90: ms(this.percentileUs(90)),
+      p95: ms(this.percentileUs(95)),
+      p99: ms(this.percentileUs(99)),
+      p999: ms(this.percentileUs(99.9)),
+      max: ms(this.#hdr.maxValue),
+    };
+  }
+
+  /**
+   * The percentile spectrum at HdrHistogram's standard ticks (5 per half-distance), in ms,
+   * ending at the maximum: what a percentile-distribution chart plots.
+   */
+  spectrumMs(): SpectrumPoint[] {
+    if (this.count === 0) return [];
+    const points: SpectrumPoint[] = [];
+    for (const line of this.#hdr.outputPercentileDistribution(5, 1000).split('\n')) {
+      const columns = line.trim().split(/\s+/);
+      if (columns.length !== 4) continue;
+      const latencyMs = Number(columns[0]);
+      const fraction = Number(columns[1]);
+      if (!Number.isFinite(latencyMs) || !Number.isFinite(fraction)) continue;
+      points.push({ percentile: fraction * 100, latencyMs });
+    }
+    return points;
+  }
+
+  /** HdrHistogram's percentile-distribution text in milliseconds (the `.hgrm` format). */
+  percentileDistributionMs(): string {
+    return this.#hdr.outputPercentileDistribution(5, 1000);
+  }
+
+  /** Compressed base64 form (HdrHistogram's standard encoding), for result.json. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.#hdr);
+  }
+
+  /** Frees the histogram's buffers. */
+  destroy(): void {
+    this.#hdr.destroy();
+  }
+}

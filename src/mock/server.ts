@@ -1,0 +1,230 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { ErrorMessages, LOG_MESSAGE_PATH, LogMessageRequestSchema } from '../client/schema.ts';
+import type { LogMessageSuccess } from '../client/schema.ts';
+import { seededRandom } from '../util/random.ts';
+import { isAuthorized } from './auth.ts';
+import { defaultMockBehaviour } from './behaviour.ts';
+import type { MockBehaviour } from './behaviour.ts';
+import { faultDrawer, RateLimiter, releaseTimeMs } from './faults.ts';
+import { latencySampler } from './latency.ts';
+import { MockStatsRecorder } from './stats.ts';
+import type { MockStats } from './stats.ts';
+
+/** Credentials the mock accepts when none are configured: safe to print, useless elsewhere. */
+export const MOCK_DEFAULT_CREDENTIALS = { token: 'mock-token', clientId: 'mock-client' } as const;
+
+/** How to start a mock of the Log Message API. */
+export interface MockServerOptions {
+  credentials?: { token: string; clientId: string };
+  registeredAuthIds?: Iterable<string>;
+  behaviour?: MockBehaviour;
+  /** Bodies above this size are answered 413. */
+  maxBodyBytes?: number;
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+}
+
+/** A running mock: where it listens, its counters, and how to stop it. */
+export interface RunningMock {
+  readonly url: string;
+  readonly port: number;
+  stats(): MockStats;
+  registerUser(authId: string): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const FIRST_MESSAGE_ID = 1_411_200_000;
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/** Starts the mock on 127.0.0.1 (by default on a free port) and resolves once it listens. */
+export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMock> {
+  const handler = createMockHandler(options);
+  const server = createServer({ keepAliveTimeout: 65_000 }, handler.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stats: () => handler.stats.snapshot(),
+    registerUser: handler.registerUser,
+    close: () => closeServer(server, handler),
+  };
+}
+
+async function closeServer(server: Server, handler: MockHandler): Promise<void> {
+  handler.shutdown();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+interface MockHandler {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  registerUser(authId: string): void;
+  shutdown(): void;
+  stats: MockStatsRecorder;
+}
+
+/** The request handler of the mock, separate from the listening socket. */
+function createMockHandler(options: MockServerOptions): MockHandler {
+  const credentials = options.credentials ?? MOCK_DEFAULT_CREDENTIALS;
+  const behaviour = options.behaviour ?? defaultMockBehaviour;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const registered = new Set(options.registeredAuthIds ?? []);
+  const random = seededRandom(behaviour.seed);
+  const drawFault = faultDrawer(behaviour, random);
+  const drawLatencyMs = latencySampler(behaviour.latency, random);
+  const startedAtMs = performance.now();
+  const rateLimiter = behaviour.rateLimit ? new RateLimiter(behaviour.rateLimit, startedAtMs) : undefined;
+  const stats = new MockStatsRecorder();
+  const pendingTimers = new Set<NodeJS.Timeout>();
+  let nextMessageId = FIRST_MESSAGE_ID;
+  let shuttingDown = false;
+
+  function send(res: ServerResponse, status: number, payload: unknown, arrivalMs: number, extraHeaders?: Record<string, string>): void {
+    const body = JSON.stringify(payload);
+    res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body), ...extraHeaders });
+    res.end(body);
+    stats.recordAnswer(status, (performance.now() - arrivalMs) * 1000);
+  }
+
+  /** Sends after the drawn latency, held back past any stall window. */
+  function sendLater(res: ServerResponse, status: number, payload: unknown, arrivalMs: number): void {
+    const dueMs = arrivalMs - startedAtMs + drawLatencyMs();
+    const releaseMs = releaseTimeMs(dueMs, behaviour.stalls);
+    if (releaseMs > dueMs) stats.injected.stalled++;
+    const delayMs = releaseMs + startedAtMs - performance.now();
+    if (delayMs <= 0) return send(res, status, payload, arrivalMs);
+    const timer = setTimeout(() => {
+      pendingTimers.delete(timer);
+      if (!shuttingDown) send(res, status, payload, arrivalMs);
+    }, delayMs);
+    pendingTimers.add(timer);
+  }
+
+  function answerApi(req: IncomingMessage, res: ServerResponse, rawBody: string, arrivalMs: number, injectError: boolean): void {
+    if (injectError) {
+      return sendLater(res, behaviour.errors!.status, { error_message: 'injected fault: service unavailable' }, arrivalMs);
+    }
+    if (!isAuthorized(req.headers.authorization, header(req, 'client-id'), credentials)) {
+      return sendLater(res, 401, { error_message: ErrorMessages.invalidAuthorization }, arrivalMs);
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return sendLater(res, 415, { error_message: 'content-type must be application/json' }, arrivalMs);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody);
+    } catch {
+      return sendLater(res, 400, { error_message: 'body is not valid JSON' }, arrivalMs);
+    }
+    const parsed = LogMessageRequestSchema.safeParse(json);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return sendLater(res, 400, { error_message: `body does not match the request schema: ${details}` }, arrivalMs);
+    }
+    const request = parsed.data;
+    if (!behaviour.registerAll && !registered.has(request.user.auth_id)) {
+      return sendLater(res, 403, { error_message: ErrorMessages.unregisteredUser }, arrivalMs);
+    }
+    const logged: LogMessageSuccess = {
+      message_id: nextMessageId++,
+      message_body: request.message_body,
+      created_at: new Date().toISOString(),
+      message_type: request.message_type,
+    };
+    sendLater(res, 200, logged, arrivalMs);
+  }
+
+  function handleApi(req: IncomingMessage, res: ServerResponse, arrivalMs: number): void {
+    stats.requests++;
+    if (rateLimiter && !rateLimiter.admit(arrivalMs)) {
+      stats.injected.rateLimited++;
+      req.resume();
+      return send(res, 429, { error_message: 'rate limit exceeded' }, arrivalMs, { 'retry-after': '1' });
+    }
+    const fault = drawFault();
+    if (fault === 'reset') {
+      stats.injected.resets++;
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault === 'hang') {
+      stats.injected.hangs++;
+      req.resume();
+      return;
+    }
+    if (fault === 'error') stats.injected.errors++;
+
+    const declaredLength = Number(req.headers['content-length'] ?? 0);
+    if (declaredLength > maxBodyBytes) return rejectTooLarge(req, res, arrivalMs);
+    const chunks: Buffer[] = [];
+    let receivedBytes = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      receivedBytes += chunk.length;
+      if (receivedBytes > maxBodyBytes) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return rejectTooLarge(req, res, arrivalMs);
+      answerApi(req, res, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'), arrivalMs, fault === 'error');
+    });
+  }
+
+  function rejectTooLarge(req: IncomingMessage, res: ServerResponse, arrivalMs: number): void {
+    req.resume();
+    send(res, 413, { error_message: `body exceeds ${maxBodyBytes} bytes` }, arrivalMs, { connection: 'close' });
+  }
+
+  function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, arrivalMs: number): void {
+    req.resume();
+    if (path === '/__mock/stats' && req.method === 'GET') return send(res, 200, stats.snapshot(), arrivalMs);
+    if (path === '/__mock/stats' && req.method === 'DELETE') {
+      stats.reset();
+      return send(res, 200, { reset: true }, arrivalMs);
+    }
+    send(res, 404, { error_message: `no mock admin endpoint ${req.method} ${path}` }, arrivalMs);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const arrivalMs = performance.now();
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    if (path === LOG_MESSAGE_PATH) {
+      if (req.method === 'POST') return handleApi(req, res, arrivalMs);
+      req.resume();
+      return send(res, 405, { error_message: `method ${req.method} not allowed; use POST` }, arrivalMs, { allow: 'POST' });
+    }
+    if (path.startsWith('/__mock/')) return handleAdmin(req, res, path, arrivalMs);
+    req.resume();
+    send(res, 404, { error_message: `no such endpoint: ${path}` }, arrivalMs);
+  }
+
+  return {
+    handle,
+    stats,
+    registerUser: (authId) => void registered.add(authId),
+    shutdown() {
+      shuttingDown = true;
+      for (const timer of pendingTimers) clearTimeout(timer);
+      pendingTimers.clear();
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

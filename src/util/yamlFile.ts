@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { isMap, isNode, LineCounter, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
+import type { z } from 'zod';
+import { ExitCode, UserError } from '../errors.ts';
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+/** A `${VAR}` with no value and no default, and where it was written. */
+export interface MissingVariable {
+  name: string;
+  path: (string | number)[];
+}
+
+/** Replaces `${VAR}` and `${VAR:-default}` in every string of a parsed value; lists unset ones. */
+export function interpolateEnv(value: unknown, env: Record<string, string | undefined>, path: (string | number)[] = [], missing: MissingVariable[] = []): { value: unknown; missing: MissingVariable[] } {
+  if (typeof value === 'string') {
+    const replaced = value.replace(ENV_REFERENCE, (_match, name: string, fallback: string | undefined) => {
+      const set = env[name];
+      if (set !== undefined && set !== '') return set;
+      if (fallback !== undefined) return fallback;
+      missing.push({ name, path });
+      return '';
+    });
+    return { value: replaced, missing };
+  }
+  if (Array.isArray(value)) return { value: value.map((item, i) => interpolateEnv(item, env, [...path, i], missing).value), missing };
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = interpolateEnv(item, env, [...path, key], missing).value;
+    return { value: out, missing };
+  }
+  return { value, missing };
+}
+
+/** A parsed YAML document that can say on which line a field was written. */
+export class YamlSource {
+  readonly file: string;
+  readonly data: unknown;
+  readonly #document: Document;
+  readonly #lines: LineCounter;
+
+  private constructor(file: string, document: Document, lines: LineCounter) {
+    this.file = file;
+    this.#document = document;
+    this.#lines = lines;
+    this.data = document.toJS();
+  }
+
+  /** Reads and parses a YAML file; syntax errors become one UserError listing them all. */
+  static async read(file: string): Promise<YamlSource> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code})`}`, { exitCode: ExitCode.badInput, cause: error });
+    }
+    return YamlSource.parse(file, text);
+  }
+
+  /** Parses YAML text attributed to `file`. */
+  static parse(file: string, text: string): YamlSource {
+    const lines = new LineCounter();
+    const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    if (document.errors.length > 0) {
+      const problems = document.errors.map((error) => `${file}:${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`);
+      throw new UserError(`${file}: not valid YAML`, { exitCode: ExitCode.badInput, problems });
+    }
+    return new YamlSource(file, document, lines);
+  }
+
+  /** `file:line` of the deepest node that exists along `path`. */
+  locate(path: readonly PropertyKey[]): string {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = this.#document.getIn(path.slice(0, depth) as (string | number)[], true);
+      if (isNode(node) && node.range) {
+        // For a missing key, point at the map that should hold it.
+        return `${this.file}:${this.#lines.linePos(node.range[0]).line}`;
+      }
+      if (depth === 0 && isMap(this.#document.contents) && this.#document.contents.range) {
+        return `${this.file}:${this.#lines.linePos(this.#document.contents.range[0]).line}`;
+      }
+    }
+    return this.file;
+  }
+
+  /** One problem line: `file:line: field.path: message`. */
+  problem(path: readonly PropertyKey[], message: string): string {
+    const field = path.map(String).join('.');
+    return `${this.locate(path)}: ${field ? `${field}: ` : ''}${message}`;
+  }
+}
+
+/** Validates a value read from `source` against `schema`, describing every issue with its line. */
+export function validateAgainst<S extends z.ZodType>(source: YamlSource, value: unknown, schema: S, extraProblems: string[] = []): z.output<S> {
+  const parsed = schema.safeParse(value);
+  const problems = [...extraProblems];
+  if (!parsed.success) for (const issue of parsed.error.issues) problems.push(source.problem(issue.path, describeIssue(issue)));
+  if (problems.length > 0) {
+    throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
+  }
+  return (parsed as { data: z.output<S> }).data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_union') return 'not one of the accepted forms (see README for this field)';
+  return issue.message;
+}

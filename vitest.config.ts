@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Pact consumer tests (re)write pacts/; everything that reads the pact runs after them.
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: { name: 'pact-consumer', include: ['test/**/*.pact.test.ts'], sequence: { groupOrder: 0 }, testTimeout: 60_000 },
+      },
+      {
+        test: {
+          name: 'harness',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.pact.test.ts', 'test/**/*.browser.test.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], sequence: { groupOrder: 2 }, testTimeout: 120_000, hookTimeout: 60_000 },
+      },
+    ],
+  },
+});
