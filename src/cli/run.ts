@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { ExitCode, UserError } from '../errors.ts';
+import { loadCommand } from './commands/load.ts';
 import { mockCommand } from './commands/mock.ts';
 import { verifyCommand } from './commands/verify.ts';
 import type { CliIo } from './io.ts';
@@ -9,11 +10,13 @@ import type { CliIo } from './io.ts';
  * a message (never a stack trace); anything else is a bug and is rethrown to crash loudly.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
   const parser = yargs(argv)
     .scriptName('harness')
     .usage('$0 <command> [options]')
     .command(verifyCommand(io))
     .command(mockCommand(io))
+    .command(loadCommand(io, (code) => (exitCode = code)))
     .demandCommand(1, 'name a command')
     .strict()
     .env(false)
@@ -30,7 +33,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       helpText = output;
     });
     if (helpText) io.stdout(`${helpText}\n`);
-    return ExitCode.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof UserError) {
       io.stderr(`error: ${error.describe()}\n`);

@@ -79,7 +79,9 @@ export class LatencyHistogram {
   /** The summary percentiles in milliseconds (all 0 when empty). */
   summaryMs(): LatencySummaryMs {
     if (this.count === 0) return { min: 0, mean: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
-    const ms = (us: number) => Math.round(us) / 1000;
+    const maxUs = this.#hdr.maxValue;
+    // HDR reports the top of a value's bucket; never show a percentile above the maximum.
+    const ms = (us: number) => Math.round(Math.min(us, maxUs)) / 1000;
     return {
       min: ms(this.#hdr.minNonZeroValue),
       mean: ms(this.#hdr.mean),

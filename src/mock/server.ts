@@ -103,11 +103,16 @@ function createMockHandler(options: MockServerOptions): MockHandler {
     const dueMs = arrivalMs - startedAtMs + drawLatencyMs();
     const releaseMs = releaseTimeMs(dueMs, behaviour.stalls);
     if (releaseMs > dueMs) stats.injected.stalled++;
-    const delayMs = releaseMs + startedAtMs - performance.now();
+    sendAt(res, status, payload, arrivalMs, releaseMs + startedAtMs);
+  }
+
+  /** Sends no earlier than `atMs`: Node timers may fire up to ~1 ms early, so re-arm for the rest. */
+  function sendAt(res: ServerResponse, status: number, payload: unknown, arrivalMs: number, atMs: number): void {
+    const delayMs = atMs - performance.now();
     if (delayMs <= 0) return send(res, status, payload, arrivalMs);
     const timer = setTimeout(() => {
       pendingTimers.delete(timer);
-      if (!shuttingDown) send(res, status, payload, arrivalMs);
+      if (!shuttingDown) sendAt(res, status, payload, arrivalMs, atMs);
     }, delayMs);
     pendingTimers.add(timer);
   }

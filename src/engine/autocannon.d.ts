@@ -1,0 +1,4 @@
+declare module 'autocannon/lib/httpClient.js' {
+  const Client: unknown;
+  export default Client;
+}

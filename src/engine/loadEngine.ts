@@ -1,0 +1,297 @@
+import { performance } from 'node:perf_hooks';
+import { ConnectionPool } from './connectionPool.ts';
+import type { InFlightRequest, PoolTarget, RequestOutcome } from './connectionPool.ts';
+import type { EnginePhase, PreparedRequest, SampleSink } from './types.ts';
+
+/** A due request waiting for a free connection. */
+interface Due {
+  phaseIndex: number;
+  index: number;
+  scheduledMs: number;
+}
+
+interface RequestMeta {
+  phaseIndex: number;
+  scheduledMs: number;
+  request: PreparedRequest;
+}
+
+/** Live state for the progress line. */
+export interface EngineStatus {
+  phaseIndex: number;
+  inFlight: number;
+  backlog: number;
+  connections: number;
+}
+
+/** When the run started and ended (performance.now() ms) and whether it was cut short. */
+export interface EngineRun {
+  startMs: number;
+  endMs: number;
+  aborted: boolean;
+}
+
+export interface LoadEngineOptions {
+  target: PoolTarget;
+  phases: EnginePhase[];
+  sink: SampleSink;
+  /** A due request not sent within this long (no free connection) is dropped. */
+  maxQueueMs: number;
+  /** After an abort, how long to wait for requests in flight before giving up on them. */
+  abortGraceMs?: number;
+}
+
+const START_LEAD_MS = 5;
+
+/**
+ * Runs phases back to back. Open phases send request i at its scheduled time whatever the server
+ * does (requests due while every allowed connection is busy wait in a FIFO backlog, and are
+ * dropped after `maxQueueMs`); closed phases keep exactly N requests in flight.
+ */
+export class LoadEngine {
+  readonly #options: LoadEngineOptions;
+  readonly #pool: ConnectionPool<RequestMeta>;
+  readonly #phaseStartMs: number[] = [];
+  readonly #nextIndex: number[];
+  readonly #exhausted: boolean[];
+  #backlog: Due[] = [];
+  #backlogHead = 0;
+  #startMs = 0;
+  #endMs = 0;
+  #currentPhase = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #dispatching = false;
+  #aborted = false;
+  #finished = false;
+  #resolve!: (run: EngineRun) => void;
+
+  constructor(options: LoadEngineOptions) {
+    this.#options = options;
+    const maxConnections = Math.max(1, ...options.phases.map((p) => (p.model === 'open' ? p.maxConnections : p.connections)));
+    this.#pool = new ConnectionPool<RequestMeta>({
+      target: options.target,
+      maxConnections,
+      onOutcome: (request, outcome) => this.#onOutcome(request, outcome),
+      onFree: () => this.#dispatch(),
+    });
+    this.#nextIndex = options.phases.map(() => 0);
+    this.#exhausted = options.phases.map(() => false);
+  }
+
+  /** Starts the run; resolves when every request has been answered, failed or dropped. */
+  run(): Promise<EngineRun> {
+    return new Promise((resolve) => {
+      this.#resolve = resolve;
+      this.#startMs = performance.now() + START_LEAD_MS;
+      let offsetMs = this.#startMs;
+      for (const phase of this.#options.phases) {
+        this.#phaseStartMs.push(offsetMs);
+        offsetMs += phase.durationMs;
+      }
+      this.#endMs = offsetMs;
+      this.#tick();
+    });
+  }
+
+  /** When the run starts (performance.now() ms), known once `run()` was called. */
+  get startMs(): number {
+    return this.#startMs;
+  }
+
+  /** Phase start times (performance.now() ms), known once the run started. */
+  get phaseStartsMs(): readonly number[] {
+    return this.#phaseStartMs;
+  }
+
+  status(): EngineStatus {
+    return {
+      phaseIndex: this.#currentPhase,
+      inFlight: this.#pool.inFlight,
+      backlog: this.#backlog.length - this.#backlogHead,
+      connections: this.#pool.openConnections,
+    };
+  }
+
+  /** Stops sending: due requests are dropped, requests in flight get `abortGraceMs` to finish. */
+  abort(): void {
+    if (this.#aborted || this.#finished) return;
+    this.#aborted = true;
+    clearTimeout(this.#timer);
+    const now = performance.now();
+    for (let i = this.#backlogHead; i < this.#backlog.length; i++) {
+      const due = this.#backlog[i]!;
+      this.#options.sink.onDropped(due.phaseIndex, due.scheduledMs, 'aborted');
+    }
+    this.#backlog = [];
+    this.#backlogHead = 0;
+    if (this.#pool.inFlight === 0) return this.#finish(now);
+    this.#timer = setTimeout(() => {
+      for (const abandoned of this.#pool.close()) {
+        this.#options.sink.onSample({
+          phaseIndex: abandoned.meta.phaseIndex,
+          scheduledMs: abandoned.meta.scheduledMs,
+          sentMs: abandoned.sentMs,
+          doneMs: performance.now(),
+          status: 0,
+          error: 'aborted',
+          request: abandoned.meta.request,
+        });
+      }
+      this.#finish(performance.now());
+    }, this.#options.abortGraceMs ?? 2000);
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    if (this.#aborted || this.#finished) return;
+    const now = performance.now();
+    this.#enqueueDue(now);
+    this.#dispatch();
+    if (this.#finished) return;
+    const wakeMs = this.#nextWakeMs(now);
+    if (wakeMs !== undefined) this.#timer = setTimeout(() => this.#tick(), Math.max(0, wakeMs - performance.now()));
+  }
+
+  /** Moves every open-phase request due by `now` into the backlog, in schedule order. */
+  #enqueueDue(now: number): void {
+    const phases = this.#options.phases;
+    while (this.#currentPhase < phases.length - 1 && now >= this.#phaseStartMs[this.#currentPhase + 1]!) this.#currentPhase++;
+    for (let p = 0; p <= this.#currentPhase; p++) {
+      const phase = phases[p]!;
+      if (phase.model !== 'open' || this.#exhausted[p]) continue;
+      const startMs = this.#phaseStartMs[p]!;
+      let index = this.#nextIndex[p]!;
+      while (index < phase.schedule.count) {
+        const scheduledMs = startMs + phase.schedule.dueOffsetMs(index);
+        if (scheduledMs > now) break;
+        this.#backlog.push({ phaseIndex: p, index, scheduledMs });
+        index++;
+      }
+      this.#nextIndex[p] = index;
+    }
+  }
+
+  /** Sends what it can: the backlog first (oldest first), then closed-phase requests. */
+  #dispatch(): void {
+    if (this.#dispatching || this.#aborted || this.#finished) return;
+    this.#dispatching = true;
+    try {
+      const now = performance.now();
+      const { phases, maxQueueMs, sink } = this.#options;
+      while (this.#backlogHead < this.#backlog.length) {
+        const due = this.#backlog[this.#backlogHead]!;
+        if (now - due.scheduledMs > maxQueueMs) {
+          this.#backlogHead++;
+          sink.onDropped(due.phaseIndex, due.scheduledMs, 'queueTimeout');
+          continue;
+        }
+        const phase = phases[due.phaseIndex]! as Extract<EnginePhase, { model: 'open' }>;
+        if (this.#pool.inFlight >= phase.maxConnections || !this.#pool.hasCapacity) break;
+        if (this.#exhausted[due.phaseIndex]) {
+          this.#backlogHead++;
+          continue;
+        }
+        const request = phase.requests(due.index);
+        if (request === 'exhausted') {
+          this.#exhausted[due.phaseIndex] = true;
+          continue;
+        }
+        this.#backlogHead++;
+        if (request === 'starved') sink.onDropped(due.phaseIndex, due.scheduledMs, 'feedStarved');
+        else this.#send(due.phaseIndex, due.scheduledMs, request);
+      }
+      if (this.#backlogHead > 4096 && this.#backlogHead * 2 > this.#backlog.length) {
+        this.#backlog = this.#backlog.slice(this.#backlogHead);
+        this.#backlogHead = 0;
+      }
+      this.#fillClosedPhase(now);
+    } finally {
+      this.#dispatching = false;
+    }
+    this.#maybeFinish();
+  }
+
+  #fillClosedPhase(now: number): void {
+    const p = this.#currentPhase;
+    const phase = this.#options.phases[p]!;
+    if (phase.model !== 'closed' || this.#exhausted[p]) return;
+    if (now < this.#phaseStartMs[p]! || now >= this.#phaseStartMs[p]! + phase.durationMs) return;
+    while (this.#pool.inFlight < phase.connections && this.#pool.hasCapacity) {
+      const request = phase.requests(this.#nextIndex[p]!++);
+      if (request === 'exhausted') {
+        this.#exhausted[p] = true;
+        return;
+      }
+      if (request === 'starved') {
+        this.#options.sink.onDropped(p, now, 'feedStarved');
+        return;
+      }
+      this.#send(p, performance.now(), request);
+    }
+  }
+
+  #send(phaseIndex: number, scheduledMs: number, request: PreparedRequest): void {
+    if (!this.#pool.send(request.body, { phaseIndex, scheduledMs, request })) {
+      throw new Error('bug: the pool had capacity but did not send');
+    }
+    this.#options.sink.onSent(phaseIndex, performance.now());
+  }
+
+  #onOutcome(request: InFlightRequest<RequestMeta>, outcome: RequestOutcome): void {
+    const { phaseIndex, scheduledMs, request: prepared } = request.meta;
+    const base = { phaseIndex, scheduledMs, sentMs: request.sentMs, doneMs: outcome.doneMs, request: prepared };
+    if (outcome.kind === 'response') {
+      this.#options.sink.onSample({ ...base, status: outcome.status, responseBody: outcome.body, responseHeaders: outcome.headers });
+    } else {
+      this.#options.sink.onSample({ ...base, status: 0, error: outcome.error });
+    }
+    if (this.#aborted && this.#pool.inFlight === 0) this.#finish(performance.now());
+    else this.#maybeFinish();
+  }
+
+  /** The next time something becomes due: a scheduled request or a phase boundary. */
+  #nextWakeMs(now: number): number | undefined {
+    const phases = this.#options.phases;
+    let wakeMs: number | undefined;
+    const consider = (ms: number) => {
+      if (wakeMs === undefined || ms < wakeMs) wakeMs = ms;
+    };
+    for (let p = 0; p < phases.length; p++) {
+      const phase = phases[p]!;
+      const startMs = this.#phaseStartMs[p]!;
+      if (startMs > now) {
+        consider(startMs);
+        break;
+      }
+      if (phase.model === 'open' && !this.#exhausted[p] && this.#nextIndex[p]! < phase.schedule.count) {
+        consider(startMs + phase.schedule.dueOffsetMs(this.#nextIndex[p]!));
+      }
+      if (phase.model === 'closed' && now < startMs + phase.durationMs) consider(startMs + phase.durationMs);
+    }
+    if (now < this.#endMs) consider(this.#endMs);
+    // Requests waiting in the backlog are retried when a connection frees; this bounds their wait.
+    if (this.#backlogHead < this.#backlog.length) consider(this.#backlog[this.#backlogHead]!.scheduledMs + this.#options.maxQueueMs + 1);
+    return wakeMs;
+  }
+
+  #maybeFinish(): void {
+    if (this.#finished || this.#aborted) return;
+    const now = performance.now();
+    if (now < this.#endMs) return;
+    const phases = this.#options.phases;
+    const scheduleLeft = phases.some((phase, p) => phase.model === 'open' && !this.#exhausted[p] && this.#nextIndex[p]! < phase.schedule.count);
+    if (scheduleLeft || this.#backlogHead < this.#backlog.length || this.#pool.inFlight > 0) {
+      if (scheduleLeft && this.#timer === undefined) this.#timer = setTimeout(() => this.#tick(), 0);
+      return;
+    }
+    this.#finish(now);
+  }
+
+  #finish(now: number): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    clearTimeout(this.#timer);
+    this.#pool.close();
+    this.#resolve({ startMs: this.#startMs, endMs: now, aborted: this.#aborted });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Schedule } from './schedule.ts';
+import type { TransportErrorKind } from './connectionPool.ts';
+
+/** How a request failed without an HTTP response (`aborted`: still in flight when the run was stopped). */
+export type ErrorKind = TransportErrorKind | 'aborted';
+
+/** One request ready to send, with what the sender expects of its answer. */
+export interface PreparedRequest {
+  body: Buffer;
+  /** A status that is the expected answer for this request (e.g. 403 for an unregistered user). */
+  expectedStatus?: number;
+  /** The message text sent, for checks of the answer. */
+  messageBody: string;
+}
+
+/**
+ * The requests of a phase: request `index` of its schedule; `exhausted` when rows ran out (order
+ * `once`: the phase ends), `starved` when a streamed feed has no row ready yet (dropped).
+ */
+export type RequestFactory = (index: number) => PreparedRequest | 'exhausted' | 'starved';
+
+/** One phase as the engine runs it. */
+export type EnginePhase =
+  | { model: 'open'; name: string; durationMs: number; schedule: Schedule; maxConnections: number; requests: RequestFactory }
+  | { model: 'closed'; name: string; durationMs: number; connections: number; requests: RequestFactory };
+
+/** One answered (or failed) request: the unit every metric is built from. */
+export interface Sample {
+  phaseIndex: number;
+  /** When the schedule intended it (open model) or when a connection was free (closed model). */
+  scheduledMs: number;
+  sentMs: number;
+  doneMs: number;
+  /** HTTP status, or 0 when the request failed without a response. */
+  status: number;
+  error?: ErrorKind;
+  request: PreparedRequest;
+  responseBody?: string;
+  responseHeaders?: Record<string, string | string[]>;
+}
+
+/** Why a due request was never sent. */
+export type DropReason = 'queueTimeout' | 'aborted' | 'feedStarved';
+
+/** Receives the engine's events as they happen; all times are performance.now() ms. */
+export interface SampleSink {
+  onSent(phaseIndex: number, sentMs: number): void;
+  onSample(sample: Sample): void;
+  onDropped(phaseIndex: number, scheduledMs: number, reason: DropReason): void;
+}

@@ -1,0 +1,15 @@
+import type { Sample } from '../engine/types.ts';
+
+/** What a sample means for the run: fine, an expected non-2xx answer, or an error. */
+export type OutcomeClass = 'ok' | 'expected' | 'unexpected';
+
+/**
+ * A request whose row names an expected status (e.g. 403 for an unregistered user) is fine only
+ * with that status; any other request is fine with a 2xx. Transport failures are always errors.
+ */
+export function classifyOutcome(sample: Sample): OutcomeClass {
+  if (sample.error) return 'unexpected';
+  const expected = sample.request.expectedStatus;
+  if (expected !== undefined) return sample.status === expected ? 'expected' : 'unexpected';
+  return sample.status >= 200 && sample.status < 300 ? 'ok' : 'unexpected';
+}

@@ -1,0 +1,91 @@
+import type { DropReason, ErrorKind, Sample } from '../engine/types.ts';
+import { LatencyHistogram } from './histogram.ts';
+import type { LatencySummaryMs } from './histogram.ts';
+import { classifyOutcome } from './outcome.ts';
+
+/** An unexpected answer kept as an example for the report (body cut short). */
+export interface ErrorExample {
+  status: number;
+  error?: ErrorKind;
+  bodyExcerpt: string;
+  count: number;
+}
+
+/** Counters and histograms of one phase (or of the whole run), plain data. */
+export interface StatsSnapshot {
+  requests: { scheduled: number; sent: number; completed: number; dropped: number };
+  dropped: Record<DropReason, number>;
+  statusCounts: Record<string, number>;
+  errors: Record<ErrorKind, number> & { http: Record<string, number> };
+  expectedOutcomes: Record<string, number>;
+  unexpected: number;
+  errorRate: number;
+  latencyMs: LatencySummaryMs;
+  serviceLatencyMs: LatencySummaryMs;
+  errorExamples: ErrorExample[];
+}
+
+const MAX_ERROR_EXAMPLES = 10;
+const EXCERPT_CHARS = 300;
+
+/** Accumulates samples: latency from the scheduled send (corrected) and from the actual send (service). */
+export class StatsAccumulator {
+  readonly latency = LatencyHistogram.create();
+  readonly service = LatencyHistogram.create();
+  scheduled = 0;
+  sent = 0;
+  completed = 0;
+  unexpected = 0;
+  readonly dropped: Record<DropReason, number> = { queueTimeout: 0, aborted: 0, feedStarved: 0 };
+  readonly statusCounts = new Map<number, number>();
+  readonly errors: Record<ErrorKind, number> = { timeout: 0, refused: 0, reset: 0, socket: 0, aborted: 0 };
+  readonly httpErrors = new Map<number, number>();
+  readonly expectedOutcomes = new Map<number, number>();
+  readonly #examples = new Map<string, ErrorExample>();
+
+  record(sample: Sample): void {
+    this.completed++;
+    const outcome = classifyOutcome(sample);
+    if (sample.error) {
+      this.errors[sample.error]++;
+    } else {
+      this.statusCounts.set(sample.status, (this.statusCounts.get(sample.status) ?? 0) + 1);
+      this.latency.recordUs((sample.doneMs - sample.scheduledMs) * 1000);
+      this.service.recordUs((sample.doneMs - sample.sentMs) * 1000);
+      if (outcome === 'expected') this.expectedOutcomes.set(sample.status, (this.expectedOutcomes.get(sample.status) ?? 0) + 1);
+      if (outcome === 'unexpected') this.httpErrors.set(sample.status, (this.httpErrors.get(sample.status) ?? 0) + 1);
+    }
+    if (outcome === 'unexpected') {
+      this.unexpected++;
+      this.#keepExample(sample);
+    }
+  }
+
+  #keepExample(sample: Sample): void {
+    const bodyExcerpt = (sample.responseBody ?? '').slice(0, EXCERPT_CHARS);
+    const key = `${sample.status}|${sample.error ?? ''}|${bodyExcerpt}`;
+    const known = this.#examples.get(key);
+    if (known) known.count++;
+    else if (this.#examples.size < MAX_ERROR_EXAMPLES) this.#examples.set(key, { status: sample.status, error: sample.error, bodyExcerpt, count: 1 });
+  }
+
+  snapshot(): StatsSnapshot {
+    const dropped = this.dropped.queueTimeout + this.dropped.aborted + this.dropped.feedStarved;
+    return {
+      requests: { scheduled: this.scheduled, sent: this.sent, completed: this.completed, dropped },
+      dropped: { ...this.dropped },
+      statusCounts: mapToRecord(this.statusCounts),
+      errors: { ...this.errors, http: mapToRecord(this.httpErrors) },
+      expectedOutcomes: mapToRecord(this.expectedOutcomes),
+      unexpected: this.unexpected,
+      errorRate: this.sent === 0 ? 0 : this.unexpected / this.sent,
+      latencyMs: this.latency.summaryMs(),
+      serviceLatencyMs: this.service.summaryMs(),
+      errorExamples: [...this.#examples.values()],
+    };
+  }
+}
+
+function mapToRecord(map: Map<number, number>): Record<string, number> {
+  return Object.fromEntries([...map].sort((a, b) => a[0] - b[0]).map(([key, count]) => [String(key), count]));
+}

@@ -1,0 +1,131 @@
+import { performance } from 'node:perf_hooks';
+import type { DropReason, Sample, SampleSink } from '../engine/types.ts';
+import { LatencyHistogram } from './histogram.ts';
+import { classifyOutcome } from './outcome.ts';
+import { StatsAccumulator } from './phaseStats.ts';
+
+/** One second of the run, as plotted on the timelines. */
+export interface TimelineSecond {
+  /** Seconds since the run started. */
+  second: number;
+  sent: number;
+  completed: number;
+  /** Unexpected outcomes completed in this second, by kind (`http_503`, `timeout`, ...). */
+  errors: Record<string, number>;
+  expected: number;
+  dropped: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** This second's corrected latencies, HdrHistogram compressed base64. */
+  histogram: string;
+}
+
+interface OpenSecond {
+  sent: number;
+  completed: number;
+  errors: Map<string, number>;
+  expected: number;
+  dropped: number;
+  latency: LatencyHistogram;
+}
+
+/** The engine's sink: per-phase and overall accumulators plus a per-second timeline. */
+export class RunRecorder implements SampleSink {
+  readonly overall = new StatsAccumulator();
+  readonly phases: StatsAccumulator[];
+  readonly #open = new Map<number, OpenSecond>();
+  readonly #sealed: TimelineSecond[] = [];
+  /** Called for every sample after it is counted (e.g. the contract checker). */
+  readonly #observers: ((sample: Sample) => void)[] = [];
+  #runStartMs = 0;
+
+  constructor(phaseCount: number) {
+    this.phases = Array.from({ length: phaseCount }, () => new StatsAccumulator());
+  }
+
+  /** Sets the time second 0 of the timeline starts (performance.now() ms). */
+  startClock(runStartMs: number): void {
+    this.#runStartMs = runStartMs;
+  }
+
+  observe(observer: (sample: Sample) => void): void {
+    this.#observers.push(observer);
+  }
+
+  onSent(phaseIndex: number, sentMs: number): void {
+    this.overall.sent++;
+    this.phases[phaseIndex]!.sent++;
+    this.#second(sentMs).sent++;
+  }
+
+  onDropped(phaseIndex: number, _scheduledMs: number, reason: DropReason): void {
+    this.overall.dropped[reason]++;
+    this.phases[phaseIndex]!.dropped[reason]++;
+    // Counted when dropped, not when due: the second it was due may already be sealed.
+    this.#second(performance.now()).dropped++;
+  }
+
+  onSample(sample: Sample): void {
+    this.overall.record(sample);
+    this.phases[sample.phaseIndex]!.record(sample);
+    const second = this.#second(sample.doneMs);
+    second.completed++;
+    const outcome = classifyOutcome(sample);
+    if (outcome === 'expected') second.expected++;
+    if (outcome === 'unexpected') {
+      const kind = sample.error ?? `http_${sample.status}`;
+      second.errors.set(kind, (second.errors.get(kind) ?? 0) + 1);
+    }
+    if (!sample.error) second.latency.recordUs((sample.doneMs - sample.scheduledMs) * 1000);
+    for (const observer of this.#observers) observer(sample);
+  }
+
+  /** Seals every second that ended before `nowMs` (its counts can no longer change). */
+  sealBefore(nowMs: number): void {
+    const current = Math.floor((nowMs - this.#runStartMs) / 1000);
+    for (const [second, open] of [...this.#open].sort((a, b) => a[0] - b[0])) {
+      if (second >= current) continue;
+      this.#sealed.push(sealSecond(second, open));
+      open.latency.destroy();
+      this.#open.delete(second);
+    }
+  }
+
+  /** The last sealed second, for the live line. */
+  lastSealed(): TimelineSecond | undefined {
+    return this.#sealed.at(-1);
+  }
+
+  /** Every second, in order (seals all that remain). */
+  timeline(): TimelineSecond[] {
+    this.sealBefore(Number.POSITIVE_INFINITY);
+    return [...this.#sealed].sort((a, b) => a.second - b.second);
+  }
+
+  #second(atMs: number): OpenSecond {
+    const second = Math.max(0, Math.floor((atMs - this.#runStartMs) / 1000));
+    let open = this.#open.get(second);
+    if (!open) {
+      open = { sent: 0, completed: 0, errors: new Map(), expected: 0, dropped: 0, latency: LatencyHistogram.create() };
+      this.#open.set(second, open);
+    }
+    return open;
+  }
+}
+
+function sealSecond(second: number, open: OpenSecond): TimelineSecond {
+  const summary = open.latency.summaryMs();
+  return {
+    second,
+    sent: open.sent,
+    completed: open.completed,
+    errors: Object.fromEntries(open.errors),
+    expected: open.expected,
+    dropped: open.dropped,
+    p50Ms: summary.p50,
+    p99Ms: summary.p99,
+    maxMs: summary.max,
+    histogram: open.latency.encode(),
+  };
+}

@@ -1,0 +1,23 @@
+// Entry of the mock when a load run starts it in its own process (see childProcess.ts): the mock
+// must not share the generator's event loop. It exits when its parent goes away.
+import { registeredAuthIdsOf } from '../feed/registeredUsers.ts';
+import { startMockServer } from './server.ts';
+import type { MockChildConfig, MockChildMessage } from './childProcess.ts';
+
+process.once('message', async (config: MockChildConfig) => {
+  try {
+    const registeredAuthIds = config.usersFile ? await registeredAuthIdsOf(config.usersFile) : [];
+    const mock = await startMockServer({ credentials: config.credentials, registeredAuthIds, behaviour: config.behaviour });
+    const stop = async () => {
+      await mock.close();
+      process.exit(0);
+    };
+    process.on('disconnect', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', () => {}); // the parent decides when the mock stops
+    process.send!({ type: 'listening', url: mock.url } satisfies MockChildMessage);
+  } catch (error) {
+    process.send!({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies MockChildMessage);
+    process.exit(1);
+  }
+});

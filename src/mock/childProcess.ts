@@ -1,0 +1,75 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, UserError } from '../errors.ts';
+import type { MockBehaviour } from './behaviour.ts';
+import { mockStatsSchema } from './stats.ts';
+import type { MockStats } from './stats.ts';
+
+/** What the mock process is started with. */
+export interface MockChildConfig {
+  credentials: { token: string; clientId: string };
+  usersFile?: string;
+  behaviour: MockBehaviour;
+}
+
+/** Messages from the mock process. */
+export type MockChildMessage = { type: 'listening'; url: string } | { type: 'failed'; message: string };
+
+/** A mock running in its own process. */
+export interface MockProcess {
+  readonly url: string;
+  stats(): Promise<MockStats>;
+  resetStats(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const CHILD_ENTRY = fileURLToPath(new URL('./childMain.ts', import.meta.url));
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts the mock in a child process on a free 127.0.0.1 port. The child dies with its parent
+ * (IPC disconnect) and is killed on the parent's exit, so it is never left behind.
+ */
+export async function startMockProcess(config: MockChildConfig): Promise<MockProcess> {
+  const child = fork(CHILD_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the mock process did not start within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    child.once('message', (message: MockChildMessage) => {
+      clearTimeout(timer);
+      if (message.type === 'listening') resolve(message.url);
+      else reject(new UserError(`the built-in mock could not start: ${message.message}`, { exitCode: ExitCode.badInput }));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the mock process exited (code ${code}) before listening`));
+    });
+    child.send(config);
+  });
+
+  return {
+    url,
+    async stats() {
+      const response = await fetch(`${url}/__mock/stats`);
+      return mockStatsSchema.parse(await response.json());
+    },
+    async resetStats() {
+      await fetch(`${url}/__mock/stats`, { method: 'DELETE' });
+    },
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}

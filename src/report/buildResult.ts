@@ -1,0 +1,117 @@
+import type { StatsSnapshot } from '../metrics/phaseStats.ts';
+import type { TimelineSecond } from '../metrics/runRecorder.ts';
+import type { MockStats } from '../mock/stats.ts';
+import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
+import { checkThreshold } from '../scenario/thresholds.ts';
+import type { PreflightCheck } from '../run/preflight.ts';
+import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
+import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
+
+/** Stats of one scope as measured, with its histograms already encoded. */
+export interface MeasuredStats {
+  snapshot: StatsSnapshot;
+  histogram: string;
+  serviceHistogram: string;
+}
+
+/** Everything a finished (or aborted) run measured; the input of the pure result builder. */
+export interface RunMeasurements {
+  plan: LoadPlan;
+  targetUrl: string;
+  targetIsMock: boolean;
+  startedAt: Date;
+  endedAt: Date;
+  /** How long the run lasted, and when each phase started, in ms from the run start. */
+  elapsedMs: number;
+  phaseStartOffsetsMs: number[];
+  aborted: boolean;
+  abortReason: string | null;
+  overall: MeasuredStats;
+  phases: MeasuredStats[];
+  timeline: TimelineSecond[];
+  preflight: PreflightCheck[];
+  serverSide: MockStats | null;
+  environment: RunResult['environment'];
+}
+
+/** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
+export function buildResult(m: RunMeasurements): RunResult {
+  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, m.phases[i]!, m.phaseStartOffsetsMs[i]!, m.elapsedMs));
+  const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
+  const openOnly = m.plan.phases.every((phase) => phase.kind !== 'closed');
+  const overallDurationMs = Math.max(1, m.elapsedMs);
+  const overall = statsResult(m.overall, { ...m.overall.snapshot.requests, scheduled: scheduledTotal }, overallDurationMs, openOnly ? scheduledTotal / (overallDurationMs / 1000) : null);
+  const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
+    const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
+    const { actual, passed } = checkThreshold(threshold.condition, { ...scope, dropRate: scope.requests.scheduled === 0 ? 0 : scope.requests.dropped / scope.requests.scheduled });
+    return { expr: threshold.expr, phase: threshold.phase ?? null, abortOnFail: threshold.abortOnFail, actual, passed };
+  });
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    passed: !m.aborted && thresholds.every((t) => t.passed),
+    aborted: m.aborted,
+    abortReason: m.abortReason,
+    scenario: { name: m.plan.scenario.name, file: m.plan.scenarioFile, description: m.plan.scenario.description ?? null },
+    target: { url: m.targetUrl, mock: m.targetIsMock },
+    startedAt: m.startedAt.toISOString(),
+    endedAt: m.endedAt.toISOString(),
+    overall,
+    phases,
+    timeline: m.timeline.map((second) => timelineEntry(second, m.plan.phases, m.phaseStartOffsetsMs)),
+    thresholds,
+    preflight: m.preflight,
+    serverSide: m.serverSide && { serviceTimeMs: m.serverSide.serviceTimeMs, statusCounts: m.serverSide.statusCounts, injected: m.serverSide.injected },
+    environment: m.environment,
+  };
+}
+
+function statsResult(measured: MeasuredStats, requests: ResultStats['requests'], durationMs: number, targetRate: number | null): ResultStats {
+  const { snapshot } = measured;
+  return {
+    requests,
+    dropped: snapshot.dropped,
+    durationMs,
+    achievedRate: round(snapshot.requests.sent / (durationMs / 1000)),
+    targetRate: targetRate === null ? null : round(targetRate),
+    latencyMs: snapshot.latencyMs,
+    serviceLatencyMs: snapshot.serviceLatencyMs,
+    statusCounts: snapshot.statusCounts,
+    errors: snapshot.errors,
+    expectedOutcomes: snapshot.expectedOutcomes,
+    unexpected: snapshot.unexpected,
+    errorRate: snapshot.errorRate,
+    errorExamples: snapshot.errorExamples.map((e) => (e.error ? { ...e, error: e.error } : { status: e.status, bodyExcerpt: e.bodyExcerpt, count: e.count })),
+    histogram: measured.histogram,
+    serviceHistogram: measured.serviceHistogram,
+  };
+}
+
+function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, elapsedMs: number): PhaseResult {
+  // An aborted run ends phases early: rates are over the time the phase actually ran.
+  const ranMs = Math.max(1, Math.min(planned.durationMs, elapsedMs - startOffsetMs));
+  const scheduled = planned.kind === 'closed' ? measured.snapshot.requests.sent : planned.schedule.countBetween(0, ranMs);
+  const targetRate = planned.kind === 'closed' ? null : scheduled / (ranMs / 1000);
+  const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, ranMs, targetRate);
+  const plan: PhaseResult['plan'] =
+    planned.kind === 'rate' ? { ratePerSec: planned.ratePerSec, rampToPerSec: planned.rampToPerSec } : planned.kind === 'closed' ? { connections: planned.connections } : { replayFile: planned.file, speed: planned.speed };
+  return { ...base, name: planned.name, model: planned.kind === 'closed' ? 'closed' : 'open', kind: planned.kind, startOffsetMs, plan };
+}
+
+function timelineEntry(second: TimelineSecond, phases: readonly PlannedPhase[], startOffsetsMs: readonly number[]): TimelineEntry {
+  const fromMs = second.second * 1000;
+  const toMs = fromMs + 1000;
+  let targetRate: number | null = 0;
+  let phase = phases[0]?.name ?? '';
+  phases.forEach((planned, i) => {
+    const startMs = startOffsetsMs[i]!;
+    if (startMs <= fromMs + 500) phase = planned.name;
+    if (startMs >= toMs || startMs + planned.durationMs <= fromMs) return;
+    if (planned.kind === 'closed') targetRate = null;
+    else if (targetRate !== null) targetRate += planned.schedule.countBetween(fromMs - startMs, toMs - startMs);
+  });
+  return { ...second, phase, targetRate };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

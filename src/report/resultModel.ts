@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Version of result.json's shape; readers refuse other versions. */
+export const RESULT_SCHEMA_VERSION = 1;
+
+const latencySummary = z.object({
+  min: z.number(), mean: z.number(), p50: z.number(), p75: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), p999: z.number(), max: z.number(),
+});
+const counts = z.record(z.string(), z.number().int().nonnegative());
+
+const statsSchema = z.object({
+  requests: z.object({ scheduled: z.number().int(), sent: z.number().int(), completed: z.number().int(), dropped: z.number().int() }),
+  dropped: z.object({ queueTimeout: z.number().int(), aborted: z.number().int(), feedStarved: z.number().int() }),
+  durationMs: z.number(),
+  achievedRate: z.number().describe('responses per second over the duration'),
+  targetRate: z.number().nullable().describe('scheduled requests per second (open model), null for closed model'),
+  latencyMs: latencySummary.describe('from the scheduled send: coordinated-omission free'),
+  serviceLatencyMs: latencySummary.describe('from the actual send'),
+  statusCounts: counts,
+  errors: z.object({ timeout: z.number().int(), refused: z.number().int(), reset: z.number().int(), socket: z.number().int(), aborted: z.number().int(), http: counts }),
+  expectedOutcomes: counts,
+  unexpected: z.number().int(),
+  errorRate: z.number().min(0).max(1),
+  errorExamples: z.array(z.object({ status: z.number().int(), error: z.string().optional(), bodyExcerpt: z.string(), count: z.number().int() })),
+  histogram: z.string().describe('corrected latency, HdrHistogram compressed base64, µs'),
+  serviceHistogram: z.string().describe('service latency, HdrHistogram compressed base64, µs'),
+});
+export type ResultStats = z.infer<typeof statsSchema>;
+
+const phaseResultSchema = statsSchema.extend({
+  name: z.string(),
+  model: z.enum(['open', 'closed']),
+  kind: z.enum(['rate', 'closed', 'replay']),
+  startOffsetMs: z.number(),
+  plan: z.object({ ratePerSec: z.number().optional(), rampToPerSec: z.number().optional(), connections: z.number().optional(), replayFile: z.string().optional(), speed: z.number().optional() }),
+});
+export type PhaseResult = z.infer<typeof phaseResultSchema>;
+
+const timelineSchema = z.object({
+  second: z.number().int(),
+  phase: z.string(),
+  targetRate: z.number().nullable(),
+  sent: z.number().int(),
+  completed: z.number().int(),
+  errors: counts,
+  expected: z.number().int(),
+  dropped: z.number().int(),
+  p50Ms: z.number(),
+  p99Ms: z.number(),
+  maxMs: z.number(),
+  histogram: z.string(),
+});
+export type TimelineEntry = z.infer<typeof timelineSchema>;
+
+const thresholdResultSchema = z.object({
+  expr: z.string(),
+  phase: z.string().nullable(),
+  abortOnFail: z.boolean(),
+  actual: z.number(),
+  passed: z.boolean(),
+});
+export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
+
+/** result.json: everything measured in a run, enough to re-render every report without re-running. */
+export const runResultSchema = z.object({
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+  passed: z.boolean(),
+  aborted: z.boolean(),
+  abortReason: z.string().nullable(),
+  scenario: z.object({ name: z.string(), file: z.string(), description: z.string().nullable() }),
+  target: z.object({ url: z.string(), mock: z.boolean() }),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  overall: statsSchema,
+  phases: z.array(phaseResultSchema),
+  timeline: z.array(timelineSchema),
+  thresholds: z.array(thresholdResultSchema),
+  preflight: z.array(z.object({ check: z.string(), status: z.number().int(), note: z.string() })),
+  serverSide: z
+    .object({ serviceTimeMs: latencySummary, statusCounts: counts, injected: z.record(z.string(), z.number().int()) })
+    .nullable()
+    .describe('what the built-in mock measured itself, when the target was the mock'),
+  environment: z.object({ harnessVersion: z.string(), gitCommit: z.string().nullable(), node: z.string(), cpus: z.number().int(), platform: z.string() }),
+});
+export type RunResult = z.infer<typeof runResultSchema>;

@@ -1,0 +1,59 @@
+import { formatDurationMs } from '../util/duration.ts';
+import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
+
+/** The verdict in one word, as the summary and the HTML banner show it. */
+export function verdictOf(result: RunResult): 'PASSED' | 'FAILED' | 'ABORTED' {
+  if (result.aborted) return 'ABORTED';
+  return result.passed ? 'PASSED' : 'FAILED';
+}
+
+/** The end-of-run summary: verdict first, thresholds, then an aligned table per phase and overall. */
+export function formatSummary(result: RunResult, files: Record<string, string> = {}): string {
+  const lines: string[] = [];
+  const verdict = verdictOf(result);
+  lines.push('', `${verdict}  ${result.scenario.name} against ${result.target.url}${result.abortReason ? `  (${result.abortReason})` : ''}`, '');
+  if (result.thresholds.length > 0) {
+    for (const t of result.thresholds) {
+      lines.push(`  ${t.passed ? 'ok  ' : 'FAIL'}  ${t.expr}${t.phase ? ` [${t.phase}]` : ''}   actual ${formatActual(t.expr, t.actual)}`);
+    }
+    lines.push('');
+  }
+  const header = ['phase', 'model', 'target/s', 'achieved/s', 'sent', 'dropped', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max'];
+  const rows = [...result.phases.map((phase) => row(phase.name, phase)), row('overall', result.overall)];
+  lines.push(...table([header, ...rows]));
+  lines.push('', `  latency is measured from the scheduled send (coordinated-omission free); service time p99 ${formatDurationMs(result.overall.serviceLatencyMs.p99)}`);
+  const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
+  const transport = (['timeout', 'refused', 'reset', 'socket', 'aborted'] as const).filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
+  lines.push(`  statuses ${statuses.join(', ') || 'none'}${transport.length ? `; transport errors ${transport.join(', ')}` : ''}`);
+  const expected = Object.entries(result.overall.expectedOutcomes);
+  if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);
+  if (result.serverSide) lines.push(`  server side (mock): service time p50 ${formatDurationMs(result.serverSide.serviceTimeMs.p50)}, p99 ${formatDurationMs(result.serverSide.serviceTimeMs.p99)}`);
+  for (const [role, path] of Object.entries(files)) lines.push(`  ${role.padEnd(8)} ${path}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+function row(name: string, stats: ResultStats | PhaseResult): string[] {
+  const l = stats.latencyMs;
+  const model = 'model' in stats ? stats.model : '';
+  return [
+    name,
+    model,
+    stats.targetRate === null ? '-' : stats.targetRate.toFixed(1),
+    stats.achievedRate.toFixed(1),
+    String(stats.requests.sent),
+    String(stats.requests.dropped),
+    `${(stats.errorRate * 100).toFixed(2)}%`,
+    ...[l.p50, l.p90, l.p99, l.p999, l.max].map(formatDurationMs),
+  ];
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));
+  return rows.map((r, i) => `  ${r.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}${i === 0 ? '' : ''}`);
+}
+
+function formatActual(expr: string, actual: number): string {
+  if (/rate/i.test(expr.split(/\s/)[0] ?? '')) return expr.startsWith('achievedRate') ? `${actual.toFixed(1)}/s` : `${(actual * 100).toFixed(3)}%`;
+  return formatDurationMs(actual);
+}

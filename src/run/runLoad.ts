@@ -1,0 +1,211 @@
+import { performance } from 'node:perf_hooks';
+import { LOG_MESSAGE_PATH } from '../client/schema.ts';
+import { buildLogMessageHeaders } from '../client/logMessageClient.ts';
+import { LoadEngine } from '../engine/loadEngine.ts';
+import type { EnginePhase } from '../engine/types.ts';
+import { messageRowSchema, userRowSchema } from '../feed/rowSchemas.ts';
+import type { MessageRow } from '../feed/rowSchemas.ts';
+import { inMemorySource, openRowSource } from '../feed/rowSource.ts';
+import type { RowSource } from '../feed/rowSource.ts';
+import { RunRecorder } from '../metrics/runRecorder.ts';
+import type { StatsAccumulator } from '../metrics/phaseStats.ts';
+import { defaultMockBehaviour } from '../mock/behaviour.ts';
+import { startMockProcess } from '../mock/childProcess.ts';
+import type { MockProcess } from '../mock/childProcess.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../mock/server.ts';
+import type { MockStats } from '../mock/stats.ts';
+import { buildResult } from '../report/buildResult.ts';
+import type { MeasuredStats } from '../report/buildResult.ts';
+import type { RunResult } from '../report/resultModel.ts';
+import { loadScenario } from '../scenario/loadScenario.ts';
+import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
+import { planLoad } from '../scenario/plan.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
+import { checkThreshold } from '../scenario/thresholds.ts';
+import { describeEnvironment } from './environment.ts';
+import { formatLiveLine } from './liveLine.ts';
+import { preflight } from './preflight.ts';
+import { feedRequests, replayRequests } from './requests.ts';
+
+/** How to run a scenario. */
+export interface RunLoadOptions extends ScenarioOverrides {
+  scenarioFile: string;
+  env: Record<string, string | undefined>;
+  interrupt: AbortSignal;
+  /** Receives status lines (preflight, progress) as they happen. */
+  onLine(line: string): void;
+}
+
+/**
+ * Loads and validates the scenario, starts the mock if it is the target, checks the target with
+ * preflight requests, runs the load and returns the result model. The mock is stopped whatever
+ * happens; an interrupt stops sending and keeps everything measured so far.
+ */
+export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
+  const loaded = await loadScenario(options.scenarioFile, options.env, options);
+  const plan = await planLoad(loaded, options.durationScale ?? 1);
+  const { scenario } = plan;
+  const targetIsMock = scenario.target.url === 'mock';
+  const credentials = {
+    token: scenario.target.token ?? MOCK_DEFAULT_CREDENTIALS.token,
+    clientId: scenario.target.clientId ?? MOCK_DEFAULT_CREDENTIALS.clientId,
+  };
+  let mock: MockProcess | undefined;
+  try {
+    if (targetIsMock) {
+      options.onLine('Starting the built-in mock in its own process...');
+      mock = await startMockProcess({ credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour });
+    }
+    const baseUrl = mock?.url ?? scenario.target.url;
+    const preflightChecks = await preflight(baseUrl, credentials, plan);
+    for (const check of preflightChecks) options.onLine(`preflight: ${check.check}: ${check.status} ${check.note}`);
+    await mock?.resetStats();
+    const measured = await measure(plan, baseUrl, credentials, options);
+    const serverSide: MockStats | null = mock ? await mock.stats() : null;
+    return buildResult({
+      ...measured,
+      plan,
+      targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
+      targetIsMock,
+      preflight: preflightChecks,
+      serverSide,
+      environment: describeEnvironment(),
+    });
+  } finally {
+    await mock?.stop();
+  }
+}
+
+async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: string; clientId: string }, options: RunLoadOptions) {
+  const { scenario } = plan;
+  const users = await openRowSource(scenario.users.file, userRowSchema, scenario.users.order, scenario.seed);
+  const messages: RowSource<MessageRow> =
+    'file' in scenario.messages
+      ? await openRowSource(scenario.messages.file, messageRowSchema, scenario.messages.order, scenario.seed + 1)
+      : inMemorySource(scenario.messages.inline.map((text) => ({ message_body: text, message_type: 0, weight: 1 })), scenario.messages.order, scenario.seed + 1);
+  const fromFeeds = feedRequests(users, messages, scenario.businessId);
+  const expectedStatusOf = (authId: string) => plan.expectedStatusByAuthId.get(authId);
+  const phases: EnginePhase[] = plan.phases.map((phase) => {
+    switch (phase.kind) {
+      case 'rate':
+        return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: fromFeeds };
+      case 'replay':
+        return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: replayRequests(phase.rows, scenario.businessId, expectedStatusOf) };
+      case 'closed':
+        return { model: 'closed', name: phase.name, durationMs: phase.durationMs, connections: phase.connections, requests: fromFeeds };
+    }
+  });
+
+  const recorder = new RunRecorder(phases.length);
+  const engine = new LoadEngine({
+    target: { url: new URL(baseUrl), path: LOG_MESSAGE_PATH, headers: buildLogMessageHeaders(credentials), timeoutMs: scenario.target.timeout },
+    phases,
+    sink: recorder,
+    maxQueueMs: scenario.target.maxQueue ?? scenario.target.timeout,
+  });
+  let abortReason: string | null = null;
+  const abort = (reason: string) => {
+    if (abortReason !== null) return;
+    abortReason = reason;
+    options.onLine(`Stopping: ${reason}. Waiting briefly for requests in flight...`);
+    engine.abort();
+  };
+  const onInterrupt = () => abort(`interrupted (${String(options.interrupt.reason ?? 'signal')})`);
+  options.interrupt.addEventListener('abort', onInterrupt, { once: true });
+
+  const startedAt = new Date();
+  const running = engine.run();
+  const runStartMs = engine.startMs;
+  recorder.startClock(runStartMs);
+  // Tick just after each second boundary of the run, when that second can be sealed.
+  let ticker: NodeJS.Timeout | undefined;
+  const tick = () => {
+    const nowMs = performance.now();
+    recorder.sealBefore(nowMs);
+    const phaseIndex = engine.status().phaseIndex;
+    options.onLine(liveLine(plan, recorder, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
+    const failed = failingAbortThreshold(plan, recorder, phaseIndex);
+    if (failed) abort(`threshold "${failed}" failed (abortOnFail)`);
+  };
+  const aligner = setTimeout(() => {
+    ticker = setInterval(tick, 1000);
+    tick();
+  }, Math.max(0, runStartMs + 1050 - performance.now()));
+  if (options.interrupt.aborted) onInterrupt();
+
+  let run;
+  try {
+    run = await running;
+  } finally {
+    clearTimeout(aligner);
+    clearInterval(ticker);
+    options.interrupt.removeEventListener('abort', onInterrupt);
+    users.close();
+    messages.close();
+  }
+  const endedAt = new Date();
+  const snapshot = (accumulator: StatsAccumulator): MeasuredStats => ({ snapshot: accumulator.snapshot(), histogram: accumulator.latency.encode(), serviceHistogram: accumulator.service.encode() });
+  return {
+    startedAt,
+    endedAt,
+    elapsedMs: run.endMs - run.startMs,
+    phaseStartOffsetsMs: engine.phaseStartsMs.map((ms) => ms - run.startMs),
+    aborted: run.aborted,
+    abortReason,
+    overall: snapshot(recorder.overall),
+    phases: recorder.phases.map(snapshot),
+    timeline: recorder.timeline(),
+  };
+}
+
+function liveLine(plan: LoadPlan, recorder: RunRecorder, inFlight: number, phaseIndex: number, elapsedMs: number, phaseOffsetsMs: number[]): string {
+  const phase = plan.phases[phaseIndex]!;
+  const lastSecond = recorder.lastSealed();
+  let targetRate: number | null = null;
+  if (phase.kind !== 'closed' && lastSecond) {
+    const fromMs = lastSecond.second * 1000 - phaseOffsetsMs[phaseIndex]!;
+    targetRate = phase.schedule.countBetween(fromMs, fromMs + 1000);
+  }
+  const overall = recorder.overall;
+  return formatLiveLine({
+    elapsedSec: elapsedMs / 1000,
+    phase: phase.name,
+    targetRate,
+    lastSecond,
+    inFlight,
+    p50Ms: overall.latency.percentileUs(50) / 1000,
+    p99Ms: overall.latency.percentileUs(99) / 1000,
+    errors: overall.unexpected,
+    sent: overall.sent,
+    dropped: overall.dropped.queueTimeout + overall.dropped.aborted + overall.dropped.feedStarved,
+  });
+}
+
+/** Minimum responses before an abortOnFail threshold is judged, so one slow first request cannot stop a run. */
+const ABORT_MIN_SAMPLES = 100;
+
+function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, phaseIndex: number): string | undefined {
+  for (const threshold of plan.scenario.thresholds) {
+    // achievedRate is only meaningful over a whole phase, so it is judged at the end.
+    if (!threshold.abortOnFail || threshold.condition.metric.kind === 'achievedRate') continue;
+    const scopeIndex = threshold.phase === undefined ? undefined : plan.phases.findIndex((p) => p.name === threshold.phase);
+    if (scopeIndex !== undefined && scopeIndex !== phaseIndex) continue;
+    const accumulator = scopeIndex === undefined ? recorder.overall : recorder.phases[scopeIndex]!;
+    if (accumulator.completed < ABORT_MIN_SAMPLES) continue;
+    const snapshot = accumulator.snapshot();
+    const dropped = snapshot.requests.dropped;
+    const { passed } = checkThreshold(threshold.condition, { ...snapshot, dropRate: dropped / Math.max(1, snapshot.requests.sent + dropped), achievedRate: 0 });
+    if (!passed) return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
+  }
+  return undefined;
+}
+
+/** A URL without user info, query or fragment: safe to write into reports. */
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.toString();
+}

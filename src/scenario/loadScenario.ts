@@ -1,0 +1,75 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ExitCode, UserError } from '../errors.ts';
+import { interpolateEnv, validateAgainst, YamlSource } from '../util/yamlFile.ts';
+import { scenarioSchema } from './schema.ts';
+import type { Scenario } from './schema.ts';
+
+/** Choices made on the command line that override the file. */
+export interface ScenarioOverrides {
+  /** `mock` or a base URL, replacing `target.url`. */
+  target?: string;
+  /** Multiplies every phase duration (0.1 runs a tenth as long). */
+  durationScale?: number;
+}
+
+/** A validated scenario with every file path made absolute. */
+export interface LoadedScenario {
+  file: string;
+  scenario: Scenario;
+}
+
+const CREDENTIAL_FIELDS = new Set(['token', 'clientId']);
+
+/**
+ * Reads, interpolates and validates a scenario file, reporting every problem at once with its
+ * file, line and field. Against the mock, unset credential variables are allowed (the mock's own
+ * credentials are used); against a real target they are errors.
+ */
+export async function loadScenario(file: string, env: Record<string, string | undefined>, overrides: ScenarioOverrides = {}): Promise<LoadedScenario> {
+  const source = await YamlSource.read(file);
+  const raw = source.data;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UserError(`${file}: expected a mapping with name, target, users, messages and phases`, { exitCode: ExitCode.badInput });
+  }
+  const data = structuredClone(raw) as Record<string, unknown>;
+  if (overrides.target !== undefined) {
+    const target = (data.target && typeof data.target === 'object' ? data.target : {}) as Record<string, unknown>;
+    data.target = { ...target, url: overrides.target };
+  }
+  const { value, missing } = interpolateEnv(data, env);
+  const interpolated = value as Record<string, unknown>;
+  const targetUrl = (interpolated.target as Record<string, unknown> | undefined)?.url;
+  const problems: string[] = [];
+  for (const variable of missing) {
+    const [section, field] = variable.path;
+    if (targetUrl === 'mock' && section === 'target' && CREDENTIAL_FIELDS.has(String(field))) {
+      delete (interpolated.target as Record<string, unknown>)[String(field)];
+      continue;
+    }
+    problems.push(source.problem(variable.path, `\${${variable.name}} is not set: export ${variable.name}, or write \${${variable.name}:-default}`));
+  }
+  const scenario = validateAgainst(source, interpolated, scenarioSchema, problems);
+  return { file, scenario: resolvePaths(scenario, source, overrides.durationScale ?? 1) };
+}
+
+function resolvePaths(scenario: Scenario, source: YamlSource, durationScale: number): Scenario {
+  const base = dirname(resolve(source.file));
+  const problems: string[] = [];
+  const fileAt = (path: (string | number)[], relative: string) => {
+    const absolute = resolve(base, relative);
+    if (!existsSync(absolute)) problems.push(source.problem(path, `no such file: ${absolute}`));
+    else if (!statSync(absolute).isFile()) problems.push(source.problem(path, `not a file: ${absolute}`));
+    return absolute;
+  };
+  const resolved: Scenario = {
+    ...scenario,
+    users: { ...scenario.users, file: fileAt(['users', 'file'], scenario.users.file) },
+    messages: 'file' in scenario.messages ? { ...scenario.messages, file: fileAt(['messages', 'file'], scenario.messages.file) } : scenario.messages,
+    phases: scenario.phases.map((phase, i) =>
+      phase.kind === 'replay' ? { ...phase, file: fileAt(['phases', i, 'replay'], phase.file) } : { ...phase, durationMs: phase.durationMs * durationScale },
+    ),
+  };
+  if (problems.length > 0) throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
+  return resolved;
+}

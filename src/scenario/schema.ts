@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { mockBehaviourSchema } from '../mock/behaviour.ts';
+import { durationMsSchema } from '../util/schemaHelpers.ts';
+import { parseThreshold } from './thresholds.ts';
+
+const feedOrder = z.enum(['sequence', 'random', 'once']);
+const positiveInt = z.number().int().positive();
+
+const phaseInputSchema = z.strictObject({
+  name: z.string().min(1).regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "."'),
+  duration: durationMsSchema.optional(),
+  rate: z.number().positive().optional().describe('requests per second (open model)'),
+  rampTo: z.number().nonnegative().optional(),
+  connections: positiveInt.optional().describe('closed model: keep N requests in flight'),
+  maxConnections: positiveInt.optional(),
+  replay: z.string().min(1).optional(),
+  speed: z.number().positive().optional(),
+});
+
+/** One phase: open model at a rate (or ramp), closed model with N connections, or a replayed log. */
+const phaseSchema = phaseInputSchema
+  .superRefine((phase, ctx) => {
+    const kinds = (['rate', 'connections', 'replay'] as const).filter((key) => phase[key] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: kinds.length === 0 ? 'give one of rate (open model), connections (closed model) or replay (a traffic log)' : `${kinds.join(' and ')} cannot be combined: a phase is one of rate, connections or replay` });
+      return;
+    }
+    const kind = kinds[0]!;
+    if (kind !== 'replay' && phase.duration === undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required, e.g. 30s' });
+    if (kind === 'replay' && phase.duration !== undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a replay lasts as long as its log (scaled by speed)' });
+    if (phase.rampTo !== undefined && kind !== 'rate') ctx.addIssue({ code: 'custom', path: ['rampTo'], message: 'only with rate' });
+    if (phase.speed !== undefined && kind !== 'replay') ctx.addIssue({ code: 'custom', path: ['speed'], message: 'only with replay' });
+    if (phase.maxConnections !== undefined && kind === 'connections') ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'a closed-model phase uses exactly `connections`' });
+  })
+  .transform((phase) => {
+    if (phase.rate !== undefined) {
+      return { kind: 'rate' as const, name: phase.name, durationMs: phase.duration!, ratePerSec: phase.rate, rampToPerSec: phase.rampTo ?? phase.rate, maxConnections: phase.maxConnections };
+    }
+    if (phase.connections !== undefined) return { kind: 'closed' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };
+    return { kind: 'replay' as const, name: phase.name, file: phase.replay!, speed: phase.speed ?? 1, maxConnections: phase.maxConnections };
+  });
+export type ScenarioPhase = z.output<typeof phaseSchema>;
+
+const thresholdExpression = z.string().transform((expression, ctx) => {
+  const parsed = parseThreshold(expression);
+  if ('problem' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  }
+  return { expr: expression.trim(), condition: parsed };
+});
+
+/** `p99 < 250ms`, or `{ expr, phase, abortOnFail }` to scope it to a phase or stop the run early. */
+const thresholdSchema = z.union([
+  thresholdExpression.transform((t) => ({ ...t, phase: undefined as string | undefined, abortOnFail: false })),
+  z.strictObject({ expr: thresholdExpression, phase: z.string().optional(), abortOnFail: z.boolean().default(false) }).transform((t) => ({ ...t.expr, phase: t.phase, abortOnFail: t.abortOnFail })),
+]);
+export type ScenarioThreshold = z.output<typeof thresholdSchema>;
+
+const messagesSchema = z.union([
+  z.strictObject({ file: z.string().min(1), order: feedOrder.default('random') }),
+  z.strictObject({ inline: z.array(z.string().min(1)).min(1), order: feedOrder.default('random') }),
+]);
+
+/** A load scenario as written in YAML (after `${ENV}` interpolation). */
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().min(1).regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "." (it names the report folder)'),
+    description: z.string().optional(),
+    seed: z.number().int().default(1).describe('seed of random orders'),
+    target: z.strictObject({
+      url: z.string().refine((url) => url === 'mock' || /^https?:\/\//.test(url) && URL.canParse(url), 'expected "mock" or an http(s) base URL'),
+      token: z.string().min(1).optional(),
+      clientId: z.string().min(1).optional(),
+      timeout: durationMsSchema.default(10_000),
+      maxConnections: positiveInt.default(256),
+      maxQueue: durationMsSchema.optional().describe('how long a due request may wait for a connection before it is dropped'),
+    }),
+    businessId: z.number().int().nonnegative().default(343),
+    users: z.strictObject({ file: z.string().min(1), order: feedOrder.default('sequence') }),
+    messages: messagesSchema,
+    phases: z.array(phaseSchema).min(1),
+    thresholds: z.array(thresholdSchema).default([]),
+    mock: mockBehaviourSchema.optional(),
+  })
+  .superRefine((scenario, ctx) => {
+    if (scenario.target.url !== 'mock') {
+      if (!scenario.target.token) ctx.addIssue({ code: 'custom', path: ['target', 'token'], message: 'required for a real target: set token: ${HAPTIK_TOKEN} and export HAPTIK_TOKEN' });
+      if (!scenario.target.clientId) ctx.addIssue({ code: 'custom', path: ['target', 'clientId'], message: 'required for a real target: set clientId: ${HAPTIK_CLIENT_ID} and export HAPTIK_CLIENT_ID' });
+    }
+    const names = new Set<string>();
+    scenario.phases.forEach((phase, i) => {
+      if (names.has(phase.name)) ctx.addIssue({ code: 'custom', path: ['phases', i, 'name'], message: `"${phase.name}" is used by an earlier phase` });
+      names.add(phase.name);
+    });
+    scenario.thresholds.forEach((threshold, i) => {
+      if (threshold.phase !== undefined && !names.has(threshold.phase)) {
+        ctx.addIssue({ code: 'custom', path: ['thresholds', i, 'phase'], message: `no phase named "${threshold.phase}" (phases: ${[...names].join(', ')})` });
+      }
+    });
+  });
+export type Scenario = z.output<typeof scenarioSchema>;

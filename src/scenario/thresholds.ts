@@ -1,0 +1,93 @@
+import { parseDurationMs } from '../util/duration.ts';
+
+const LATENCY_STATS = ['min', 'mean', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
+/** A latency statistic, from the scheduled send (`p99`) or from the actual send (`service.p99`). */
+export type LatencyStat = (typeof LATENCY_STATS)[number];
+
+/** What a threshold measures. */
+export type ThresholdMetric =
+  | { kind: 'latency'; clock: 'corrected' | 'service'; stat: LatencyStat }
+  | { kind: 'errorRate' }
+  | { kind: 'dropRate' }
+  | { kind: 'achievedRate' };
+
+export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+/** A parsed threshold: `p99 < 250ms`, `errorRate < 1%`, `achievedRate >= 495`. */
+export interface ThresholdCondition {
+  metric: ThresholdMetric;
+  operator: ThresholdOperator;
+  /** In ms for latencies, 0..1 for rates, req/s for achievedRate. */
+  limit: number;
+}
+
+const EXPRESSION = /^\s*([A-Za-z][A-Za-z0-9._]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/;
+
+/** Metric names accepted in thresholds (for help texts and errors). */
+export const THRESHOLD_METRICS = [...LATENCY_STATS, ...LATENCY_STATS.map((s) => `service.${s}`), 'errorRate', 'dropRate', 'achievedRate'];
+
+/** Parses a threshold expression; returns the condition or a message saying what was expected. */
+export function parseThreshold(expression: string): ThresholdCondition | { problem: string } {
+  const match = EXPRESSION.exec(expression);
+  if (!match) return { problem: `"${expression}" is not "<metric> <operator> <value>", e.g. "p99 < 250ms" or "errorRate < 1%"` };
+  const [, name, operator, valueText] = match as unknown as [string, string, ThresholdOperator, string];
+  const metric = parseMetric(name.replace('p99.9', 'p999'));
+  if (!metric) return { problem: `unknown metric "${name}" in "${expression}"; known: ${THRESHOLD_METRICS.join(', ')}` };
+  if (metric.kind === 'latency') {
+    const limit = parseDurationMs(valueText);
+    if (limit === undefined) return { problem: `"${valueText}" in "${expression}" is not a duration with a unit, e.g. 250ms or 1.5s` };
+    return { metric, operator, limit };
+  }
+  if (metric.kind === 'achievedRate') {
+    const limit = Number(valueText.replace(/\/s$/, ''));
+    if (!Number.isFinite(limit) || limit < 0) return { problem: `"${valueText}" in "${expression}" is not a rate in requests per second, e.g. 495` };
+    return { metric, operator, limit };
+  }
+  const limit = valueText.endsWith('%') ? Number(valueText.slice(0, -1)) / 100 : Number(valueText);
+  if (!Number.isFinite(limit) || limit < 0 || limit > 1) return { problem: `"${valueText}" in "${expression}" is not a share, e.g. 1% or 0.01` };
+  return { metric, operator, limit };
+}
+
+function parseMetric(name: string): ThresholdMetric | undefined {
+  if (name === 'errorRate' || name === 'dropRate' || name === 'achievedRate') return { kind: name };
+  const service = name.startsWith('service.');
+  const stat = service ? name.slice('service.'.length) : name;
+  if ((LATENCY_STATS as readonly string[]).includes(stat)) return { kind: 'latency', clock: service ? 'service' : 'corrected', stat: stat as LatencyStat };
+  return undefined;
+}
+
+/** The figures a threshold may be checked against. */
+export interface ThresholdFigures {
+  latencyMs: Record<LatencyStat, number>;
+  serviceLatencyMs: Record<LatencyStat, number>;
+  errorRate: number;
+  dropRate: number;
+  achievedRate: number;
+}
+
+/** The actual value of the metric and whether the condition holds. */
+export function checkThreshold(condition: ThresholdCondition, figures: ThresholdFigures): { actual: number; passed: boolean } {
+  const { metric } = condition;
+  const actual =
+    metric.kind === 'latency'
+      ? (metric.clock === 'service' ? figures.serviceLatencyMs : figures.latencyMs)[metric.stat]
+      : figures[metric.kind];
+  return { actual, passed: compare(actual, condition.operator, condition.limit) };
+}
+
+function compare(actual: number, operator: ThresholdOperator, limit: number): boolean {
+  switch (operator) {
+    case '<':
+      return actual < limit;
+    case '<=':
+      return actual <= limit;
+    case '>':
+      return actual > limit;
+    case '>=':
+      return actual >= limit;
+    case '==':
+      return actual === limit;
+    case '!=':
+      return actual !== limit;
+  }
+}
