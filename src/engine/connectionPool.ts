@@ -179,6 +179,8 @@ export class ConnectionPool<T> {
       });
     }
     if (this.#closed || connection.client?.destroyed) return;
+    // autocannon's timeout timer also fires on idle connections and re-opens them: already listed.
+    if (connection.idle) return;
     connection.idle = true;
     // A connection being opened is handed straight to the caller of #open(), not listed as idle.
     if (this.#opening) return;

@@ -42,6 +42,8 @@ export interface LoadEngineOptions {
 }
 
 const START_LEAD_MS = 5;
+/** The last stretch before a send is waited with setImmediate, which (unlike timers) is sub-ms. */
+const SPIN_WINDOW_MS = 1.2;
 
 /**
  * Runs phases back to back. Open phases send request i at its scheduled time whatever the server
@@ -60,6 +62,7 @@ export class LoadEngine {
   #endMs = 0;
   #currentPhase = 0;
   #timer: NodeJS.Timeout | undefined;
+  #spin: NodeJS.Immediate | undefined;
   #dispatching = false;
   #aborted = false;
   #finished = false;
@@ -117,6 +120,7 @@ export class LoadEngine {
     if (this.#aborted || this.#finished) return;
     this.#aborted = true;
     clearTimeout(this.#timer);
+    clearImmediate(this.#spin);
     const now = performance.now();
     for (let i = this.#backlogHead; i < this.#backlog.length; i++) {
       const due = this.#backlog[i]!;
@@ -143,13 +147,21 @@ export class LoadEngine {
 
   #tick(): void {
     this.#timer = undefined;
+    this.#spin = undefined;
     if (this.#aborted || this.#finished) return;
     const now = performance.now();
     this.#enqueueDue(now);
     this.#dispatch();
     if (this.#finished) return;
     const wakeMs = this.#nextWakeMs(now);
-    if (wakeMs !== undefined) this.#timer = setTimeout(() => this.#tick(), Math.max(0, wakeMs - performance.now()));
+    if (wakeMs === undefined) return;
+    const delayMs = wakeMs - performance.now();
+    if (delayMs > SPIN_WINDOW_MS) {
+      // Timers fire up to a millisecond late: wake early and spin through the rest.
+      this.#timer = setTimeout(() => this.#tick(), delayMs - SPIN_WINDOW_MS);
+    } else {
+      this.#spin = setImmediate(() => this.#tick());
+    }
   }
 
   /** Moves every open-phase request due by `now` into the backlog, in schedule order. */
@@ -281,7 +293,7 @@ export class LoadEngine {
     const phases = this.#options.phases;
     const scheduleLeft = phases.some((phase, p) => phase.model === 'open' && !this.#exhausted[p] && this.#nextIndex[p]! < phase.schedule.count);
     if (scheduleLeft || this.#backlogHead < this.#backlog.length || this.#pool.inFlight > 0) {
-      if (scheduleLeft && this.#timer === undefined) this.#timer = setTimeout(() => this.#tick(), 0);
+      if (scheduleLeft && this.#timer === undefined && this.#spin === undefined) this.#timer = setTimeout(() => this.#tick(), 0);
       return;
     }
     this.#finish(now);
@@ -291,6 +303,7 @@ export class LoadEngine {
     if (this.#finished) return;
     this.#finished = true;
     clearTimeout(this.#timer);
+    clearImmediate(this.#spin);
     this.#pool.close();
     this.#resolve({ startMs: this.#startMs, endMs: now, aborted: this.#aborted });
   }
