@@ -92,9 +92,7 @@ function createMockHandler(options: MockServerOptions): MockHandler {
   let shuttingDown = false;
 
   function send(res: ServerResponse, status: number, payload: unknown, arrivalMs: number, extraHeaders?: Record<string, string>): void {
-    const body = JSON.stringify(payload);
-    res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body), ...extraHeaders });
-    res.end(body);
+    writeJson(res, status, payload, extraHeaders);
     stats.recordAnswer(status, (performance.now() - arrivalMs) * 1000);
   }
 
@@ -192,14 +190,15 @@ function createMockHandler(options: MockServerOptions): MockHandler {
     send(res, 413, { error_message: `body exceeds ${maxBodyBytes} bytes` }, arrivalMs, { connection: 'close' });
   }
 
-  function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, arrivalMs: number): void {
+  function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): void {
+    // Admin calls are not API traffic: they are left out of the counters.
     req.resume();
-    if (path === '/__mock/stats' && req.method === 'GET') return send(res, 200, stats.snapshot(), arrivalMs);
+    if (path === '/__mock/stats' && req.method === 'GET') return writeJson(res, 200, stats.snapshot());
     if (path === '/__mock/stats' && req.method === 'DELETE') {
       stats.reset();
-      return send(res, 200, { reset: true }, arrivalMs);
+      return writeJson(res, 200, { reset: true });
     }
-    send(res, 404, { error_message: `no mock admin endpoint ${req.method} ${path}` }, arrivalMs);
+    writeJson(res, 404, { error_message: `no mock admin endpoint ${req.method} ${path}` });
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -212,7 +211,7 @@ function createMockHandler(options: MockServerOptions): MockHandler {
       req.resume();
       return send(res, 405, { error_message: `method ${req.method} not allowed; use POST` }, arrivalMs, { allow: 'POST' });
     }
-    if (path.startsWith('/__mock/')) return handleAdmin(req, res, path, arrivalMs);
+    if (path.startsWith('/__mock/')) return handleAdmin(req, res, path);
     req.resume();
     send(res, 404, { error_message: `no such endpoint: ${path}` }, arrivalMs);
   }
@@ -227,6 +226,12 @@ function createMockHandler(options: MockServerOptions): MockHandler {
       pendingTimers.clear();
     },
   };
+}
+
+function writeJson(res: ServerResponse, status: number, payload: unknown, extraHeaders?: Record<string, string>): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body), ...extraHeaders });
+  res.end(body);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

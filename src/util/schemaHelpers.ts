@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { parseDurationMs } from './duration.ts';
 
 /** A duration written with its unit (`20ms`, `1.5s`, `2m`); parses to milliseconds. */
-export const durationMsSchema = z.string().transform((text, ctx) => {
-  const durationMs = parseDurationMs(text);
+export const durationMsSchema = z.union([z.string(), z.number()]).transform((text, ctx) => {
+  const durationMs = typeof text === 'string' ? parseDurationMs(text) : undefined;
   if (durationMs === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 250ms, 10s or 2m, got "${text}"` });
+    const hint = typeof text === 'number' ? ' (add a unit)' : '';
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 250ms, 10s or 2m, got ${JSON.stringify(text)}${hint}` });
     return z.NEVER;
   }
   return durationMs;

@@ -64,7 +64,7 @@ export class YamlSource {
     const lines = new LineCounter();
     const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (document.errors.length > 0) {
-      const problems = document.errors.map((error) => `${file}:${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`);
+      const problems = document.errors.map((error) => `${file}:${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}`);
       throw new UserError(`${file}: not valid YAML`, { exitCode: ExitCode.badInput, problems });
     }
     return new YamlSource(file, document, lines);

@@ -1,0 +1,137 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runResultSchema } from '../../src/report/resultModel.ts';
+import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { readBody, startTestServer } from '../fixtures/servers.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+
+let files: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  files = tempDir();
+  files.write('users.csv', 'auth_id,expect\nalice01,\nbob02,\nghost1,403\n');
+  files.write('messages.csv', 'message_body\nhello\nनमस्ते 🙏\n');
+});
+afterEach(() => files.cleanup());
+
+function scenario(phases: string, extra = ''): string {
+  return files.write(
+    'scenario.yml',
+    `name: clitest
+target: { url: mock, token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}", timeout: 2s }
+users: { file: users.csv, order: sequence }
+messages: { file: messages.csv }
+phases:
+${phases}
+${extra}`,
+  );
+}
+
+function readResult(outDir: string) {
+  return runResultSchema.parse(JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')));
+}
+
+describe('npm run load', () => {
+  it('runs against the built-in mock, passes its thresholds, and writes result.json and latency.hgrm', async () => {
+    const out = join(files.dir, 'out');
+    const file = scenario('  - { name: steady, duration: 2s, rate: 30 }', 'thresholds:\n  - p99 < 1s\n  - errorRate < 1%\nmock: { latency: 5ms }');
+    const result = await runCliProcess(['load', file, '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/preflight: credentials accepted \(auth_id alice01\): 200 ok/);
+    expect(result.stdout).toMatch(/preflight: expected 403 for auth_id ghost1: 403 as expected/);
+    expect(result.stdout).toMatch(/\[\s+1s\]\s+steady\s+target\s+30\/s/);
+    expect(result.stdout).toContain('PASSED  clitest');
+    const run = readResult(out);
+    expect(run.passed).toBe(true);
+    expect(run.overall.requests).toMatchObject({ scheduled: 60, sent: 60, completed: 60, dropped: 0 });
+    // Every third user is ghost1, meant to be unregistered: its 403s are expected, not errors.
+    expect(run.overall.statusCounts).toEqual({ '200': 40, '403': 20 });
+    expect(run.overall.expectedOutcomes).toEqual({ '403': 20 });
+    expect(run.overall.errorRate).toBe(0);
+    expect(run.overall.latencyMs.p50).toBeGreaterThanOrEqual(5);
+    expect(run.serverSide?.statusCounts).toEqual({ '200': 40, '403': 20 });
+    expect(run.phases[0]).toMatchObject({ name: 'steady', model: 'open', targetRate: 30 });
+    expect(run.timeline.length).toBeGreaterThanOrEqual(2);
+    expect(run.thresholds.map((t) => t.passed)).toEqual([true, true]);
+    expect(readFileSync(join(out, 'latency.hgrm'), 'utf8')).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)[\s\S]*#\[Mean\s+=/);
+  });
+
+  it('exits 1 when a threshold fails, naming it first', async () => {
+    const out = join(files.dir, 'out');
+    const file = scenario('  - { name: steady, duration: 1s, rate: 20 }', 'thresholds:\n  - p50 < 1ms\nmock: { latency: 10ms }');
+    const result = await runCliProcess(['load', file, '--out', out]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/FAILED  clitest[\s\S]*FAIL\s+p50 < 1ms\s+actual 1\d(\.\d+)?ms/);
+    expect(readResult(out).passed).toBe(false);
+  });
+
+  it('exits 2 with every problem and no stack trace for a bad scenario', async () => {
+    const file = scenario('  - { name: steady, duration: 1s, rate: -5, color: red }');
+    const result = await runCliProcess(['load', file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/scenario\.yml:6: phases\.0: unknown key "color"/);
+    expect(result.stderr).toMatch(/scenario\.yml:6: phases\.0\.rate:/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 when a real target has no token in the environment', async () => {
+    const file = scenario('  - { name: steady, duration: 1s, rate: 5 }');
+    const result = await runCliProcess(['load', file, '--target', 'http://127.0.0.1:9'], { env: { HAPTIK_TOKEN: '', HAPTIK_CLIENT_ID: '' } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('${HAPTIK_TOKEN} is not set');
+  });
+
+  it('stops with exit 3 before any load when the target rejects the credentials', async () => {
+    let requests = 0;
+    const server = await startTestServer(async (req, res) => {
+      requests++;
+      await readBody(req);
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error_message":"invalid authorization details"}');
+    });
+    try {
+      const file = scenario('  - { name: steady, duration: 5s, rate: 100 }');
+      const result = await runCliProcess(['load', file, '--target', server.url], { env: { HAPTIK_TOKEN: 'wrong-secret-token', HAPTIK_CLIENT_ID: 'c' } });
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toMatch(/credentials rejected: .* answered 401 "invalid authorization details".*check HAPTIK_TOKEN/);
+      expect(requests).toBe(1);
+      expect(result.stdout + result.stderr).not.toContain('wrong-secret-token');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops with exit 3 when the target is unreachable', async () => {
+    const server = await startTestServer(() => {});
+    const url = server.url;
+    await server.close();
+    const file = scenario('  - { name: steady, duration: 5s, rate: 100 }');
+    const result = await runCliProcess(['load', file, '--target', url], { env: { HAPTIK_TOKEN: 't', HAPTIK_CLIENT_ID: 'c' } });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/target unreachable: .* \(ECONNREFUSED\)/);
+  });
+
+  it('on SIGINT stops sending, writes partial results marked aborted, exits 130, leaves no mock behind', async () => {
+    const out = join(files.dir, 'out');
+    const file = scenario('  - { name: long, duration: 60s, rate: 50 }', 'mock: { latency: 5ms }');
+    let signalled = false;
+    const result = await runCliProcess(['load', file, '--out', out], {
+      onStdout: (text, kill) => {
+        if (!signalled && /\[\s+2s\]/.test(text)) {
+          signalled = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(result.exitCode).toBe(130);
+    expect(result.stdout).toContain('Stopping: interrupted');
+    const run = readResult(out);
+    expect(run.aborted).toBe(true);
+    expect(run.passed).toBe(false);
+    expect(run.overall.requests.sent).toBeGreaterThan(90);
+    expect(run.overall.requests.sent).toBeLessThan(250);
+    expect(run.overall.requests.completed).toBe(run.overall.requests.sent);
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['result.json', 'latency.hgrm']));
+  });
+});

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.ts';
+import { messageRowSchema, userRowSchema } from '../../src/feed/rowSchemas.ts';
+import type { UserRow } from '../../src/feed/rowSchemas.ts';
+import { inMemorySource, readAllRows } from '../../src/feed/rowSource.ts';
+import { scanCsv } from '../../src/feed/scanCsv.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const DRAIN_SCRIPT = fileURLToPath(new URL('../fixtures/drainUsers.ts', import.meta.url));
+
+function runNode(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { timeout: 110_000 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+let files: ReturnType<typeof tempDir>;
+beforeEach(() => (files = tempDir()));
+afterEach(() => files.cleanup());
+
+const rows = (ids: string, weights: number[] = []): UserRow[] => ids.split('').map((id, i) => ({ auth_id: id, weight: weights[i] ?? 1, business_id: undefined, expect: undefined }));
+const take = <T>(source: { next(): T | string }, n: number) => Array.from({ length: n }, () => source.next());
+
+describe('in-memory feeds', () => {
+  it('sequence cycles in file order, giving each row `weight` turns', () => {
+    const source = inMemorySource(rows('abc', [1, 2, 1]), 'sequence', 1);
+    expect(take(source, 8).map((r) => (typeof r === 'string' ? r : r.auth_id))).toEqual(['a', 'b', 'b', 'c', 'a', 'b', 'b', 'c']);
+  });
+
+  it('once stops after the last row', () => {
+    const source = inMemorySource(rows('ab'), 'once', 1);
+    expect(take(source, 3).map((r) => (typeof r === 'string' ? r : r.auth_id))).toEqual(['a', 'b', 'exhausted']);
+  });
+
+  it('random follows the weights and replays under the same seed', () => {
+    const draws = take(inMemorySource(rows('ab', [1, 3]), 'random', 7), 20_000).map((r) => (r as UserRow).auth_id);
+    const shareB = draws.filter((id) => id === 'b').length / draws.length;
+    expect(shareB).toBeGreaterThan(0.72);
+    expect(shareB).toBeLessThan(0.78);
+    expect(take(inMemorySource(rows('ab', [1, 3]), 'random', 7), 20_000).map((r) => (r as UserRow).auth_id)).toEqual(draws);
+  });
+});
+
+describe('CSV validation', () => {
+  it('lists every bad row with file and line', async () => {
+    const file = files.write('users.csv', 'auth_id,weight,expect\nalice,1,\n,2,\nbob,zero,\ncarol,1,999\n"multi\nline",1,\n');
+    const error = await scanCsv(file, userRowSchema).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    const problems = (error as UserError).problems.join('\n');
+    expect(problems).toContain(`${file}:3: auth_id`);
+    expect(problems).toContain(`${file}:4: weight: expected a whole number from 1 to 1000, got "zero"`);
+    expect(problems).toContain(`${file}:5: expect: expected a whole number from 100 to 599, got "999"`);
+    expect(problems).toContain(`${file}:7: auth_id`);
+    expect((error as UserError).message).toContain('4 bad rows');
+  });
+
+  it('rejects a file with a header only, and an unclosed quote with its line', async () => {
+    await expect(scanCsv(files.write('empty.csv', 'auth_id\n'), userRowSchema)).rejects.toThrow(/no data rows/);
+    await expect(scanCsv(files.write('quote.csv', 'auth_id\nalice\n"bob\n'), userRowSchema)).rejects.toThrow(/quote\.csv:\d+: not a readable CSV file/);
+  });
+
+  it('reads unicode, quoted commas and quoted newlines', async () => {
+    const file = files.write('m.csv', 'message_body,weight\n"hi, there",2\nनमस्ते 🙏\n"two\nlines"\n');
+    expect((await readAllRows(file, messageRowSchema)).map((r) => [r.message_body, r.weight])).toEqual([['hi, there', 2], ['नमस्ते 🙏', 1], ['two\nlines', 1]]);
+  });
+});
+
+describe('streamed feed of a large CSV', () => {
+  it('streams 1,000,000 rows in order and cycles, within a 64 MB heap that could not hold them', async () => {
+    const lines = ['auth_id'];
+    for (let i = 0; i < 1_000_000; i++) lines.push(`user${i}`);
+    const file = files.write('big.csv', `${lines.join('\n')}\n`);
+    // Holding the rows would need far more than 64 MB of old space: the child would die of OOM.
+    const result = await runNode(['--max-old-space-size=64', '--import', 'tsx', DRAIN_SCRIPT, file, '1000010']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe('ok 1000010 rows in order');
+  }, 120_000);
+});

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.ts';
+import { loadScenario } from '../../src/scenario/loadScenario.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+
+let files: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  files = tempDir();
+  files.write('users.csv', 'auth_id,expect\nalice01,\nghost1,403\n');
+  files.write('messages.csv', 'message_body\nhello\n');
+});
+afterEach(() => files.cleanup());
+
+const valid = `name: t
+target:
+  url: mock
+  token: \${HAPTIK_TOKEN}
+  clientId: \${HAPTIK_CLIENT_ID}
+users: { file: users.csv }
+messages: { file: messages.csv }
+phases:
+  - { name: warmup, duration: 2s, rate: 10 }
+  - { name: ramp, duration: 1m, rate: 10, rampTo: 50 }
+  - { name: push, duration: 500ms, connections: 4 }
+thresholds:
+  - p99 < 250ms
+  - errorRate < 1%
+  - { expr: p99 < 400ms, phase: ramp, abortOnFail: true }
+`;
+
+async function problemsOf(yaml: string, env: Record<string, string> = {}): Promise<string[]> {
+  const file = files.write('scenario.yml', yaml);
+  try {
+    await loadScenario(file, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).exitCode).toBe(2);
+    return [...(error as UserError).problems, (error as UserError).message];
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+describe('loadScenario', () => {
+  it('loads a valid scenario against the mock with no credentials set', async () => {
+    const { scenario } = await loadScenario(files.write('scenario.yml', valid), {});
+    expect(scenario.target.url).toBe('mock');
+    expect(scenario.target.token).toBeUndefined();
+    expect(scenario.target.timeout).toBe(10_000);
+    expect(scenario.users.order).toBe('sequence');
+    expect(scenario.users.file).toBe(`${files.dir}/users.csv`);
+    expect(scenario.phases.map((p) => p.kind)).toEqual(['rate', 'rate', 'closed']);
+    expect(scenario.phases[1]).toMatchObject({ durationMs: 60_000, ratePerSec: 10, rampToPerSec: 50 });
+    expect(scenario.thresholds[2]).toMatchObject({ phase: 'ramp', abortOnFail: true });
+  });
+
+  it('scales durations with --duration-scale', async () => {
+    const { scenario } = await loadScenario(files.write('scenario.yml', valid), {}, { durationScale: 0.5 });
+    expect(scenario.phases.map((p) => ('durationMs' in p ? p.durationMs : 0))).toEqual([1000, 30_000, 250]);
+  });
+
+  it('requires the credentials of a real target, naming the unset variable and its line', async () => {
+    const problems = await problemsOf(valid.replace('url: mock', 'url: https://staging.example.com'));
+    expect(problems).toContain(`${files.dir}/scenario.yml:4: target.token: \${HAPTIK_TOKEN} is not set: export HAPTIK_TOKEN, or write \${HAPTIK_TOKEN:-default}`);
+    expect(problems.some((p) => p.includes(':5: target.clientId') && p.includes('HAPTIK_CLIENT_ID'))).toBe(true);
+  });
+
+  it('interpolates ${VAR} and ${VAR:-default}', async () => {
+    const { scenario } = await loadScenario(
+      files.write('scenario.yml', valid.replace('url: mock', 'url: ${TARGET:-https://staging.example.com}')),
+      { HAPTIK_TOKEN: 'tok', HAPTIK_CLIENT_ID: 'cid' },
+    );
+    expect(scenario.target).toMatchObject({ url: 'https://staging.example.com', token: 'tok', clientId: 'cid' });
+  });
+
+  it('lets --target override the file', async () => {
+    const { scenario } = await loadScenario(files.write('scenario.yml', valid), { HAPTIK_TOKEN: 't', HAPTIK_CLIENT_ID: 'c' }, { target: 'http://127.0.0.1:9' });
+    expect(scenario.target.url).toBe('http://127.0.0.1:9');
+  });
+
+  it('reports every problem at once, each with file, line and field', async () => {
+    const broken = `name: t
+target: { url: mock, timeot: 5s }
+users: { file: missing.csv, order: shuffled }
+messages: { file: messages.csv }
+phases:
+  - { name: a, duration: 10, rate: 10 }
+  - { name: a, duration: 1s, rate: 10, connections: 5 }
+  - { name: c, rate: 5 }
+thresholds:
+  - p99 < 250
+  - p42 < 1s
+  - { expr: p99 < 1s, phase: nope }
+`;
+    const problems = (await problemsOf(broken)).join('\n');
+    expect(problems).toContain('scenario.yml:2: target: unknown key "timeot"');
+    expect(problems).toMatch(/scenario\.yml:3: users\.order: .*sequence.*random.*once/);
+    expect(problems).toContain('scenario.yml:6: phases.0.duration: expected a duration such as 250ms, 10s or 2m, got 10 (add a unit)');
+    expect(problems).toMatch(/scenario\.yml:7: phases\.1: rate and connections cannot be combined/);
+    expect(problems).toMatch(/scenario\.yml:8: phases\.2\.duration: required/);
+    expect(problems).toMatch(/scenario\.yml:10: thresholds\.0: .*not one of the accepted forms|scenario\.yml:10: thresholds\.0/);
+  });
+
+  it('checks across fields once each field is valid: phase names, threshold scopes, credentials', async () => {
+    const problems = (await problemsOf(valid.replace('name: ramp', 'name: warmup').replace('phase: ramp', 'phase: nope'))).join('\n');
+    expect(problems).toMatch(/scenario\.yml:10: phases\.1\.name: "warmup" is used by an earlier phase/);
+    expect(problems).toMatch(/scenario\.yml:15: thresholds\.2\.phase: no phase named "nope"/);
+  });
+
+  it('reports a missing data file with the line that names it', async () => {
+    const problems = await problemsOf(valid.replace('file: users.csv', 'file: nobody.csv'));
+    expect(problems.some((p) => p.startsWith(`${files.dir}/scenario.yml:6: users.file: no such file`))).toBe(true);
+  });
+
+  it('reports YAML syntax errors with their line, and a missing file plainly', async () => {
+    const problems = await problemsOf('name: t\nphases: [\n');
+    expect(problems.some((p) => /scenario\.yml:3: Flow sequence/.test(p))).toBe(true);
+    await expect(loadScenario(`${files.dir}/none.yml`, {})).rejects.toThrow(/none\.yml: no such file/);
+  });
+
+  it('loads every shipped scenario', async () => {
+    for (const name of ['peak', 'smoke', 'soak', 'stress']) {
+      const { scenario } = await loadScenario(`scenarios/${name}.yml`, {});
+      expect(scenario.name).toBe(name);
+      expect(scenario.target.url).toBe('mock');
+    }
+  });
+});

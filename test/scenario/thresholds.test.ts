@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { checkThreshold, parseThreshold } from '../../src/scenario/thresholds.ts';
+import type { ThresholdCondition, ThresholdFigures } from '../../src/scenario/thresholds.ts';
+
+const latency = { min: 1, mean: 20, p50: 18, p75: 25, p90: 40, p95: 60, p99: 240, p999: 900, max: 1200 };
+const figures: ThresholdFigures = { latencyMs: latency, serviceLatencyMs: { ...latency, p99: 30 }, errorRate: 0.004, dropRate: 0, achievedRate: 497.5 };
+
+function condition(expression: string): ThresholdCondition {
+  const parsed = parseThreshold(expression);
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  return parsed;
+}
+
+describe('thresholds', () => {
+  it.each([
+    ['p99 < 250ms', 240, true],
+    ['p99 < 0.2s', 240, false],
+    ['p99.9 <= 900ms', 900, true],
+    ['service.p99 < 50ms', 30, true],
+    ['max < 1s', 1200, false],
+    ['errorRate < 1%', 0.004, true],
+    ['errorRate < 0.001', 0.004, false],
+    ['dropRate == 0', 0, true],
+    ['achievedRate >= 495', 497.5, true],
+    ['achievedRate > 500/s', 497.5, false],
+  ])('%s -> actual %d, passed %s', (expression, actual, passed) => {
+    expect(checkThreshold(condition(expression), figures)).toEqual({ actual, passed });
+  });
+
+  it.each([
+    ['p99 < 250', /not a duration with a unit/],
+    ['p42 < 1s', /unknown metric "p42"/],
+    ['errorRate < 200%', /not a share/],
+    ['p99 250ms', /not "<metric> <operator> <value>"/],
+  ])('rejects %s with a message saying what is expected', (expression, message) => {
+    const parsed = parseThreshold(expression);
+    expect('problem' in parsed && parsed.problem).toMatch(message);
+  });
+});
