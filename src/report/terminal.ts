@@ -50,7 +50,8 @@ function row(name: string, stats: ResultStats | PhaseResult): string[] {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));
-  return rows.map((r, i) => `  ${r.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}${i === 0 ? '' : ''}`);
+  // Names left-aligned, figures right-aligned.
+  return rows.map((r) => `  ${r.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`);
 }
 
 function formatActual(expr: string, actual: number): string {
