@@ -1,7 +1,7 @@
 import type { DropReason, ErrorKind, Sample } from '../engine/types.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { LatencySummaryMs } from './histogram.ts';
-import { classifyOutcome } from './outcome.ts';
+import type { OutcomeClass } from './outcome.ts';
 
 /** An unexpected answer kept as an example for the report (body cut short). */
 export interface ErrorExample {
@@ -43,9 +43,9 @@ export class StatsAccumulator {
   readonly expectedOutcomes = new Map<number, number>();
   readonly #examples = new Map<string, ErrorExample>();
 
-  record(sample: Sample): void {
+  /** Counts a sample whose outcome the caller classified (once, for every scope it lands in). */
+  record(sample: Sample, outcome: OutcomeClass): void {
     this.completed++;
-    const outcome = classifyOutcome(sample);
     if (sample.error) {
       this.errors[sample.error]++;
     } else {

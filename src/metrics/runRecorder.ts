@@ -67,11 +67,11 @@ export class RunRecorder implements SampleSink {
   }
 
   onSample(sample: Sample): void {
-    this.overall.record(sample);
-    this.phases[sample.phaseIndex]!.record(sample);
+    const outcome = classifyOutcome(sample);
+    this.overall.record(sample, outcome);
+    this.phases[sample.phaseIndex]!.record(sample, outcome);
     const second = this.#second(sample.doneMs);
     second.completed++;
-    const outcome = classifyOutcome(sample);
     if (outcome === 'expected') second.expected++;
     if (outcome === 'unexpected') {
       const kind = sample.error ?? `http_${sample.status}`;

@@ -3,7 +3,6 @@ import { constantSchedule, rampSchedule, replaySchedule } from '../engine/schedu
 import type { Schedule } from '../engine/schedule.ts';
 import { messageRowSchema, replayRowSchema, userRowSchema } from '../feed/rowSchemas.ts';
 import type { ReplayRow, UserRow } from '../feed/rowSchemas.ts';
-import { readAllRows } from '../feed/rowSource.ts';
 import { scanCsv } from '../feed/scanCsv.ts';
 import type { LoadedScenario } from './loadScenario.ts';
 import type { Scenario, ScenarioPhase } from './schema.ts';
@@ -79,8 +78,8 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
     case 'closed':
       return phase;
     case 'replay': {
-      await scanCsv(phase.file, replayRowSchema);
-      const allRows = await readAllRows(phase.file, replayRowSchema);
+      const allRows: ReplayRow[] = [];
+      await scanCsv(phase.file, replayRowSchema, (row) => allRows.push(row));
       const problems = allRows.flatMap((row, i) => (i > 0 && row.offset_ms < allRows[i - 1]!.offset_ms ? [`${phase.file}: row ${i + 1}: offset_ms ${row.offset_ms} is before the previous row's`] : []));
       if (problems.length > 0) throw new UserError(`${phase.file}: offsets must not decrease`, { problems });
       const firstMs = allRows[0]!.offset_ms;
