@@ -57,6 +57,22 @@ describe('npm run load', () => {
     expect(readFileSync(join(out, 'latency.hgrm'), 'utf8')).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)[\s\S]*#\[Mean\s+=/);
   });
 
+  it('replays a recorded log at its offsets scaled by speed, with expected statuses from the users CSV', async () => {
+    const out = join(files.dir, 'out');
+    files.write('traffic.csv', 'offset_ms,auth_id,message_body\n1000,alice01,hi\n1000,bob02,two at once\n1400,ghost1,who am i\n2000,alice01,last one\n');
+    const file = scenario('  - { name: replayed, replay: traffic.csv, speed: 2 }');
+    const result = await runCliProcess(['load', file, '--out', out]);
+    expect(result.exitCode).toBe(0);
+    const run = readResult(out);
+    expect(run.phases[0]).toMatchObject({ name: 'replayed', kind: 'replay', model: 'open', plan: { speed: 2 } });
+    expect(run.phases[0]!.requests).toMatchObject({ scheduled: 4, sent: 4, completed: 4 });
+    expect(run.overall.statusCounts).toEqual({ '200': 3, '403': 1 });
+    expect(run.overall.expectedOutcomes).toEqual({ '403': 1 });
+    // The log spans 1000 ms; at speed 2 the phase lasts about 500 ms.
+    expect(run.phases[0]!.durationMs).toBeGreaterThan(450);
+    expect(run.phases[0]!.durationMs).toBeLessThan(700);
+  });
+
   it('exits 1 when a threshold fails, naming it first', async () => {
     const out = join(files.dir, 'out');
     const file = scenario('  - { name: steady, duration: 1s, rate: 20 }', 'thresholds:\n  - p50 < 1ms\nmock: { latency: 10ms }');
