@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { ExitCode, UserError } from '../errors.ts';
 import { loadCommand } from './commands/load.ts';
 import { mockCommand } from './commands/mock.ts';
+import { reportCommand } from './commands/report.ts';
 import { verifyCommand } from './commands/verify.ts';
 import type { CliIo } from './io.ts';
 
@@ -17,6 +18,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(verifyCommand(io))
     .command(mockCommand(io))
     .command(loadCommand(io, (code) => (exitCode = code)))
+    .command(reportCommand(io, (code) => (exitCode = code)))
     .demandCommand(1, 'name a command')
     .strict()
     .env(false)

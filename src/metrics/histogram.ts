@@ -17,12 +17,6 @@ export interface LatencySummaryMs {
   max: number;
 }
 
-/** One point of a percentile spectrum: the latency at a percentile, in milliseconds. */
-export interface SpectrumPoint {
-  percentile: number;
-  latencyMs: number;
-}
-
 function newHdr(): hdr.Histogram {
   return hdr.build({
     lowestDiscernibleValue: 1,
@@ -95,22 +89,11 @@ export class LatencyHistogram {
     };
   }
 
-  /**
-   * The percentile spectrum at HdrHistogram's standard ticks (5 per half-distance), in ms,
-   * ending at the maximum: what a percentile-distribution chart plots.
-   */
-  spectrumMs(): SpectrumPoint[] {
-    if (this.count === 0) return [];
-    const points: SpectrumPoint[] = [];
-    for (const line of this.#hdr.outputPercentileDistribution(5, 1000).split('\n')) {
-      const columns = line.trim().split(/\s+/);
-      if (columns.length !== 4) continue;
-      const latencyMs = Number(columns[0]);
-      const fraction = Number(columns[1]);
-      if (!Number.isFinite(latencyMs) || !Number.isFinite(fraction)) continue;
-      points.push({ percentile: fraction * 100, latencyMs });
-    }
-    return points;
+  /** Latencies at the given percentiles (0..100) in ms, never above the maximum; 0s when empty. */
+  atPercentilesMs(percentiles: readonly number[]): number[] {
+    if (this.count === 0) return percentiles.map(() => 0);
+    const maxUs = this.#hdr.maxValue;
+    return percentiles.map((p) => Math.round(Math.min(p >= 100 ? maxUs : this.percentileUs(p), maxUs)) / 1000);
   }
 
   /** HdrHistogram's percentile-distribution text in milliseconds (the `.hgrm` format). */

@@ -2,7 +2,7 @@ import type { StatsSnapshot } from '../metrics/phaseStats.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MockStats } from '../mock/stats.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
-import { checkThreshold } from '../scenario/thresholds.ts';
+import { checkThreshold, thresholdUnit } from '../scenario/thresholds.ts';
 import type { PreflightCheck } from '../run/preflight.ts';
 import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
 import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
@@ -44,7 +44,8 @@ export function buildResult(m: RunMeasurements): RunResult {
   const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
     const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
     const { actual, passed } = checkThreshold(threshold.condition, { ...scope, dropRate: scope.requests.scheduled === 0 ? 0 : scope.requests.dropped / scope.requests.scheduled });
-    return { expr: threshold.expr, phase: threshold.phase ?? null, abortOnFail: threshold.abortOnFail, actual, passed };
+    const { operator, limit, metric } = threshold.condition;
+    return { expr: threshold.expr, phase: threshold.phase ?? null, abortOnFail: threshold.abortOnFail, operator, limit, unit: thresholdUnit(metric), actual, passed };
   });
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,

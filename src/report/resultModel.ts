@@ -56,6 +56,9 @@ const thresholdResultSchema = z.object({
   expr: z.string(),
   phase: z.string().nullable(),
   abortOnFail: z.boolean(),
+  operator: z.enum(['<', '<=', '>', '>=', '==', '!=']),
+  limit: z.number(),
+  unit: z.enum(['ms', 'ratio', 'perSec']).describe('ms for latencies, a 0..1 share for rates, requests per second for achievedRate'),
   actual: z.number(),
   passed: z.boolean(),
 });

@@ -1,4 +1,5 @@
-import { formatDurationMs } from '../util/duration.ts';
+import type { Comparison } from './compare.ts';
+import { formatChange, formatDurationMs, formatShare, formatThresholdValue } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
 
 /** The verdict in one word, as the summary and the HTML banner show it. */
@@ -14,7 +15,7 @@ export function formatSummary(result: RunResult, files: Record<string, string> =
   lines.push('', `${verdict}  ${result.scenario.name} against ${result.target.url}${result.abortReason ? `  (${result.abortReason})` : ''}`, '');
   if (result.thresholds.length > 0) {
     for (const t of result.thresholds) {
-      lines.push(`  ${t.passed ? 'ok  ' : 'FAIL'}  ${t.expr}${t.phase ? ` [${t.phase}]` : ''}   actual ${formatActual(t.expr, t.actual)}`);
+      lines.push(`  ${t.passed ? 'ok  ' : 'FAIL'}  ${t.expr}${t.phase ? ` [${t.phase}]` : ''}   actual ${formatThresholdValue(t.actual, t.unit)}`);
     }
     lines.push('');
   }
@@ -43,7 +44,7 @@ function row(name: string, stats: ResultStats | PhaseResult): string[] {
     stats.achievedRate.toFixed(1),
     String(stats.requests.sent),
     String(stats.requests.dropped),
-    `${(stats.errorRate * 100).toFixed(2)}%`,
+    formatShare(stats.errorRate),
     ...[l.p50, l.p90, l.p99, l.p999, l.max].map(formatDurationMs),
   ];
 }
@@ -54,7 +55,14 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => `  ${r.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}`);
 }
 
-function formatActual(expr: string, actual: number): string {
-  if (/rate/i.test(expr.split(/\s/)[0] ?? '')) return expr.startsWith('achievedRate') ? `${actual.toFixed(1)}/s` : `${(actual * 100).toFixed(3)}%`;
-  return formatDurationMs(actual);
+/** The baseline comparison in a few lines: verdict, then every regressed metric. */
+export function formatComparison(comparison: Comparison): string {
+  const regressed = comparison.rows.filter((row) => row.regressed);
+  const lines = [`${comparison.regressed ? 'REGRESSED' : 'NO REGRESSION'}  against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt} (tolerance ${formatShare(comparison.tolerance)})`];
+  for (const row of regressed) {
+    const show = (v: number) => (row.metric === 'errorRate' ? formatShare(v) : row.metric === 'achievedRate' ? `${v.toFixed(1)}/s` : formatDurationMs(v));
+    lines.push(`  ${row.scope.padEnd(10)} ${row.metric.padEnd(12)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`);
+  }
+  if (comparison.unmatchedPhases.length > 0) lines.push(`  not compared (phase in one run only): ${comparison.unmatchedPhases.join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadReportAssets } from './html/assets.ts';
+import { renderReportHtml } from './html/renderHtml.ts';
+import type { ReportBaseline } from './html/renderHtml.ts';
 import { hgrmText } from './hgrm.ts';
 import type { RunResult } from './resultModel.ts';
 
@@ -20,14 +23,23 @@ export async function createRunDir(reportsDir: string, scenarioName: string, sta
 
 /** The files a run leaves, by role. */
 export interface RunFiles {
-  resultJson: string;
+  result: string;
   hgrm: string;
+  report: string;
 }
 
-/** Writes result.json and latency.hgrm into `dir`. */
-export async function writeRunFiles(dir: string, result: RunResult): Promise<RunFiles> {
-  const files: RunFiles = { resultJson: join(dir, 'result.json'), hgrm: join(dir, 'latency.hgrm') };
-  await writeFile(files.resultJson, `${JSON.stringify(result, null, 2)}\n`);
+/** Writes result.json, latency.hgrm and report.html into `dir`. */
+export async function writeRunFiles(dir: string, result: RunResult, baseline?: ReportBaseline): Promise<RunFiles> {
+  await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const rendered = await writeReportFiles(dir, result, baseline);
+  return { result: join(dir, 'result.json'), ...rendered };
+}
+
+/** Writes the files rendered from a result (latency.hgrm, report.html); result.json is left as it is. */
+export async function writeReportFiles(dir: string, result: RunResult, baseline?: ReportBaseline): Promise<Omit<RunFiles, 'result'>> {
+  const files = { hgrm: join(dir, 'latency.hgrm'), report: join(dir, 'report.html') };
+  const assets = await loadReportAssets();
   await writeFile(files.hgrm, hgrmText(result));
+  await writeFile(files.report, renderReportHtml(result, assets, baseline));
   return files;
 }

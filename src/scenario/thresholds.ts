@@ -56,6 +56,14 @@ function parseMetric(name: string): ThresholdMetric | undefined {
   return undefined;
 }
 
+/** The unit a threshold's limit and actual value are in: ms, a 0..1 share, or requests per second. */
+export type ThresholdUnit = 'ms' | 'ratio' | 'perSec';
+
+export function thresholdUnit(metric: ThresholdMetric): ThresholdUnit {
+  if (metric.kind === 'latency') return 'ms';
+  return metric.kind === 'achievedRate' ? 'perSec' : 'ratio';
+}
+
 /** The figures a threshold may be checked against. */
 export interface ThresholdFigures {
   latencyMs: Record<LatencyStat, number>;

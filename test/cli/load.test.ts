@@ -32,7 +32,7 @@ function readResult(outDir: string) {
 }
 
 describe('npm run load', () => {
-  it('runs against the built-in mock, passes its thresholds, and writes result.json and latency.hgrm', async () => {
+  it('runs against the built-in mock, passes its thresholds, and writes result.json, latency.hgrm and report.html', async () => {
     const out = join(files.dir, 'out');
     const file = scenario('  - { name: steady, duration: 2s, rate: 30 }', 'thresholds:\n  - p99 < 1s\n  - errorRate < 1%\nmock: { latency: 5ms }');
     const result = await runCliProcess(['load', file, '--out', out]);
@@ -55,6 +55,8 @@ describe('npm run load', () => {
     expect(run.timeline.length).toBeGreaterThanOrEqual(2);
     expect(run.thresholds.map((t) => t.passed)).toEqual([true, true]);
     expect(readFileSync(join(out, 'latency.hgrm'), 'utf8')).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)[\s\S]*#\[Mean\s+=/);
+    expect(result.stdout).toContain(`report   ${join(out, 'report.html')}`);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED">/);
   });
 
   it('replays a recorded log at its offsets scaled by speed, with expected statuses from the users CSV', async () => {
@@ -148,6 +150,7 @@ describe('npm run load', () => {
     expect(run.overall.requests.sent).toBeGreaterThan(90);
     expect(run.overall.requests.sent).toBeLessThan(250);
     expect(run.overall.requests.completed).toBe(run.overall.requests.sent);
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(['result.json', 'latency.hgrm']));
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['result.json', 'latency.hgrm', 'report.html']));
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data-verdict="ABORTED"');
   });
 });

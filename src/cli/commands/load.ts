@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { runLoad } from '../../run/runLoad.ts';
-import { formatSummary } from '../../report/terminal.ts';
+import { formatComparison, formatSummary } from '../../report/terminal.ts';
+import { readStoredRun } from '../../report/readResult.ts';
 import { createRunDir, writeRunFiles } from '../../report/writeRun.ts';
 import type { CliIo } from '../io.ts';
+import { loadBaseline, parseTolerance, withBaselineOptions } from './baselineOption.ts';
+import type { BaselineArgs } from './baselineOption.ts';
 
-interface LoadArgs {
+interface LoadArgs extends BaselineArgs {
   scenario: string;
   target?: string;
   out?: string;
@@ -20,7 +23,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
     command: 'load <scenario>',
     describe: 'Run a load scenario (YAML) against its target or the built-in mock',
     builder: (yargs: Argv) =>
-      yargs
+      withBaselineOptions(yargs)
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file, e.g. scenarios/peak.yml' })
         .option('target', { type: 'string', describe: 'override target.url: "mock" or a base URL' })
         .option('out', { type: 'string', describe: 'results folder (default reports/<scenario>-<UTC timestamp>/)' })
@@ -32,6 +35,9 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       if (args.target !== undefined && args.target !== 'mock' && !/^https?:\/\//.test(args.target)) {
         throw new UserError(`--target must be "mock" or an http(s) base URL, got "${args.target}"`, { exitCode: ExitCode.badInput });
       }
+      const tolerance = parseTolerance(args);
+      // A missing or broken baseline is a usage error: found before the run, not after it.
+      if (args.baseline !== undefined) await readStoredRun(resolve(args.baseline));
       const result = await runLoad({
         scenarioFile: args.scenario,
         target: args.target,
@@ -42,9 +48,18 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       });
       const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), result.scenario.name, new Date(result.startedAt));
       if (args.out) await mkdir(dir, { recursive: true });
-      const files = await writeRunFiles(dir, result);
-      io.stdout(formatSummary(result, { result: files.resultJson, hgrm: files.hgrm }));
-      setExitCode(result.aborted && io.interrupt.aborted ? ExitCode.interrupted : result.passed ? ExitCode.ok : ExitCode.thresholdFailed);
+      const baseline = await loadBaseline(args, tolerance, result);
+      const files = await writeRunFiles(dir, result, baseline);
+      io.stdout(formatSummary(result, { ...files }));
+      if (baseline) io.stdout(formatComparison(baseline.comparison));
+      setExitCode(exitCodeOf(result.aborted && io.interrupt.aborted, result.passed, baseline?.comparison.regressed ?? false));
     },
   };
+}
+
+/** Interrupted beats a failed threshold, which beats a regression against the baseline. */
+function exitCodeOf(interrupted: boolean, passed: boolean, regressed: boolean): number {
+  if (interrupted) return ExitCode.interrupted;
+  if (!passed) return ExitCode.thresholdFailed;
+  return regressed ? ExitCode.regression : ExitCode.ok;
 }

@@ -1,0 +1,66 @@
+import type { ResultStats, RunResult } from './resultModel.ts';
+
+/** Default regression tolerance: 10% worse than the baseline. */
+export const DEFAULT_TOLERANCE = 0.1;
+/** An error rate must also rise by this much (absolute, 0.1 percentage point) to count: one stray error is noise. */
+export const ERROR_RATE_FLOOR = 0.001;
+
+export type ComparedMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'errorRate' | 'achievedRate';
+
+/** One metric of one scope, baseline against current. */
+export interface MetricDelta {
+  scope: string;
+  metric: ComparedMetric;
+  baseline: number;
+  current: number;
+  /** current / baseline - 1; null when the baseline is 0. */
+  change: number | null;
+  /** Whether this metric can fail the comparison (max is shown, not gated: it is a single sample). */
+  gated: boolean;
+  regressed: boolean;
+}
+
+/** A run compared with a baseline run, scope by scope (overall, then phases present in both). */
+export interface Comparison {
+  tolerance: number;
+  baseline: { scenario: string; startedAt: string; targetUrl: string };
+  rows: MetricDelta[];
+  /** Phases of either run that the other does not have, so they are not compared. */
+  unmatchedPhases: string[];
+  regressed: boolean;
+}
+
+const LATENCY_METRICS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+/** Compares `current` with `baseline`: latency and error rate regress when higher, throughput when lower. */
+export function compareRuns(current: RunResult, baseline: RunResult, tolerance: number = DEFAULT_TOLERANCE): Comparison {
+  const scopes: [string, ResultStats, ResultStats][] = [['overall', current.overall, baseline.overall]];
+  const baselinePhases = new Map(baseline.phases.map((phase) => [phase.name, phase]));
+  for (const phase of current.phases) {
+    const matching = baselinePhases.get(phase.name);
+    if (matching) scopes.push([phase.name, phase, matching]);
+  }
+  const currentNames = new Set(current.phases.map((phase) => phase.name));
+  const unmatchedPhases = [...current.phases.map((p) => p.name).filter((name) => !baselinePhases.has(name)), ...baseline.phases.map((p) => p.name).filter((name) => !currentNames.has(name))];
+
+  const rows: MetricDelta[] = [];
+  for (const [scope, now, before] of scopes) {
+    for (const metric of LATENCY_METRICS) {
+      const gated = metric !== 'max';
+      rows.push(delta(scope, metric, before.latencyMs[metric], now.latencyMs[metric], gated, (b, c) => b > 0 && c > b * (1 + tolerance)));
+    }
+    rows.push(delta(scope, 'errorRate', before.errorRate, now.errorRate, true, (b, c) => c - b > Math.max(b * tolerance, ERROR_RATE_FLOOR)));
+    rows.push(delta(scope, 'achievedRate', before.achievedRate, now.achievedRate, true, (b, c) => c < b * (1 - tolerance)));
+  }
+  return {
+    tolerance,
+    baseline: { scenario: baseline.scenario.name, startedAt: baseline.startedAt, targetUrl: baseline.target.url },
+    rows,
+    unmatchedPhases,
+    regressed: rows.some((row) => row.regressed),
+  };
+}
+
+function delta(scope: string, metric: ComparedMetric, baseline: number, current: number, gated: boolean, worse: (baseline: number, current: number) => boolean): MetricDelta {
+  return { scope, metric, baseline, current, change: baseline === 0 ? null : current / baseline - 1, gated, regressed: gated && worse(baseline, current) };
+}

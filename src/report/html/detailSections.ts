@@ -1,0 +1,68 @@
+import type { Comparison, MetricDelta } from '../compare.ts';
+import { formatChange, formatCount, formatDurationMs, formatRate, formatShare } from '../format.ts';
+import type { RunResult } from '../resultModel.ts';
+import { html } from './escape.ts';
+import type { Html } from './escape.ts';
+
+/** Examples of unexpected answers, exactly as the server sent them, shown as text. */
+export function errorSamplesSection(result: RunResult): Html {
+  const examples = result.overall.errorExamples;
+  if (examples.length === 0) return html`<section id="error-samples"><h2>Error samples</h2><p class="muted">No unexpected answers.</p></section>`;
+  const rows = examples.map(
+    (e) => html`<tr><td>${e.error ?? `HTTP ${e.status}`}</td><td class="num">${formatCount(e.count)}</td><td><pre class="body">${e.bodyExcerpt || '(empty body)'}</pre></td></tr>`,
+  );
+  return html`<section id="error-samples"><h2>Error samples</h2>
+<p class="note">Up to ten distinct answers (first 300 characters), with how often each came back.</p>
+<table><thead><tr><th>answer</th><th class="num">count</th><th>body</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+const METRIC_LABELS: Record<MetricDelta['metric'], string> = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9', max: 'max', errorRate: 'error rate', achievedRate: 'achieved rate' };
+
+/** The baseline comparison: a delta table per scope with regressions flagged. */
+export function comparisonSection(comparison: Comparison): Html {
+  const value = (row: MetricDelta, v: number) => (row.metric === 'errorRate' ? formatShare(v) : row.metric === 'achievedRate' ? formatRate(v) : formatDurationMs(v));
+  const rows = comparison.rows.map(
+    (row) => html`<tr class="${row.regressed ? 'fail' : ''}">
+      <th scope="row">${row.scope}</th><td>${METRIC_LABELS[row.metric]}</td>
+      <td class="num">${value(row, row.baseline)}</td><td class="num">${value(row, row.current)}</td>
+      <td class="num">${formatChange(row.change)}</td>
+      <td>${row.regressed ? html`<span class="badge badge-fail">regressed</span>` : row.gated ? 'ok' : html`<span class="muted">not gated</span>`}</td></tr>`,
+  );
+  const regressions = comparison.rows.filter((row) => row.regressed).length;
+  return html`<section id="comparison"><h2>Compared with the baseline</h2>
+<p class="${comparison.regressed ? 'regressed' : 'steady'}"><strong>${comparison.regressed ? `${regressions} regression${regressions === 1 ? '' : 's'}` : 'No regression'}</strong> beyond ${formatShare(comparison.tolerance)} against the run of ${comparison.baseline.scenario} at ${comparison.baseline.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (target <code>${comparison.baseline.targetUrl}</code>).
+${comparison.unmatchedPhases.length > 0 ? html` Phases in only one run, not compared: ${comparison.unmatchedPhases.join(', ')}.` : ''}</p>
+<p class="note">Latency percentiles regress when more than the tolerance above the baseline, the error rate when it rises by more than the tolerance and by at least 0.1 percentage point, the achieved rate when it falls by more than the tolerance. The maximum is a single sample: shown, not gated.</p>
+<div class="scroll"><table><thead><tr><th>scope</th><th>metric</th><th class="num">baseline</th><th class="num">this run</th><th class="num">change</th><th></th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
+/** What the built-in mock measured itself, next to what the client measured. */
+export function serverSideSection(result: RunResult): Html {
+  const server = result.serverSide;
+  if (!server) return html``;
+  const client = result.overall.serviceLatencyMs;
+  const stats = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+  const injected = Object.entries(server.injected).filter(([, count]) => count > 0);
+  return html`<section id="server-side"><h2>Server side (built-in mock)</h2>
+<table><thead><tr><th></th>${stats.map((s) => html`<th class="num">${s === 'p999' ? 'p99.9' : s}</th>`)}</tr></thead><tbody>
+<tr><th scope="row">mock's own service time</th>${stats.map((s) => html`<td class="num">${formatDurationMs(server.serviceTimeMs[s])}</td>`)}</tr>
+<tr><th scope="row">client-measured service time</th>${stats.map((s) => html`<td class="num">${formatDurationMs(client[s])}</td>`)}</tr>
+</tbody></table>
+<p class="note">The gap between the two rows is network, kernel and client overhead. Answers by status: ${Object.entries(server.statusCounts).map(([status, count]) => `${status}: ${formatCount(count)}`).join(', ') || 'none'}. Injected faults: ${injected.map(([kind, count]) => `${kind}: ${formatCount(count)}`).join(', ') || 'none'}.</p></section>`;
+}
+
+/** Preflight checks and where the run happened. */
+export function metadataSection(result: RunResult): Html {
+  const env = result.environment;
+  const item = (label: string, value: Html | string) => html`<dt>${label}</dt><dd>${value}</dd>`;
+  const preflight = result.preflight.map((check) => html`<li><code>${check.check}</code>: ${check.status === 0 ? 'no answer' : `HTTP ${check.status}`}, ${check.note}</li>`);
+  return html`<section id="metadata"><h2>Run details</h2><dl class="meta">
+${item('scenario', html`${result.scenario.name} (<code>${result.scenario.file}</code>)`)}
+${item('target', html`<code>${result.target.url}</code>${result.target.mock ? ' — the built-in mock, in its own process' : ''}`)}
+${item('started', result.startedAt)}
+${item('ended', result.endedAt)}
+${item('harness', `logmsg-harness ${env.harnessVersion}${env.gitCommit ? `, commit ${env.gitCommit}` : ''}`)}
+${item('Node.js', env.node)}
+${item('machine', `${env.cpus} cores, ${env.platform}`)}
+</dl>${preflight.length > 0 ? html`<h3>Preflight</h3><ul>${preflight}</ul>` : ''}</section>`;
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { Comparison } from '../compare.ts';
+import type { RunResult } from '../resultModel.ts';
+import { verdictOf } from '../terminal.ts';
+import type { ReportAssets } from './assets.ts';
+import { buildChartData } from './chartData.ts';
+import { comparisonSection, errorSamplesSection, metadataSection, serverSideSection } from './detailSections.ts';
+import { Html, html, jsonForScriptBlock } from './escape.ts';
+import { headlineSection, outcomesSection, phasesSection, thresholdsSection, verdictBanner } from './summarySections.ts';
+
+/** A baseline to compare with: its result and the comparison already computed. */
+export interface ReportBaseline {
+  result: RunResult;
+  comparison: Comparison;
+}
+
+/**
+ * The whole report as one self-contained HTML page. Its Content-Security-Policy allows no
+ * network access at all and runs only the two inlined scripts (by hash): whatever a server
+ * returned is escaped text, and could not run even if it were not.
+ */
+export function renderReportHtml(result: RunResult, assets: ReportAssets, baseline?: ReportBaseline): string {
+  for (const source of [assets.uplotJs, assets.reportJs]) {
+    // Inlined verbatim: a closing tag inside would end the script early.
+    if (/<\/script|<!--/i.test(source)) throw new Error('an inlined report script contains "</script" or "<!--"');
+  }
+  const chartData = buildChartData(result, baseline?.result);
+  const scriptHashes = [assets.uplotJs, assets.reportJs].map((source) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`);
+  const csp = `default-src 'none'; script-src ${scriptHashes.join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
+  const verdict = verdictOf(result);
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${verdict} · ${result.scenario.name} · load report</title>
+<style>${new Html(assets.uplotCss)}</style>
+<style>${new Html(assets.reportCss)}</style>
+</head>
+<body>
+<main>
+${verdictBanner(result)}
+${thresholdsSection(result)}
+${headlineSection(result)}
+<section id="spectrum"><h2>Latency by percentile</h2>
+<figure><div class="chart" id="chart-spectrum"></div></figure>
+<p class="note">The HDR percentile spectrum: the x axis stretches the tail (90%, 99%, 99.9%...) so rare slow answers are visible. The last point of each line is its maximum.${baseline ? ' The dashed line is the baseline run.' : ''}</p>
+</section>
+<section id="timeline"><h2>Over time</h2>
+<figure><figcaption>Request rate <span>per second: target, sent, completed</span></figcaption><div class="chart" id="chart-rate"></div></figure>
+<figure><figcaption>Latency <span>of the responses completed each second, from the scheduled send</span></figcaption><div class="chart" id="chart-latency"></div></figure>
+<figure><figcaption>Errors <span>per second, by kind; drops and expected outcomes apart</span></figcaption><div class="chart" id="chart-errors"></div></figure>
+<p class="note">Dashed vertical lines mark where each phase starts. Drag across a timeline to zoom, double-click to reset; click a legend entry to hide its line.</p>
+</section>
+${phasesSection(result)}
+${outcomesSection(result)}
+${errorSamplesSection(result)}
+${baseline ? comparisonSection(baseline.comparison) : ''}
+${serverSideSection(result)}
+${metadataSection(result)}
+<footer>logmsg-harness ${result.environment.harnessVersion} · report rendered from result.json (schema ${result.schemaVersion})</footer>
+</main>
+<script type="application/json" id="report-data">${new Html(jsonForScriptBlock(chartData))}</script>
+<script>${new Html(assets.uplotJs)}</script>
+<script>${new Html(assets.reportJs)}</script>
+</body>
+</html>
+`;
+  return page.text;
+}

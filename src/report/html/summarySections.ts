@@ -1,0 +1,112 @@
+import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue } from '../format.ts';
+import type { PhaseResult, ResultStats, RunResult } from '../resultModel.ts';
+import { verdictOf } from '../terminal.ts';
+import { html } from './escape.ts';
+import type { Html } from './escape.ts';
+
+/** The banner: verdict word, what ran against what, when, and why it stopped if aborted. */
+export function verdictBanner(result: RunResult): Html {
+  const verdict = verdictOf(result);
+  const failed = result.thresholds.filter((t) => !t.passed).length;
+  const why =
+    verdict === 'ABORTED'
+      ? `Stopped early: ${result.abortReason ?? 'interrupted'}`
+      : verdict === 'FAILED'
+        ? `${failed} of ${result.thresholds.length} thresholds failed`
+        : result.thresholds.length > 0
+          ? `All ${result.thresholds.length} thresholds passed`
+          : 'No thresholds set: nothing was checked';
+  return html`<header class="verdict verdict-${verdict.toLowerCase()}" data-verdict="${verdict}">
+  <div class="verdict-word">${verdict}</div>
+  <div class="verdict-text">
+    <h1>${result.scenario.name}</h1>
+    ${result.scenario.description ? html`<p class="description">${result.scenario.description}</p>` : ''}
+    <p>${why}. Target <code>${result.target.url}</code>, ${result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, ran ${formatDurationMs(result.overall.durationMs)}.</p>
+  </div>
+</header>`;
+}
+
+/** Each threshold with its scope, limit, actual value and verdict. */
+export function thresholdsSection(result: RunResult): Html {
+  if (result.thresholds.length === 0) return html`<section id="thresholds"><h2>Thresholds</h2><p class="muted">The scenario sets no thresholds.</p></section>`;
+  const rows = result.thresholds.map(
+    (t) => html`<tr class="${t.passed ? 'pass' : 'fail'}">
+      <td><span class="badge ${t.passed ? 'badge-pass' : 'badge-fail'}">${t.passed ? 'pass' : 'FAIL'}</span></td>
+      <td><code>${t.expr}</code>${t.abortOnFail ? html` <span class="muted">(aborts the run)</span>` : ''}</td>
+      <td>${t.phase ?? 'whole run'}</td>
+      <td class="num">${t.operator} ${formatThresholdValue(t.limit, t.unit)}</td>
+      <td class="num">${formatThresholdValue(t.actual, t.unit)}</td>
+    </tr>`,
+  );
+  return html`<section id="thresholds"><h2>Thresholds</h2>
+<table><thead><tr><th></th><th>threshold</th><th>scope</th><th class="num">limit</th><th class="num">actual</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+/** The figures one looks at first: volume, rate, errors, latency percentiles. */
+export function headlineSection(result: RunResult): Html {
+  const o = result.overall;
+  const rate = o.targetRate === null ? html`<span class="muted">closed-model phases: no fixed target</span>` : html`target ${formatRate(o.targetRate)}`;
+  const card = (label: string, value: string, detail: Html | string = '') => html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
+  return html`<section id="headline"><h2>Headline</h2><div class="cards">
+${card('requests sent', formatCount(o.requests.sent), `${formatCount(o.requests.completed)} completed, ${formatCount(o.requests.dropped)} dropped`)}
+${card('achieved rate', formatRate(o.achievedRate), rate)}
+${card('error rate', formatShare(o.errorRate), `${formatCount(o.unexpected)} unexpected outcomes`)}
+${card('p50', formatDurationMs(o.latencyMs.p50))}
+${card('p90', formatDurationMs(o.latencyMs.p90))}
+${card('p99', formatDurationMs(o.latencyMs.p99), `service time ${formatDurationMs(o.serviceLatencyMs.p99)}`)}
+${card('p99.9', formatDurationMs(o.latencyMs.p999))}
+${card('max', formatDurationMs(o.latencyMs.max))}
+</div>
+<p class="note">Latency is measured from each request's <em>scheduled</em> send time, so a stalled server shows in the figures instead of hiding (no coordinated omission). Service time is measured from the actual send.</p></section>`;
+}
+
+/** One row per phase plus the whole run: plan, rates, volume, errors and latency. */
+export function phasesSection(result: RunResult): Html {
+  const row = (name: string, stats: ResultStats | PhaseResult, isTotal: boolean) => {
+    const plan = 'plan' in stats ? describePlan(stats) : '';
+    return html`<tr class="${isTotal ? 'total' : ''}">
+      <th scope="row" class="nowrap">${name}</th><td class="nowrap">${plan}</td><td class="num">${formatDurationMs(stats.durationMs)}</td>
+      <td class="num">${stats.targetRate === null ? '–' : formatRate(stats.targetRate)}</td>
+      <td class="num">${formatRate(stats.achievedRate)}</td>
+      <td class="num">${formatCount(stats.requests.sent)}</td>
+      <td class="num">${formatCount(stats.requests.dropped)}</td>
+      <td class="num ${stats.errorRate > 0 ? 'warn' : ''}">${formatShare(stats.errorRate)}</td>
+      ${[stats.latencyMs.p50, stats.latencyMs.p90, stats.latencyMs.p99, stats.latencyMs.p999, stats.latencyMs.max].map((ms) => html`<td class="num">${formatDurationMs(ms)}</td>`)}
+    </tr>`;
+  };
+  return html`<section id="phases"><h2>Phases</h2><div class="scroll"><table class="compact">
+<thead><tr><th>phase</th><th>plan</th><th class="num">ran</th><th class="num">target</th><th class="num">achieved</th><th class="num">sent</th><th class="num">dropped</th><th class="num">errors</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th></tr></thead>
+<tbody>${result.phases.map((phase) => row(phase.name, phase, false))}${row('whole run', result.overall, true)}</tbody></table></div></section>`;
+}
+
+function describePlan(phase: PhaseResult): string {
+  if (phase.kind === 'closed') return `closed, ${phase.plan.connections} conns`;
+  if (phase.kind === 'replay') return `replay ×${phase.plan.speed ?? 1}`;
+  const ramp = phase.plan.rampToPerSec !== undefined && phase.plan.rampToPerSec !== phase.plan.ratePerSec ? `→${phase.plan.rampToPerSec}` : '';
+  return `open ${phase.plan.ratePerSec}${ramp}/s`;
+}
+
+/** Status codes and error kinds with counts and shares; expected outcomes apart from errors; drops. */
+export function outcomesSection(result: RunResult): Html {
+  const o = result.overall;
+  const completed = Math.max(1, o.requests.completed);
+  const expected = new Set(Object.keys(o.expectedOutcomes));
+  const statusRows = Object.entries(o.statusCounts).map(([status, count]) => {
+    const expectedCount = o.expectedOutcomes[status] ?? 0;
+    const errorCount = o.errors.http[status] ?? 0;
+    const meaning = Number(status) < 300 && errorCount === 0 ? 'ok' : expectedCount > 0 && errorCount === 0 ? 'expected' : expectedCount > 0 ? `${formatCount(expectedCount)} expected, ${formatCount(errorCount)} errors` : 'error';
+    return html`<tr class="${meaning === 'error' ? 'fail' : ''}"><th scope="row">HTTP ${status}</th><td class="num">${formatCount(count)}</td><td class="num">${formatShare(count / completed)}</td><td>${meaning}</td></tr>`;
+  });
+  const transport = (['timeout', 'refused', 'reset', 'socket', 'aborted'] as const)
+    .filter((kind) => o.errors[kind] > 0)
+    .map((kind) => html`<tr class="fail"><th scope="row">${kind}</th><td class="num">${formatCount(o.errors[kind])}</td><td class="num">${formatShare(o.errors[kind] / completed)}</td><td>transport error</td></tr>`);
+  const drops = (['queueTimeout', 'feedStarved', 'aborted'] as const)
+    .filter((reason) => o.dropped[reason] > 0)
+    .map((reason) => html`<tr><th scope="row">not sent: ${reason}</th><td class="num">${formatCount(o.dropped[reason])}</td><td class="num">${formatShare(o.dropped[reason] / Math.max(1, o.requests.scheduled))}</td><td>dropped before sending (share of scheduled)</td></tr>`);
+  const expectedNote =
+    expected.size > 0
+      ? html`<p class="note">Expected outcomes are answers the users CSV asks for (its <code>expect</code> column, e.g. 403 for users meant to be unregistered): counted apart, never as errors. ${Object.entries(o.expectedOutcomes).map(([status, count]) => html`<span class="pill">${status}: ${formatCount(count)}</span> `)}</p>`
+      : '';
+  return html`<section id="outcomes"><h2>Status codes and errors</h2>
+<table><thead><tr><th>outcome</th><th class="num">count</th><th class="num">share</th><th>meaning</th></tr></thead><tbody>${statusRows}${transport}${drops}</tbody></table>${expectedNote}</section>`;
+}

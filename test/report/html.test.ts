@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compareRuns } from '../../src/report/compare.ts';
+import { loadReportAssets } from '../../src/report/html/assets.ts';
+import type { ReportAssets } from '../../src/report/html/assets.ts';
+import { renderReportHtml } from '../../src/report/html/renderHtml.ts';
+import { seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
+
+const HOSTILE_BODY = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script></script>&amp;';
+
+let assets: ReportAssets;
+beforeAll(async () => {
+  assets = await loadReportAssets();
+});
+
+function hostileRun() {
+  return syntheticRun({
+    latenciesMs: seededLatenciesMs(3000, 25),
+    errorRate: 0.01,
+    name: 'peak<b>',
+    errorExamples: [{ status: 503, bodyExcerpt: HOSTILE_BODY, count: 30 }],
+  });
+}
+
+/** The text between `<script>` tags that the browser would run. */
+function executableScripts(page: string): string[] {
+  return [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1]!);
+}
+
+describe('report.html', () => {
+  it('has every section, in the order a reader needs them', () => {
+    const page = renderReportHtml(hostileRun(), assets);
+    const ids = [...page.matchAll(/<section id="([a-z-]+)"/g)].map((match) => match[1]);
+    expect(ids).toEqual(['thresholds', 'headline', 'spectrum', 'timeline', 'phases', 'outcomes', 'error-samples', 'metadata']);
+    expect(page).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED">/);
+    for (const chart of ['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors']) expect(page).toContain(`id="${chart}"`);
+  });
+
+  it('shows each threshold with its limit and actual value', () => {
+    const run = hostileRun();
+    const page = renderReportHtml(run, assets);
+    expect(page).toMatch(/<code>p99 &lt; 250ms<\/code>[\s\S]*?<td class="num">&lt; 250ms<\/td>/);
+    expect(page).toContain(`<td class="num">${Math.round(run.overall.latencyMs.p99 * 100) / 100}ms</td>`);
+  });
+
+  it('loads nothing from anywhere: scripts and styles inline, a CSP that forbids the network', () => {
+    const page = renderReportHtml(hostileRun(), assets);
+    expect(page).not.toMatch(/<(script|img|link|iframe)[^>]+(src|href)=/i);
+    // The only address in the page is uPlot's licence comment (and the mock's own address).
+    expect(page.replaceAll('https://github.com/leeoniya/uPlot', '')).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(page)![1]!.replaceAll('&#39;', "'");
+    expect(csp).toContain("default-src 'none'");
+    // Exactly the inlined scripts may run, by hash.
+    const scripts = executableScripts(page);
+    expect(scripts).toHaveLength(2);
+    for (const source of scripts) expect(csp).toContain(`'sha256-${createHash('sha256').update(source).digest('base64')}'`);
+  });
+
+  it('escapes what the server returned and every name, in the page and in the chart data', () => {
+    const page = renderReportHtml(hostileRun(), assets);
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;&lt;script&gt;');
+    expect(page).toContain('<h1>peak&lt;b&gt;</h1>');
+    const dataBlock = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)![1]!;
+    expect(dataBlock).not.toMatch(/[<>]/);
+    expect(JSON.parse(dataBlock).phases[0].name).toBe('steady');
+  });
+
+  it('embeds the spectrum and the per-second timeline the charts draw', () => {
+    const run = hostileRun();
+    const page = renderReportHtml(run, assets);
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)![1]!);
+    expect(data.spectrum.lines.map((line: { role: string }) => line.role)).toEqual(['corrected', 'service']);
+    expect(data.spectrum.lines[0].latencyMs.at(-1)).toBe(run.overall.latencyMs.max);
+    expect(data.timeline.seconds).toEqual(run.timeline.map((entry) => entry.second));
+    expect(data.timeline.errors).toEqual([{ kind: 'http_503', counts: run.timeline.map((entry) => entry.errors.http_503 ?? 0) }]);
+  });
+
+  it('with a baseline: both spectra on one chart and a delta table with regressions flagged', () => {
+    const baseline = syntheticRun({ latenciesMs: seededLatenciesMs(3000, 20) });
+    const run = syntheticRun({ latenciesMs: seededLatenciesMs(3000, 30) });
+    const page = renderReportHtml(run, assets, { result: baseline, comparison: compareRuns(run, baseline) });
+    expect(page).toContain('<section id="comparison">');
+    expect(page).toMatch(/<strong>\d+ regressions<\/strong> beyond 10\.0%/);
+    expect(page).toMatch(/<tr class="fail">\s*<th scope="row">overall<\/th><td>p99<\/td>/);
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)![1]!);
+    expect(data.spectrum.lines.map((line: { role: string }) => line.role)).toEqual(['corrected', 'service', 'baseline']);
+  });
+
+  it('renders the same page from the same result', () => {
+    const run = hostileRun();
+    expect(renderReportHtml(run, assets)).toBe(renderReportHtml(run, assets));
+  });
+});

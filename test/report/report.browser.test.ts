@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRuns } from '../../src/report/compare.ts';
+import { loadReportAssets } from '../../src/report/html/assets.ts';
+import { renderReportHtml } from '../../src/report/html/renderHtml.ts';
+import { browserAvailability, CHROMIUM_PATH, launchChromium } from '../fixtures/browser.ts';
+import { seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+
+const HOSTILE_BODY = `<img src=x onerror="window.__pwned=1;document.title='pwned'"><script>window.__pwned=2</script>`;
+const { available, required } = browserAvailability();
+
+if (!available && !required) {
+  console.warn(`\n*** BROWSER TEST SKIPPED: ${CHROMIUM_PATH} not found (apt-get install -y chromium). The HTML report was NOT checked in a browser. ***\n`);
+}
+
+describe.runIf(available || required)('report.html in headless Chromium', () => {
+  let browser: Browser;
+  let files: ReturnType<typeof tempDir>;
+  let reportUrl: string;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`HARNESS_REQUIRE_BROWSER is set but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
+    files = tempDir();
+    const baseline = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 20) });
+    const run = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 24), errorRate: 0.01, name: 'peak', errorExamples: [{ status: 503, bodyExcerpt: HOSTILE_BODY, count: 40 }] });
+    const path = join(files.dir, 'report.html');
+    writeFileSync(path, renderReportHtml(run, await loadReportAssets(), { result: baseline, comparison: compareRuns(run, baseline) }));
+    reportUrl = pathToFileURL(path).href;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    files?.cleanup();
+  });
+
+  /** Opens the report, recording every request, console error and CSP violation. */
+  async function openReport(colorScheme: 'light' | 'dark'): Promise<{ page: Page; requests: string[]; problems: string[] }> {
+    const page = await browser.newPage({ colorScheme, viewport: { width: 1200, height: 900 } });
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+    });
+    await page.goto(reportUrl);
+    await page.waitForFunction(() => document.documentElement.dataset.chartsReady === '4', null, { timeout: 10_000 });
+    return { page, requests, problems };
+  }
+
+  it('draws every chart with data, with no console error and no request but the file itself', async () => {
+    const { page, requests, problems } = await openReport('light');
+    const charts = await page.evaluate(() =>
+      [...document.querySelectorAll('.chart')].map((chart) => {
+        const canvas = chart.querySelector('canvas');
+        if (!canvas) return { id: chart.id, inked: 0, legend: 0 };
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) inked++;
+        return { id: chart.id, inked, legend: chart.querySelectorAll('.u-legend .u-series').length };
+      }),
+    );
+    expect(charts.map((chart) => chart.id)).toEqual(['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors']);
+    for (const chart of charts) expect(chart.inked, chart.id).toBeGreaterThan(2000);
+    // percentile + this run, service time, baseline
+    expect(charts[0]!.legend).toBe(4);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([reportUrl]);
+    await page.close();
+  });
+
+  it('shows a hostile error body as text and never runs it', async () => {
+    const { page, requests, problems } = await openReport('light');
+    expect(await page.locator('#error-samples pre.body').first().textContent()).toBe(HOSTILE_BODY);
+    expect(await page.locator('#error-samples img, #error-samples script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.title()).toBe('PASSED · peak · load report');
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([reportUrl]);
+    await page.close();
+  });
+
+  it('is readable in dark mode and prints', async () => {
+    const { page, problems } = await openReport('dark');
+    const colors = await page.evaluate(() => {
+      const style = getComputedStyle(document.body);
+      return { background: style.backgroundColor, text: style.color };
+    });
+    expect(colors.background).toBe('rgb(15, 20, 26)');
+    expect(colors.text).toBe('rgb(227, 232, 238)');
+    await page.emulateMedia({ media: 'print', colorScheme: 'light' });
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(50_000);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
