@@ -1,3 +1,4 @@
+import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
 import type { StatsSnapshot } from '../metrics/phaseStats.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MockStats } from '../mock/stats.ts';
@@ -12,6 +13,8 @@ export interface MeasuredStats {
   snapshot: StatsSnapshot;
   histogram: string;
   serviceHistogram: string;
+  /** Contract checks of this scope's responses; null when checks were off. */
+  contract: ContractScopeSnapshot | null;
 }
 
 /** Everything a finished (or aborted) run measured; the input of the pure result builder. */
@@ -43,7 +46,12 @@ export function buildResult(m: RunMeasurements): RunResult {
   const overall = statsResult(m.overall, { ...m.overall.snapshot.requests, scheduled: scheduledTotal }, overallDurationMs, openOnly ? scheduledTotal / (overallDurationMs / 1000) : null);
   const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
     const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
-    const { actual, passed } = checkThreshold(threshold.condition, { ...scope, dropRate: scope.requests.scheduled === 0 ? 0 : scope.requests.dropped / scope.requests.scheduled });
+    const { actual, passed } = checkThreshold(threshold.condition, {
+      ...scope,
+      dropRate: scope.requests.scheduled === 0 ? 0 : scope.requests.dropped / scope.requests.scheduled,
+      contractViolations: scope.contractViolations?.count ?? 0,
+      contractViolationRate: scope.contractViolations?.rate ?? 0,
+    });
     const { operator, limit, metric } = threshold.condition;
     return { expr: threshold.expr, phase: threshold.phase ?? null, abortOnFail: threshold.abortOnFail, operator, limit, unit: thresholdUnit(metric), actual, passed };
   });
@@ -60,6 +68,7 @@ export function buildResult(m: RunMeasurements): RunResult {
     phases,
     timeline: m.timeline.map((second) => timelineEntry(second, m.plan.phases, m.phaseStartOffsetsMs)),
     thresholds,
+    contract: m.plan.contract && { pactFile: m.plan.contract.pactFile, sampleShare: m.plan.contract.sampleShare, clockSkewMs: m.plan.contract.clockSkewMs, statuses: m.plan.contract.responses.statuses },
     preflight: m.preflight,
     serverSide: m.serverSide && { serviceTimeMs: m.serverSide.serviceTimeMs, statusCounts: m.serverSide.statusCounts, injected: m.serverSide.injected },
     environment: m.environment,
@@ -84,6 +93,7 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
     errorExamples: snapshot.errorExamples.map((e) => (e.error ? { ...e, error: e.error } : { status: e.status, bodyExcerpt: e.bodyExcerpt, count: e.count })),
     histogram: measured.histogram,
     serviceHistogram: measured.serviceHistogram,
+    contractViolations: measured.contract,
   };
 }
 

@@ -23,6 +23,7 @@ export function formatCount(count: number): string {
 /** A threshold's limit or actual value in the threshold's own unit. */
 export function formatThresholdValue(value: number, unit: ThresholdResult['unit']): string {
   if (unit === 'ms') return formatDurationMs(value);
+  if (unit === 'count') return formatCount(value);
   return unit === 'perSec' ? formatRate(value) : formatShare(value);
 }
 

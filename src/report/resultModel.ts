@@ -8,6 +8,16 @@ const latencySummary = z.object({
 });
 const counts = z.record(z.string(), z.number().int().nonnegative());
 
+const contractScopeSchema = z.object({
+  checked: z.number().int(),
+  count: z.number().int().describe('checked responses with at least one violation'),
+  rate: z.number().min(0).max(1),
+  byKind: z.array(z.object({ rule: z.string(), path: z.string(), source: z.enum(['pact', 'ingestion']), count: z.number().int() })),
+  noInteraction: counts.describe('checked responses whose status the pact has no interaction for'),
+  examples: z.array(z.object({ status: z.number().int(), rule: z.string(), path: z.string(), expected: z.string(), actual: z.string(), bodyExcerpt: z.string() })),
+});
+export type ContractScopeResult = z.infer<typeof contractScopeSchema>;
+
 const statsSchema = z.object({
   requests: z.object({ scheduled: z.number().int(), sent: z.number().int(), completed: z.number().int(), dropped: z.number().int() }),
   dropped: z.object({ queueTimeout: z.number().int(), aborted: z.number().int(), feedStarved: z.number().int() }),
@@ -24,6 +34,7 @@ const statsSchema = z.object({
   errorExamples: z.array(z.object({ status: z.number().int(), error: z.string().optional(), bodyExcerpt: z.string(), count: z.number().int() })),
   histogram: z.string().describe('corrected latency, HdrHistogram compressed base64, µs'),
   serviceHistogram: z.string().describe('service latency, HdrHistogram compressed base64, µs'),
+  contractViolations: contractScopeSchema.nullable().describe('null when contract checks were off'),
 });
 export type ResultStats = z.infer<typeof statsSchema>;
 
@@ -58,7 +69,7 @@ const thresholdResultSchema = z.object({
   abortOnFail: z.boolean(),
   operator: z.enum(['<', '<=', '>', '>=', '==', '!=']),
   limit: z.number(),
-  unit: z.enum(['ms', 'ratio', 'perSec']).describe('ms for latencies, a 0..1 share for rates, requests per second for achievedRate'),
+  unit: z.enum(['ms', 'ratio', 'perSec', 'count']).describe('ms for latencies, a 0..1 share for rates, requests per second for achievedRate, responses for contractViolations'),
   actual: z.number(),
   passed: z.boolean(),
 });
@@ -78,6 +89,10 @@ export const runResultSchema = z.object({
   phases: z.array(phaseResultSchema),
   timeline: z.array(timelineSchema),
   thresholds: z.array(thresholdResultSchema),
+  contract: z
+    .object({ pactFile: z.string(), sampleShare: z.number().min(0).max(1), clockSkewMs: z.number(), statuses: z.array(z.number().int()) })
+    .nullable()
+    .describe('what responses were checked against, null when contract checks were off'),
   preflight: z.array(z.object({ check: z.string(), status: z.number().int(), note: z.string() })),
   serverSide: z
     .object({ serviceTimeMs: latencySummary, statusCounts: counts, injected: z.record(z.string(), z.number().int()) })

@@ -28,6 +28,11 @@ export function formatSummary(result: RunResult, files: Record<string, string> =
   lines.push(`  statuses ${statuses.join(', ') || 'none'}${transport.length ? `; transport errors ${transport.join(', ')}` : ''}`);
   const expected = Object.entries(result.overall.expectedOutcomes);
   if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);
+  const contract = result.overall.contractViolations;
+  if (contract) {
+    const kinds = contract.byKind.map((kind) => `${kind.rule} ${kind.path}: ${kind.count}`).join(', ');
+    lines.push(`  contract: ${contract.count} of ${contract.checked} checked responses broke it (${formatShare(contract.rate)})${kinds ? `; ${kinds}` : ''}`);
+  } else lines.push('  contract: not checked (contract: false)');
   if (result.serverSide) lines.push(`  server side (mock): service time p50 ${formatDurationMs(result.serverSide.serviceTimeMs.p50)}, p99 ${formatDurationMs(result.serverSide.serviceTimeMs.p99)}`);
   for (const [role, path] of Object.entries(files)) lines.push(`  ${role.padEnd(8)} ${path}`);
   lines.push('');

@@ -13,6 +13,8 @@ export interface LiveFigures {
   errors: number;
   sent: number;
   dropped: number;
+  /** Responses that broke the contract so far; null when contract checks are off. */
+  contractViolations: number | null;
 }
 
 /** One line per second: phase, target vs achieved rate, in flight, p50/p99 so far, errors. */
@@ -29,6 +31,7 @@ export function formatLiveLine(f: LiveFigures): string {
     `p50 ${formatDurationMs(f.p50Ms).padStart(7)}`,
     `p99 ${formatDurationMs(f.p99Ms).padStart(7)}`,
     `errors ${f.errors} (${errorShare.toFixed(2)}%)`,
+    f.contractViolations === null ? '' : `contract ${f.contractViolations}`,
     f.dropped > 0 ? `dropped ${f.dropped}` : '',
   ]
     .filter(Boolean)

@@ -21,9 +21,9 @@ import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
-import { checkThreshold } from '../scenario/thresholds.ts';
+import { ContractRecorder } from '../conformance/contractRecorder.ts';
 import { describeEnvironment } from './environment.ts';
-import { formatLiveLine } from './liveLine.ts';
+import { failingAbortThreshold, liveLine } from './monitor.ts';
 import { preflight } from './preflight.ts';
 import { feedRequests, replayRequests } from './requests.ts';
 
@@ -97,6 +97,8 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
   });
 
   const recorder = new RunRecorder(phases.length);
+  const contract = plan.contract && new ContractRecorder(plan.contract.responses, phases.length, { sampleShare: plan.contract.sampleShare, clockSkewMs: plan.contract.clockSkewMs, timeOriginMs: performance.timeOrigin });
+  if (contract) recorder.observe(contract.observe);
   const engine = new LoadEngine({
     target: { url: new URL(baseUrl), path: LOG_MESSAGE_PATH, headers: buildLogMessageHeaders(credentials), timeoutMs: scenario.target.timeout },
     phases,
@@ -123,8 +125,8 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     const nowMs = performance.now();
     recorder.sealBefore(nowMs);
     const phaseIndex = engine.status().phaseIndex;
-    options.onLine(liveLine(plan, recorder, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
-    const failed = failingAbortThreshold(plan, recorder, phaseIndex);
+    options.onLine(liveLine(plan, recorder, contract, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
+    const failed = failingAbortThreshold(plan, recorder, contract, phaseIndex);
     if (failed) abort(`threshold "${failed}" failed (abortOnFail)`);
   };
   const aligner = setTimeout(() => {
@@ -144,7 +146,13 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     messages.close();
   }
   const endedAt = new Date();
-  const snapshot = (accumulator: StatsAccumulator): MeasuredStats => ({ snapshot: accumulator.snapshot(), histogram: accumulator.latency.encode(), serviceHistogram: accumulator.service.encode() });
+  const contractSnapshot = contract?.snapshot();
+  const snapshot = (accumulator: StatsAccumulator, phaseIndex?: number): MeasuredStats => ({
+    snapshot: accumulator.snapshot(),
+    histogram: accumulator.latency.encode(),
+    serviceHistogram: accumulator.service.encode(),
+    contract: (phaseIndex === undefined ? contractSnapshot?.overall : contractSnapshot?.phases[phaseIndex]) ?? null,
+  });
   return {
     startedAt,
     endedAt,
@@ -153,51 +161,9 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     aborted: run.aborted,
     abortReason,
     overall: snapshot(recorder.overall),
-    phases: recorder.phases.map(snapshot),
+    phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)),
     timeline: recorder.timeline(),
   };
-}
-
-function liveLine(plan: LoadPlan, recorder: RunRecorder, inFlight: number, phaseIndex: number, elapsedMs: number, phaseOffsetsMs: number[]): string {
-  const phase = plan.phases[phaseIndex]!;
-  const lastSecond = recorder.lastSealed();
-  let targetRate: number | null = null;
-  if (phase.kind !== 'closed' && lastSecond) {
-    const fromMs = lastSecond.second * 1000 - phaseOffsetsMs[phaseIndex]!;
-    targetRate = phase.schedule.countBetween(fromMs, fromMs + 1000);
-  }
-  const overall = recorder.overall;
-  return formatLiveLine({
-    elapsedSec: elapsedMs / 1000,
-    phase: phase.name,
-    targetRate,
-    lastSecond,
-    inFlight,
-    p50Ms: overall.latency.percentileUs(50) / 1000,
-    p99Ms: overall.latency.percentileUs(99) / 1000,
-    errors: overall.unexpected,
-    sent: overall.sent,
-    dropped: overall.dropped.queueTimeout + overall.dropped.aborted + overall.dropped.feedStarved,
-  });
-}
-
-/** Minimum responses before an abortOnFail threshold is judged, so one slow first request cannot stop a run. */
-const ABORT_MIN_SAMPLES = 100;
-
-function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, phaseIndex: number): string | undefined {
-  for (const threshold of plan.scenario.thresholds) {
-    // achievedRate is only meaningful over a whole phase, so it is judged at the end.
-    if (!threshold.abortOnFail || threshold.condition.metric.kind === 'achievedRate') continue;
-    const scopeIndex = threshold.phase === undefined ? undefined : plan.phases.findIndex((p) => p.name === threshold.phase);
-    if (scopeIndex !== undefined && scopeIndex !== phaseIndex) continue;
-    const accumulator = scopeIndex === undefined ? recorder.overall : recorder.phases[scopeIndex]!;
-    if (accumulator.completed < ABORT_MIN_SAMPLES) continue;
-    const snapshot = accumulator.snapshot();
-    const dropped = snapshot.requests.dropped;
-    const { passed } = checkThreshold(threshold.condition, { ...snapshot, dropRate: dropped / Math.max(1, snapshot.requests.sent + dropped), achievedRate: 0 });
-    if (!passed) return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
-  }
-  return undefined;
 }
 
 /** A URL without user info, query or fragment: safe to write into reports. */

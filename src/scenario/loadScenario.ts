@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { PACT_FILE } from '../contract/pactTerms.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { interpolateEnv, validateAgainst, YamlSource } from '../util/yamlFile.ts';
 import { scenarioSchema } from './schema.ts';
@@ -66,6 +67,8 @@ function resolvePaths(scenario: Scenario, source: YamlSource, durationScale: num
     ...scenario,
     users: { ...scenario.users, file: fileAt(['users', 'file'], scenario.users.file) },
     messages: 'file' in scenario.messages ? { ...scenario.messages, file: fileAt(['messages', 'file'], scenario.messages.file) } : scenario.messages,
+    // Without a pact of its own, a scenario is checked against the harness's pact (npm run contract writes it).
+    contract: scenario.contract === false ? false : { ...scenario.contract, pact: scenario.contract.pact === undefined ? PACT_FILE : fileAt(['contract', 'pact'], scenario.contract.pact) },
     phases: scenario.phases.map((phase, i) =>
       phase.kind === 'replay' ? { ...phase, file: fileAt(['phases', i, 'replay'], phase.file) } : { ...phase, durationMs: phase.durationMs * durationScale },
     ),

@@ -1,3 +1,5 @@
+import { readPactResponses } from '../conformance/pactFile.ts';
+import { ResponseContract } from '../conformance/responseContract.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { constantSchedule, rampSchedule, replaySchedule } from '../engine/schedule.ts';
 import type { Schedule } from '../engine/schedule.ts';
@@ -23,6 +25,15 @@ export interface LoadPlan {
   preflightUsers: { accepted?: UserRow; expecting?: UserRow };
   /** Users whose rows name an expected status (few, by design), for replayed traffic. */
   expectedStatusByAuthId: Map<string, number>;
+  /** The pact every response is checked against (compiled once), or null when checks are off. */
+  contract: PlannedContract | null;
+}
+
+export interface PlannedContract {
+  pactFile: string;
+  responses: ResponseContract;
+  sampleShare: number;
+  clockSkewMs: number;
 }
 
 /**
@@ -62,8 +73,13 @@ export async function planLoad(loaded: LoadedScenario, durationScale = 1): Promi
     const planned = await collect(() => planPhase(phase, scenario, durationScale));
     if (planned) phases.push(planned);
   }
+  const settings = scenario.contract;
+  const contract = settings === false ? null : await collect(async (): Promise<PlannedContract> => {
+    const pactFile = settings.pact!;
+    return { pactFile, responses: ResponseContract.compile(await readPactResponses(pactFile), pactFile), sampleShare: settings.sample, clockSkewMs: settings.clockSkew };
+  });
   if (problems.length > 0) throw new UserError(`${loaded.file}: its data files have problems`, { exitCode: ExitCode.badInput, problems });
-  return { scenarioFile: loaded.file, scenario, phases, usersRowCount: users!.rowCount, preflightUsers, expectedStatusByAuthId };
+  return { scenarioFile: loaded.file, scenario, phases, usersRowCount: users!.rowCount, preflightUsers, expectedStatusByAuthId, contract: contract ?? null };
 }
 
 async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale: number): Promise<PlannedPhase> {

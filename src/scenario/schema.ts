@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mockBehaviourSchema } from '../mock/behaviour.ts';
-import { durationMsSchema } from '../util/schemaHelpers.ts';
+import { durationMsSchema, shareSchema } from '../util/schemaHelpers.ts';
 import { parseThreshold } from './thresholds.ts';
 
 const feedOrder = z.enum(['sequence', 'random', 'once']);
@@ -62,6 +62,22 @@ const messagesSchema = z.union([
   z.strictObject({ inline: z.array(z.string().min(1)).min(1), order: feedOrder.default('random') }),
 ]);
 
+/**
+ * Contract checks of every response during the run: on by default against the harness's own
+ * pact; `false` turns them off; `pact` points at another pact file (relative to the scenario).
+ */
+const contractSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      pact: z.string().min(1).optional(),
+      sample: shareSchema.default(1).describe('share of responses to check, 0..1 (for extreme rates)'),
+      clockSkew: durationMsSchema.default(2000).describe("how far created_at may lie outside the request's send/receive window"),
+    }),
+  ])
+  .default({ sample: 1, clockSkew: 2000 });
+export type ScenarioContract = z.output<typeof contractSchema>;
+
 /** A load scenario as written in YAML (after `${ENV}` interpolation). */
 export const scenarioSchema = z
   .strictObject({
@@ -81,6 +97,7 @@ export const scenarioSchema = z
     messages: messagesSchema,
     phases: z.array(phaseSchema).min(1),
     thresholds: z.array(thresholdSchema).default([]),
+    contract: contractSchema,
     mock: mockBehaviourSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
@@ -94,6 +111,9 @@ export const scenarioSchema = z
       names.add(phase.name);
     });
     scenario.thresholds.forEach((threshold, i) => {
+      if (scenario.contract === false && threshold.condition.metric.kind.startsWith('contractViolation')) {
+        ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `"${threshold.expr}" needs contract checks, but the scenario sets contract: false` });
+      }
       if (threshold.phase !== undefined && !names.has(threshold.phase)) {
         ctx.addIssue({ code: 'custom', path: ['thresholds', i, 'phase'], message: `no phase named "${threshold.phase}" (phases: ${[...names].join(', ')})` });
       }

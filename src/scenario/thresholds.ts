@@ -9,7 +9,9 @@ export type ThresholdMetric =
   | { kind: 'latency'; clock: 'corrected' | 'service'; stat: LatencyStat }
   | { kind: 'errorRate' }
   | { kind: 'dropRate' }
-  | { kind: 'achievedRate' };
+  | { kind: 'achievedRate' }
+  | { kind: 'contractViolations' }
+  | { kind: 'contractViolationRate' };
 
 export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -24,7 +26,7 @@ export interface ThresholdCondition {
 const EXPRESSION = /^\s*([A-Za-z][A-Za-z0-9._]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/;
 
 /** Metric names accepted in thresholds (for help texts and errors). */
-export const THRESHOLD_METRICS = [...LATENCY_STATS, ...LATENCY_STATS.map((s) => `service.${s}`), 'errorRate', 'dropRate', 'achievedRate'];
+export const THRESHOLD_METRICS = [...LATENCY_STATS, ...LATENCY_STATS.map((s) => `service.${s}`), 'errorRate', 'dropRate', 'achievedRate', 'contractViolations', 'contractViolationRate'];
 
 /** Parses a threshold expression; returns the condition or a message saying what was expected. */
 export function parseThreshold(expression: string): ThresholdCondition | { problem: string } {
@@ -38,6 +40,11 @@ export function parseThreshold(expression: string): ThresholdCondition | { probl
     if (limit === undefined) return { problem: `"${valueText}" in "${expression}" is not a duration with a unit, e.g. 250ms or 1.5s` };
     return { metric, operator, limit };
   }
+  if (metric.kind === 'contractViolations') {
+    const limit = Number(valueText);
+    if (!Number.isInteger(limit) || limit < 0) return { problem: `"${valueText}" in "${expression}" is not a count of responses, e.g. 0` };
+    return { metric, operator, limit };
+  }
   if (metric.kind === 'achievedRate') {
     const limit = Number(valueText.replace(/\/s$/, ''));
     if (!Number.isFinite(limit) || limit < 0) return { problem: `"${valueText}" in "${expression}" is not a rate in requests per second, e.g. 495` };
@@ -49,18 +56,19 @@ export function parseThreshold(expression: string): ThresholdCondition | { probl
 }
 
 function parseMetric(name: string): ThresholdMetric | undefined {
-  if (name === 'errorRate' || name === 'dropRate' || name === 'achievedRate') return { kind: name };
+  if (name === 'errorRate' || name === 'dropRate' || name === 'achievedRate' || name === 'contractViolations' || name === 'contractViolationRate') return { kind: name };
   const service = name.startsWith('service.');
   const stat = service ? name.slice('service.'.length) : name;
   if ((LATENCY_STATS as readonly string[]).includes(stat)) return { kind: 'latency', clock: service ? 'service' : 'corrected', stat: stat as LatencyStat };
   return undefined;
 }
 
-/** The unit a threshold's limit and actual value are in: ms, a 0..1 share, or requests per second. */
-export type ThresholdUnit = 'ms' | 'ratio' | 'perSec';
+/** The unit a threshold's limit and actual value are in: ms, a 0..1 share, requests per second, or a count. */
+export type ThresholdUnit = 'ms' | 'ratio' | 'perSec' | 'count';
 
 export function thresholdUnit(metric: ThresholdMetric): ThresholdUnit {
   if (metric.kind === 'latency') return 'ms';
+  if (metric.kind === 'contractViolations') return 'count';
   return metric.kind === 'achievedRate' ? 'perSec' : 'ratio';
 }
 
@@ -71,6 +79,9 @@ export interface ThresholdFigures {
   errorRate: number;
   dropRate: number;
   achievedRate: number;
+  /** Responses that broke the contract, and their share of those checked (0 when checks are off). */
+  contractViolations: number;
+  contractViolationRate: number;
 }
 
 /** The actual value of the metric and whether the condition holds. */

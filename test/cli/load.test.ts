@@ -54,6 +54,9 @@ describe('npm run load', () => {
     expect(run.phases[0]).toMatchObject({ name: 'steady', model: 'open', targetRate: 30 });
     expect(run.timeline.length).toBeGreaterThanOrEqual(2);
     expect(run.thresholds.map((t) => t.passed)).toEqual([true, true]);
+    // The built-in mock honours the contract: every answer checked, none broke it.
+    expect(run.overall.contractViolations).toMatchObject({ checked: 60, count: 0, byKind: [], noInteraction: {} });
+    expect(result.stdout).toContain('contract: 0 of 60 checked responses broke it (0%)');
     expect(readFileSync(join(out, 'latency.hgrm'), 'utf8')).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)[\s\S]*#\[Mean\s+=/);
     expect(result.stdout).toContain(`report   ${join(out, 'report.html')}`);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED">/);

@@ -31,7 +31,8 @@ describe('report.html', () => {
   it('has every section, in the order a reader needs them', () => {
     const page = renderReportHtml(hostileRun(), assets);
     const ids = [...page.matchAll(/<section id="([a-z-]+)"/g)].map((match) => match[1]);
-    expect(ids).toEqual(['thresholds', 'headline', 'spectrum', 'timeline', 'phases', 'outcomes', 'error-samples', 'metadata']);
+    expect(ids).toEqual(['thresholds', 'headline', 'spectrum', 'timeline', 'phases', 'outcomes', 'error-samples', 'contract', 'metadata']);
+    expect(page).toContain('Contract checks were off for this run');
     expect(page).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED">/);
     for (const chart of ['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors']) expect(page).toContain(`id="${chart}"`);
   });
@@ -85,6 +86,24 @@ describe('report.html', () => {
     expect(page).toMatch(/<tr class="fail">\s*<th scope="row">overall<\/th><td>p99<\/td>/);
     const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)![1]!);
     expect(data.spectrum.lines.map((line: { role: string }) => line.role)).toEqual(['corrected', 'service', 'baseline']);
+  });
+
+  it('shows contract violations by rule, per phase and with escaped examples', () => {
+    const contractViolations = {
+      checked: 900,
+      count: 2,
+      rate: 2 / 900,
+      byKind: [{ rule: 'integer', path: '$.message_id', source: 'pact' as const, count: 2 }],
+      noInteraction: { '503': 4 },
+      examples: [{ status: 200, rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null', bodyExcerpt: '{"message_id":null,"x":"<script>"}' }],
+    };
+    const page = renderReportHtml(syntheticRun({ latenciesMs: seededLatenciesMs(900, 20), contractViolations }), assets);
+    const section = /<section id="contract">[\s\S]*?<\/section>/.exec(page)![0];
+    expect(section).toContain('<strong>2 of 900 checked responses broke the contract (0.222%).</strong>');
+    expect(section).toMatch(/<td><code>integer<\/code><\/td><td><code>\$\.message_id<\/code><\/td><td>pact rule<\/td><td><\/td><td class="num">2<\/td>/);
+    expect(section).toContain('<th scope="row">steady</th><td class="num">900</td><td class="num">2</td>');
+    expect(section).toContain('HTTP 503: 4');
+    expect(section).toContain('{&quot;message_id&quot;:null,&quot;x&quot;:&quot;&lt;script&gt;&quot;}');
   });
 
   it('renders the same page from the same result', () => {

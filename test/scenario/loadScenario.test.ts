@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PACT_FILE } from '../../src/contract/pactTerms.ts';
 import { UserError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/loadScenario.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
@@ -115,6 +116,23 @@ thresholds:
     const problems = await problemsOf('name: t\nphases: [\n');
     expect(problems.some((p) => /scenario\.yml:3: Flow sequence/.test(p))).toBe(true);
     await expect(loadScenario(`${files.dir}/none.yml`, {})).rejects.toThrow(/none\.yml: no such file/);
+  });
+
+  it('checks responses against the harness pact by default; contract: false or another pact file', async () => {
+    const { scenario } = await loadScenario(files.write('scenario.yml', valid), {});
+    expect(scenario.contract).toEqual({ pact: PACT_FILE, sample: 1, clockSkew: 2000 });
+    const off = await loadScenario(files.write('scenario.yml', `${valid}contract: false\n`), {});
+    expect(off.scenario.contract).toBe(false);
+    files.write('other-pact.json', '{}');
+    const other = await loadScenario(files.write('scenario.yml', `${valid}contract: { pact: other-pact.json, sample: 10%, clockSkew: 500ms }\n`), {});
+    expect(other.scenario.contract).toEqual({ pact: `${files.dir}/other-pact.json`, sample: 0.1, clockSkew: 500 });
+  });
+
+  it('refuses contract thresholds when checks are off, and a pact file that is not there', async () => {
+    const problems = (await problemsOf(valid.replace('  - errorRate < 1%', '  - contractViolations == 0') + 'contract: false\n')).join('\n');
+    expect(problems).toMatch(/scenario\.yml:14: thresholds\.1: "contractViolations == 0" needs contract checks, but the scenario sets contract: false/);
+    const missing = await problemsOf(`${valid}contract: { pact: nowhere.json }\n`);
+    expect(missing).toContainEqual(expect.stringMatching(/scenario\.yml:16: contract\.pact: no such file: .*nowhere\.json/));
   });
 
   it('loads every shipped scenario', async () => {

@@ -3,7 +3,7 @@ import { checkThreshold, parseThreshold } from '../../src/scenario/thresholds.ts
 import type { ThresholdCondition, ThresholdFigures } from '../../src/scenario/thresholds.ts';
 
 const latency = { min: 1, mean: 20, p50: 18, p75: 25, p90: 40, p95: 60, p99: 240, p999: 900, max: 1200 };
-const figures: ThresholdFigures = { latencyMs: latency, serviceLatencyMs: { ...latency, p99: 30 }, errorRate: 0.004, dropRate: 0, achievedRate: 497.5 };
+const figures: ThresholdFigures = { latencyMs: latency, serviceLatencyMs: { ...latency, p99: 30 }, errorRate: 0.004, dropRate: 0, achievedRate: 497.5, contractViolations: 3, contractViolationRate: 0.0002 };
 
 function condition(expression: string): ThresholdCondition {
   const parsed = parseThreshold(expression);
@@ -23,6 +23,9 @@ describe('thresholds', () => {
     ['dropRate == 0', 0, true],
     ['achievedRate >= 495', 497.5, true],
     ['achievedRate > 500/s', 497.5, false],
+    ['contractViolations == 0', 3, false],
+    ['contractViolations <= 5', 3, true],
+    ['contractViolationRate < 0.1%', 0.0002, true],
   ])('%s -> actual %d, passed %s', (expression, actual, passed) => {
     expect(checkThreshold(condition(expression), figures)).toEqual({ actual, passed });
   });
@@ -32,6 +35,7 @@ describe('thresholds', () => {
     ['p42 < 1s', /unknown metric "p42"/],
     ['errorRate < 200%', /not a share/],
     ['p99 250ms', /not "<metric> <operator> <value>"/],
+    ['contractViolations < 1%', /not a count of responses/],
   ])('rejects %s with a message saying what is expected', (expression, message) => {
     const parsed = parseThreshold(expression);
     expect('problem' in parsed && parsed.problem).toMatch(message);

@@ -4,6 +4,7 @@ import type { RunResult } from '../resultModel.ts';
 import { verdictOf } from '../terminal.ts';
 import type { ReportAssets } from './assets.ts';
 import { buildChartData } from './chartData.ts';
+import { contractSection } from './contractSection.ts';
 import { comparisonSection, errorSamplesSection, metadataSection, serverSideSection } from './detailSections.ts';
 import { Html, html, jsonForScriptBlock } from './escape.ts';
 import { headlineSection, outcomesSection, phasesSection, thresholdsSection, verdictBanner } from './summarySections.ts';
@@ -57,6 +58,7 @@ ${headlineSection(result)}
 ${phasesSection(result)}
 ${outcomesSection(result)}
 ${errorSamplesSection(result)}
+${contractSection(result)}
 ${baseline ? comparisonSection(baseline.comparison) : ''}
 ${serverSideSection(result)}
 ${metadataSection(result)}

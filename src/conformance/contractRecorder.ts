@@ -1,0 +1,120 @@
+import type { Sample } from '../engine/types.ts';
+import { IngestionChecks } from './ingestionChecks.ts';
+import type { ResponseContract, Violation } from './responseContract.ts';
+
+const MAX_EXAMPLES = 5;
+const EXCERPT_CHARS = 200;
+const INGESTION_RULES = new Set(['echo', 'unique', 'window']);
+
+/** Contract conformance of one scope (a phase or the whole run), plain data. */
+export interface ContractScopeSnapshot {
+  /** Responses checked (all, or the `sample` share of them). */
+  checked: number;
+  /** Checked responses with at least one violation. */
+  count: number;
+  rate: number;
+  /** Each failed rule at each path, counted once per response it failed in. */
+  byKind: { rule: string; path: string; source: 'pact' | 'ingestion'; count: number }[];
+  /** Checked responses whose status the pact has no interaction for, by status. */
+  noInteraction: Record<string, number>;
+  /** The first response of each kind, redacted: message texts are replaced by their length. */
+  examples: { status: number; rule: string; path: string; expected: string; actual: string; bodyExcerpt: string }[];
+}
+
+export interface ContractRecorderOptions {
+  /** Share of responses to check, 0..1 (checked evenly: every 1/share-th). */
+  sampleShare: number;
+  clockSkewMs: number;
+  timeOriginMs: number;
+}
+
+class ScopeCounts {
+  checked = 0;
+  count = 0;
+  readonly byKind = new Map<string, ContractScopeSnapshot['byKind'][number]>();
+  readonly noInteraction = new Map<number, number>();
+  readonly examples = new Map<string, ContractScopeSnapshot['examples'][number]>();
+
+  record(status: number, violations: readonly Violation[], bodyText: string): void {
+    if (violations.length === 0) return;
+    this.count++;
+    for (const violation of violations) {
+      const key = `${violation.rule} ${violation.path}`;
+      const known = this.byKind.get(key);
+      if (known) known.count++;
+      else this.byKind.set(key, { rule: violation.rule, path: violation.path, source: INGESTION_RULES.has(violation.rule) ? 'ingestion' : 'pact', count: 1 });
+      if (!this.examples.has(key) && this.examples.size < MAX_EXAMPLES) this.examples.set(key, { status, ...violation, bodyExcerpt: redactedExcerpt(bodyText) });
+    }
+  }
+
+  snapshot(): ContractScopeSnapshot {
+    return {
+      checked: this.checked,
+      count: this.count,
+      rate: this.checked === 0 ? 0 : this.count / this.checked,
+      byKind: [...this.byKind.values()].sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
+      noInteraction: Object.fromEntries([...this.noInteraction].sort((a, b) => a[0] - b[0]).map(([status, count]) => [String(status), count])),
+      examples: [...this.examples.values()],
+    };
+  }
+}
+
+/** Checks responses against the pact and the ingestion rules as they arrive; counts per phase and overall. */
+export class ContractRecorder {
+  readonly #contract: ResponseContract;
+  readonly #ingestion: IngestionChecks;
+  readonly #sampleShare: number;
+  readonly #overall = new ScopeCounts();
+  readonly #phases: ScopeCounts[];
+  #credit = 0;
+
+  constructor(contract: ResponseContract, phaseCount: number, options: ContractRecorderOptions) {
+    this.#contract = contract;
+    this.#ingestion = new IngestionChecks(options);
+    this.#sampleShare = options.sampleShare;
+    this.#phases = Array.from({ length: phaseCount }, () => new ScopeCounts());
+  }
+
+  /** Responses with at least one violation so far (for the live line). */
+  get violatingResponses(): number {
+    return this.#overall.count;
+  }
+
+  /** The engine's samples go here; transport failures have no response to check. */
+  observe = (sample: Sample): void => {
+    if (sample.error || sample.status === 0) return;
+    this.#credit += this.#sampleShare;
+    if (this.#credit < 1) return;
+    this.#credit -= 1;
+    const phase = this.#phases[sample.phaseIndex]!;
+    this.#overall.checked++;
+    phase.checked++;
+    const bodyText = sample.responseBody ?? '';
+    const result = this.#contract.check(sample.status, sample.responseHeaders ?? {}, bodyText);
+    if (result === 'noInteraction') {
+      for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);
+      return;
+    }
+    if (sample.status === 200) {
+      let body: unknown;
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        body = undefined;
+      }
+      this.#ingestion.check({ body, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
+    }
+    this.#overall.record(sample.status, result, bodyText);
+    phase.record(sample.status, result, bodyText);
+  };
+
+  snapshot(): { overall: ContractScopeSnapshot; phases: ContractScopeSnapshot[] } {
+    return { overall: this.#overall.snapshot(), phases: this.#phases.map((phase) => phase.snapshot()) };
+  }
+}
+
+/** A body excerpt safe to keep in a report: every `message_body` text becomes its length. */
+function redactedExcerpt(bodyText: string): string {
+  const redacted = bodyText.replace(/("message_body"\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (_whole, key: string, text: string) => `${key}"[redacted: ${text.length} chars]"`);
+  return redacted.length > EXCERPT_CHARS ? `${redacted.slice(0, EXCERPT_CHARS)}...` : redacted;
+}

@@ -1,0 +1,56 @@
+import type { Violation } from './responseContract.ts';
+
+/** Settings of the checks a pact cannot express. */
+export interface IngestionCheckOptions {
+  /** How far `created_at` may lie outside the request's send/receive window (clocks differ). */
+  clockSkewMs: number;
+  /** performance.timeOrigin: turns the engine's performance.now() times into wall-clock time. */
+  timeOriginMs: number;
+}
+
+/** A 200 answer as the ingestion checks see it. */
+export interface AcceptedMessage {
+  body: unknown;
+  sentMessageBody: string;
+  sentMs: number;
+  doneMs: number;
+}
+
+/**
+ * Message-ingestion checks beyond the pact, on every 200: the stored `message_body` equals the
+ * one sent, `message_id` is unique across the run, and `created_at` lies within the request's
+ * send/receive window (plus the clock-skew allowance). Values the pact checks for shape are
+ * skipped here when malformed, so one fault is counted once.
+ */
+export class IngestionChecks {
+  readonly #seenIds = new Set<number | string>();
+  readonly #options: IngestionCheckOptions;
+
+  constructor(options: IngestionCheckOptions) {
+    this.#options = options;
+  }
+
+  check(message: AcceptedMessage, out: Violation[]): void {
+    if (message.body === null || typeof message.body !== 'object' || Array.isArray(message.body)) return;
+    const body = message.body as Record<string, unknown>;
+    if (typeof body.message_body === 'string' && body.message_body !== message.sentMessageBody) {
+      out.push({ rule: 'echo', path: '$.message_body', expected: `the message sent (${message.sentMessageBody.length} chars)`, actual: `another text (${body.message_body.length} chars)` });
+    }
+    const id = body.message_id;
+    if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
+      if (this.#seenIds.has(id)) out.push({ rule: 'unique', path: '$.message_id', expected: 'an id no earlier answer had', actual: `${JSON.stringify(id)} again` });
+      else this.#seenIds.add(id);
+    }
+    if (typeof body.created_at === 'string') {
+      const createdAtMs = Date.parse(body.created_at);
+      if (Number.isNaN(createdAtMs)) return;
+      const { clockSkewMs, timeOriginMs } = this.#options;
+      const fromMs = timeOriginMs + message.sentMs - clockSkewMs;
+      const toMs = timeOriginMs + message.doneMs + clockSkewMs;
+      if (createdAtMs < fromMs || createdAtMs > toMs) {
+        const offsetMs = createdAtMs < fromMs ? createdAtMs - (fromMs + clockSkewMs) : createdAtMs - (toMs - clockSkewMs);
+        out.push({ rule: 'window', path: '$.created_at', expected: `between send and receive (±${clockSkewMs} ms)`, actual: `${body.created_at} (${offsetMs > 0 ? '+' : ''}${Math.round(offsetMs)} ms outside)` });
+      }
+    }
+  }
+}

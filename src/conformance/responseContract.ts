@@ -1,0 +1,237 @@
+import { ExitCode, UserError } from '../errors.ts';
+import { formatPath, parseRulePath, pathMatches, pathWeight } from './jsonPath.ts';
+import type { ConcretePath, PathToken } from './jsonPath.ts';
+import { compileMatcher, jsonType, typeMatcher } from './matchers.ts';
+import type { CompiledMatcher, MatcherDefinition } from './matchers.ts';
+import type { PactResponse, PactRule } from './pactFile.ts';
+
+/** One broken expectation of a response: which rule, where, what was expected and what came. */
+export interface Violation {
+  /** The rule that failed: a Pact matcher name (`integer`, `datetime`...), `equality`, `present`, `json` or `status`. */
+  rule: string;
+  /** `$.message_id` for the body, `header Content-Type` for a header, `$` for the whole body. */
+  path: string;
+  expected: string;
+  actual: string;
+}
+
+interface CompiledRule {
+  name: string;
+  pattern: PathToken[];
+  weight: number;
+  check: CompiledMatcher;
+  /** A `type` rule on an object or array: its children are matched by type too. */
+  cascadesType: boolean;
+}
+
+interface CompiledInteraction {
+  description: string;
+  check(headers: Record<string, string | string[]>, bodyText: string): Violation[];
+}
+
+/**
+ * The pact's response expectations, compiled once: `check` finds the interactions for a status
+ * and returns what the response broke (none when any interaction for the status is satisfied).
+ */
+export class ResponseContract {
+  readonly #byStatus: Map<number, CompiledInteraction[]>;
+
+  private constructor(byStatus: Map<number, CompiledInteraction[]>) {
+    this.#byStatus = byStatus;
+  }
+
+  /** Compiles every interaction; an unsupported matcher or path is reported (all at once) as a user error. */
+  static compile(responses: readonly PactResponse[], file: string): ResponseContract {
+    const problems: string[] = [];
+    const byStatus = new Map<number, CompiledInteraction[]>();
+    for (const response of responses) {
+      const compiled = compileInteraction(response, (problem) => problems.push(`${response.description}: ${problem}`));
+      byStatus.set(response.status, [...(byStatus.get(response.status) ?? []), compiled]);
+    }
+    if (problems.length > 0) throw new UserError(`the pact ${file} uses rules this harness cannot check`, { exitCode: ExitCode.badInput, problems });
+    return new ResponseContract(byStatus);
+  }
+
+  /** The statuses the pact has interactions for. */
+  get statuses(): number[] {
+    return [...this.#byStatus.keys()].sort((a, b) => a - b);
+  }
+
+  /** Violations of the best-matching interaction for `status`, or 'noInteraction' when the pact has none. */
+  check(status: number, headers: Record<string, string | string[]>, bodyText: string): Violation[] | 'noInteraction' {
+    const interactions = this.#byStatus.get(status);
+    if (!interactions) return 'noInteraction';
+    let best: Violation[] | undefined;
+    for (const interaction of interactions) {
+      const violations = interaction.check(headers, bodyText);
+      if (violations.length === 0) return violations;
+      if (!best || violations.length < best.length) best = violations;
+    }
+    return best!;
+  }
+}
+
+function compileInteraction(response: PactResponse, problem: (text: string) => void): CompiledInteraction {
+  const bodyRules = compileRules(response.bodyRules, response.body, problem);
+  const headerChecks = Object.entries(response.headers).map(([name, expectedValue]) => {
+    const rule = response.headerRules[name];
+    const compiled = rule ? compileRule(rule, [], problem) : undefined;
+    return { name, expectedValue, compiled };
+  });
+  for (const name of Object.keys(response.headerRules)) {
+    if (!(name in response.headers)) problem(`a header rule for "${name}" without the header in the response`);
+  }
+  const expectsBody = response.body !== undefined && response.body !== null && response.body !== '';
+  return {
+    description: response.description,
+    check(headers, bodyText) {
+      const violations: Violation[] = [];
+      for (const { name, expectedValue, compiled } of headerChecks) {
+        const actual = headerValue(headers, name);
+        const path = `header ${name}`;
+        if (actual === undefined) violations.push({ rule: 'present', path, expected: expectedValue, actual: 'missing' });
+        else if (compiled) {
+          const failure = compiled.check(actual, expectedValue);
+          if (failure !== undefined) violations.push({ rule: compiled.name, path, expected: failure, actual: excerpt(actual) });
+        } else if (normaliseHeader(actual) !== normaliseHeader(expectedValue)) violations.push({ rule: 'equality', path, expected: expectedValue, actual: excerpt(actual) });
+      }
+      if (!expectsBody) return violations;
+      let body: unknown;
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        violations.push({ rule: 'json', path: '$', expected: 'a JSON body', actual: excerpt(bodyText || '(empty)') });
+        return violations;
+      }
+      matchValue(body, response.body, [], bodyRules, undefined, violations);
+      return violations;
+    },
+  };
+}
+
+function compileRules(rules: Record<string, PactRule>, example: unknown, problem: (text: string) => void): CompiledRule[] {
+  const compiled: CompiledRule[] = [];
+  for (const [path, rule] of Object.entries(rules)) {
+    const pattern = parseRulePath(path);
+    if (!pattern) {
+      problem(`rule path "${path}" is not a JSON path this harness reads`);
+      continue;
+    }
+    const result = compileRule(rule, pattern, problem);
+    if (!result) continue;
+    const target = valueAtPattern(example, pattern);
+    compiled.push({ ...result, cascadesType: result.cascadesType && (Array.isArray(target) || jsonType(target) === 'object') });
+  }
+  return compiled;
+}
+
+function compileRule(rule: PactRule, pattern: PathToken[], problem: (text: string) => void): CompiledRule | undefined {
+  const checks: CompiledMatcher[] = [];
+  for (const definition of rule.matchers) {
+    const compiled = compileMatcher(definition as MatcherDefinition);
+    if (typeof compiled === 'function') checks.push(compiled);
+    else problem(compiled.problem);
+  }
+  if (checks.length !== rule.matchers.length) return undefined;
+  const name = rule.matchers.map((m) => m.match).join(rule.combine === 'OR' ? '|' : '+');
+  const check: CompiledMatcher =
+    checks.length === 1
+      ? checks[0]!
+      : rule.combine === 'OR'
+        ? (actual, example) => {
+            const failures = checks.map((c) => c(actual, example));
+            return failures.some((f) => f === undefined) ? undefined : failures.join(' or ');
+          }
+        : (actual, example) => checks.map((c) => c(actual, example)).find((f) => f !== undefined);
+  return { name, pattern, weight: pathWeight(pattern), check, cascadesType: rule.matchers.some((m) => m.match === 'type') };
+}
+
+/** Walks the expected example and the actual value together, as Pact matches a response body. */
+function matchValue(actual: unknown, example: unknown, path: (string | number)[], rules: readonly CompiledRule[], inheritedType: CompiledMatcher | undefined, out: Violation[]): void {
+  const rule = ruleAt(rules, path);
+  let cascade = inheritedType;
+  if (rule) {
+    const failure = rule.check(actual, example);
+    if (failure !== undefined) {
+      out.push({ rule: rule.name, path: formatPath(path), expected: failure, actual: describeActual(actual) });
+      return;
+    }
+    if (!rule.cascadesType) return;
+    cascade = typeMatcher();
+  } else if (cascade) {
+    const failure = cascade(actual, example);
+    if (failure !== undefined) {
+      out.push({ rule: 'type', path: formatPath(path), expected: failure, actual: describeActual(actual) });
+      return;
+    }
+  }
+  if (Array.isArray(example)) {
+    if (!Array.isArray(actual)) {
+      if (!rule && !cascade) out.push({ rule: 'type', path: formatPath(path), expected: 'an array', actual: describeActual(actual) });
+      return;
+    }
+    if (cascade && example.length > 0) {
+      // A type-matched array: every element is matched against the example's first one.
+      actual.forEach((item, i) => matchValue(item, example[0], [...path, i], rules, cascade, out));
+      return;
+    }
+    if (actual.length !== example.length) out.push({ rule: 'equality', path: formatPath(path), expected: `an array of ${example.length} items`, actual: `${actual.length} items` });
+    example.forEach((item, i) => i < actual.length && matchValue(actual[i], item, [...path, i], rules, cascade, out));
+    return;
+  }
+  if (jsonType(example) === 'object') {
+    if (jsonType(actual) !== 'object') {
+      if (!rule && !cascade) out.push({ rule: 'type', path: formatPath(path), expected: 'an object', actual: describeActual(actual) });
+      return;
+    }
+    const actualObject = actual as Record<string, unknown>;
+    for (const [key, expected] of Object.entries(example as Record<string, unknown>)) {
+      const childPath = [...path, key];
+      if (!Object.hasOwn(actualObject, key)) out.push({ rule: 'present', path: formatPath(childPath), expected: `a ${jsonType(expected)}`, actual: 'missing' });
+      else matchValue(actualObject[key], expected, childPath, rules, cascade, out);
+    }
+    return;
+  }
+  if (!rule && !cascade && JSON.stringify(actual) !== JSON.stringify(example)) {
+    out.push({ rule: 'equality', path: formatPath(path), expected: JSON.stringify(example), actual: describeActual(actual) });
+  }
+}
+
+function ruleAt(rules: readonly CompiledRule[], path: ConcretePath): CompiledRule | undefined {
+  let best: CompiledRule | undefined;
+  for (const rule of rules) if (pathMatches(rule.pattern, path) && (!best || rule.weight > best.weight)) best = rule;
+  return best;
+}
+
+function valueAtPattern(example: unknown, pattern: readonly PathToken[]): unknown {
+  let value = example;
+  for (const token of pattern) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = token.kind === 'field' ? (value as Record<string, unknown>)[token.name] : token.kind === 'index' ? (value as unknown[])[token.index] : Object.values(value as object)[0];
+  }
+  return value;
+}
+
+function headerValue(headers: Record<string, string | string[]>, lowerName: string): string | undefined {
+  const direct = headers[lowerName];
+  if (direct !== undefined) return Array.isArray(direct) ? direct.join(', ') : direct;
+  for (const name in headers) {
+    if (name.toLowerCase() === lowerName) {
+      const value = headers[name]!;
+      return Array.isArray(value) ? value.join(', ') : value;
+    }
+  }
+  return undefined;
+}
+
+function normaliseHeader(value: string): string {
+  return value.replace(/\s*([;,=])\s*/g, '$1').trim().toLowerCase();
+}
+
+function describeActual(value: unknown): string {
+  return value === undefined ? 'missing' : excerpt(JSON.stringify(value));
+}
+
+function excerpt(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

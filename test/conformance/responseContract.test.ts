@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { PACT_FILE } from '../../src/contract/pactTerms.ts';
+import { parsePactResponses, readPactResponses } from '../../src/conformance/pactFile.ts';
+import { ResponseContract } from '../../src/conformance/responseContract.ts';
+
+const contract = ResponseContract.compile(await readPactResponses(PACT_FILE), PACT_FILE);
+const json = { 'content-type': 'application/json' };
+const logged = (fields: Record<string, unknown> = {}) => JSON.stringify({ message_id: 42, message_body: 'hi', created_at: '2026-11-24T10:00:00.123Z', message_type: 0, ...fields });
+
+describe('ResponseContract (the committed pact)', () => {
+  it('has interactions for 200, 401 and 403', () => {
+    expect(contract.statuses).toEqual([200, 401, 403]);
+  });
+
+  it('passes answers that honour the pact, extra fields included', () => {
+    expect(contract.check(200, json, logged({ extra: true }))).toEqual([]);
+    expect(contract.check(200, { 'Content-Type': 'application/json; charset=utf-8' }, logged())).toEqual([]);
+    expect(contract.check(403, json, '{"error_message":"any text: the pact does not pin it"}')).toEqual([]);
+    expect(contract.check(401, json, '{"error_message":"invalid authorization details"}')).toEqual([]);
+  });
+
+  it('names the rule, the path, what was expected and what came', () => {
+    expect(contract.check(200, json, logged({ message_id: null }))).toEqual([{ rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null' }]);
+    expect(contract.check(200, json, logged({ message_id: '42' }))).toEqual([{ rule: 'integer', path: '$.message_id', expected: 'an integer', actual: '"42"' }]);
+    expect(contract.check(200, json, logged({ created_at: 'yesterday' }))).toEqual([
+      { rule: 'datetime', path: '$.created_at', expected: "a datetime formatted yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", actual: '"yesterday"' },
+    ]);
+    expect(contract.check(200, json, logged({ created_at: '2026-02-30T10:00:00.123Z' }))[0]).toMatchObject({ rule: 'datetime' });
+    expect(contract.check(200, json, JSON.stringify({ message_id: 1, message_body: 'hi', message_type: 0 }))).toEqual([{ rule: 'present', path: '$.created_at', expected: 'a string', actual: 'missing' }]);
+    expect(contract.check(200, json, logged({ message_type: 1.5 }))).toEqual([{ rule: 'integer', path: '$.message_type', expected: 'an integer', actual: '1.5' }]);
+  });
+
+  it('catches an HTML error page served with a 200', () => {
+    expect(contract.check(200, { 'content-type': 'text/html' }, '<html><body>Bad gateway</body></html>')).toEqual([
+      { rule: 'regex', path: 'header content-type', expected: 'a value matching /^application/json(;.*)?$/', actual: 'text/html' },
+      { rule: 'json', path: '$', expected: 'a JSON body', actual: '<html><body>Bad gateway</body></html>' },
+    ]);
+    expect(contract.check(200, {}, logged())).toEqual([{ rule: 'present', path: 'header content-type', expected: 'application/json', actual: 'missing' }]);
+  });
+
+  it('has no interaction for other statuses', () => {
+    expect(contract.check(503, json, '{}')).toBe('noInteraction');
+  });
+});
+
+function v3Pact(response: object): string {
+  return JSON.stringify({ metadata: { pactSpecification: { version: '3.0.0' } }, interactions: [{ description: 'thing', response }] });
+}
+
+describe('pact files', () => {
+  it('reads V3 pacts: bodies written directly, rules on arrays cascade by type to every element', () => {
+    const responses = parsePactResponses(
+      v3Pact({
+        status: 200,
+        body: { items: [{ id: 1, tags: ['a'] }], version: '1.2.3' },
+        matchingRules: { body: { '$.items': { matchers: [{ match: 'type', min: 1 }] }, '$.items[*].id': { matchers: [{ match: 'integer' }] }, '$.version': { matchers: [{ match: 'semver' }] } } },
+      }),
+      'v3.json',
+    );
+    const v3 = ResponseContract.compile(responses, 'v3.json');
+    expect(v3.check(200, {}, JSON.stringify({ items: [{ id: 1, tags: [] }, { id: 2, tags: ['x', 'y'] }], version: '2.0.0' }))).toEqual([]);
+    expect(v3.check(200, {}, JSON.stringify({ items: [{ id: 1, tags: [] }, { id: 'two', tags: 7 }], version: 'v2' }))).toEqual([
+      { rule: 'integer', path: '$.items[1].id', expected: 'an integer', actual: '"two"' },
+      { rule: 'type', path: '$.items[1].tags', expected: 'a value of type array', actual: '7' },
+      { rule: 'semver', path: '$.version', expected: 'a semantic version', actual: '"v2"' },
+    ]);
+    expect(v3.check(200, {}, JSON.stringify({ items: [], version: '1.0.0' }))).toEqual([{ rule: 'type', path: '$.items', expected: 'an array of at least 1 items', actual: '[]' }]);
+  });
+
+  it('matches values without rules exactly, and combines matchers with OR', () => {
+    const responses = parsePactResponses(v3Pact({ status: 200, body: { kind: 'note', size: 3 }, matchingRules: { body: { '$.size': { combine: 'OR', matchers: [{ match: 'null' }, { match: 'integer' }] } } } }), 'v3.json');
+    const pact = ResponseContract.compile(responses, 'v3.json');
+    expect(pact.check(200, {}, '{"kind":"note","size":null}')).toEqual([]);
+    expect(pact.check(200, {}, '{"kind":"memo","size":"big"}')).toEqual([
+      { rule: 'equality', path: '$.kind', expected: '"note"', actual: '"memo"' },
+      { rule: 'null|integer', path: '$.size', expected: 'null or an integer', actual: '"big"' },
+    ]);
+  });
+
+  it('refuses, all at once, rules it cannot check and pacts it cannot read', () => {
+    const responses = parsePactResponses(v3Pact({ status: 200, body: { a: 1 }, matchingRules: { body: { '$.a': { matchers: [{ match: 'eachKey' }] }, 'a.b': { matchers: [{ match: 'type' }] } } } }), 'odd.json');
+    expect(() => ResponseContract.compile(responses, 'odd.json')).toThrow(
+      expect.objectContaining({ message: 'the pact odd.json uses rules this harness cannot check', problems: [expect.stringMatching(/thing: matcher "eachKey" is not supported/), 'thing: rule path "a.b" is not a JSON path this harness reads'] }),
+    );
+    expect(() => parsePactResponses('{"metadata":{"pactSpecification":{"version":"2.0.0"}},"interactions":[]}', 'old.json')).toThrow(
+      expect.objectContaining({ problems: expect.arrayContaining([expect.stringMatching(/^interactions: /), expect.stringMatching(/pact specification 3 or 4/)]) }),
+    );
+  });
+});
