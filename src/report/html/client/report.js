@@ -82,7 +82,8 @@
     const { inverseTail, lines } = data.spectrum;
     const roleStyle = {
       corrected: { stroke: colors.corrected, width: 2 },
-      service: { stroke: colors.service, width: 1.5 },
+      // Dashed: it often runs right on top of the corrected line.
+      service: { stroke: colors.service, width: 1.5, dash: [5, 4] },
       baseline: { stroke: colors.baseline, width: 2, dash: [6, 4] },
     };
     const maxTail = inverseTail[inverseTail.length - 1];
@@ -90,7 +91,7 @@
       {
         width: chartWidth(container),
         height: 320,
-        scales: { x: { time: false, distr: 3, log: 10 }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
+        scales: { x: { time: false, distr: 3, log: 10, range: () => [1, maxTail] }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
         axes: [
           axis(colors, {
             splits: () => {
