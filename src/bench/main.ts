@@ -1,41 +1,81 @@
-// `npm run bench [-- part...]`: measures the harness side by side with its references and
-// writes reports/bench-<timestamp>/bench.json and bench.md. All traffic stays on 127.0.0.1.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `npm run bench [-- --quick] [part...]`: the harness measured side by side with its peers and
+// its limits, all on 127.0.0.1; prints a table and writes reports/bench-<timestamp>/bench.json
+// and bench.md. Parts: see PARTS; --quick shortens every run (a smoke test, not figures to quote).
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
-import { benchMockVsReference } from './mockThroughput.ts';
-import type { BenchRow } from './mockThroughput.ts';
+import type { BenchRow } from './benchRow.ts';
+import { accuracyRow, coordinatedOmissionRow } from './rows/accuracy.ts';
+import { ceilingRow, memoryRow } from './rows/ceiling.ts';
+import { mockVsReferenceRow } from './rows/mockVsReference.ts';
+import { rateFidelityRow } from './rows/rateFidelity.ts';
+import { startupRow } from './rows/startup.ts';
+import { closedThroughputRow, contractCostRow, mockThroughputRow } from './rows/throughput.ts';
+import type { BenchSettings } from './rows/throughput.ts';
+import { benchWorkDir } from './scenarios.ts';
 
-const PARTS = {
-  mock: () => benchMockVsReference({ repetitions: 3, durationSec: 5 }),
-} satisfies Record<string, () => Promise<BenchRow>>;
-type Part = keyof typeof PARTS;
-
-const requested = process.argv.slice(2);
-const unknown = requested.filter((name) => !(name in PARTS));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const PART_NAMES = ['throughput', 'mock', 'reference', 'accuracy', 'fidelity', 'omission', 'ceiling', 'memory', 'startup', 'contract'] as const;
+type Part = (typeof PART_NAMES)[number];
+const requested = args.filter((arg) => arg !== '--quick');
+const unknown = requested.filter((name) => !(PART_NAMES as readonly string[]).includes(name));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown bench part(s): ${unknown.join(', ')}; parts: ${Object.keys(PARTS).join(', ')}\n`);
+  process.stderr.write(`unknown bench part(s): ${unknown.join(', ')}; parts: ${PART_NAMES.join(', ')} (and --quick)\n`);
   process.exit(2);
 }
-const parts = (requested.length > 0 ? requested : Object.keys(PARTS)) as Part[];
+const wanted = new Set<Part>(requested.length > 0 ? (requested as Part[]) : PART_NAMES);
+
+const settings: BenchSettings = { workDir: await benchWorkDir(), repetitions: quick ? 1 : 3, durationSec: quick ? 2 : 5 };
+const longSec = quick ? 4 : 10;
 const rows: BenchRow[] = [];
-for (const part of parts) {
-  process.stdout.write(`bench ${part}...\n`);
-  rows.push(await PARTS[part]());
+const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+  process.stdout.write(`bench ${name}...\n`);
+  const started = Date.now();
+  const result = await work();
+  process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  return result;
+};
+
+try {
+  // Rows 7 and 8 are relative to row 1's closed-model throughput and row 7's ceiling.
+  let closedPerSec: number | undefined;
+  let ceilingPerSec: number | undefined;
+  if (wanted.has('throughput') || wanted.has('ceiling') || wanted.has('memory')) {
+    const { row, harnessPerSec } = await step('1: closed-model throughput vs autocannon', () => closedThroughputRow(settings));
+    rows.push(row);
+    closedPerSec = harnessPerSec.median;
+  }
+  if (wanted.has('mock')) rows.push(await step('2: against the built-in mock, with wrk and hey', () => mockThroughputRow(settings)));
+  if (wanted.has('reference')) rows.push(await step('3: mock vs minimal node:http', () => mockVsReferenceRow(settings)));
+  if (wanted.has('accuracy')) rows.push(await step('4: open-model accuracy', () => accuracyRow(settings, [500, 2000], longSec)));
+  if (wanted.has('fidelity')) rows.push(await step('5: rate fidelity', () => rateFidelityRow(settings, 1000, longSec)));
+  if (wanted.has('omission')) rows.push(await step('6: coordinated omission', () => coordinatedOmissionRow(settings, longSec)));
+  if (wanted.has('ceiling') || wanted.has('memory')) {
+    const { row, ceilingPerSec: ceiling } = await step('7: open-model ceiling', () => ceilingRow(settings, closedPerSec!, longSec));
+    rows.push(row);
+    ceilingPerSec = ceiling;
+  }
+  if (wanted.has('memory')) rows.push(await step('8: memory', () => memoryRow(settings, ceilingPerSec!, quick ? 15 : 60, longSec)));
+  if (wanted.has('startup')) rows.push(await step('9: start-up', () => startupRow(settings)));
+  if (wanted.has('contract')) rows.push(await step('C: contract checks on vs off', () => contractCostRow(settings)));
+} finally {
+  await rm(settings.workDir, { recursive: true, force: true });
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}`;
+const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${process.platform}-${process.arch}`;
+const measuredAt = new Date().toISOString();
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 const markdown = [
-  `Measured ${new Date().toISOString()} on ${machine}. Median of alternating runs (min-max).`,
+  `Measured ${measuredAt} on ${machine}${quick ? ' (--quick: short runs, not figures to quote)' : ''}. Ratios are medians of alternating runs (min-max).`,
   '',
-  '| row | figure | A | B | A/B | goal |',
+  '| # | row | measured | figure | goal | verdict |',
   '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.figure} | ${r.a.label}: ${fmt(r.a.value.median)} (${fmt(r.a.value.min)}-${fmt(r.a.value.max)}) | ${r.b.label}: ${fmt(r.b.value.median)} (${fmt(r.b.value.min)}-${fmt(r.b.value.max)}) | ${r.ratio.toFixed(2)} | ${r.goal} ${r.met ? 'met' : 'MISSED'} |`),
+  ...rows.map((r) => `| ${r.id} | ${cell(r.name)} | ${cell(r.measured)} | ${cell(r.figure)} | ${cell(r.goal)} | ${r.met === null ? '-' : r.met ? 'met' : '**missed**'} |`),
   '',
 ].join('\n');
-const dir = join('reports', `bench-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
+const dir = join('reports', `bench-${measuredAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
 await mkdir(dir, { recursive: true });
-await writeFile(join(dir, 'bench.json'), `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+await writeFile(join(dir, 'bench.json'), `${JSON.stringify({ measuredAt, machine, quick, rows }, null, 2)}\n`);
 await writeFile(join(dir, 'bench.md'), markdown);
 process.stdout.write(`\n${markdown}\nwritten to ${dir}/bench.json and bench.md\n`);

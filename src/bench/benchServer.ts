@@ -1,0 +1,81 @@
+// A bench target in its own process, on 127.0.0.1: `canned` answers at once with a fixed 200,
+// `delay` after a fixed time, `stall` like delay but holds every answer during one pause. It
+// records when each request arrived (wall-clock ms) and its own service times, and reports them
+// over IPC when asked ({ kind: 'report' }); it exits when its parent disconnects.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+export type BenchServerMode = { kind: 'canned' } | { kind: 'delay'; delayMs: number } | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
+
+/** What the server saw, sent back on request. */
+export interface BenchServerReport {
+  arrivalsMs: number[];
+  serviceMs: number[];
+  firstArrivalEpochMs: number | null;
+}
+
+const mode = JSON.parse(process.argv[2] ?? '{"kind":"canned"}') as BenchServerMode;
+// The answer a real provider gives (unique id, current time, the text echoed), built as cheaply
+// as possible: both the harness and its peers get the same bytes.
+const ANSWER_HEAD = '{"message_id":';
+const ANSWER_TAIL = ',"message_body":"Hi, I need help with my order","message_type":0,"created_at":"';
+let nextId = 1;
+function answerBody(): Buffer {
+  return Buffer.from(`${ANSWER_HEAD}${nextId++}${ANSWER_TAIL}${new Date().toISOString()}"}`);
+}
+const PREFLIGHT_TEXT = 'preflight check from the load harness';
+
+let recording = true;
+let arrivalsMs: number[] = [];
+let serviceMs: number[] = [];
+let firstArrivalEpochMs: number | null = null;
+let firstLoadArrivalMs: number | null = null;
+
+const server = createServer((req, res) => {
+  const arrivedMs = performance.now();
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    // Preflight requests are not load: they are neither timed nor counted.
+    const isPreflight = chunks.length > 0 && Buffer.concat(chunks).includes(PREFLIGHT_TEXT);
+    if (!isPreflight && recording) {
+      firstArrivalEpochMs ??= performance.timeOrigin + arrivedMs;
+      firstLoadArrivalMs ??= arrivedMs;
+      arrivalsMs.push(performance.timeOrigin + arrivedMs);
+    }
+    const answer = () => {
+      const body = answerBody();
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      res.end(body);
+      if (!isPreflight && recording) serviceMs.push(performance.now() - arrivedMs);
+    };
+    if (mode.kind === 'canned') return answer();
+    let waitMs = mode.delayMs;
+    if (mode.kind === 'stall' && firstLoadArrivalMs !== null) {
+      // Every answer due inside the pause waits until it ends.
+      const stallStartMs = firstLoadArrivalMs + mode.stallAfterMs;
+      const stallEndMs = stallStartMs + mode.stallForMs;
+      const dueMs = arrivedMs + waitMs;
+      if (dueMs >= stallStartMs && dueMs < stallEndMs) waitMs = stallEndMs - arrivedMs;
+    }
+    setTimeout(answer, waitMs);
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => process.send!({ kind: 'listening', port: (server.address() as AddressInfo).port }));
+process.on('message', (message: { kind: string }) => {
+  if (message.kind === 'report') {
+    const report: BenchServerReport = { arrivalsMs, serviceMs, firstArrivalEpochMs };
+    process.send!({ kind: 'report', report });
+  }
+  if (message.kind === 'reset') {
+    arrivalsMs = [];
+    serviceMs = [];
+    firstArrivalEpochMs = null;
+    firstLoadArrivalMs = null;
+    recording = true;
+    process.send!({ kind: 'reset' });
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,122 @@
+import { execFile, fork, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseStoredResult } from '../report/readResult.ts';
+import type { RunResult } from '../report/resultModel.ts';
+import type { BenchServerMode, BenchServerReport } from './benchServer.ts';
+
+const BENCH_SERVER = fileURLToPath(new URL('./benchServer.ts', import.meta.url));
+const CLI_ENTRY = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+const AUTOCANNON_CLI = join(createRequire(import.meta.url).resolve('autocannon/package.json'), '..', 'autocannon.js');
+
+/** A bench target running in its own process. */
+export interface BenchServer {
+  url: string;
+  report(): Promise<BenchServerReport>;
+  reset(): Promise<void>;
+  stop(): void;
+}
+
+function nextMessage<T>(child: ChildProcess, kind: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { kind: string } & T) => {
+      if (message.kind !== kind) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message);
+    };
+    const onExit = (code: number | null) => reject(new Error(`bench process exited (${code}) before "${kind}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Starts a bench server (canned, delay or stall) on 127.0.0.1 in its own process. */
+export async function startBenchServer(mode: BenchServerMode): Promise<BenchServer> {
+  const child = fork(BENCH_SERVER, [JSON.stringify(mode)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { port } = await nextMessage<{ port: number }>(child, 'listening');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    report: async () => {
+      const reply = nextMessage<{ report: BenchServerReport }>(child, 'report');
+      child.send({ kind: 'report' });
+      return (await reply).report;
+    },
+    reset: async () => {
+      const reply = nextMessage(child, 'reset');
+      child.send({ kind: 'reset' });
+      await reply;
+    },
+    stop: () => child.kill(),
+  };
+}
+
+/** A finished harness run: its result, how long the command took, and its memory over time. */
+export interface HarnessRun {
+  result: RunResult;
+  startedAtEpochMs: number;
+  wallMs: number;
+  /** Resident set size sampled every 500 ms, in MB. */
+  rssMbSamples: number[];
+  peakRssMb: number;
+}
+
+/**
+ * Runs `harness load <scenario>` as a user would (its own Node process, via tsx, no npm), writing
+ * its results into `outDir`; samples the process's RSS from /proc while it runs.
+ */
+export async function runHarness(scenarioYaml: string, workDir: string, name: string): Promise<HarnessRun> {
+  const scenarioFile = join(workDir, `${name}.yml`);
+  const outDir = join(workDir, `${name}-out`);
+  await writeFile(scenarioFile, scenarioYaml);
+  const startedAtEpochMs = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'load', scenarioFile, '--out', outDir], {
+    env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stdout.resume();
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const rssMbSamples: number[] = [];
+  let peakRssMb = 0;
+  const sampler = setInterval(async () => {
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (rss) rssMbSamples.push(Number(rss[1]) / 1024);
+    if (hwm) peakRssMb = Math.max(peakRssMb, Number(hwm[1]) / 1024);
+  }, 500);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
+  const wallMs = Date.now() - startedAtEpochMs;
+  if (exitCode !== 0 && exitCode !== 1) throw new Error(`harness run "${name}" exited ${exitCode}: ${stderr.trim()}`);
+  const resultFile = join(outDir, 'result.json');
+  return { result: parseStoredResult(await readFile(resultFile, 'utf8'), resultFile), startedAtEpochMs, wallMs, rssMbSamples, peakRssMb };
+}
+
+/** autocannon's own CLI (not the harness): its JSON summary. */
+export async function runAutocannonCli(args: string[]): Promise<{ requests: { average: number; total: number }; latency: { p50: number; p90: number; p99: number }; non2xx: number; errors: number; duration: number }> {
+  const { stdout } = await execFileText(process.execPath, [AUTOCANNON_CLI, '--json', ...args]);
+  return JSON.parse(stdout);
+}
+
+/** Whether a command is on PATH (wrk and hey come from apt and may be missing). */
+export async function hasCommand(command: string): Promise<boolean> {
+  return execFileText('sh', ['-c', `command -v ${command}`]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Runs a command and returns its output; rejects on a non-zero exit. */
+export function execFileText(command: string, args: string[], options: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stderr }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}

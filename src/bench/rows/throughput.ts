@@ -1,0 +1,108 @@
+import { defaultMockBehaviour } from '../../mock/behaviour.ts';
+import { startMockProcess } from '../../mock/childProcess.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/server.ts';
+import type { BenchRow, Spread } from '../benchRow.ts';
+import { alternate, formatSpread, spread } from '../benchRow.ts';
+import { autocannonThroughput, heyThroughput, wrkThroughput } from '../peers.ts';
+import { hasCommand, runHarness, startBenchServer } from '../processes.ts';
+import { benchScenario } from '../scenarios.ts';
+
+export interface BenchSettings {
+  workDir: string;
+  repetitions: number;
+  durationSec: number;
+}
+
+const CONNECTIONS = 50;
+
+/** The harness's closed-model throughput (completed/s) against `url`: a whole real run. */
+async function harnessThroughput(settings: BenchSettings, url: string, name: string, contract = true): Promise<number> {
+  const yaml = benchScenario({ name, url, contract, phases: [`{ name: push, duration: ${settings.durationSec}s, connections: ${CONNECTIONS} }`] });
+  const run = await runHarness(yaml, settings.workDir, name);
+  const phase = run.result.phases[0]!;
+  if (phase.errorRate > 0) throw new Error(`bench run ${name} had errors: ${JSON.stringify(phase.statusCounts)} ${JSON.stringify(phase.errors)}`);
+  return phase.requests.completed / (phase.durationMs / 1000);
+}
+
+/** Row 1: the harness (CSV rotation, HDR, contract checks: everything a run does) vs raw autocannon, canned responder. */
+export async function closedThroughputRow(settings: BenchSettings): Promise<{ row: BenchRow; harnessPerSec: Spread }> {
+  const server = await startBenchServer({ kind: 'canned' });
+  try {
+    const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, server.url, 'closed-canned'), () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec));
+    const a = spread(runs.a);
+    const b = spread(runs.b);
+    const ratio = a.median / b.median;
+    return {
+      harnessPerSec: a,
+      row: {
+        id: '1',
+        name: 'max throughput, closed model, 50 connections, canned responder',
+        measured: `harness ${formatSpread(a)} req/s vs raw autocannon ${formatSpread(b)} req/s`,
+        figure: ratio.toFixed(2),
+        goal: '>= 0.90',
+        met: ratio >= 0.9,
+        details: { harness: a, autocannon: b, ratio },
+      },
+    };
+  } finally {
+    server.stop();
+  }
+}
+
+/** Row 2: the same against the built-in mock, with wrk and hey for reference where installed. */
+export async function mockThroughputRow(settings: BenchSettings): Promise<BenchRow> {
+  const mock = await startMockProcess({ credentials: { ...MOCK_DEFAULT_CREDENTIALS }, behaviour: { ...defaultMockBehaviour, registerAll: true } });
+  try {
+    const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, mock.url, 'closed-mock'), () => autocannonThroughput(mock.url, CONNECTIONS, settings.durationSec));
+    const a = spread(runs.a);
+    const b = spread(runs.b);
+    const peers: Record<string, Spread | string> = {};
+    for (const [tool, measure] of [
+      ['wrk', () => wrkThroughput(settings.workDir, mock.url, CONNECTIONS, settings.durationSec)],
+      ['hey', () => heyThroughput(mock.url, CONNECTIONS, settings.durationSec)],
+    ] as const) {
+      if (!(await hasCommand(tool))) {
+        peers[tool] = `not installed (apt-get install -y ${tool})`;
+        continue;
+      }
+      const values: number[] = [];
+      for (let i = 0; i < settings.repetitions; i++) values.push(await measure());
+      peers[tool] = spread(values);
+    }
+    const ratio = a.median / b.median;
+    const peerText = Object.entries(peers).map(([tool, value]) => `${tool} ${typeof value === 'string' ? value : `${formatSpread(value)} req/s`}`).join('; ');
+    return {
+      id: '2',
+      name: 'max throughput against the built-in mock (no latency), 50 connections',
+      measured: `harness ${formatSpread(a)} req/s vs raw autocannon ${formatSpread(b)} req/s; ${peerText}`,
+      figure: ratio.toFixed(2),
+      goal: '- (reference)',
+      met: null,
+      details: { harness: a, autocannon: b, ratio, ...peers },
+    };
+  } finally {
+    await mock.stop();
+  }
+}
+
+/** The throughput cost of checking every response against the pact (contract-aware load). */
+export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
+  const server = await startBenchServer({ kind: 'canned' });
+  try {
+    const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
+    const a = spread(runs.a);
+    const b = spread(runs.b);
+    const ratio = a.median / b.median;
+    return {
+      id: 'C',
+      name: 'contract checks on every response vs off, closed model, 50 connections, canned responder',
+      measured: `checks on ${formatSpread(a)} req/s vs off ${formatSpread(b)} req/s`,
+      figure: ratio.toFixed(2),
+      goal: '>= 0.95',
+      met: ratio >= 0.95,
+      details: { on: a, off: b, ratio },
+    };
+  } finally {
+    server.stop();
+  }
+}
