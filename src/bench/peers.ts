@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOG_MESSAGE_PATH } from '../client/schema.ts';
-import { MOCK_DEFAULT_CREDENTIALS } from '../mock/server.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
 import { execFileText, runAutocannonCli } from './processes.ts';
 import { BENCH_MESSAGE } from './scenarios.ts';
 

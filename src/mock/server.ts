@@ -14,7 +14,8 @@ import { MockStatsRecorder } from './stats.ts';
 import type { MockStats } from './stats.ts';
 
 /** Credentials the mock accepts when none are configured: safe to print, useless elsewhere. */
-export const MOCK_DEFAULT_CREDENTIALS = { token: 'mock-token', clientId: 'mock-client' } as const;
+export { MOCK_DEFAULT_CREDENTIALS } from './credentials.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from './credentials.ts';
 
 /** How to start a mock of the Log Message API. */
 export interface MockServerOptions {

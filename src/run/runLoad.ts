@@ -12,7 +12,7 @@ import type { StatsAccumulator } from '../metrics/phaseStats.ts';
 import { defaultMockBehaviour } from '../mock/behaviour.ts';
 import { startMockProcess } from '../mock/childProcess.ts';
 import type { MockProcess } from '../mock/childProcess.ts';
-import { MOCK_DEFAULT_CREDENTIALS } from '../mock/server.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
 import type { MockStats } from '../mock/stats.ts';
 import { buildResult } from '../report/buildResult.ts';
 import type { MeasuredStats } from '../report/buildResult.ts';

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defaultMockBehaviour } from '../../mock/behaviour.ts';
 import { startMockProcess } from '../../mock/childProcess.ts';
-import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/server.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow } from '../benchRow.ts';
 import { alternate, formatSpread, spread } from '../benchRow.ts';
 import { autocannonThroughput } from '../peers.ts';

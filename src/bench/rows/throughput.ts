@@ -1,6 +1,6 @@
 import { defaultMockBehaviour } from '../../mock/behaviour.ts';
 import { startMockProcess } from '../../mock/childProcess.ts';
-import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/server.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow, Spread } from '../benchRow.ts';
 import { alternate, formatSpread, spread } from '../benchRow.ts';
 import { autocannonThroughput, heyThroughput, wrkThroughput } from '../peers.ts';

@@ -1,10 +1,8 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
-import { registeredAuthIdsOf } from '../../feed/registeredUsers.ts';
 import { defaultMockBehaviour, latencyProfileSchema } from '../../mock/behaviour.ts';
 import type { MockBehaviour } from '../../mock/behaviour.ts';
-import { readMockBehaviourFile } from '../../mock/config.ts';
-import { MOCK_DEFAULT_CREDENTIALS, startMockServer } from '../../mock/server.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import { LOG_MESSAGE_PATH } from '../../client/schema.ts';
 import { describeIssues } from '../../util/schemaHelpers.ts';
 import { untilAborted } from '../io.ts';
@@ -37,6 +35,8 @@ export function mockCommand(io: CliIo) {
         .option('latency', { type: 'string', describe: 'fixed service latency, e.g. 20ms (profiles: use --config)' })
         .option('seed', { type: 'number', describe: 'seed of the fault and latency draws' }),
     handler: async (args: MockArgs) => {
+      // Loaded on use, so other commands start without the mock server's modules.
+      const [{ registeredAuthIdsOf }, { startMockServer }] = await Promise.all([import('../../feed/registeredUsers.ts'), import('../../mock/server.ts')]);
       const behaviour = await behaviourFrom(args, io);
       const registered = args.users ? await registeredAuthIdsOf(args.users) : new Set<string>();
       for (const authId of args.register ?? []) registered.add(authId);
@@ -60,7 +60,7 @@ export function mockCommand(io: CliIo) {
 }
 
 async function behaviourFrom(args: MockArgs, io: CliIo): Promise<MockBehaviour> {
-  const base = args.config ? await readMockBehaviourFile(args.config, io.env) : defaultMockBehaviour;
+  const base = args.config ? await (await import('../../mock/config.ts')).readMockBehaviourFile(args.config, io.env) : defaultMockBehaviour;
   const problems: string[] = [];
   let latency = base.latency;
   if (args.latency !== undefined) {

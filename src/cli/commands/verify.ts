@@ -1,6 +1,5 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
-import { verifyProvider } from '../../contract/verify.ts';
 import type { CliIo } from '../io.ts';
 
 /** `verify`: replays pacts/ against any running provider with its own credentials. */
@@ -22,6 +21,8 @@ export function verifyCommand(io: CliIo) {
       if (!clientId) problems.push('HAPTIK_CLIENT_ID is not set: export your account\'s client id');
       if (!URL.canParse(args.providerBaseUrl)) problems.push(`--provider-base-url "${args.providerBaseUrl}" is not a URL`);
       if (problems.length > 0) throw new UserError('cannot verify the provider', { exitCode: ExitCode.badInput, problems });
+      // Loaded on use: Pact's native core is heavy, and other commands never need it.
+      const { verifyProvider } = await import('../../contract/verify.ts');
       await verifyProvider({
         providerBaseUrl: args.providerBaseUrl,
         credentials: { token: token!, clientId: clientId! },
