@@ -1,5 +1,6 @@
 import type { Sample } from '../engine/types.ts';
 import { IngestionChecks } from './ingestionChecks.ts';
+import { NOT_JSON, parseResponseBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
 
 const MAX_EXAMPLES = 5;
@@ -90,19 +91,14 @@ export class ContractRecorder {
     this.#overall.checked++;
     phase.checked++;
     const bodyText = sample.responseBody ?? '';
-    const result = this.#contract.check(sample.status, sample.responseHeaders ?? {}, bodyText);
+    const body = parseResponseBody(bodyText);
+    const result = this.#contract.check(sample.status, sample.responseHeaders ?? {}, body);
     if (result === 'noInteraction') {
       for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);
       return;
     }
-    if (sample.status === 200) {
-      let body: unknown;
-      try {
-        body = JSON.parse(bodyText);
-      } catch {
-        body = undefined;
-      }
-      this.#ingestion.check({ body, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
+    if (sample.status === 200 && body.json !== NOT_JSON) {
+      this.#ingestion.check({ body: body.json, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
     }
     this.#overall.record(sample.status, result, bodyText);
     phase.record(sample.status, result, bodyText);

@@ -1,3 +1,4 @@
+import { IdSet } from './idSet.ts';
 import type { Violation } from './responseContract.ts';
 
 /** Settings of the checks a pact cannot express. */
@@ -23,7 +24,7 @@ export interface AcceptedMessage {
  * skipped here when malformed, so one fault is counted once.
  */
 export class IngestionChecks {
-  readonly #seenIds = new Set<number | string>();
+  readonly #seenIds = new IdSet();
   readonly #options: IngestionCheckOptions;
 
   constructor(options: IngestionCheckOptions) {
@@ -38,8 +39,7 @@ export class IngestionChecks {
     }
     const id = body.message_id;
     if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
-      if (this.#seenIds.has(id)) out.push({ rule: 'unique', path: '$.message_id', expected: 'an id no earlier answer had', actual: `${JSON.stringify(id)} again` });
-      else this.#seenIds.add(id);
+      if (!this.#seenIds.add(id)) out.push({ rule: 'unique', path: '$.message_id', expected: 'an id no earlier answer had', actual: `${JSON.stringify(id)} again` });
     }
     if (typeof body.created_at === 'string') {
       const createdAtMs = Date.parse(body.created_at);

@@ -24,9 +24,25 @@ interface CompiledRule {
   cascadesType: boolean;
 }
 
+/** A response body: its text, and its JSON value parsed once for every check (NOT_JSON if it is not JSON). */
+export interface ResponseBody {
+  text: string;
+  json: unknown;
+}
+export const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/** Parses a body once for every check of it. */
+export function parseResponseBody(text: string): ResponseBody {
+  try {
+    return { text, json: JSON.parse(text) };
+  } catch {
+    return { text, json: NOT_JSON };
+  }
+}
+
 interface CompiledInteraction {
   description: string;
-  check(headers: Record<string, string | string[]>, bodyText: string): Violation[];
+  check(headers: Record<string, string | string[]>, body: ResponseBody): Violation[];
 }
 
 /**
@@ -58,12 +74,13 @@ export class ResponseContract {
   }
 
   /** Violations of the best-matching interaction for `status`, or 'noInteraction' when the pact has none. */
-  check(status: number, headers: Record<string, string | string[]>, bodyText: string): Violation[] | 'noInteraction' {
+  check(status: number, headers: Record<string, string | string[]>, body: ResponseBody | string): Violation[] | 'noInteraction' {
     const interactions = this.#byStatus.get(status);
     if (!interactions) return 'noInteraction';
+    const parsed = typeof body === 'string' ? parseResponseBody(body) : body;
     let best: Violation[] | undefined;
     for (const interaction of interactions) {
-      const violations = interaction.check(headers, bodyText);
+      const violations = interaction.check(headers, parsed);
       if (violations.length === 0) return violations;
       if (!best || violations.length < best.length) best = violations;
     }
@@ -84,7 +101,7 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   const expectsBody = response.body !== undefined && response.body !== null && response.body !== '';
   return {
     description: response.description,
-    check(headers, bodyText) {
+    check(headers, responseBody) {
       const violations: Violation[] = [];
       for (const { name, expectedValue, compiled } of headerChecks) {
         const actual = headerValue(headers, name);
@@ -96,14 +113,11 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
         } else if (normaliseHeader(actual) !== normaliseHeader(expectedValue)) violations.push({ rule: 'equality', path, expected: expectedValue, actual: excerpt(actual) });
       }
       if (!expectsBody) return violations;
-      let body: unknown;
-      try {
-        body = JSON.parse(bodyText);
-      } catch {
-        violations.push({ rule: 'json', path: '$', expected: 'a JSON body', actual: excerpt(bodyText || '(empty)') });
+      if (responseBody.json === NOT_JSON) {
+        violations.push({ rule: 'json', path: '$', expected: 'a JSON body', actual: excerpt(responseBody.text || '(empty)') });
         return violations;
       }
-      matchValue(body, response.body, [], bodyRules, undefined, violations);
+      matchValue(responseBody.json, response.body, [], bodyRules, undefined, violations);
       return violations;
     },
   };
