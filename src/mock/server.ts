@@ -98,8 +98,12 @@ function createMockHandler(options: MockServerOptions): MockHandler {
     stats.recordAnswer(status, (performance.now() - arrivalMs) * 1000);
   }
 
+  /** Without latency or stalls every answer leaves at once: skip the clock reads and draws. */
+  const answersAtOnce = behaviour.latency === undefined && !behaviour.stalls;
+
   /** Sends after the drawn latency, held back past any stall window. */
   function sendLater(res: ServerResponse, status: number, payload: unknown, arrivalMs: number): void {
+    if (answersAtOnce) return send(res, status, payload, arrivalMs);
     const dueMs = arrivalMs - startedAtMs + drawLatencyMs();
     const releaseMs = releaseTimeMs(dueMs, behaviour.stalls);
     if (releaseMs > dueMs) stats.injected.stalled++;
@@ -145,7 +149,7 @@ function createMockHandler(options: MockServerOptions): MockHandler {
     const logged: LogMessageSuccess = {
       message_id: nextMessageId++,
       message_body: request.message_body,
-      created_at: new Date().toISOString(),
+      created_at: createdAtNow(),
       message_type: request.message_type,
     };
     sendLater(res, 200, logged, arrivalMs);
@@ -232,8 +236,23 @@ function createMockHandler(options: MockServerOptions): MockHandler {
 
 function writeJson(res: ServerResponse, status: number, payload: unknown, extraHeaders?: Record<string, string>): void {
   const body = JSON.stringify(payload);
-  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body), ...extraHeaders });
+  // A flat [name, value, ...] list: Node writes it without walking an object per answer.
+  const headers = ['content-type', JSON_HEADERS['content-type'], 'content-length', String(Buffer.byteLength(body))];
+  if (extraHeaders) for (const name in extraHeaders) headers.push(name, extraHeaders[name]!);
+  res.writeHead(status, headers);
   res.end(body);
+}
+
+let createdAtMs = 0;
+let createdAtText = '';
+/** The current time as created_at (ISO-8601 UTC, ms), formatted once per millisecond. */
+function createdAtNow(): string {
+  const nowMs = Date.now();
+  if (nowMs !== createdAtMs) {
+    createdAtMs = nowMs;
+    createdAtText = new Date(nowMs).toISOString();
+  }
+  return createdAtText;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
