@@ -99,6 +99,7 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
     if (!(name in response.headers)) problem(`a header rule for "${name}" without the header in the response`);
   }
   const expectsBody = response.body !== undefined && response.body !== null && response.body !== '';
+  const checkBody = expectsBody ? compileBody(response.body, [], bodyRules, undefined) : undefined;
   return {
     description: response.description,
     check(headers, responseBody) {
@@ -112,12 +113,12 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
           if (failure !== undefined) violations.push({ rule: compiled.name, path, expected: failure, actual: excerpt(actual) });
         } else if (normaliseHeader(actual) !== normaliseHeader(expectedValue)) violations.push({ rule: 'equality', path, expected: expectedValue, actual: excerpt(actual) });
       }
-      if (!expectsBody) return violations;
+      if (!checkBody) return violations;
       if (responseBody.json === NOT_JSON) {
         violations.push({ rule: 'json', path: '$', expected: 'a JSON body', actual: excerpt(responseBody.text || '(empty)') });
         return violations;
       }
-      matchValue(responseBody.json, response.body, [], bodyRules, undefined, violations);
+      checkBody(responseBody.json, violations);
       return violations;
     },
   };
@@ -158,6 +159,57 @@ function compileRule(rule: PactRule, pattern: PathToken[], problem: (text: strin
           }
         : (actual, example) => checks.map((c) => c(actual, example)).find((f) => f !== undefined);
   return { name, pattern, weight: pathWeight(pattern), check, cascadesType: rule.matchers.some((m) => m.match === 'type') };
+}
+
+type BodyChecker = (actual: unknown, out: Violation[]) => void;
+
+/**
+ * Compiles the body check once: which rule applies where, and every path text, are worked out
+ * here, so checking a response walks closures without looking rules up or building paths (it
+ * runs on every response of a load run). Arrays, whose length varies, are walked by matchValue.
+ */
+function compileBody(example: unknown, path: (string | number)[], rules: readonly CompiledRule[], inheritedType: CompiledMatcher | undefined): BodyChecker {
+  if (Array.isArray(example)) return (actual, out) => matchValue(actual, example, path, rules, inheritedType, out);
+  const rule = ruleAt(rules, path);
+  const pathText = formatPath(path);
+  const cascade = rule ? (rule.cascadesType ? typeMatcher() : undefined) : inheritedType;
+  // Returns whether to go on matching inside the value.
+  const gate: ((actual: unknown, out: Violation[]) => boolean) | undefined = rule
+    ? (actual, out) => {
+        const failure = rule.check(actual, example);
+        if (failure !== undefined) out.push({ rule: rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
+        return failure === undefined && rule.cascadesType;
+      }
+    : inheritedType
+      ? (actual, out) => {
+          const failure = inheritedType(actual, example);
+          if (failure !== undefined) out.push({ rule: 'type', path: pathText, expected: failure, actual: describeActual(actual) });
+          return failure === undefined;
+        }
+      : undefined;
+  if (jsonType(example) === 'object') {
+    const children = Object.entries(example as Record<string, unknown>).map(([key, expected]) => {
+      const childPath = [...path, key];
+      return { key, check: compileBody(expected, childPath, rules, cascade), pathText: formatPath(childPath), missing: `a ${jsonType(expected)}` };
+    });
+    return (actual, out) => {
+      if (gate && !gate(actual, out)) return;
+      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
+        if (!rule && !cascade) out.push({ rule: 'type', path: pathText, expected: 'an object', actual: describeActual(actual) });
+        return;
+      }
+      const actualObject = actual as Record<string, unknown>;
+      for (const child of children) {
+        if (!Object.hasOwn(actualObject, child.key)) out.push({ rule: 'present', path: child.pathText, expected: child.missing, actual: 'missing' });
+        else child.check(actualObject[child.key], out);
+      }
+    };
+  }
+  const exampleJson = JSON.stringify(example);
+  return (actual, out) => {
+    if (gate && !gate(actual, out)) return;
+    if (!rule && !cascade && JSON.stringify(actual) !== exampleJson) out.push({ rule: 'equality', path: pathText, expected: exampleJson, actual: describeActual(actual) });
+  };
 }
 
 /** Walks the expected example and the actual value together, as Pact matches a response body. */
