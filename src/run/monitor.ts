@@ -1,7 +1,10 @@
 import type { ContractRecorder } from '../conformance/contractRecorder.ts';
 import type { RunRecorder } from '../metrics/runRecorder.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
-import { checkThreshold } from '../scenario/thresholds.ts';
+import { thresholdHolds } from '../scenario/thresholds.ts';
+import type { ThresholdMetric } from '../scenario/thresholds.ts';
+import type { StatsAccumulator } from '../metrics/phaseStats.ts';
+import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
 import { formatLiveLine } from './liveLine.ts';
 
 /** The live progress line of the current second. */
@@ -53,17 +56,37 @@ export function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, con
     if (scopeIndex !== undefined && scopeIndex !== phaseIndex) continue;
     const accumulator = scopeIndex === undefined ? recorder.overall : recorder.phases[scopeIndex]!;
     if (accumulator.completed < ABORT_MIN_SAMPLES) continue;
-    const snapshot = accumulator.snapshot();
-    const dropped = snapshot.requests.dropped;
-    const contractScope = contract && (scopeIndex === undefined ? contract.snapshot().overall : contract.snapshot().phases[scopeIndex]!);
-    const { passed } = checkThreshold(threshold.condition, {
-      ...snapshot,
-      dropRate: dropped / Math.max(1, snapshot.requests.sent + dropped),
-      achievedRate: 0,
-      contractViolations: contractScope?.count ?? 0,
-      contractViolationRate: contractScope?.rate ?? 0,
-    });
-    if (!passed) return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
+    const metric = threshold.condition.metric;
+    const contractScope = contract && metric.kind.startsWith('contract') ? (scopeIndex === undefined ? contract.snapshot().overall : contract.snapshot().phases[scopeIndex]!) : null;
+    if (!thresholdHolds(threshold.condition, figureSoFar(metric, accumulator, contractScope))) return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
   }
   return undefined;
+}
+
+const PERCENTILE_OF: Record<string, number> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9, max: 100 };
+
+/**
+ * One threshold's metric on what was measured so far, computed alone: this runs every second
+ * while requests are in flight, and a full snapshot (mean included) blocks for milliseconds.
+ */
+function figureSoFar(metric: ThresholdMetric, accumulator: StatsAccumulator, contractScope: ContractScopeSnapshot | null): number {
+  switch (metric.kind) {
+    case 'latency': {
+      const histogram = metric.clock === 'service' ? accumulator.service : accumulator.latency;
+      const percentile = PERCENTILE_OF[metric.stat];
+      return percentile === undefined ? histogram.summaryMs()[metric.stat] : histogram.atPercentilesMs([percentile])[0]!;
+    }
+    case 'errorRate':
+      return accumulator.sent === 0 ? 0 : accumulator.unexpected / accumulator.sent;
+    case 'dropRate': {
+      const dropped = accumulator.dropped.queueTimeout + accumulator.dropped.aborted + accumulator.dropped.feedStarved;
+      return dropped / Math.max(1, accumulator.sent + dropped);
+    }
+    case 'contractViolations':
+      return contractScope?.count ?? 0;
+    case 'contractViolationRate':
+      return contractScope?.rate ?? 0;
+    case 'achievedRate':
+      return 0;
+  }
 }

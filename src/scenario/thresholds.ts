@@ -94,6 +94,11 @@ export function checkThreshold(condition: ThresholdCondition, figures: Threshold
   return { actual, passed: compare(actual, condition.operator, condition.limit) };
 }
 
+/** Whether `actual` satisfies the condition (for callers that computed the metric themselves). */
+export function thresholdHolds(condition: ThresholdCondition, actual: number): boolean {
+  return compare(actual, condition.operator, condition.limit);
+}
+
 function compare(actual: number, operator: ThresholdOperator, limit: number): boolean {
   switch (operator) {
     case '<':

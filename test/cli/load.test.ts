@@ -87,6 +87,20 @@ describe('npm run load', () => {
     expect(readResult(out).passed).toBe(false);
   });
 
+  it('stops the run early when an abortOnFail threshold fails, and exits 1', async () => {
+    const out = join(files.dir, 'out');
+    const file = scenario('  - { name: steady, duration: 20s, rate: 100 }', 'thresholds:\n  - { expr: p99 < 5ms, abortOnFail: true }\n  - errorRate < 1%\nmock: { latency: 15ms }');
+    const result = await runCliProcess(['load', file, '--out', out]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('Stopping: threshold "p99 < 5ms" failed (abortOnFail)');
+    const run = readResult(out);
+    expect(run).toMatchObject({ aborted: true, passed: false, abortReason: 'threshold "p99 < 5ms" failed (abortOnFail)' });
+    // Judged each second once 100 responses are in: long before the 20 s the phase would take.
+    expect(run.overall.requests.sent).toBeGreaterThanOrEqual(100);
+    expect(run.overall.requests.sent).toBeLessThan(600);
+    expect(run.thresholds.map((t) => t.passed)).toEqual([false, true]);
+  });
+
   it('exits 2 with every problem and no stack trace for a bad scenario', async () => {
     const file = scenario('  - { name: steady, duration: 1s, rate: -5, color: red }');
     const result = await runCliProcess(['load', file]);
