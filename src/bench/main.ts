@@ -13,6 +13,7 @@ import { startupRow } from './rows/startup.ts';
 import { closedThroughputRow, contractCostRow, mockThroughputRow } from './rows/throughput.ts';
 import type { BenchSettings } from './rows/throughput.ts';
 import { benchWorkDir } from './scenarios.ts';
+import { GENERATOR_CORE, TARGET_CORE, pinningAvailable } from './processes.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -26,7 +27,7 @@ if (unknown.length > 0) {
 }
 const wanted = new Set<Part>(requested.length > 0 ? (requested as Part[]) : PART_NAMES);
 
-const settings: BenchSettings = { workDir: await benchWorkDir(), repetitions: quick ? 1 : 3, durationSec: quick ? 2 : 5 };
+const settings: BenchSettings = { workDir: await benchWorkDir(), repetitions: quick ? 1 : 5, durationSec: quick ? 2 : 4 };
 const longSec = quick ? 4 : 10;
 const rows: BenchRow[] = [];
 const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -63,7 +64,8 @@ try {
   await rm(settings.workDir, { recursive: true, force: true });
 }
 
-const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${process.platform}-${process.arch}`;
+const pinned = (await pinningAvailable()) ? `load generators pinned to core ${GENERATOR_CORE}, targets to core ${TARGET_CORE}` : 'nothing pinned (no taskset or one core)';
+const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${process.platform}-${process.arch}; ${pinned}`;
 const measuredAt = new Date().toISOString();
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const markdown = [

@@ -1,6 +1,7 @@
 import { execFile, fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,26 @@ import type { BenchServerMode, BenchServerReport } from './benchServer.ts';
 const BENCH_SERVER = fileURLToPath(new URL('./benchServer.ts', import.meta.url));
 const CLI_ENTRY = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 const AUTOCANNON_CLI = join(createRequire(import.meta.url).resolve('autocannon/package.json'), '..', 'autocannon.js');
+
+/** Cores the bench pins processes to: load generators on one, targets on the other. */
+export const GENERATOR_CORE = 0;
+export const TARGET_CORE = 1;
+let pinning: Promise<boolean> | undefined;
+
+/**
+ * Pins a process (all its threads) to one core with taskset, so a generator and its target do not
+ * fight over the same core and runs compare like with like. Without taskset (or with one core)
+ * nothing is pinned; `pinningAvailable()` says which.
+ */
+export async function pinTo(pid: number | undefined, core: number): Promise<void> {
+  if (pid === undefined || !(await pinningAvailable())) return;
+  await execFileText('taskset', ['-a', '-p', '-c', String(core), String(pid)]).catch(() => undefined);
+}
+
+export function pinningAvailable(): Promise<boolean> {
+  pinning ??= availableParallelism() < 2 ? Promise.resolve(false) : hasCommand('taskset');
+  return pinning;
+}
 
 /** A bench target running in its own process. */
 export interface BenchServer {
@@ -38,6 +59,7 @@ function nextMessage<T>(child: ChildProcess, kind: string): Promise<T> {
 export async function startBenchServer(mode: BenchServerMode): Promise<BenchServer> {
   const child = fork(BENCH_SERVER, [JSON.stringify(mode)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port } = await nextMessage<{ port: number }>(child, 'listening');
+  await pinTo(child.pid, TARGET_CORE);
   return {
     url: `http://127.0.0.1:${port}`,
     report: async () => {
@@ -77,6 +99,7 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
     env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  await pinTo(child.pid, GENERATOR_CORE);
   let stderr = '';
   child.stdout.resume();
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -99,7 +122,7 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
 
 /** autocannon's own CLI (not the harness): its JSON summary. */
 export async function runAutocannonCli(args: string[]): Promise<{ requests: { average: number; total: number }; latency: { p50: number; p90: number; p99: number }; non2xx: number; errors: number; duration: number }> {
-  const { stdout } = await execFileText(process.execPath, [AUTOCANNON_CLI, '--json', ...args]);
+  const { stdout } = await execFileText(process.execPath, [AUTOCANNON_CLI, '--json', ...args], { pinCore: GENERATOR_CORE });
   return JSON.parse(stdout);
 }
 
@@ -112,11 +135,12 @@ export async function hasCommand(command: string): Promise<boolean> {
 }
 
 /** Runs a command and returns its output; rejects on a non-zero exit. */
-export function execFileText(command: string, args: string[], options: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+export function execFileText(command: string, args: string[], options: { timeoutMs?: number; pinCore?: number } = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 }, (error, stdout, stderr) => {
+    const child = execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr }));
       else resolve({ stdout, stderr });
     });
+    if (options.pinCore !== undefined) void pinTo(child.pid, options.pinCore);
   });
 }

@@ -18,6 +18,8 @@ export type MockChildMessage = { type: 'listening'; url: string } | { type: 'fai
 /** A mock running in its own process. */
 export interface MockProcess {
   readonly url: string;
+  /** The child's process id (benchmarks pin it to a core). */
+  readonly pid: number;
   stats(): Promise<MockStats>;
   resetStats(): Promise<void>;
   stop(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startMockProcess(config: MockChildConfig): Promise<MockPro
 
   return {
     url,
+    pid: child.pid!,
     async stats() {
       const response = await fetch(`${url}/__mock/stats`);
       return mockStatsSchema.parse(await response.json());

@@ -20,7 +20,7 @@ export async function ceilingRow(settings: BenchSettings, closedPerSec: number, 
   try {
     const tried: { ratePerSec: number; held: boolean; achieved: number; dropped: number }[] = [];
     let ceilingPerSec = 0;
-    for (const share of [0.4, 0.55, 0.7, 0.8, 0.9]) {
+    for (const share of [0.4, 0.55, 0.7, 0.8, 0.9, 1, 1.1]) {
       const ratePerSec = Math.round((closedPerSec * share) / 100) * 100;
       const run = await runHarness(benchScenario({ name: `ceiling-${ratePerSec}`, url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${ratePerSec} }`] }), settings.workDir, `ceiling-${ratePerSec}`);
       const ok = held(run);

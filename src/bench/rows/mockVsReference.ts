@@ -6,6 +6,7 @@ import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow } from '../benchRow.ts';
 import { alternate, formatSpread, spread } from '../benchRow.ts';
 import { autocannonThroughput } from '../peers.ts';
+import { TARGET_CORE, pinTo } from '../processes.ts';
 import type { BenchSettings } from './throughput.ts';
 
 const REFERENCE_ENTRY = fileURLToPath(new URL('../referenceServer.ts', import.meta.url));
@@ -17,6 +18,9 @@ export async function mockVsReferenceRow(settings: BenchSettings): Promise<Bench
   try {
     const referencePort = await new Promise<number>((resolve) => reference.once('message', (m: { port: number }) => resolve(m.port)));
     const referenceUrl = `http://127.0.0.1:${referencePort}`;
+    // Both servers live on the target core; only the one under load is busy at any time.
+    await pinTo(mock.pid, TARGET_CORE);
+    await pinTo(reference.pid, TARGET_CORE);
     // Warm both up (JIT) before measuring.
     await autocannonThroughput(mock.url, 50, 1);
     await autocannonThroughput(referenceUrl, 50, 1);

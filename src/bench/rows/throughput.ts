@@ -4,7 +4,7 @@ import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow, Spread } from '../benchRow.ts';
 import { alternate, formatSpread, spread } from '../benchRow.ts';
 import { autocannonThroughput, heyThroughput, wrkThroughput } from '../peers.ts';
-import { hasCommand, runHarness, startBenchServer } from '../processes.ts';
+import { TARGET_CORE, hasCommand, pinTo, runHarness, startBenchServer } from '../processes.ts';
 import { benchScenario } from '../scenarios.ts';
 
 export interface BenchSettings {
@@ -52,6 +52,7 @@ export async function closedThroughputRow(settings: BenchSettings): Promise<{ ro
 /** Row 2: the same against the built-in mock, with wrk and hey for reference where installed. */
 export async function mockThroughputRow(settings: BenchSettings): Promise<BenchRow> {
   const mock = await startMockProcess({ credentials: { ...MOCK_DEFAULT_CREDENTIALS }, behaviour: { ...defaultMockBehaviour, registerAll: true } });
+  await pinTo(mock.pid, TARGET_CORE);
   try {
     const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, mock.url, 'closed-mock'), () => autocannonThroughput(mock.url, CONNECTIONS, settings.durationSec));
     const a = spread(runs.a);
