@@ -90,7 +90,7 @@ export interface HarnessRun {
  * Runs `harness load <scenario>` as a user would (its own Node process, via tsx, no npm), writing
  * its results into `outDir`; samples the process's RSS from /proc while it runs.
  */
-export async function runHarness(scenarioYaml: string, workDir: string, name: string): Promise<HarnessRun> {
+export async function runHarness(scenarioYaml: string, workDir: string, name: string, options: { pin?: boolean } = {}): Promise<HarnessRun> {
   const scenarioFile = join(workDir, `${name}.yml`);
   const outDir = join(workDir, `${name}-out`);
   await writeFile(scenarioFile, scenarioYaml);
@@ -99,7 +99,7 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
     env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await pinTo(child.pid, GENERATOR_CORE);
+  if (options.pin !== false) await pinTo(child.pid, GENERATOR_CORE);
   let stderr = '';
   child.stdout.resume();
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

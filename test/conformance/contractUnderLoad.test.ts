@@ -94,6 +94,8 @@ thresholds:
     const checked = result.overall.contractViolations!;
     expect(checked.checked).toBe(900);
     expect(checked.count).toBe(provider.broken.responses);
+    expect(checked.count).toBe(289);
+    expect(run.stdout).toContain('contract: 289 of 900 checked responses broke it (32.1%); integer $.message_id: 128, datetime $.created_at: 81, unique $.message_id: 60, echo $.message_body: 52');
     expect(Object.fromEntries(checked.byKind.map((kind) => [`${kind.rule} ${kind.path}`, kind.count]))).toEqual(provider.broken.byKind);
     expect(provider.broken.byKind).toEqual({ 'integer $.message_id': 128, 'unique $.message_id': 60, 'datetime $.created_at': 81, 'echo $.message_body': 52 });
     // Per phase: the counts add up to the whole run.
