@@ -37,10 +37,23 @@ export async function alternate<T>(repetitions: number, a: () => Promise<T>, b: 
   return results;
 }
 
+/**
+ * The ratio A/B of alternating runs, as the median of each adjacent pair's ratio: a pair ran
+ * seconds apart, so a slow spell of a shared machine hits both of its runs and cancels out.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): Spread {
+  return spread(a.map((value, i) => value / b[i]!));
+}
+
 /** `31,200 (30,900-31,500)`: a spread for the table. */
 export function formatSpread(value: Spread, digits = 0): string {
   const f = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   return value.runs.length === 1 ? f(value.median) : `${f(value.median)} (${f(value.min)}-${f(value.max)})`;
+}
+
+/** `0.91 (0.84-0.97)`: a ratio with the range of its pairs. */
+export function formatRatio(ratio: Spread): string {
+  return ratio.runs.length === 1 ? ratio.median.toFixed(2) : `${ratio.median.toFixed(2)} (${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)})`;
 }
 
 /** The p-th percentile (0..100) of unsorted values, nearest rank. */

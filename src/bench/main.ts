@@ -69,7 +69,7 @@ const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? '
 const measuredAt = new Date().toISOString();
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const markdown = [
-  `Measured ${measuredAt} on ${machine}${quick ? ' (--quick: short runs, not figures to quote)' : ''}. Ratios are medians of alternating runs (min-max).`,
+  `Measured ${measuredAt} on ${machine}${quick ? ' (--quick: short runs, not figures to quote)' : ''}. Throughputs are medians of alternating runs (min-max); a ratio is the median of the ratios of adjacent A/B pairs (min-max).`,
   '',
   '| # | row | measured | figure | goal | verdict |',
   '|---|---|---|---|---|---|',

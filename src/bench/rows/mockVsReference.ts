@@ -4,7 +4,7 @@ import { defaultMockBehaviour } from '../../mock/behaviour.ts';
 import { startMockProcess } from '../../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow } from '../benchRow.ts';
-import { alternate, formatSpread, spread } from '../benchRow.ts';
+import { alternate, formatRatio, formatSpread, pairedRatio, spread } from '../benchRow.ts';
 import { autocannonThroughput } from '../peers.ts';
 import { TARGET_CORE, pinTo } from '../processes.ts';
 import type { BenchSettings } from './throughput.ts';
@@ -27,15 +27,16 @@ export async function mockVsReferenceRow(settings: BenchSettings): Promise<Bench
     const runs = await alternate(settings.repetitions, () => autocannonThroughput(mock.url, 50, settings.durationSec), () => autocannonThroughput(referenceUrl, 50, settings.durationSec));
     const a = spread(runs.a);
     const b = spread(runs.b);
-    const ratio = a.median / b.median;
+    const pairs = pairedRatio(runs.a, runs.b);
+    const ratio = pairs.median;
     return {
       id: '3',
       name: 'built-in mock vs minimal node:http server of the endpoint (autocannon, 50 connections)',
       measured: `mock ${formatSpread(a)} req/s vs reference ${formatSpread(b)} req/s`,
-      figure: ratio.toFixed(2),
+      figure: formatRatio(pairs),
       goal: '>= 0.90',
       met: ratio >= 0.9,
-      details: { mock: a, reference: b, ratio },
+      details: { mock: a, reference: b, ratio, pairRatios: pairs },
     };
   } finally {
     reference.kill();

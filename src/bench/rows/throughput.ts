@@ -2,7 +2,7 @@ import { defaultMockBehaviour } from '../../mock/behaviour.ts';
 import { startMockProcess } from '../../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow, Spread } from '../benchRow.ts';
-import { alternate, formatSpread, spread } from '../benchRow.ts';
+import { alternate, formatRatio, formatSpread, pairedRatio, spread } from '../benchRow.ts';
 import { autocannonThroughput, heyThroughput, wrkThroughput } from '../peers.ts';
 import { TARGET_CORE, hasCommand, pinTo, runHarness, startBenchServer } from '../processes.ts';
 import { benchScenario } from '../scenarios.ts';
@@ -31,17 +31,18 @@ export async function closedThroughputRow(settings: BenchSettings): Promise<{ ro
     const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, server.url, 'closed-canned'), () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec));
     const a = spread(runs.a);
     const b = spread(runs.b);
-    const ratio = a.median / b.median;
+    const pairs = pairedRatio(runs.a, runs.b);
+    const ratio = pairs.median;
     return {
       harnessPerSec: a,
       row: {
         id: '1',
         name: 'max throughput, closed model, 50 connections, canned responder',
         measured: `harness ${formatSpread(a)} req/s vs raw autocannon ${formatSpread(b)} req/s`,
-        figure: ratio.toFixed(2),
+        figure: formatRatio(pairs),
         goal: '>= 0.90',
         met: ratio >= 0.9,
-        details: { harness: a, autocannon: b, ratio },
+        details: { harness: a, autocannon: b, ratio, pairRatios: pairs },
       },
     };
   } finally {
@@ -70,16 +71,17 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
       for (let i = 0; i < settings.repetitions; i++) values.push(await measure());
       peers[tool] = spread(values);
     }
-    const ratio = a.median / b.median;
+    const pairs = pairedRatio(runs.a, runs.b);
+    const ratio = pairs.median;
     const peerText = Object.entries(peers).map(([tool, value]) => `${tool} ${typeof value === 'string' ? value : `${formatSpread(value)} req/s`}`).join('; ');
     return {
       id: '2',
       name: 'max throughput against the built-in mock (no latency), 50 connections',
       measured: `harness ${formatSpread(a)} req/s vs raw autocannon ${formatSpread(b)} req/s; ${peerText}`,
-      figure: ratio.toFixed(2),
+      figure: formatRatio(pairs),
       goal: '- (reference)',
       met: null,
-      details: { harness: a, autocannon: b, ratio, ...peers },
+      details: { harness: a, autocannon: b, ratio, pairRatios: pairs, ...peers },
     };
   } finally {
     await mock.stop();
@@ -93,15 +95,16 @@ export async function contractCostRow(settings: BenchSettings): Promise<BenchRow
     const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
     const a = spread(runs.a);
     const b = spread(runs.b);
-    const ratio = a.median / b.median;
+    const pairs = pairedRatio(runs.a, runs.b);
+    const ratio = pairs.median;
     return {
       id: 'C',
       name: 'contract checks on every response vs off, closed model, 50 connections, canned responder',
       measured: `checks on ${formatSpread(a)} req/s vs off ${formatSpread(b)} req/s`,
-      figure: ratio.toFixed(2),
+      figure: formatRatio(pairs),
       goal: '>= 0.95',
       met: ratio >= 0.95,
-      details: { on: a, off: b, ratio },
+      details: { on: a, off: b, ratio, pairRatios: pairs },
     };
   } finally {
     server.stop();

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { pairedRatio, percentileOf, spread } from '../../src/bench/benchRow.ts';
+import { scheduledP99Ms } from '../../src/bench/rows/accuracy.ts';
+import { fidelityOf } from '../../src/bench/rows/rateFidelity.ts';
+
+describe('bench arithmetic', () => {
+  it('takes medians and ranges, and ratios pair by pair', () => {
+    expect(spread([3, 1, 2])).toMatchObject({ median: 2, min: 1, max: 3 });
+    expect(spread([4, 1, 2, 3]).median).toBe(2.5);
+    // A slow spell that hits one pair (both runs halved) does not move the ratio.
+    expect(pairedRatio([90, 45, 90], [100, 50, 100])).toMatchObject({ median: 0.9, min: 0.9, max: 0.9 });
+    expect(percentileOf([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentileOf([5, 1, 4, 2, 3], 100)).toBe(5);
+  });
+
+  it('computes the p99 a perfect client reports for a stall from the schedule alone', () => {
+    // 500/s for 10 s, a 1 s pause at 5 s: 500 of 5,000 requests wait up to 1 s; the top 1% wait 0.9-1 s.
+    expect(scheduledP99Ms(500, 10, 2, 5000, 1000)).toBeCloseTo(902, 0);
+    expect(scheduledP99Ms(500, 10, 2, 20_000, 1000)).toBe(2);
+  });
+
+  it('measures rate fidelity and evenness from arrival times', () => {
+    const even = Array.from({ length: 1000 }, (_, i) => 1_000_000 + i);
+    expect(fidelityOf(even, 1000, 1)).toEqual({ achievedShare: 1, busiestWindowShare: 1 });
+    // The same 1,000 requests sent 100 at a time every 100 ms: every other 50 ms window holds 2x its share.
+    const bursty = Array.from({ length: 1000 }, (_, i) => 1_000_000 + Math.floor(i / 100) * 100);
+    expect(fidelityOf(bursty, 1000, 1).busiestWindowShare).toBe(2);
+    expect(fidelityOf(even.slice(0, 990), 1000, 1).achievedShare).toBeCloseTo(0.99, 5);
+  });
+});
