@@ -37,6 +37,12 @@ export async function alternate<T>(repetitions: number, a: () => Promise<T>, b: 
   return results;
 }
 
+/** Runs A and B alternately and sums them up: each one's spread and the paired ratio A/B. */
+export async function sideBySide(repetitions: number, a: () => Promise<number>, b: () => Promise<number>): Promise<{ a: Spread; b: Spread; ratio: Spread }> {
+  const runs = await alternate(repetitions, a, b);
+  return { a: spread(runs.a), b: spread(runs.b), ratio: pairedRatio(runs.a, runs.b) };
+}
+
 /**
  * The ratio A/B of alternating runs, as the median of each adjacent pair's ratio: a pair ran
  * seconds apart, so a slow spell of a shared machine hits both of its runs and cancels out.

@@ -4,7 +4,7 @@ import { defaultMockBehaviour } from '../../mock/behaviour.ts';
 import { startMockProcess } from '../../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow } from '../benchRow.ts';
-import { alternate, formatRatio, formatSpread, pairedRatio, spread } from '../benchRow.ts';
+import { formatRatio, formatSpread, sideBySide } from '../benchRow.ts';
 import { autocannonThroughput } from '../peers.ts';
 import { TARGET_CORE, pinTo } from '../processes.ts';
 import type { BenchSettings } from './throughput.ts';
@@ -24,10 +24,7 @@ export async function mockVsReferenceRow(settings: BenchSettings): Promise<Bench
     // Warm both up (JIT) before measuring.
     await autocannonThroughput(mock.url, 50, 1);
     await autocannonThroughput(referenceUrl, 50, 1);
-    const runs = await alternate(settings.repetitions, () => autocannonThroughput(mock.url, 50, settings.durationSec), () => autocannonThroughput(referenceUrl, 50, settings.durationSec));
-    const a = spread(runs.a);
-    const b = spread(runs.b);
-    const pairs = pairedRatio(runs.a, runs.b);
+    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => autocannonThroughput(mock.url, 50, settings.durationSec), () => autocannonThroughput(referenceUrl, 50, settings.durationSec));
     const ratio = pairs.median;
     return {
       id: '3',

@@ -2,7 +2,7 @@ import { defaultMockBehaviour } from '../../mock/behaviour.ts';
 import { startMockProcess } from '../../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow, Spread } from '../benchRow.ts';
-import { alternate, formatRatio, formatSpread, pairedRatio, spread } from '../benchRow.ts';
+import { formatRatio, formatSpread, sideBySide, spread } from '../benchRow.ts';
 import { autocannonThroughput, heyThroughput, wrkThroughput } from '../peers.ts';
 import { TARGET_CORE, hasCommand, pinTo, runHarness, startBenchServer } from '../processes.ts';
 import { benchScenario } from '../scenarios.ts';
@@ -28,10 +28,7 @@ async function harnessThroughput(settings: BenchSettings, url: string, name: str
 export async function closedThroughputRow(settings: BenchSettings): Promise<{ row: BenchRow; harnessPerSec: Spread }> {
   const server = await startBenchServer({ kind: 'canned' });
   try {
-    const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, server.url, 'closed-canned'), () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec));
-    const a = spread(runs.a);
-    const b = spread(runs.b);
-    const pairs = pairedRatio(runs.a, runs.b);
+    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'closed-canned'), () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec));
     const ratio = pairs.median;
     return {
       harnessPerSec: a,
@@ -55,9 +52,7 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
   const mock = await startMockProcess({ credentials: { ...MOCK_DEFAULT_CREDENTIALS }, behaviour: { ...defaultMockBehaviour, registerAll: true } });
   await pinTo(mock.pid, TARGET_CORE);
   try {
-    const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, mock.url, 'closed-mock'), () => autocannonThroughput(mock.url, CONNECTIONS, settings.durationSec));
-    const a = spread(runs.a);
-    const b = spread(runs.b);
+    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, mock.url, 'closed-mock'), () => autocannonThroughput(mock.url, CONNECTIONS, settings.durationSec));
     const peers: Record<string, Spread | string> = {};
     for (const [tool, measure] of [
       ['wrk', () => wrkThroughput(settings.workDir, mock.url, CONNECTIONS, settings.durationSec)],
@@ -71,7 +66,6 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
       for (let i = 0; i < settings.repetitions; i++) values.push(await measure());
       peers[tool] = spread(values);
     }
-    const pairs = pairedRatio(runs.a, runs.b);
     const ratio = pairs.median;
     const peerText = Object.entries(peers).map(([tool, value]) => `${tool} ${typeof value === 'string' ? value : `${formatSpread(value)} req/s`}`).join('; ');
     return {
@@ -92,10 +86,7 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
   const server = await startBenchServer({ kind: 'canned' });
   try {
-    const runs = await alternate(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
-    const a = spread(runs.a);
-    const b = spread(runs.b);
-    const pairs = pairedRatio(runs.a, runs.b);
+    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
     const ratio = pairs.median;
     return {
       id: 'C',
