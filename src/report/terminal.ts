@@ -66,7 +66,8 @@ export function formatComparison(comparison: Comparison): string {
   const lines = [`${comparison.regressed ? 'REGRESSED' : 'NO REGRESSION'}  against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt} (tolerance ${formatShare(comparison.tolerance)})`];
   for (const row of regressed) {
     const show = (v: number) => (row.metric === 'errorRate' ? formatShare(v) : row.metric === 'achievedRate' ? `${v.toFixed(1)}/s` : formatDurationMs(v));
-    lines.push(`  ${row.scope.padEnd(10)} ${row.metric.padEnd(12)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`);
+    const metric = row.metric === 'p999' ? 'p99.9' : row.metric;
+    lines.push(`  ${row.scope.padEnd(10)} ${metric.padEnd(12)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`);
   }
   if (comparison.unmatchedPhases.length > 0) lines.push(`  not compared (phase in one run only): ${comparison.unmatchedPhases.join(', ')}`);
   return `${lines.join('\n')}\n`;

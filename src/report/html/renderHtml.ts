@@ -47,7 +47,7 @@ ${thresholdsSection(result)}
 ${headlineSection(result)}
 <section id="spectrum"><h2>Latency by percentile</h2>
 <figure><div class="chart" id="chart-spectrum"></div></figure>
-<p class="note">The HDR percentile spectrum: the x axis stretches the tail (90%, 99%, 99.9%...) so rare slow answers are visible. The last point of each line is its maximum.${baseline ? ' The dashed line is the baseline run.' : ''}</p>
+<p class="note">The HDR percentile spectrum: the x axis stretches the tail (90%, 99%, 99.9%...) so rare slow answers are visible. The last point of each line is its maximum.${baseline ? ' The dotted line is the baseline run.' : ''} Service time is the dashed line: where it sits on the corrected line, no request waited to be sent.</p>
 </section>
 <section id="timeline"><h2>Over time</h2>
 <figure><figcaption>Request rate <span>per second: target, sent, completed</span></figcaption><div class="chart" id="chart-rate"></div></figure>

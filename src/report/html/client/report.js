@@ -84,7 +84,7 @@
       corrected: { stroke: colors.corrected, width: 2 },
       // Dashed: it often runs right on top of the corrected line.
       service: { stroke: colors.service, width: 1.5, dash: [5, 4] },
-      baseline: { stroke: colors.baseline, width: 2, dash: [6, 4] },
+      baseline: { stroke: colors.baseline, width: 2.5, dash: [2, 4] },
     };
     const maxTail = inverseTail[inverseTail.length - 1];
     return new uPlot(
