@@ -9,6 +9,17 @@ const RULE_MEANINGS: Record<string, string> = {
   window: "created_at outside the request's send/receive window",
   present: 'missing',
   json: 'body is not JSON',
+  integer: 'not an integer',
+  number: 'not a number',
+  decimal: 'not a number',
+  boolean: 'not a boolean',
+  type: 'wrong JSON type',
+  regex: "does not match the pact's pattern",
+  datetime: "not a timestamp in the pact's format",
+  timestamp: "not a timestamp in the pact's format",
+  date: "not a date in the pact's format",
+  time: "not a time in the pact's format",
+  equality: "differs from the pact's value",
 };
 
 /** Contract conformance of every checked response: by rule and path, per phase, with redacted examples. */
@@ -31,7 +42,7 @@ export function contractSection(result: RunResult): Html {
   });
   const noInteraction = Object.entries(checks.noInteraction);
   const examples = checks.examples.map(
-    (e) => html`<tr><td>HTTP ${e.status}</td><td><code>${e.rule}</code> <code>${e.path}</code></td><td>${e.expected}</td><td><code>${e.actual}</code></td><td><pre class="body">${e.bodyExcerpt || '(empty body)'}</pre></td></tr>`,
+    (e) => html`<tr><td class="nowrap">HTTP ${e.status}</td><td><code>${e.rule}</code> <code>${e.path}</code></td><td>${e.expected}</td><td><code>${e.actual}</code></td><td><pre class="body">${e.bodyExcerpt || '(empty body)'}</pre></td></tr>`,
   );
   return html`<section id="contract"><h2>Contract conformance</h2>
 ${verdict}
