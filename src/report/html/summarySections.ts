@@ -45,17 +45,19 @@ export function thresholdsSection(result: RunResult): Html {
 /** The figures one looks at first: volume, rate, errors, latency percentiles. */
 export function headlineSection(result: RunResult): Html {
   const o = result.overall;
+  // With nothing answered there is no latency to show (0 would read as "instant").
+  const latency = (ms: number) => (o.requests.completed === 0 ? '–' : formatDurationMs(ms));
   const rate = o.targetRate === null ? html`<span class="muted">closed-model phases: no fixed target</span>` : html`target ${formatRate(o.targetRate)}`;
   const card = (label: string, value: string, detail: Html | string = '') => html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
   return html`<section id="headline"><h2>Headline</h2><div class="cards">
 ${card('requests sent', formatCount(o.requests.sent), `${formatCount(o.requests.completed)} completed, ${formatCount(o.requests.dropped)} dropped`)}
 ${card('achieved rate', formatRate(o.achievedRate), rate)}
 ${card('error rate', formatShare(o.errorRate), `${formatCount(o.unexpected)} unexpected outcomes`)}
-${card('p50', formatDurationMs(o.latencyMs.p50))}
-${card('p90', formatDurationMs(o.latencyMs.p90))}
-${card('p99', formatDurationMs(o.latencyMs.p99), `service time ${formatDurationMs(o.serviceLatencyMs.p99)}`)}
-${card('p99.9', formatDurationMs(o.latencyMs.p999))}
-${card('max', formatDurationMs(o.latencyMs.max))}
+${card('p50', latency(o.latencyMs.p50))}
+${card('p90', latency(o.latencyMs.p90))}
+${card('p99', latency(o.latencyMs.p99), `service time ${latency(o.serviceLatencyMs.p99)}`)}
+${card('p99.9', latency(o.latencyMs.p999))}
+${card('max', latency(o.latencyMs.max))}
 </div>
 <p class="note">Latency is measured from each request's <em>scheduled</em> send time, so a stalled server shows in the figures instead of hiding (no coordinated omission). Service time is measured from the actual send.</p></section>`;
 }
@@ -71,7 +73,7 @@ export function phasesSection(result: RunResult): Html {
       <td class="num">${formatCount(stats.requests.sent)}</td>
       <td class="num">${formatCount(stats.requests.dropped)}</td>
       <td class="num ${stats.errorRate > 0 ? 'warn' : ''}">${formatShare(stats.errorRate)}</td>
-      ${[stats.latencyMs.p50, stats.latencyMs.p90, stats.latencyMs.p99, stats.latencyMs.p999, stats.latencyMs.max].map((ms) => html`<td class="num">${formatDurationMs(ms)}</td>`)}
+      ${[stats.latencyMs.p50, stats.latencyMs.p90, stats.latencyMs.p99, stats.latencyMs.p999, stats.latencyMs.max].map((ms) => html`<td class="num">${stats.requests.completed === 0 ? '–' : formatDurationMs(ms)}</td>`)}
     </tr>`;
   };
   return html`<section id="phases"><h2>Phases</h2><div class="scroll"><table class="compact">

@@ -134,7 +134,8 @@
   }
 
   const stepped = () => uPlot.paths.stepped({ align: 1 });
-  const perSecond = (v) => `${Math.round(v)}/s`;
+  // Axis ticks can fall between whole requests when the counts are small.
+  const perSecond = (v) => `${Number.isInteger(v) ? v : v.toFixed(1)}/s`;
   const rateValue = (u, v) => (v == null ? '–' : `${Math.round(v)}/s`);
   const msValue = (u, v) => formatMs(v);
 
