@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ErrorMessages, LOG_MESSAGE_PATH, LogMessageRequestSchema } from '../client/schema.ts';
-import type { LogMessageSuccess } from '../client/schema.ts';
+import { ErrorMessages, isPlainLogMessageRequest, LOG_MESSAGE_PATH, LogMessageRequestSchema } from '../client/schema.ts';
+import type { LogMessageRequest, LogMessageSuccess } from '../client/schema.ts';
 import { seededRandom } from '../util/random.ts';
 import { authorizer } from './auth.ts';
 import { defaultMockBehaviour } from './behaviour.ts';
@@ -137,12 +137,16 @@ function createMockHandler(options: MockServerOptions): MockHandler {
     } catch {
       return sendLater(res, 400, { error_message: 'body is not valid JSON' }, arrivalMs);
     }
-    const parsed = LogMessageRequestSchema.safeParse(json);
-    if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      return sendLater(res, 400, { error_message: `body does not match the request schema: ${details}` }, arrivalMs);
+    let request: LogMessageRequest;
+    if (isPlainLogMessageRequest(json)) request = json;
+    else {
+      const parsed = LogMessageRequestSchema.safeParse(json);
+      if (!parsed.success) {
+        const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        return sendLater(res, 400, { error_message: `body does not match the request schema: ${details}` }, arrivalMs);
+      }
+      request = parsed.data;
     }
-    const request = parsed.data;
     if (!behaviour.registerAll && !registered.has(request.user.auth_id)) {
       return sendLater(res, 403, { error_message: ErrorMessages.unregisteredUser }, arrivalMs);
     }
