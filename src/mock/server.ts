@@ -13,8 +13,6 @@ import { latencySampler } from './latency.ts';
 import { MockStatsRecorder } from './stats.ts';
 import type { MockStats } from './stats.ts';
 
-/** Credentials the mock accepts when none are configured: safe to print, useless elsewhere. */
-export { MOCK_DEFAULT_CREDENTIALS } from './credentials.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from './credentials.ts';
 
 /** How to start a mock of the Log Message API. */

@@ -2,6 +2,7 @@ import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
 import type { StatsSnapshot } from '../metrics/phaseStats.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MockStats } from '../mock/stats.ts';
+import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { checkThreshold, thresholdUnit } from '../scenario/thresholds.ts';
 import type { PreflightCheck } from '../run/preflight.ts';
@@ -109,18 +110,12 @@ function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffset
 }
 
 function timelineEntry(second: TimelineSecond, phases: readonly PlannedPhase[], startOffsetsMs: readonly number[]): TimelineEntry {
-  const fromMs = second.second * 1000;
-  const toMs = fromMs + 1000;
-  let targetRate: number | null = 0;
+  // The second is named after the phase that ran most of it.
   let phase = phases[0]?.name ?? '';
   phases.forEach((planned, i) => {
-    const startMs = startOffsetsMs[i]!;
-    if (startMs <= fromMs + 500) phase = planned.name;
-    if (startMs >= toMs || startMs + planned.durationMs <= fromMs) return;
-    if (planned.kind === 'closed') targetRate = null;
-    else if (targetRate !== null) targetRate += planned.schedule.countBetween(fromMs - startMs, toMs - startMs);
+    if (startOffsetsMs[i]! <= second.second * 1000 + 500) phase = planned.name;
   });
-  return { ...second, phase, targetRate };
+  return { ...second, phase, targetRate: scheduledInSecond(phases, startOffsetsMs, second.second) };
 }
 
 function round(value: number): number {

@@ -1,4 +1,5 @@
 import { formatDurationMs } from '../util/duration.ts';
+import type { ComparedMetric } from './compare.ts';
 import type { ThresholdResult } from './resultModel.ts';
 
 export { formatDurationMs };
@@ -27,7 +28,16 @@ export function formatThresholdValue(value: number, unit: ThresholdResult['unit'
   return unit === 'perSec' ? formatRate(value) : formatShare(value);
 }
 
-/** A relative change as a signed percentage (+12.5%), or "new" when there was nothing to compare with. */
+/** How a compared metric is named in tables. */
+export const COMPARED_METRIC_LABELS: Record<ComparedMetric, string> = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9', max: 'max', errorRate: 'error rate', achievedRate: 'achieved rate' };
+
+/** A compared metric's value in its own unit: a share, a rate or a latency. */
+export function formatComparedValue(metric: ComparedMetric, value: number): string {
+  if (metric === 'errorRate') return formatShare(value);
+  return metric === 'achievedRate' ? formatRate(value) : formatDurationMs(value);
+}
+
+/** A relative change as a signed percentage (+12.5%), or "n/a" when there was nothing to compare with. */
 export function formatChange(change: number | null): string {
   if (change === null) return 'n/a';
   const percent = change * 100;

@@ -1,5 +1,5 @@
 import type { Comparison } from './compare.ts';
-import { formatChange, formatDurationMs, formatShare, formatThresholdValue } from './format.ts';
+import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, formatThresholdValue } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
 
 /** The verdict in one word, as the summary and the HTML banner show it. */
@@ -65,9 +65,8 @@ export function formatComparison(comparison: Comparison): string {
   const regressed = comparison.rows.filter((row) => row.regressed);
   const lines = [`${comparison.regressed ? 'REGRESSED' : 'NO REGRESSION'}  against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt} (tolerance ${formatShare(comparison.tolerance)})`];
   for (const row of regressed) {
-    const show = (v: number) => (row.metric === 'errorRate' ? formatShare(v) : row.metric === 'achievedRate' ? `${v.toFixed(1)}/s` : formatDurationMs(v));
-    const metric = row.metric === 'p999' ? 'p99.9' : row.metric;
-    lines.push(`  ${row.scope.padEnd(10)} ${metric.padEnd(12)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`);
+    const show = (value: number) => formatComparedValue(row.metric, value);
+    lines.push(`  ${row.scope.padEnd(10)} ${COMPARED_METRIC_LABELS[row.metric].padEnd(13)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`);
   }
   if (comparison.unmatchedPhases.length > 0) lines.push(`  not compared (phase in one run only): ${comparison.unmatchedPhases.join(', ')}`);
   return `${lines.join('\n')}\n`;

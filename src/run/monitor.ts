@@ -1,5 +1,6 @@
 import type { ContractRecorder } from '../conformance/contractRecorder.ts';
 import type { RunRecorder } from '../metrics/runRecorder.ts';
+import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { thresholdHolds } from '../scenario/thresholds.ts';
 import type { ThresholdMetric } from '../scenario/thresholds.ts';
@@ -11,7 +12,7 @@ import { formatLiveLine } from './liveLine.ts';
 export function liveLine(plan: LoadPlan, recorder: RunRecorder, contract: ContractRecorder | null, inFlight: number, phaseIndex: number, elapsedMs: number, phaseOffsetsMs: number[]): string {
   const phase = plan.phases[phaseIndex]!;
   const lastSecond = recorder.lastSealed();
-  const targetRate = lastSecond ? scheduledInSecond(plan, phaseOffsetsMs, lastSecond.second) : null;
+  const targetRate = lastSecond ? scheduledInSecond(plan.phases, phaseOffsetsMs, lastSecond.second) : null;
   const overall = recorder.overall;
   return formatLiveLine({
     elapsedSec: elapsedMs / 1000,
@@ -26,22 +27,6 @@ export function liveLine(plan: LoadPlan, recorder: RunRecorder, contract: Contra
     dropped: overall.dropped.queueTimeout + overall.dropped.aborted + overall.dropped.feedStarved,
     contractViolations: contract?.violatingResponses ?? null,
   });
-}
-
-/**
- * Requests scheduled in one second of the run, summed over the phases it overlaps (a second can
- * straddle two); null when a closed-model phase ran in it, which has no target.
- */
-function scheduledInSecond(plan: LoadPlan, phaseOffsetsMs: readonly number[], second: number): number | null {
-  const fromMs = second * 1000;
-  let scheduled = 0;
-  for (const [i, phase] of plan.phases.entries()) {
-    const startMs = phaseOffsetsMs[i];
-    if (startMs === undefined || startMs >= fromMs + 1000 || startMs + phase.durationMs <= fromMs) continue;
-    if (phase.kind === 'closed') return null;
-    scheduled += phase.schedule.countBetween(fromMs - startMs, fromMs + 1000 - startMs);
-  }
-  return scheduled;
 }
 
 /** Minimum responses before an abortOnFail threshold is judged, so one slow first request cannot stop a run. */

@@ -37,6 +37,24 @@ export interface PlannedContract {
 }
 
 /**
+ * Requests the plan schedules in one second of the run, summed over the phases it overlaps (a
+ * second can straddle two), given when each phase started (ms from the run start; phases not yet
+ * started are left out); null when a closed-model phase ran in it, which has no target.
+ */
+export function scheduledInSecond(phases: readonly PlannedPhase[], startOffsetsMs: readonly (number | undefined)[], second: number): number | null {
+  const fromMs = second * 1000;
+  const toMs = fromMs + 1000;
+  let scheduled = 0;
+  for (const [i, phase] of phases.entries()) {
+    const startMs = startOffsetsMs[i];
+    if (startMs === undefined || startMs >= toMs || startMs + phase.durationMs <= fromMs) continue;
+    if (phase.kind === 'closed') return null;
+    scheduled += phase.schedule.countBetween(fromMs - startMs, toMs - startMs);
+  }
+  return scheduled;
+}
+
+/**
  * Validates every CSV the scenario names (streamed, so any size) and works out each phase's
  * schedule; all problems of all files are reported together.
  */

@@ -5,7 +5,8 @@ import { LOG_MESSAGE_PATH } from '../../src/client/schema.ts';
 import { mockBehaviourSchema } from '../../src/mock/behaviour.ts';
 import type { MockBehaviourInput } from '../../src/mock/behaviour.ts';
 import { releaseTimeMs } from '../../src/mock/faults.ts';
-import { MOCK_DEFAULT_CREDENTIALS, startMockServer } from '../../src/mock/server.ts';
+import { MOCK_DEFAULT_CREDENTIALS } from '../../src/mock/credentials.ts';
+import { startMockServer } from '../../src/mock/server.ts';
 import type { RunningMock } from '../../src/mock/server.ts';
 
 const body = JSON.stringify({ user: { auth_id: 'anyone1' }, message_body: 'hi', message_type: 0, business_id: 343 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { DEFAULT_TOLERANCE, compareRuns } from '../../report/compare.ts';
@@ -26,9 +27,12 @@ export function parseTolerance(args: BaselineArgs): number {
   return parsed.data;
 }
 
-/** Reads the baseline run (if asked) and compares `result` with it. */
-export async function loadBaseline(args: BaselineArgs, tolerance: number, result: RunResult): Promise<ReportBaseline | undefined> {
-  if (args.baseline === undefined) return undefined;
-  const { result: baselineResult } = await readStoredRun(args.baseline);
-  return { result: baselineResult, comparison: compareRuns(result, baselineResult, tolerance) };
+/** Reads the baseline run, if one was asked for (a missing or broken one is a usage error). */
+export async function readBaseline(args: BaselineArgs): Promise<RunResult | undefined> {
+  return args.baseline === undefined ? undefined : (await readStoredRun(resolve(args.baseline))).result;
+}
+
+/** `result` compared with the baseline, for the report and the exit code. */
+export function compareWithBaseline(baseline: RunResult | undefined, tolerance: number, result: RunResult): ReportBaseline | undefined {
+  return baseline && { result: baseline, comparison: compareRuns(result, baseline, tolerance) };
 }

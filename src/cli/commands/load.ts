@@ -4,10 +4,9 @@ import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { runLoad } from '../../run/runLoad.ts';
 import { formatComparison, formatSummary } from '../../report/terminal.ts';
-import { readStoredRun } from '../../report/readResult.ts';
 import { createRunDir, writeRunFiles } from '../../report/writeRun.ts';
 import type { CliIo } from '../io.ts';
-import { loadBaseline, parseTolerance, withBaselineOptions } from './baselineOption.ts';
+import { compareWithBaseline, parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 
 interface LoadArgs extends BaselineArgs {
@@ -36,8 +35,8 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         throw new UserError(`--target must be "mock" or an http(s) base URL, got "${args.target}"`, { exitCode: ExitCode.badInput });
       }
       const tolerance = parseTolerance(args);
-      // A missing or broken baseline is a usage error: found before the run, not after it.
-      if (args.baseline !== undefined) await readStoredRun(resolve(args.baseline));
+      // Read before the run: a missing or broken baseline is found before any load is sent.
+      const baselineResult = await readBaseline(args);
       const result = await runLoad({
         scenarioFile: args.scenario,
         target: args.target,
@@ -48,7 +47,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       });
       const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), result.scenario.name, new Date(result.startedAt));
       if (args.out) await mkdir(dir, { recursive: true });
-      const baseline = await loadBaseline(args, tolerance, result);
+      const baseline = compareWithBaseline(baselineResult, tolerance, result);
       const files = await writeRunFiles(dir, result, baseline);
       io.stdout(formatSummary(result, { ...files }));
       if (baseline) io.stdout(formatComparison(baseline.comparison));

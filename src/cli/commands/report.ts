@@ -5,7 +5,7 @@ import { readStoredRun } from '../../report/readResult.ts';
 import { formatComparison } from '../../report/terminal.ts';
 import { writeReportFiles } from '../../report/writeRun.ts';
 import type { CliIo } from '../io.ts';
-import { loadBaseline, parseTolerance, withBaselineOptions } from './baselineOption.ts';
+import { compareWithBaseline, parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 
 interface ReportArgs extends BaselineArgs {
@@ -21,7 +21,7 @@ export function reportCommand(io: CliIo, setExitCode: (code: number) => void) {
     handler: async (args: ReportArgs) => {
       const tolerance = parseTolerance(args);
       const stored = await readStoredRun(resolve(args.run));
-      const baseline = await loadBaseline(args, tolerance, stored.result);
+      const baseline = compareWithBaseline(await readBaseline(args), tolerance, stored.result);
       const files = await writeReportFiles(stored.dir, stored.result, baseline);
       if (baseline) io.stdout(formatComparison(baseline.comparison));
       io.stdout(`  report   ${files.report}\n  hgrm     ${files.hgrm}\n`);

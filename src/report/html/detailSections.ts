@@ -1,5 +1,5 @@
 import type { Comparison, MetricDelta } from '../compare.ts';
-import { formatChange, formatCount, formatDurationMs, formatRate, formatShare } from '../format.ts';
+import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatCount, formatDurationMs, formatShare } from '../format.ts';
 import type { RunResult } from '../resultModel.ts';
 import { html } from './escape.ts';
 import type { Html } from './escape.ts';
@@ -16,14 +16,12 @@ export function errorSamplesSection(result: RunResult): Html {
 <table><thead><tr><th>answer</th><th class="num">count</th><th>body</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
-const METRIC_LABELS: Record<MetricDelta['metric'], string> = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9', max: 'max', errorRate: 'error rate', achievedRate: 'achieved rate' };
-
 /** The baseline comparison: a delta table per scope with regressions flagged. */
 export function comparisonSection(comparison: Comparison): Html {
-  const value = (row: MetricDelta, v: number) => (row.metric === 'errorRate' ? formatShare(v) : row.metric === 'achievedRate' ? formatRate(v) : formatDurationMs(v));
+  const value = (row: MetricDelta, v: number) => formatComparedValue(row.metric, v);
   const rows = comparison.rows.map(
     (row) => html`<tr class="${row.regressed ? 'fail' : ''}">
-      <th scope="row">${row.scope}</th><td>${METRIC_LABELS[row.metric]}</td>
+      <th scope="row">${row.scope}</th><td>${COMPARED_METRIC_LABELS[row.metric]}</td>
       <td class="num">${value(row, row.baseline)}</td><td class="num">${value(row, row.current)}</td>
       <td class="num">${formatChange(row.change)}</td>
       <td>${row.regressed ? html`<span class="badge badge-fail">regressed</span>` : row.gated ? 'ok' : html`<span class="muted">not gated</span>`}</td></tr>`,
