@@ -27,12 +27,21 @@ export function spread(runs: number[]): Spread {
   return { median, min: sorted[0]!, max: sorted.at(-1)!, runs };
 }
 
-/** Runs A and B alternately `repetitions` times each (A, B, A, B, ...), so drift hits both alike. */
+/**
+ * Runs A and B `repetitions` times each in ABBA order (A, B, B, A, A, B, ...): pair i is still
+ * two adjacent runs, and a machine that drifts steadily faster or slower favours neither side
+ * (with plain A, B, A, B, B would always run later).
+ */
 export async function alternate<T>(repetitions: number, a: () => Promise<T>, b: () => Promise<T>): Promise<{ a: T[]; b: T[] }> {
   const results = { a: [] as T[], b: [] as T[] };
   for (let i = 0; i < repetitions; i++) {
-    results.a.push(await a());
-    results.b.push(await b());
+    if (i % 2 === 0) {
+      results.a.push(await a());
+      results.b.push(await b());
+    } else {
+      results.b.push(await b());
+      results.a.push(await a());
+    }
   }
   return results;
 }

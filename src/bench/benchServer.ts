@@ -1,12 +1,14 @@
 // A bench target in its own process, on 127.0.0.1: `canned` answers at once with a fixed 200,
 // `delay` after a fixed time, `stall` like delay but holds every answer during one pause. It
 // records when each request arrived (wall-clock ms) and its own service times, and reports them
-// over IPC when asked ({ kind: 'report' }); it exits when its parent disconnects.
+// over IPC when asked ({ kind: 'report' }); it exits when its parent disconnects. A canned server
+// for throughput only is started with `record: false`: over many runs the records would grow by
+// millions of entries and slow the later runs.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-export type BenchServerMode = { kind: 'canned' } | { kind: 'delay'; delayMs: number } | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
+export type BenchServerMode = { kind: 'canned'; record?: boolean } | { kind: 'delay'; delayMs: number } | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
 
 /** What the server saw, sent back on request. */
 export interface BenchServerReport {
@@ -26,7 +28,7 @@ function answerBody(): Buffer {
 }
 const PREFLIGHT_TEXT = 'preflight check from the load harness';
 
-let recording = true;
+let recording = mode.kind !== 'canned' || mode.record !== false;
 let arrivalsMs: number[] = [];
 let serviceMs: number[] = [];
 let firstArrivalEpochMs: number | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedRatio, percentileOf, spread } from '../../src/bench/benchRow.ts';
+import { alternate, pairedRatio, percentileOf, spread } from '../../src/bench/benchRow.ts';
 import { scheduledP99Ms } from '../../src/bench/rows/accuracy.ts';
 import { fidelityOf } from '../../src/bench/rows/rateFidelity.ts';
 
@@ -11,6 +11,23 @@ describe('bench arithmetic', () => {
     expect(pairedRatio([90, 45, 90], [100, 50, 100])).toMatchObject({ median: 0.9, min: 0.9, max: 0.9 });
     expect(percentileOf([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentileOf([5, 1, 4, 2, 3], 100)).toBe(5);
+  });
+
+  it('runs A and B in ABBA order, so a steady drift favours neither', async () => {
+    // A machine that gets 1% slower with every run; A and B are the same work.
+    let runIndex = 0;
+    const order: string[] = [];
+    const run = (name: string) => async () => {
+      order.push(name);
+      return 100 * (1 - 0.01 * runIndex++);
+    };
+    const runs = await alternate(4, run('A'), run('B'));
+    expect(order.join('')).toBe('ABBAABBA');
+    const ratios = pairedRatio(runs.a, runs.b).runs;
+    // Pairs lean one way, then the other; their median is the true ratio, 1.
+    expect(ratios[0]).toBeGreaterThan(1);
+    expect(ratios[1]).toBeLessThan(1);
+    expect(spread(ratios).median).toBeCloseTo(1, 3);
   });
 
   it('computes the p99 a perfect client reports for a stall from the schedule alone', () => {

@@ -16,7 +16,7 @@ function held(run: HarnessRun): boolean {
 
 /** Row 7: the highest open-model rate held within 1% for `durationSec`, as a share of the closed-model throughput. */
 export async function ceilingRow(settings: BenchSettings, closedPerSec: number, durationSec: number): Promise<{ row: BenchRow; ceilingPerSec: number }> {
-  const server = await startBenchServer({ kind: 'canned' });
+  const server = await startBenchServer({ kind: 'canned', record: false });
   try {
     const tried: { ratePerSec: number; held: boolean; achieved: number; dropped: number }[] = [];
     let ceilingPerSec = 0;
@@ -59,7 +59,7 @@ async function writeUsersCsv(file: string, rows: number): Promise<void> {
 
 /** Row 8: peak RSS of a long run at the ceiling (and whether it stays flat), and of streaming a 1,000,000-row users CSV. */
 export async function memoryRow(settings: BenchSettings, ratePerSec: number, longSec: number, csvSec: number): Promise<BenchRow> {
-  const server = await startBenchServer({ kind: 'canned' });
+  const server = await startBenchServer({ kind: 'canned', record: false });
   try {
     const long = await runHarness(benchScenario({ name: 'memory-long', url: server.url, phases: [`{ name: steady, duration: ${longSec}s, rate: ${ratePerSec} }`] }), settings.workDir, 'memory-long');
     const samples = long.rssMbSamples;

@@ -26,7 +26,7 @@ async function harnessThroughput(settings: BenchSettings, url: string, name: str
 
 /** Row 1: the harness (CSV rotation, HDR, contract checks: everything a run does) vs raw autocannon, canned responder. */
 export async function closedThroughputRow(settings: BenchSettings): Promise<{ row: BenchRow; harnessPerSec: Spread }> {
-  const server = await startBenchServer({ kind: 'canned' });
+  const server = await startBenchServer({ kind: 'canned', record: false });
   try {
     const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'closed-canned'), () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec));
     const ratio = pairs.median;
@@ -84,7 +84,7 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
 
 /** The throughput cost of checking every response against the pact (contract-aware load). */
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
-  const server = await startBenchServer({ kind: 'canned' });
+  const server = await startBenchServer({ kind: 'canned', record: false });
   try {
     const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
     const ratio = pairs.median;
