@@ -33,7 +33,7 @@ export function compileDateTimeFormat(pattern: string): ((text: string) => boole
   const regex = new RegExp(`${source}$`);
   return (text) => {
     const match = regex.exec(text);
-    return match !== null && validFields(fields, match.slice(1));
+    return match !== null && validFields(fields, match);
   };
 }
 
@@ -60,13 +60,14 @@ const FIELDS: Record<string, (count: number) => string> = {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-function validFields(fields: readonly string[], values: readonly (string | undefined)[]): boolean {
+/** Whether the captured fields (groups 1.. of `match`, in pattern order) name a real date and time; allocates nothing, as it runs on every response. */
+function validFields(fields: readonly string[], match: RegExpExecArray): boolean {
   let year: number | undefined;
   let month: number | undefined;
   let day: number | undefined;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
-    const text = values[i]!;
+    const text = match[i + 1]!;
     const n = Number(text);
     switch (field[0]) {
       case 'y':
@@ -102,11 +103,16 @@ function validFields(fields: readonly string[], values: readonly (string | undef
         break;
     }
   }
-  if (day !== undefined && month !== undefined) {
-    const daysInMonth = new Date(Date.UTC(year ?? 2000, month, 0)).getUTCDate();
-    if (day > daysInMonth) return false;
-  }
+  if (day !== undefined && month !== undefined && day > daysInMonth(year ?? 2000, month)) return false;
   return true;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar, as java.time counts them. */
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 function escapeRegex(text: string): string {
