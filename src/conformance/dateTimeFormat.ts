@@ -5,7 +5,7 @@
  */
 export function compileDateTimeFormat(pattern: string): ((text: string) => boolean) | { problem: string } {
   let source = '^';
-  const fields: string[] = [];
+  const tokens: Token[] = [];
   let i = 0;
   while (i < pattern.length) {
     const char = pattern[i]!;
@@ -14,11 +14,13 @@ export function compileDateTimeFormat(pattern: string): ((text: string) => boole
       if (end === -1) return { problem: `unclosed quote in "${pattern}"` };
       const literal = end === i + 1 ? "'" : pattern.slice(i + 1, end);
       source += escapeRegex(literal);
+      tokens.push({ literal });
       i = end + 1;
       continue;
     }
     if (!/[A-Za-z]/.test(char)) {
       source += escapeRegex(char);
+      tokens.push({ literal: char });
       i++;
       continue;
     }
@@ -27,14 +29,92 @@ export function compileDateTimeFormat(pattern: string): ((text: string) => boole
     const field = FIELDS[char];
     if (!field) return { problem: `pattern letter "${char}" in "${pattern}" is not supported` };
     source += `(${field(count)})`;
-    fields.push(char.repeat(count));
+    tokens.push({ letter: char, count });
     i += count;
   }
   const regex = new RegExp(`${source}$`);
+  const fields = tokens.filter((token): token is FieldToken => 'letter' in token);
+  // Reused by every call (checks are synchronous): checking a response allocates nothing.
+  const values: number[] = fields.map(() => 0);
+  const fastLayout = digitLayout(tokens);
   return (text) => {
+    if (fastLayout && text.length === fastLayout.length) return readDigits(fastLayout, text, values) && validFields(fields, values);
     const match = regex.exec(text);
-    return match !== null && validFields(fields, match);
+    if (match === null) return false;
+    for (let f = 0; f < fields.length; f++) {
+      const { letter, count } = fields[f]!;
+      const group = match[f + 1]!;
+      values[f] = letter === 'M' && count >= 3 ? MONTHS.indexOf(group.slice(0, 3).toLowerCase()) + 1 : Number(group);
+    }
+    return validFields(fields, values);
   };
+}
+
+interface FieldToken {
+  letter: string;
+  count: number;
+}
+type Token = FieldToken | { literal: string };
+
+/** Where each piece sits in a text whose every number has its shortest width. */
+interface DigitLayout {
+  length: number;
+  pieces: ({ kind: 'literal'; offset: number; text: string } | { kind: 'digits'; offset: number; width: number; field: number })[];
+}
+
+/** Shortest width of a digits-only field, or undefined for fields with letters or signs. */
+const DIGIT_FIELD_WIDTH: Record<string, (count: number) => number | undefined> = {
+  y: (n) => (n === 2 ? 2 : Math.max(4, n)),
+  M: (n) => (n === 1 ? 1 : n === 2 ? 2 : undefined),
+  d: (n) => (n === 1 ? 1 : 2),
+  D: (n) => n,
+  H: (n) => (n === 1 ? 1 : 2),
+  h: (n) => (n === 1 ? 1 : 2),
+  k: (n) => (n === 1 ? 1 : 2),
+  K: (n) => (n === 1 ? 1 : 2),
+  m: (n) => (n === 1 ? 1 : 2),
+  s: (n) => (n === 1 ? 1 : 2),
+  S: (n) => n,
+};
+
+/**
+ * A fast path for patterns of digits and literals only (the ISO timestamps pacts carry): a text
+ * exactly as long as the shortest match can only split one way, so it is read by position.
+ * Longer texts, and other patterns, go through the regex.
+ */
+function digitLayout(tokens: readonly Token[]): DigitLayout | undefined {
+  const pieces: DigitLayout['pieces'] = [];
+  let offset = 0;
+  let field = 0;
+  for (const token of tokens) {
+    if ('literal' in token) {
+      pieces.push({ kind: 'literal', offset, text: token.literal });
+      offset += token.literal.length;
+      continue;
+    }
+    const width = DIGIT_FIELD_WIDTH[token.letter]?.(token.count);
+    if (width === undefined) return undefined;
+    pieces.push({ kind: 'digits', offset, width, field: field++ });
+    offset += width;
+  }
+  return { length: offset, pieces };
+}
+
+function readDigits(layout: DigitLayout, text: string, values: number[]): boolean {
+  for (const piece of layout.pieces) {
+    if (piece.kind === 'literal') {
+      if (!text.startsWith(piece.text, piece.offset)) return false;
+      continue;
+    }
+    let value = 0;
+    for (let at = piece.offset; at < piece.offset + piece.width; at++) {
+      const digit = text.charCodeAt(at) - 48;
+      if (digit < 0 || digit > 9) return false;
+      value = value * 10 + digit;
+    }
+    values[piece.field] = value;
+  }
+  return true;
 }
 
 const FIELDS: Record<string, (count: number) => string> = {
@@ -60,22 +140,21 @@ const FIELDS: Record<string, (count: number) => string> = {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-/** Whether the captured fields (groups 1.. of `match`, in pattern order) name a real date and time; allocates nothing, as it runs on every response. */
-function validFields(fields: readonly string[], match: RegExpExecArray): boolean {
+/** Whether the fields' values (in pattern order) name a real date and time. */
+function validFields(fields: readonly FieldToken[], values: readonly number[]): boolean {
   let year: number | undefined;
   let month: number | undefined;
   let day: number | undefined;
   for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
-    const text = match[i + 1]!;
-    const n = Number(text);
-    switch (field[0]) {
+    const { letter, count } = fields[i]!;
+    const n = values[i]!;
+    switch (letter) {
       case 'y':
       case 'u':
-        year = field.length === 2 ? 2000 + n : n;
+        year = count === 2 ? 2000 + n : n;
         break;
       case 'M':
-        month = field.length >= 3 ? MONTHS.indexOf(text.slice(0, 3).toLowerCase()) + 1 : n;
+        month = n;
         if (month < 1 || month > 12) return false;
         break;
       case 'd':
