@@ -78,4 +78,18 @@ describe('ContractRecorder', () => {
     expect(overall.noInteraction).toEqual({ '503': 100 });
     expect(overall.count).toBe(0);
   });
+
+  it('gives exact counts whenever they are read, though it checks in batches', () => {
+    const r = recorder();
+    const seen: number[] = [];
+    // Every 7th answer repeats the id before it; counts are read at odd points, across batch ends.
+    for (let i = 1; i <= 1000; i++) {
+      r.observe(sample({ body: { message_id: i % 7 === 0 ? i - 1 : i, message_body: 'x', created_at: at(1005), message_type: 0 }, sentText: 'x' }));
+      if (i === 1 || i === 13 || i === 300 || i === 512 || i === 999) seen.push(r.violatingResponses, r.snapshot().overall.checked);
+    }
+    expect(seen).toEqual([0, 1, 1, 13, 42, 300, 73, 512, 142, 999]);
+    const { overall } = r.snapshot();
+    expect(overall).toMatchObject({ checked: 1000, count: 142 });
+    expect(overall.byKind).toEqual([{ rule: 'unique', path: '$.message_id', source: 'ingestion', count: 142 }]);
+  });
 });
