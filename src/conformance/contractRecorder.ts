@@ -5,11 +5,14 @@ import type { ResponseContract, Violation } from './responseContract.ts';
 
 const MAX_EXAMPLES = 5;
 /**
- * Responses are checked in batches: run back to back, the checks find their code and data in
- * the CPU caches that the HTTP work in between would evict (measured: about half the cost per
- * response in a saturated run). Anything that reads the counts checks what is pending first.
+ * Responses are not checked as they arrive but together, once the event loop has handled the
+ * I/O of its turn (setImmediate): the next requests are written first, so the checks run while
+ * the target works on them, and back to back they keep their code in the CPU caches. Measured
+ * with both runs sharing one core: 0.81-0.86 of the throughput without checks when checked one by
+ * one, 0.90-0.99 this way. More than MAX_PENDING waiting are checked at once. Anything that
+ * reads the counts checks what is pending first, so counts are always exact.
  */
-const CHECK_BATCH = 256;
+const MAX_PENDING = 1024;
 const EXCERPT_CHARS = 200;
 const INGESTION_RULES = new Set(['echo', 'unique', 'window']);
 
@@ -73,8 +76,9 @@ export class ContractRecorder {
   readonly #sampleShare: number;
   readonly #overall = new ScopeCounts();
   readonly #phases: ScopeCounts[];
-  /** Samples taken for checking and not checked yet (see CHECK_BATCH). */
+  /** Samples taken for checking and not checked yet (see MAX_PENDING). */
   readonly #pending: Sample[] = [];
+  #flushScheduled = false;
   #credit = 0;
 
   constructor(contract: ResponseContract, phaseCount: number, options: ContractRecorderOptions) {
@@ -97,7 +101,16 @@ export class ContractRecorder {
     if (this.#credit < 1) return;
     this.#credit -= 1;
     this.#pending.push(sample);
-    if (this.#pending.length >= CHECK_BATCH) this.#flush();
+    if (this.#pending.length >= MAX_PENDING) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushAfterIo);
+    }
+  };
+
+  readonly #flushAfterIo = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
   };
 
   #flush(): void {
