@@ -50,11 +50,14 @@ describe('ContractRecorder', () => {
     // 1,000 ms of skew allowed around the window [1000, 1020] ms: 0.9 s early is fine, 2.5 s late is not.
     r.observe(sample({ body: { message_id: 9, message_body: 'hi', created_at: at(100), message_type: 0 }, sentText: 'hi' }));
     r.observe(sample({ body: { message_id: 10, message_body: 'hi', created_at: at(3520), message_type: 0 }, sentText: 'hi' }));
+    // The same timestamp text again, for a request sent 10 s later: now outside its window.
+    r.observe(sample({ body: { message_id: 11, message_body: 'hi', created_at: at(3520), message_type: 0 }, sentText: 'hi', sentMs: 3510 }));
+    r.observe(sample({ body: { message_id: 12, message_body: 'hi', created_at: at(3520), message_type: 0 }, sentText: 'hi', sentMs: 13_510 }));
     const { overall } = r.snapshot();
-    expect(overall.count).toBe(3);
+    expect(overall.count).toBe(4);
     // Equal counts are listed by path.
     expect(overall.byKind).toEqual([
-      { rule: 'window', path: '$.created_at', source: 'ingestion', count: 1 },
+      { rule: 'window', path: '$.created_at', source: 'ingestion', count: 2 },
       { rule: 'echo', path: '$.message_body', source: 'ingestion', count: 1 },
       { rule: 'unique', path: '$.message_id', source: 'ingestion', count: 1 },
     ]);

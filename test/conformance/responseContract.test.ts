@@ -30,6 +30,11 @@ describe('ResponseContract (the committed pact)', () => {
     expect(contract.check(200, json, logged({ message_type: 1.5 }))).toEqual([{ rule: 'integer', path: '$.message_type', expected: 'an integer', actual: '1.5' }]);
   });
 
+  it('judges a repeated timestamp as it judged it the first time', () => {
+    const texts = ['2026-11-24T10:00:00.123Z', '2026-11-24T10:00:00.123Z', '2026-02-30T10:00:00.123Z', '2026-02-30T10:00:00.123Z', '2026-11-24T10:00:00.123Z', 'yesterday'];
+    expect(texts.map((created_at) => contract.check(200, json, logged({ created_at })).length)).toEqual([0, 0, 1, 1, 0, 1]);
+  });
+
   it('catches an HTML error page served with a 200', () => {
     expect(contract.check(200, { 'content-type': 'text/html' }, '<html><body>Bad gateway</body></html>')).toEqual([
       { rule: 'regex', path: 'header content-type', expected: 'a value matching /^application/json(;.*)?$/', actual: 'text/html' },
