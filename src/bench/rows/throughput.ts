@@ -82,20 +82,34 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
   }
 }
 
-/** The throughput cost of checking every response against the pact (contract-aware load). */
+/**
+ * The throughput cost of checking every response against the pact (contract-aware load), two
+ * ways. The verdict: runs with checks on and off one after the other, paired (twice the usual
+ * number of pairs, as the cost is small next to this VM's noise). Alongside: both runs at once,
+ * sharing the generator core, so a slow spell of the host hits both alike; this figure is the
+ * checks' share of the generator's CPU, as none of it can hide in idle time.
+ */
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
   const server = await startBenchServer({ kind: 'canned', record: false });
   try {
-    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
+    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions * 2, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
+    const sharedRatios: number[] = [];
+    // Twice as long, so the moments when one run has started or ended and the other has not weigh less.
+    const sharedSettings = { ...settings, durationSec: settings.durationSec * 2 };
+    for (let i = 0; i < settings.repetitions; i++) {
+      const [on, off] = await Promise.all([harnessThroughput(sharedSettings, server.url, 'shared-on', true), harnessThroughput(sharedSettings, server.url, 'shared-off', false)]);
+      sharedRatios.push(on / off);
+    }
+    const shared = spread(sharedRatios);
     const ratio = pairs.median;
     return {
       id: 'C',
       name: 'contract checks on every response vs off, closed model, 50 connections, canned responder',
-      measured: `checks on ${formatSpread(a)} req/s vs off ${formatSpread(b)} req/s`,
+      measured: `checks on ${formatSpread(a)} req/s vs off ${formatSpread(b)} req/s, one after the other; both at once on one core: ${formatRatio(shared)}`,
       figure: formatRatio(pairs),
       goal: '>= 0.95',
       met: ratio >= 0.95,
-      details: { on: a, off: b, ratio, pairRatios: pairs },
+      details: { on: a, off: b, ratio, pairRatios: pairs, sharedCoreRatios: shared },
     };
   } finally {
     server.stop();
