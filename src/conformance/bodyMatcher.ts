@@ -27,10 +27,10 @@ export type BodyChecker = (actual: unknown, out: Violation[]) => void;
 /**
  * Compiles the body check once: which rule applies where, and every path text, are worked out
  * here, so checking a response walks closures without looking rules up or building paths (it
- * runs on every response of a load run). Arrays, whose length varies, are walked by matchValue.
+ * runs on every response of a load run). Array items, whose number varies, get their checks
+ * compiled the first time an index is seen (rules may name single indices).
  */
 export function compileBody(example: unknown, path: (string | number)[], rules: readonly CompiledRule[], inheritedType: CompiledMatcher | undefined): BodyChecker {
-  if (Array.isArray(example)) return (actual, out) => matchValue(actual, example, path, rules, inheritedType, out);
   const rule = ruleAt(rules, path);
   const pathText = formatPath(path);
   const cascade = rule ? (rule.cascadesType ? typeMatcher() : undefined) : inheritedType;
@@ -48,6 +48,25 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
           return failure === undefined;
         }
       : undefined;
+  // Without a rule or an inherited type rule, a value of another kind is a violation of its own.
+  const kindMismatch = (expected: string, actual: unknown, out: Violation[]) => {
+    if (!rule && !cascade) out.push({ rule: 'type', path: pathText, expected, actual: describeActual(actual) });
+  };
+  if (Array.isArray(example)) {
+    // A type-matched array: every item is matched against the example's first one.
+    const byType = cascade !== undefined && example.length > 0;
+    const itemCheck = itemCheckers((index) => compileBody(byType ? example[0] : example[index], [...path, index], rules, cascade));
+    return (actual, out) => {
+      if (gate && !gate(actual, out)) return;
+      if (!Array.isArray(actual)) return kindMismatch('an array', actual, out);
+      if (byType) {
+        for (let i = 0; i < actual.length; i++) itemCheck(i)(actual[i], out);
+        return;
+      }
+      if (actual.length !== example.length) out.push({ rule: 'equality', path: pathText, expected: `an array of ${example.length} items`, actual: `${actual.length} items` });
+      for (let i = 0; i < Math.min(actual.length, example.length); i++) itemCheck(i)(actual[i], out);
+    };
+  }
   if (jsonType(example) === 'object') {
     const children = Object.entries(example as Record<string, unknown>).map(([key, expected]) => {
       const childPath = [...path, key];
@@ -55,10 +74,7 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
     });
     return (actual, out) => {
       if (gate && !gate(actual, out)) return;
-      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
-        if (!rule && !cascade) out.push({ rule: 'type', path: pathText, expected: 'an object', actual: describeActual(actual) });
-        return;
-      }
+      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return kindMismatch('an object', actual, out);
       const actualObject = actual as Record<string, unknown>;
       for (const child of children) {
         if (!Object.hasOwn(actualObject, child.key)) out.push({ rule: 'present', path: child.pathText, expected: child.missing, actual: 'missing' });
@@ -73,55 +89,16 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
   };
 }
 
-/** Walks the expected example and the actual value together, as Pact matches a response body. */
-function matchValue(actual: unknown, example: unknown, path: (string | number)[], rules: readonly CompiledRule[], inheritedType: CompiledMatcher | undefined, out: Violation[]): void {
-  const rule = ruleAt(rules, path);
-  let cascade = inheritedType;
-  if (rule) {
-    const failure = rule.check(actual, example);
-    if (failure !== undefined) {
-      out.push({ rule: rule.name, path: formatPath(path), expected: failure, actual: describeActual(actual) });
-      return;
-    }
-    if (!rule.cascadesType) return;
-    cascade = typeMatcher();
-  } else if (cascade) {
-    const failure = cascade(actual, example);
-    if (failure !== undefined) {
-      out.push({ rule: 'type', path: formatPath(path), expected: failure, actual: describeActual(actual) });
-      return;
-    }
-  }
-  if (Array.isArray(example)) {
-    if (!Array.isArray(actual)) {
-      if (!rule && !cascade) out.push({ rule: 'type', path: formatPath(path), expected: 'an array', actual: describeActual(actual) });
-      return;
-    }
-    if (cascade && example.length > 0) {
-      // A type-matched array: every element is matched against the example's first one.
-      actual.forEach((item, i) => matchValue(item, example[0], [...path, i], rules, cascade, out));
-      return;
-    }
-    if (actual.length !== example.length) out.push({ rule: 'equality', path: formatPath(path), expected: `an array of ${example.length} items`, actual: `${actual.length} items` });
-    example.forEach((item, i) => i < actual.length && matchValue(actual[i], item, [...path, i], rules, cascade, out));
-    return;
-  }
-  if (jsonType(example) === 'object') {
-    if (jsonType(actual) !== 'object') {
-      if (!rule && !cascade) out.push({ rule: 'type', path: formatPath(path), expected: 'an object', actual: describeActual(actual) });
-      return;
-    }
-    const actualObject = actual as Record<string, unknown>;
-    for (const [key, expected] of Object.entries(example as Record<string, unknown>)) {
-      const childPath = [...path, key];
-      if (!Object.hasOwn(actualObject, key)) out.push({ rule: 'present', path: formatPath(childPath), expected: `a ${jsonType(expected)}`, actual: 'missing' });
-      else matchValue(actualObject[key], expected, childPath, rules, cascade, out);
-    }
-    return;
-  }
-  if (!rule && !cascade && JSON.stringify(actual) !== JSON.stringify(example)) {
-    out.push({ rule: 'equality', path: formatPath(path), expected: JSON.stringify(example), actual: describeActual(actual) });
-  }
+/** Past this index item checks are compiled for each use instead of kept, so a huge array cannot grow memory for good. */
+const MAX_KEPT_ITEM_CHECKERS = 1024;
+
+/** The checker of item `index`, compiled on first use and kept (up to MAX_KEPT_ITEM_CHECKERS). */
+function itemCheckers(compile: (index: number) => BodyChecker): (index: number) => BodyChecker {
+  const kept: BodyChecker[] = [];
+  return (index) => {
+    if (index >= MAX_KEPT_ITEM_CHECKERS) return compile(index);
+    return (kept[index] ??= compile(index));
+  };
 }
 
 function ruleAt(rules: readonly CompiledRule[], path: ConcretePath): CompiledRule | undefined {

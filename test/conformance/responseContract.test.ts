@@ -72,6 +72,40 @@ describe('pact files', () => {
     expect(v3.check(200, {}, JSON.stringify({ items: [], version: '1.0.0' }))).toEqual([{ rule: 'type', path: '$.items', expected: 'an array of at least 1 items', actual: '[]' }]);
   });
 
+  it('matches arrays without a type rule item by item, and lets a rule on one index outrank [*]', () => {
+    const responses = parsePactResponses(
+      v3Pact({
+        status: 200,
+        body: { pair: [1, 'b'], rows: [{ n: 1 }, { n: 2 }, { n: 3 }], nested: [[{ at: 'x' }]] },
+        matchingRules: { body: { '$.rows[*].n': { matchers: [{ match: 'integer' }] }, '$.rows[1].n': { matchers: [{ match: 'null' }] }, '$.nested': { matchers: [{ match: 'type' }] } } },
+      }),
+      'arrays.json',
+    );
+    const arrays = ResponseContract.compile(responses, 'arrays.json');
+    const nested = [[{ at: 'y' }, { at: 'z' }], [{ at: 'w' }]];
+    expect(arrays.check(200, {}, JSON.stringify({ pair: [1, 'b'], rows: [{ n: 7 }, { n: null }, { n: 9 }], nested }))).toEqual([]);
+    expect(arrays.check(200, {}, JSON.stringify({ pair: [1, 'c', 3], rows: [{ n: 7 }, { n: 8 }], nested: [[{ at: 5 }], 'flat'] }))).toEqual([
+      { rule: 'equality', path: '$.pair', expected: 'an array of 2 items', actual: '3 items' },
+      { rule: 'equality', path: '$.pair[1]', expected: '"b"', actual: '"c"' },
+      { rule: 'equality', path: '$.rows', expected: 'an array of 3 items', actual: '2 items' },
+      { rule: 'null', path: '$.rows[1].n', expected: 'null', actual: '8' },
+      { rule: 'type', path: '$.nested[0][0].at', expected: 'a value of type string', actual: '5' },
+      { rule: 'type', path: '$.nested[1]', expected: 'a value of type array', actual: '"flat"' },
+    ]);
+    expect(arrays.check(200, {}, JSON.stringify({ pair: { 0: 1 }, rows: [{ n: 'x' }, { n: null }, {}], nested: [] }))).toEqual([
+      { rule: 'type', path: '$.pair', expected: 'an array', actual: '{"0":1}' },
+      { rule: 'integer', path: '$.rows[0].n', expected: 'an integer', actual: '"x"' },
+      { rule: 'present', path: '$.rows[2].n', expected: 'a number', actual: 'missing' },
+    ]);
+    // Past the first 1,024 items, item checks are compiled for each use and not kept.
+    const long = Array.from({ length: 1100 }, (_, i) => ({ at: i === 1050 ? 1 : 'q' }));
+    for (let round = 0; round < 2; round++) {
+      expect(arrays.check(200, {}, JSON.stringify({ pair: [1, 'b'], rows: [{ n: 7 }, { n: null }, { n: 9 }], nested: [long] }))).toEqual([
+        { rule: 'type', path: '$.nested[0][1050].at', expected: 'a value of type string', actual: '1' },
+      ]);
+    }
+  });
+
   it('matches values without rules exactly, and combines matchers with OR', () => {
     const responses = parsePactResponses(v3Pact({ status: 200, body: { kind: 'note', size: 3 }, matchingRules: { body: { '$.size': { combine: 'OR', matchers: [{ match: 'null' }, { match: 'integer' }] } } } }), 'v3.json');
     const pact = ResponseContract.compile(responses, 'v3.json');
