@@ -1,22 +1,27 @@
 import type { ContractRecorder } from '../conformance/contractRecorder.ts';
 import type { RunRecorder } from '../metrics/runRecorder.ts';
-import { scheduledInSecond } from '../scenario/plan.ts';
-import type { LoadPlan } from '../scenario/plan.ts';
+import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
+import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { thresholdHolds } from '../scenario/thresholds.ts';
 import type { ThresholdMetric } from '../scenario/thresholds.ts';
 import type { StatsAccumulator } from '../metrics/phaseStats.ts';
 import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
 import { formatLiveLine } from './liveLine.ts';
 
-/** The live progress line of the current second. */
-export function liveLine(plan: LoadPlan, recorder: RunRecorder, contract: ContractRecorder | null, inFlight: number, phaseIndex: number, elapsedMs: number, phaseOffsetsMs: number[]): string {
-  const phase = plan.phases[phaseIndex]!;
+/**
+ * The live progress line, printed just after each second: target and achieved rate are those of
+ * the second that just ended, so the line names the phase running in the middle of that second
+ * (at a phase boundary the phase now running has not set those figures yet; phases start a
+ * moment after a whole second, so the second's start would name the phase before).
+ */
+export function liveLine(phases: readonly PlannedPhase[], recorder: RunRecorder, contract: ContractRecorder | null, inFlight: number, phaseIndex: number, elapsedMs: number, phaseOffsetsMs: number[]): string {
   const lastSecond = recorder.lastSealed();
-  const targetRate = lastSecond ? scheduledInSecond(plan.phases, phaseOffsetsMs, lastSecond.second) : null;
+  const targetRate = lastSecond ? scheduledInSecond(phases, phaseOffsetsMs, lastSecond.second) : null;
+  const shownPhaseIndex = (lastSecond && phaseIndexAt(phaseOffsetsMs, lastSecond.second * 1000 + 500)) ?? phaseIndex;
   const overall = recorder.overall;
   return formatLiveLine({
     elapsedSec: elapsedMs / 1000,
-    phase: phase.name,
+    phase: phases[shownPhaseIndex]!.name,
     targetRate,
     lastSecond,
     inFlight,

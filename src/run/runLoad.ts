@@ -125,7 +125,7 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     const nowMs = performance.now();
     recorder.sealBefore(nowMs);
     const phaseIndex = engine.status().phaseIndex;
-    options.onLine(liveLine(plan, recorder, contract, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
+    options.onLine(liveLine(plan.phases, recorder, contract, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
     const failed = failingAbortThreshold(plan, recorder, contract, phaseIndex);
     if (failed) abort(`threshold "${failed}" failed (abortOnFail)`);
   };

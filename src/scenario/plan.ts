@@ -55,6 +55,16 @@ export function scheduledInSecond(phases: readonly PlannedPhase[], startOffsetsM
 }
 
 /**
+ * The phase running `atMs` after the run started: the last one started by then (phases run one
+ * after another), given when each started; undefined before the first.
+ */
+export function phaseIndexAt(startOffsetsMs: readonly (number | undefined)[], atMs: number): number | undefined {
+  let running: number | undefined;
+  for (const [i, startMs] of startOffsetsMs.entries()) if (startMs !== undefined && startMs <= atMs) running = i;
+  return running;
+}
+
+/**
  * Validates every CSV the scenario names (streamed, so any size) and works out each phase's
  * schedule; all problems of all files are reported together.
  */

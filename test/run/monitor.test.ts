@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { constantSchedule } from '../../src/engine/schedule.ts';
+import { RunRecorder } from '../../src/metrics/runRecorder.ts';
+import { liveLine } from '../../src/run/monitor.ts';
+import type { PlannedPhase } from '../../src/scenario/plan.ts';
+
+function ratePhase(name: string, ratePerSec: number, durationMs: number): PlannedPhase {
+  return { kind: 'rate', name, durationMs, schedule: constantSchedule(ratePerSec, durationMs), ratePerSec, rampToPerSec: ratePerSec, maxConnections: 100 };
+}
+
+describe('liveLine', () => {
+  const phases = [ratePhase('warm', 300, 1000), ratePhase('peak', 400, 1000)];
+  // The engine starts each phase a moment after its whole second.
+  const phaseOffsetsMs = [0, 1000.4];
+
+  it('names the phase of the second it reports, not the one just started', () => {
+    const recorder = new RunRecorder(phases.length);
+    recorder.startClock(0);
+    for (let i = 0; i < 300; i++) recorder.onSent(0, (i * 1000) / 300);
+    recorder.onSent(1, 1000.5);
+    recorder.sealBefore(1050);
+    // At 1.05 s the peak phase runs, yet the figures are warm's first second.
+    const atOneSecond = liveLine(phases, recorder, null, 1, 1, 1050, phaseOffsetsMs);
+    expect(atOneSecond).toMatch(/^\[\s+1s\]\s+warm\s+target\s+300\/s\s+achieved\s+300\/s/);
+    expect(atOneSecond).not.toContain('contract');
+
+    for (let i = 1; i < 400; i++) recorder.onSent(1, 1000.5 + (i * 1000) / 400);
+    recorder.sealBefore(2050);
+    expect(liveLine(phases, recorder, null, 0, 1, 2050, phaseOffsetsMs)).toMatch(/^\[\s+2s\]\s+peak\s+target\s+400\/s\s+achieved\s+400\/s/);
+  });
+});
