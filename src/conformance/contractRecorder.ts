@@ -18,14 +18,14 @@ const INGESTION_RULES = new Set(['echo', 'unique', 'window']);
 
 /** Contract conformance of one scope (a phase or the whole run), plain data. */
 export interface ContractScopeSnapshot {
-  /** Responses checked (all, or the `sample` share of them). */
+  /** Responses checked against the pact interaction for their status (all, or the `sample` share); those without one are in noInteraction. */
   checked: number;
   /** Checked responses with at least one violation. */
   count: number;
   rate: number;
   /** Each failed rule at each path, counted once per response it failed in. */
   byKind: { rule: string; path: string; source: 'pact' | 'ingestion'; count: number }[];
-  /** Checked responses whose status the pact has no interaction for, by status. */
+  /** Responses taken for checking whose status the pact has no interaction for, by status (not counted in `checked`). */
   noInteraction: Record<string, number>;
   /** The first response of each kind, redacted: message texts are replaced by their length. */
   examples: { status: number; rule: string; path: string; expected: string; actual: string; bodyExcerpt: string }[];
@@ -120,8 +120,6 @@ export class ContractRecorder {
 
   #check(sample: Sample): void {
     const phase = this.#phases[sample.phaseIndex]!;
-    this.#overall.checked++;
-    phase.checked++;
     const bodyText = sample.responseBody ?? '';
     const body = parseResponseBody(bodyText);
     const result = this.#contract.check(sample.status, sample.responseHeaders ?? {}, body);
@@ -129,6 +127,8 @@ export class ContractRecorder {
       for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);
       return;
     }
+    this.#overall.checked++;
+    phase.checked++;
     if (sample.status === 200 && body.json !== NOT_JSON) {
       this.#ingestion.check({ body: body.json, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
     }

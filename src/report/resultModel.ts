@@ -9,11 +9,11 @@ const latencySummary = z.object({
 const counts = z.record(z.string(), z.number().int().nonnegative());
 
 const contractScopeSchema = z.object({
-  checked: z.number().int(),
+  checked: z.number().int().describe('responses checked against the pact interaction for their status (all, or the sampled share)'),
   count: z.number().int().describe('checked responses with at least one violation'),
   rate: z.number().min(0).max(1),
   byKind: z.array(z.object({ rule: z.string(), path: z.string(), source: z.enum(['pact', 'ingestion']), count: z.number().int() })),
-  noInteraction: counts.describe('checked responses whose status the pact has no interaction for'),
+  noInteraction: counts.describe('responses taken for checking whose status the pact has no interaction for, by status (not in checked)'),
   examples: z.array(z.object({ status: z.number().int(), rule: z.string(), path: z.string(), expected: z.string(), actual: z.string(), bodyExcerpt: z.string() })),
 });
 export type ContractScopeResult = z.infer<typeof contractScopeSchema>;
