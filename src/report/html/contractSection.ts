@@ -42,7 +42,7 @@ export function contractSection(result: RunResult): Html {
   });
   const noInteraction = Object.entries(checks.noInteraction);
   const examples = checks.examples.map(
-    (e) => html`<tr><td class="nowrap">HTTP ${e.status}</td><td><code>${e.rule}</code> <code>${e.path}</code></td><td>${e.expected}</td><td><code>${e.actual}</code></td><td><pre class="body">${e.bodyExcerpt || '(empty body)'}</pre></td></tr>`,
+    (e) => html`<tr><td class="nowrap">HTTP ${e.status}</td><td class="nowrap"><code>${e.rule}</code><br><code>${e.path}</code></td><td>${e.expected}</td><td><code>${e.actual}</code></td><td><pre class="body">${e.bodyExcerpt || '(empty body)'}</pre></td></tr>`,
   );
   return html`<section id="contract"><h2>Contract conformance</h2>
 ${verdict}
