@@ -9,13 +9,14 @@ export function parseDurationMs(text: string): number | undefined {
   return Number(amount) * MS_PER_UNIT[unit as string]!;
 }
 
-/** Formats milliseconds for people: `850µs`, `12.3ms`, `4.20s`, `2m05s`. */
+/** Formats milliseconds for people: `850µs`, `12.3ms`, `4.2s`, `2m05s`. */
 export function formatDurationMs(durationMs: number): string {
   if (!Number.isFinite(durationMs)) return String(durationMs);
-  if (durationMs < 1) return `${Math.round(durationMs * 1000)}µs`;
+  // Each unit is chosen by the value as it will be rounded, so 999.6 ms reads 1s, not 1000ms.
+  if (Math.round(durationMs * 1000) < 1000) return `${Math.round(durationMs * 1000)}µs`;
   if (durationMs < 100) return `${trimZeros(durationMs.toFixed(2))}ms`;
-  if (durationMs < 1000) return `${Math.round(durationMs)}ms`;
-  if (durationMs < 60_000) return `${trimZeros((durationMs / 1000).toFixed(2))}s`;
+  if (Math.round(durationMs) < 1000) return `${Math.round(durationMs)}ms`;
+  if (Math.round(durationMs / 10) < 6000) return `${trimZeros((durationMs / 1000).toFixed(2))}s`;
   const totalSeconds = Math.round(durationMs / 1000);
   return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, '0')}s`;
 }
