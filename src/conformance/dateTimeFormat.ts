@@ -62,21 +62,6 @@ interface DigitLayout {
   pieces: ({ kind: 'literal'; offset: number; text: string } | { kind: 'digits'; offset: number; width: number; field: number })[];
 }
 
-/** Shortest width of a digits-only field, or undefined for fields with letters or signs. */
-const DIGIT_FIELD_WIDTH: Record<string, (count: number) => number | undefined> = {
-  y: (n) => (n === 2 ? 2 : Math.max(4, n)),
-  M: (n) => (n === 1 ? 1 : n === 2 ? 2 : undefined),
-  d: (n) => (n === 1 ? 1 : 2),
-  D: (n) => n,
-  H: (n) => (n === 1 ? 1 : 2),
-  h: (n) => (n === 1 ? 1 : 2),
-  k: (n) => (n === 1 ? 1 : 2),
-  K: (n) => (n === 1 ? 1 : 2),
-  m: (n) => (n === 1 ? 1 : 2),
-  s: (n) => (n === 1 ? 1 : 2),
-  S: (n) => n,
-};
-
 /**
  * A fast path for patterns of digits and literals only (the ISO timestamps pacts carry): a text
  * exactly as long as the shortest match can only split one way, so it is read by position.
@@ -92,7 +77,7 @@ function digitLayout(tokens: readonly Token[]): DigitLayout | undefined {
       offset += token.literal.length;
       continue;
     }
-    const width = DIGIT_FIELD_WIDTH[token.letter]?.(token.count);
+    const width = DIGIT_FIELDS[token.letter]?.(token.count)?.min;
     if (width === undefined) return undefined;
     pieces.push({ kind: 'digits', offset, width, field: field++ });
     offset += width;
@@ -117,19 +102,38 @@ function readDigits(layout: DigitLayout, text: string, values: number[]): boolea
   return true;
 }
 
+/** Digits a field of `count` letters takes, for the fields that are digits only (Java's rules). */
+const DIGIT_FIELDS: Record<string, (count: number) => { min: number; max: number } | undefined> = {
+  y: (n) => (n === 2 ? { min: 2, max: 2 } : { min: Math.max(4, n), max: 9 }),
+  M: (n) => (n === 1 ? { min: 1, max: 2 } : n === 2 ? { min: 2, max: 2 } : undefined),
+  d: oneOrTwoDigits,
+  D: (n) => ({ min: n, max: 3 }),
+  H: oneOrTwoDigits,
+  h: oneOrTwoDigits,
+  k: oneOrTwoDigits,
+  K: oneOrTwoDigits,
+  m: oneOrTwoDigits,
+  s: oneOrTwoDigits,
+  S: (n) => ({ min: n, max: n }),
+};
+
+function oneOrTwoDigits(count: number): { min: number; max: number } {
+  return count === 1 ? { min: 1, max: 2 } : { min: 2, max: 2 };
+}
+
+function digitsSource(width: { min: number; max: number }): string {
+  return width.min === width.max ? `\\d{${width.min}}` : `\\d{${width.min},${width.max}}`;
+}
+
+/** The regex source of a field of `count` letters; digit widths come from DIGIT_FIELDS. */
 const FIELDS: Record<string, (count: number) => string> = {
-  y: (n) => (n === 2 ? '\\d{2}' : `\\d{${Math.max(4, n)},9}`),
-  u: (n) => (n === 2 ? '\\d{2}' : `-?\\d{${Math.max(4, n)},9}`),
-  M: (n) => (n === 1 ? '\\d{1,2}' : n === 2 ? '\\d{2}' : n === 3 ? '[A-Z][a-z]{2}' : '[A-Z][a-z]+'),
-  d: (n) => (n === 1 ? '\\d{1,2}' : '\\d{2}'),
-  D: (n) => `\\d{${n},3}`,
-  H: (n) => (n === 1 ? '\\d{1,2}' : '\\d{2}'),
-  h: (n) => (n === 1 ? '\\d{1,2}' : '\\d{2}'),
-  k: (n) => (n === 1 ? '\\d{1,2}' : '\\d{2}'),
-  K: (n) => (n === 1 ? '\\d{1,2}' : '\\d{2}'),
-  m: (n) => (n === 1 ? '\\d{1,2}' : '\\d{2}'),
-  s: (n) => (n === 1 ? '\\d{1,2}' : '\\d{2}'),
-  S: (n) => `\\d{${n}}`,
+  ...Object.fromEntries(Object.entries(DIGIT_FIELDS).map(([letter, digits]) => [letter, (n: number) => digitsSource(digits(n)!)])),
+  // MMM and MMMM are month names.
+  M: (n) => {
+    const digits = DIGIT_FIELDS.M!(n);
+    return digits ? digitsSource(digits) : n === 3 ? '[A-Z][a-z]{2}' : '[A-Z][a-z]+';
+  },
+  u: (n) => (n === 2 ? digitsSource(DIGIT_FIELDS.y!(n)!) : `-?${digitsSource(DIGIT_FIELDS.y!(n)!)}`),
   a: () => '[AaPp][Mm]',
   E: (n) => (n <= 3 ? '[A-Z][a-z]{2}' : '[A-Z][a-z]+'),
   X: (n) => (n === 1 ? 'Z|[+-]\\d{2}(?:\\d{2})?' : n === 2 || n === 4 ? 'Z|[+-]\\d{4}' : 'Z|[+-]\\d{2}:\\d{2}'),
