@@ -28,6 +28,8 @@ export function compileDateTimeFormat(pattern: string): ((text: string) => boole
     while (pattern[i + count] === char) count++;
     const field = FIELDS[char];
     if (!field) return { problem: `pattern letter "${char}" in "${pattern}" is not supported` };
+    const maxCount = MAX_LETTERS[char];
+    if (maxCount !== undefined && count > maxCount) return { problem: `too many pattern letters "${char.repeat(count)}" in "${pattern}" (at most ${maxCount}, as in Java)` };
     source += `(${field(count)})`;
     tokens.push({ letter: char, count });
     i += count;
@@ -141,6 +143,9 @@ const FIELDS: Record<string, (count: number) => string> = {
   Z: (n) => (n <= 3 ? '[+-]\\d{4}' : n === 4 ? 'GMT(?:[+-]\\d{2}:\\d{2})?' : 'Z|[+-]\\d{2}:\\d{2}'),
   z: () => '[A-Za-z][A-Za-z0-9/_+-]*',
 };
+
+/** How many times java.time lets a letter repeat ("Too many pattern letters" past this); the others are unbounded. */
+const MAX_LETTERS: Record<string, number> = { M: 5, d: 2, D: 3, H: 2, h: 2, k: 2, K: 2, m: 2, s: 2, S: 9, a: 1, E: 5, X: 5, x: 5, Z: 5, z: 4 };
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

@@ -40,5 +40,9 @@ describe('Java DateTimeFormatter patterns', () => {
   it('names what it cannot read', () => {
     expect(compileDateTimeFormat("yyyy-'T")).toEqual({ problem: `unclosed quote in "yyyy-'T"` });
     expect(compileDateTimeFormat('yyyy-QQ')).toEqual({ problem: 'pattern letter "Q" in "yyyy-QQ" is not supported' });
+    // java.time refuses these too; DDDD used to throw while building the regex.
+    expect(compileDateTimeFormat('yyyy-DDDD')).toEqual({ problem: 'too many pattern letters "DDDD" in "yyyy-DDDD" (at most 3, as in Java)' });
+    for (const pattern of ['ddd', 'HHH', 'aa', 'SSSSSSSSSS', 'zzzzz']) expect(compileDateTimeFormat(pattern)).toHaveProperty('problem');
+    for (const pattern of ['DDD', 'SSSSSSSSS', 'MMMMM', 'yyyyy', 'uuuuu']) expect(typeof compileDateTimeFormat(pattern)).toBe('function');
   });
 });
