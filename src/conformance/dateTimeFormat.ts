@@ -135,7 +135,8 @@ const FIELDS: Record<string, (count: number) => string> = {
     const digits = DIGIT_FIELDS.M!(n);
     return digits ? digitsSource(digits) : n === 3 ? '[A-Z][a-z]{2}' : '[A-Z][a-z]+';
   },
-  u: (n) => (n === 2 ? digitsSource(DIGIT_FIELDS.y!(n)!) : `-?${digitsSource(DIGIT_FIELDS.y!(n)!)}`),
+  // Like y, and signed except in its two-digit form.
+  u: (n) => `${n === 2 ? '' : '-?'}${digitsSource(DIGIT_FIELDS.y!(n)!)}`,
   a: () => '[AaPp][Mm]',
   E: (n) => (n <= 3 ? '[A-Z][a-z]{2}' : '[A-Z][a-z]+'),
   X: (n) => (n === 1 ? 'Z|[+-]\\d{2}(?:\\d{2})?' : n === 2 || n === 4 ? 'Z|[+-]\\d{4}' : 'Z|[+-]\\d{2}:\\d{2}'),
