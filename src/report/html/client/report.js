@@ -34,6 +34,7 @@
     const decimals = Math.max(0, Math.ceil(Math.log10(inverseTail) - 2 - 1e-9));
     return `${percentile.toFixed(Math.min(decimals + 1, 6)).replace(/\.?0+$/, '')}%`;
   }
+  const SECOND_TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
   function formatSecond(second) {
     if (second == null) return '–';
     const s = Math.round(second);
@@ -121,7 +122,8 @@
         width: chartWidth(container),
         height: 220,
         scales: { x: { time: false }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-        axes: [axis(colors, { values: (u, splits) => splits.map(formatSecond) }), axis(colors, { values: (u, splits) => splits.map(yFormat), size: 64 })],
+        // Ticks on whole seconds (the data has one point per second), then round minutes.
+        axes: [axis(colors, { incrs: SECOND_TICKS, values: (u, splits) => splits.map(formatSecond) }), axis(colors, { values: (u, splits) => splits.map(yFormat), size: 64 })],
         series: [{ label: 'time', value: (u, v) => formatSecond(v) }, ...series.map((line) => ({ points: { show: false }, ...line }))],
         plugins: [phaseMarkers(colors)],
         padding: [20, 12, 0, 0],
