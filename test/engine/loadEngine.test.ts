@@ -97,3 +97,23 @@ describe('abort', () => {
     }
   });
 });
+
+describe('samples', () => {
+  it('have the same fields in the same order whether answered, timed out or aborted', async () => {
+    // Answers stop after 300 ms: requests sent then time out after 1 s, and those sent in the last second are still
+    // in flight when the abort's 500 ms grace ends.
+    const server = await startDelayServer({ delayMs: 5, stall: { atMs: 300, forMs: 10_000 } });
+    try {
+      const { samples } = await runEngine(server.url, [
+        { model: 'open', name: 'steady', durationMs: 10_000, schedule: constantSchedule(20, 10_000), maxConnections: 50, requests: always },
+      ], { timeoutMs: 1000, abortAfterMs: 1500 });
+      const kinds = new Set(samples.map((s) => s.error ?? s.status));
+      expect(kinds).toEqual(new Set([200, 'timeout', 'aborted']));
+      // One hidden class for every sample keeps the code reading them monomorphic (see sampleOf).
+      const fieldOrders = new Set(samples.map((s) => Object.keys(s).join(',')));
+      expect([...fieldOrders]).toEqual(['phaseIndex,scheduledMs,sentMs,doneMs,status,error,request,responseBody,responseHeaders']);
+    } finally {
+      await server.close();
+    }
+  });
+});
