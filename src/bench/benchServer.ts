@@ -1,14 +1,16 @@
 // A bench target in its own process, on 127.0.0.1: `canned` answers at once with a fixed 200,
-// `delay` after a fixed time, `stall` like delay but holds every answer during one pause. It
-// records when each request arrived (wall-clock ms) and its own service times, and reports them
+// `raw` likewise but without node:http (see rawResponder.ts), `delay` after a fixed time, `stall`
+// like delay but holds every answer during one pause. The node:http modes record when each
+// request arrived (wall-clock ms) and their own service times, and report them
 // over IPC when asked ({ kind: 'report' }); it exits when its parent disconnects. A canned server
 // for throughput only is started with `record: false`: over many runs the records would grow by
 // millions of entries and slow the later runs.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { startRawResponder } from './rawResponder.ts';
 
-export type BenchServerMode = { kind: 'canned'; record?: boolean } | { kind: 'delay'; delayMs: number } | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
+export type BenchServerMode = { kind: 'canned'; record?: boolean } | { kind: 'raw' } | { kind: 'delay'; delayMs: number } | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
 
 /** What the server saw, sent back on request. */
 export interface BenchServerReport {
@@ -34,7 +36,7 @@ let serviceMs: number[] = [];
 let firstArrivalEpochMs: number | null = null;
 let firstLoadArrivalMs: number | null = null;
 
-const server = createServer((req, res) => {
+const server = mode.kind === 'raw' ? undefined : createServer((req, res) => {
   const arrivedMs = performance.now();
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -64,8 +66,13 @@ const server = createServer((req, res) => {
     setTimeout(answer, waitMs);
   });
 });
-server.keepAliveTimeout = 65_000;
-server.listen(0, '127.0.0.1', () => process.send!({ kind: 'listening', port: (server.address() as AddressInfo).port }));
+const announce = (port: number) => process.send!({ kind: 'listening', port });
+if (server) {
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => announce((server.address() as AddressInfo).port));
+} else {
+  startRawResponder(answerBody, announce);
+}
 process.on('message', (message: { kind: string }) => {
   if (message.kind === 'report') {
     const report: BenchServerReport = { arrivalsMs, serviceMs, firstArrivalEpochMs };

@@ -83,33 +83,41 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
 }
 
 /**
- * The throughput cost of checking every response against the pact (contract-aware load), two
- * ways. The verdict: runs with checks on and off one after the other, paired (twice the usual
- * number of pairs, as the cost is small next to this VM's noise). Alongside: both runs at once,
- * sharing the generator core, so a slow spell of the host hits both alike; this figure is the
- * checks' share of the generator's CPU, as none of it can hide in idle time.
+ * The throughput cost of checking every response against the pact (contract-aware load). The
+ * target is the raw responder: node:http on one core answers about as fast as the harness sends,
+ * so against it a run is partly bound by the target, and the checks' cost hides in the
+ * generator's idle time. The verdict runs checks on and off at once, sharing the generator core,
+ * so this VM's slow spells (often 2x, for seconds) hit both alike: the ratio is the checks' share
+ * of the generator's CPU. The same runs with checks off on both sides show what the method reads
+ * when there is no difference. Runs one after the other are listed too; their pairs swing with
+ * the VM.
  */
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
-  const server = await startBenchServer({ kind: 'canned', record: false });
+  const server = await startBenchServer({ kind: 'raw' });
   try {
-    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions * 2, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
-    const sharedRatios: number[] = [];
     // Twice as long, so the moments when one run has started or ended and the other has not weigh less.
     const sharedSettings = { ...settings, durationSec: settings.durationSec * 2 };
-    for (let i = 0; i < settings.repetitions; i++) {
-      const [on, off] = await Promise.all([harnessThroughput(sharedSettings, server.url, 'shared-on', true), harnessThroughput(sharedSettings, server.url, 'shared-off', false)]);
-      sharedRatios.push(on / off);
+    const atOnce = async (onA: boolean, onB: boolean) => {
+      const [a, b] = await Promise.all([harnessThroughput(sharedSettings, server.url, 'shared-a', onA), harnessThroughput(sharedSettings, server.url, 'shared-b', onB)]);
+      return a / b;
+    };
+    const sharedRatios: number[] = [];
+    const controlRatios: number[] = [];
+    for (let i = 0; i < settings.repetitions * 2; i++) {
+      sharedRatios.push(await atOnce(true, false));
+      if (i % 2 === 0) controlRatios.push(await atOnce(false, false));
     }
     const shared = spread(sharedRatios);
-    const ratio = pairs.median;
+    const control = spread(controlRatios);
+    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
     return {
       id: 'C',
-      name: 'contract checks on every response vs off, closed model, 50 connections, canned responder',
-      measured: `checks on ${formatSpread(a)} req/s vs off ${formatSpread(b)} req/s, one after the other; both at once on one core: ${formatRatio(shared)}`,
-      figure: formatRatio(pairs),
+      name: 'contract checks on every response vs off, closed model, 50 connections, raw responder',
+      measured: `both at once on one core: on/off ${formatRatio(shared)}, off/off ${formatRatio(control)}; one after the other: on ${formatSpread(a)} req/s vs off ${formatSpread(b)} req/s, pairs ${formatRatio(pairs)}`,
+      figure: formatRatio(shared),
       goal: '>= 0.95',
-      met: ratio >= 0.95,
-      details: { on: a, off: b, ratio, pairRatios: pairs, sharedCoreRatios: shared },
+      met: shared.median >= 0.95,
+      details: { sharedCoreRatios: shared, sharedCoreControl: control, on: a, off: b, sequentialPairRatios: pairs },
     };
   } finally {
     server.stop();
