@@ -131,8 +131,7 @@ export class LoadEngine {
     if (this.#pool.inFlight === 0) return this.#finish(now);
     this.#timer = setTimeout(() => {
       for (const abandoned of this.#pool.close()) {
-        const { phaseIndex, scheduledMs, request } = abandoned.meta;
-        this.#options.sink.onSample(sampleOf(phaseIndex, scheduledMs, abandoned.sentMs, performance.now(), request, 0, 'aborted', undefined, undefined));
+        this.#options.sink.onSample(sampleOf(abandoned, performance.now(), 0, 'aborted', undefined, undefined));
       }
       this.#finish(performance.now());
     }, this.#options.abortGraceMs ?? 2000);
@@ -243,12 +242,11 @@ export class LoadEngine {
   }
 
   #onOutcome(request: InFlightRequest<RequestMeta>, outcome: RequestOutcome): void {
-    const { phaseIndex, scheduledMs, request: prepared } = request.meta;
-    const sample =
+    this.#options.sink.onSample(
       outcome.kind === 'response'
-        ? sampleOf(phaseIndex, scheduledMs, request.sentMs, outcome.doneMs, prepared, outcome.status, undefined, outcome.body, outcome.headers)
-        : sampleOf(phaseIndex, scheduledMs, request.sentMs, outcome.doneMs, prepared, 0, outcome.error, undefined, undefined);
-    this.#options.sink.onSample(sample);
+        ? sampleOf(request, outcome.doneMs, outcome.status, undefined, outcome.body, outcome.headers)
+        : sampleOf(request, outcome.doneMs, 0, outcome.error, undefined, undefined),
+    );
     if (this.#aborted && this.#pool.inFlight === 0) this.#finish(performance.now());
     else this.#maybeFinish();
   }
@@ -308,15 +306,12 @@ export class LoadEngine {
  * field went to the runtime.
  */
 function sampleOf(
-  phaseIndex: number,
-  scheduledMs: number,
-  sentMs: number,
+  { meta, sentMs }: InFlightRequest<RequestMeta>,
   doneMs: number,
-  request: PreparedRequest,
   status: number,
   error: Sample['error'],
   responseBody: string | undefined,
   responseHeaders: Sample['responseHeaders'],
 ): Sample {
-  return { phaseIndex, scheduledMs, sentMs, doneMs, status, error, request, responseBody, responseHeaders };
+  return { phaseIndex: meta.phaseIndex, scheduledMs: meta.scheduledMs, sentMs, doneMs, status, error, request: meta.request, responseBody, responseHeaders };
 }
