@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Pact consumer tests (re)write pacts/; everything that reads the pact runs after them.
 export default defineConfig({
   test: {
+    // Pact's native core reports usage to its makers unless told not to; tests send nothing off the machine.
+    env: { PACT_DO_NOT_TRACK: 'true' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [

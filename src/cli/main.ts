@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { runCli } from './run.ts';
 
-// The only place that touches process state: signals, streams and the exit code.
+// The only place that touches process state: signals, streams, the environment and the exit code.
+
+// Pact's native core reports usage to its makers unless told not to; nothing of ours leaves the machine.
+process.env.PACT_DO_NOT_TRACK = 'true';
+
 const interrupt = new AbortController();
 let interruptions = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

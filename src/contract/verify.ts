@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Verifier } from '@pact-foundation/pact';
+import { LogMessageClient } from '../client/logMessageClient.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { PACT_DIR, PACT_PROVIDER, PactExamples, ProviderStates } from './pactTerms.ts';
 
@@ -37,6 +38,7 @@ export async function verifyProvider(options: VerifyProviderOptions): Promise<vo
   if (pactUrls.length === 0) {
     throw new UserError(`no pact files in ${PACT_DIR}: run \`npm run contract\` first`, { exitCode: ExitCode.badInput });
   }
+  await checkCredentials(options);
   const verifier = new Verifier({
     provider: PACT_PROVIDER,
     providerBaseUrl: options.providerBaseUrl,
@@ -61,6 +63,30 @@ export async function verifyProvider(options: VerifyProviderOptions): Promise<vo
     await verifier.verifyProvider();
   } catch (error) {
     throw new ContractMismatchError(options.providerBaseUrl, error);
+  }
+}
+
+/**
+ * One request with the real credentials before verifying: a rejected token is the caller's to fix
+ * (exit 3), not a provider that breaks the pact, and an unreachable provider is said plainly.
+ */
+async function checkCredentials(options: VerifyProviderOptions): Promise<void> {
+  const client = new LogMessageClient(options.providerBaseUrl, options.credentials);
+  let answer;
+  try {
+    answer = await client.logMessage(
+      { authId: options.registeredAuthId, messageBody: 'credentials check from the contract verifier', businessId: PactExamples.businessId },
+      { signal: AbortSignal.timeout(10_000) },
+    );
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    throw new UserError(`provider unreachable: ${options.providerBaseUrl} did not answer (${cause}); nothing was verified`, { exitCode: ExitCode.targetUnreachable, cause: error });
+  }
+  if (answer.kind === 'unauthorized') {
+    throw new UserError(
+      `credentials rejected: ${options.providerBaseUrl} answered 401 "${answer.errorMessage}" with the token and client id from HAPTIK_TOKEN and HAPTIK_CLIENT_ID; check them (the pact was not verified)`,
+      { exitCode: ExitCode.targetUnreachable },
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
 import type { StatsSnapshot } from '../metrics/phaseStats.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
@@ -30,6 +31,11 @@ export interface RunMeasurements {
   phaseStartOffsetsMs: number[];
   aborted: boolean;
   abortReason: string | null;
+  /** Stopped by Ctrl-C or SIGTERM (as opposed to an abortOnFail threshold). */
+  interrupted: boolean;
+  durationScale: number;
+  /** Paths in the result are written relative to this folder (the working directory), never absolute. */
+  baseDir: string;
   overall: MeasuredStats;
   phases: MeasuredStats[];
   timeline: TimelineSecond[];
@@ -40,28 +46,33 @@ export interface RunMeasurements {
 
 /** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
 export function buildResult(m: RunMeasurements): RunResult {
-  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, m.phases[i]!, m.phaseStartOffsetsMs[i]!, m.elapsedMs));
+  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, m.phases[i]!, m.phaseStartOffsetsMs[i]!, m.elapsedMs, m.baseDir));
   const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
   const openOnly = m.plan.phases.every((phase) => phase.kind !== 'closed');
   const overallDurationMs = Math.max(1, m.elapsedMs);
   const overall = statsResult(m.overall, { ...m.overall.snapshot.requests, scheduled: scheduledTotal }, overallDurationMs, openOnly ? scheduledTotal / (overallDurationMs / 1000) : null);
   const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
     const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
+    const { operator, limit, metric } = threshold.condition;
+    const base = { expr: threshold.expr, phase: threshold.phase ?? null, abortOnFail: threshold.abortOnFail, implicit: threshold.implicit, operator, limit, unit: thresholdUnit(metric) };
+    // A phase the run never reached has no figures: its thresholds are not evaluated, not passed.
+    if ('ran' in scope && !scope.ran) return { ...base, actual: null, passed: null };
     const { actual, passed } = checkThreshold(threshold.condition, {
       ...scope,
       dropRate: scope.requests.scheduled === 0 ? 0 : scope.requests.dropped / scope.requests.scheduled,
       contractViolations: scope.contractViolations?.count ?? 0,
       contractViolationRate: scope.contractViolations?.rate ?? 0,
     });
-    const { operator, limit, metric } = threshold.condition;
-    return { expr: threshold.expr, phase: threshold.phase ?? null, abortOnFail: threshold.abortOnFail, operator, limit, unit: thresholdUnit(metric), actual, passed };
+    return { ...base, actual, passed };
   });
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
-    passed: !m.aborted && thresholds.every((t) => t.passed),
+    passed: !m.aborted && thresholds.every((t) => t.passed !== false),
     aborted: m.aborted,
     abortReason: m.abortReason,
-    scenario: { name: m.plan.scenario.name, file: m.plan.scenarioFile, description: m.plan.scenario.description ?? null },
+    interrupted: m.interrupted,
+    durationScale: m.durationScale,
+    scenario: { name: m.plan.scenario.name, file: portablePath(m.plan.scenarioFile, m.baseDir), description: m.plan.scenario.description ?? null },
     target: { url: m.targetUrl, mock: m.targetIsMock },
     startedAt: m.startedAt.toISOString(),
     endedAt: m.endedAt.toISOString(),
@@ -69,7 +80,7 @@ export function buildResult(m: RunMeasurements): RunResult {
     phases,
     timeline: m.timeline.map((second) => timelineEntry(second, m.plan.phases, m.phaseStartOffsetsMs)),
     thresholds,
-    contract: m.plan.contract && { pactFile: m.plan.contract.pactFile, sampleShare: m.plan.contract.sampleShare, clockSkewMs: m.plan.contract.clockSkewMs, statuses: m.plan.contract.responses.statuses },
+    contract: m.plan.contract && { pactFile: portablePath(m.plan.contract.pactFile, m.baseDir), sampleShare: m.plan.contract.sampleShare, clockSkewMs: m.plan.contract.clockSkewMs, statuses: m.plan.contract.responses.statuses },
     preflight: m.preflight,
     serverSide: m.serverSide && { serviceTimeMs: m.serverSide.serviceTimeMs, statusCounts: m.serverSide.statusCounts, injected: m.serverSide.injected },
     environment: m.environment,
@@ -98,15 +109,32 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
   };
 }
 
-function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, elapsedMs: number): PhaseResult {
-  // An aborted run ends phases early: rates are over the time the phase actually ran.
-  const ranMs = Math.max(1, Math.min(planned.durationMs, elapsedMs - startOffsetMs));
-  const scheduled = planned.kind === 'closed' ? measured.snapshot.requests.sent : planned.schedule.countBetween(0, ranMs);
-  const targetRate = planned.kind === 'closed' ? null : scheduled / (ranMs / 1000);
+function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, elapsedMs: number, baseDir: string): PhaseResult {
+  // An interrupted or aborted run ends phases early: rates are over the time the phase actually ran,
+  // and a phase it never reached has no target or rate at all.
+  const ran = startOffsetMs < elapsedMs;
+  const ranMs = ran ? Math.max(1, Math.min(planned.durationMs, elapsedMs - startOffsetMs)) : 0;
+  const scheduled = !ran ? 0 : planned.kind === 'closed' ? measured.snapshot.requests.sent : planned.schedule.countBetween(0, ranMs);
+  const targetRate = !ran || planned.kind === 'closed' ? null : scheduled / (ranMs / 1000);
   const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, ranMs, targetRate);
   const plan: PhaseResult['plan'] =
-    planned.kind === 'rate' ? { ratePerSec: planned.ratePerSec, rampToPerSec: planned.rampToPerSec } : planned.kind === 'closed' ? { connections: planned.connections } : { replayFile: planned.file, speed: planned.speed };
-  return { ...base, name: planned.name, model: planned.kind === 'closed' ? 'closed' : 'open', kind: planned.kind, startOffsetMs, plan };
+    planned.kind === 'rate'
+      ? { ratePerSec: planned.ratePerSec, rampToPerSec: planned.rampToPerSec }
+      : planned.kind === 'closed'
+        ? { connections: planned.connections }
+        : { replayFile: portablePath(planned.file, baseDir), speed: planned.speed };
+  return { ...base, achievedRate: ran ? base.achievedRate : 0, name: planned.name, ran, model: planned.kind === 'closed' ? 'closed' : 'open', kind: planned.kind, startOffsetMs, plan };
+}
+
+/**
+ * A path as a result may hold it: relative to `baseDir` when inside it, else the file name alone,
+ * so no result or report reveals the layout of the machine that ran it.
+ */
+export function portablePath(path: string, baseDir: string): string {
+  if (!isAbsolute(path)) return path;
+  const inside = relative(baseDir, path);
+  if (inside && !inside.startsWith('..') && !isAbsolute(inside)) return inside.split(sep).join('/');
+  return path.split(sep).at(-1) ?? path;
 }
 
 function timelineEntry(second: TimelineSecond, phases: readonly PlannedPhase[], startOffsetsMs: readonly number[]): TimelineEntry {

@@ -27,6 +27,8 @@ export interface Comparison {
   rows: MetricDelta[];
   /** Phases of either run that the other does not have, so they are not compared. */
   unmatchedPhases: string[];
+  /** Why the two runs may not be comparable at all (another scenario, another duration scale). */
+  warnings: string[];
   regressed: boolean;
 }
 
@@ -57,10 +59,21 @@ export function compareRuns(current: RunResult, baseline: RunResult, tolerance: 
     baseline: { scenario: baseline.scenario.name, startedAt: baseline.startedAt, targetUrl: baseline.target.url },
     rows,
     unmatchedPhases,
+    warnings: comparabilityWarnings(current, baseline),
     regressed: rows.some((row) => row.regressed),
   };
 }
 
 function delta(scope: string, metric: ComparedMetric, baseline: number, current: number, gated: boolean, worse: (baseline: number, current: number) => boolean): MetricDelta {
   return { scope, metric, baseline, current, change: baseline === 0 ? null : current / baseline - 1, gated, regressed: gated && worse(baseline, current) };
+}
+
+/** What makes two runs poor company for a comparison: another scenario, or another --duration-scale. */
+function comparabilityWarnings(current: RunResult, baseline: RunResult): string[] {
+  const warnings: string[] = [];
+  if (current.scenario.name !== baseline.scenario.name) warnings.push(`the baseline ran scenario "${baseline.scenario.name}", this run "${current.scenario.name}"`);
+  if (current.durationScale !== baseline.durationScale) {
+    warnings.push(`the baseline ran at --duration-scale ${baseline.durationScale}, this run at ${current.durationScale}: phase lengths differ, so rates and tails are not like for like`);
+  }
+  return warnings;
 }

@@ -40,6 +40,7 @@ export type ResultStats = z.infer<typeof statsSchema>;
 
 const phaseResultSchema = statsSchema.extend({
   name: z.string(),
+  ran: z.boolean().default(true).describe('false for a phase an interrupted or aborted run never reached: no figures, its thresholds not evaluated'),
   model: z.enum(['open', 'closed']),
   kind: z.enum(['rate', 'closed', 'replay']),
   startOffsetMs: z.number(),
@@ -70,17 +71,20 @@ const thresholdResultSchema = z.object({
   operator: z.enum(['<', '<=', '>', '>=', '==', '!=']),
   limit: z.number(),
   unit: z.enum(['ms', 'ratio', 'perSec', 'count']).describe('ms for latencies, a 0..1 share for rates, requests per second for achievedRate, responses for contractViolations'),
-  actual: z.number(),
-  passed: z.boolean(),
+  actual: z.number().nullable().describe('null when not evaluated'),
+  passed: z.boolean().nullable().describe('null when not evaluated: its phase never ran'),
+  implicit: z.boolean().default(false).describe('added by the harness, not written in the scenario (contractViolations == 0 when the scenario sets no contract threshold)'),
 });
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 
 /** result.json: everything measured in a run, enough to re-render every report without re-running. */
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
-  passed: z.boolean(),
+  passed: z.boolean().describe('every evaluated threshold held and the run was not stopped early'),
   aborted: z.boolean(),
   abortReason: z.string().nullable(),
+  interrupted: z.boolean().default(false).describe('stopped by Ctrl-C or SIGTERM (exit 130)'),
+  durationScale: z.number().positive().default(1).describe('--duration-scale of the run: phase durations were multiplied by it'),
   scenario: z.object({ name: z.string(), file: z.string(), description: z.string().nullable() }),
   target: z.object({ url: z.string(), mock: z.boolean() }),
   startedAt: z.string(),

@@ -1,21 +1,20 @@
 import type { Comparison } from './compare.ts';
 import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, formatThresholdValue } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
+import type { Verdict } from './verdict.ts';
 
-/** The verdict in one word, as the summary and the HTML banner show it. */
-export function verdictOf(result: RunResult): 'PASSED' | 'FAILED' | 'ABORTED' {
-  if (result.aborted) return 'ABORTED';
-  return result.passed ? 'PASSED' : 'FAILED';
-}
-
-/** The end-of-run summary: verdict first, thresholds, then an aligned table per phase and overall. */
-export function formatSummary(result: RunResult, files: Record<string, string> = {}): string {
+/** The end-of-run summary: the whole verdict and its reasons first, thresholds, then an aligned table per phase and overall. */
+export function formatSummary(result: RunResult, verdict: Verdict, files: Record<string, string> = {}): string {
   const lines: string[] = [];
-  const verdict = verdictOf(result);
-  lines.push('', `${verdict}  ${result.scenario.name} against ${result.target.url}${result.abortReason ? `  (${result.abortReason})` : ''}`, '');
+  const scale = result.durationScale === 1 ? '' : `  (duration scale ×${result.durationScale})`;
+  lines.push('', `${verdict.word}  ${result.scenario.name} against ${result.target.url}${scale}  exit ${verdict.exitCode}`);
+  for (const reason of verdict.reasons) lines.push(`  - ${reason}`);
+  lines.push('');
   if (result.thresholds.length > 0) {
     for (const t of result.thresholds) {
-      lines.push(`  ${t.passed ? 'ok  ' : 'FAIL'}  ${t.expr}${t.phase ? ` [${t.phase}]` : ''}   actual ${formatThresholdValue(t.actual, t.unit)}`);
+      const mark = t.passed === null ? 'n/a ' : t.passed ? 'ok  ' : 'FAIL';
+      const actual = t.actual === null ? 'not evaluated (phase not run)' : `actual ${formatThresholdValue(t.actual, t.unit)}`;
+      lines.push(`  ${mark}  ${t.expr}${t.phase ? ` [${t.phase}]` : ''}${t.implicit ? ' (implicit)' : ''}   ${actual}`);
     }
     lines.push('');
   }
@@ -42,6 +41,8 @@ export function formatSummary(result: RunResult, files: Record<string, string> =
 function row(name: string, stats: ResultStats | PhaseResult): string[] {
   const l = stats.latencyMs;
   const model = 'model' in stats ? stats.model : '';
+  if ('ran' in stats && !stats.ran) return [name, model, 'not run', ...Array<string>(9).fill('-')];
+  const latency = (ms: number) => (stats.requests.completed === 0 ? '-' : formatDurationMs(ms));
   return [
     name,
     model,
@@ -50,7 +51,7 @@ function row(name: string, stats: ResultStats | PhaseResult): string[] {
     String(stats.requests.sent),
     String(stats.requests.dropped),
     formatShare(stats.errorRate),
-    ...[l.p50, l.p90, l.p99, l.p999, l.max].map(formatDurationMs),
+    ...[l.p50, l.p90, l.p99, l.p999, l.max].map(latency),
   ];
 }
 
@@ -69,5 +70,6 @@ export function formatComparison(comparison: Comparison): string {
     lines.push(`  ${row.scope.padEnd(10)} ${COMPARED_METRIC_LABELS[row.metric].padEnd(13)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`);
   }
   if (comparison.unmatchedPhases.length > 0) lines.push(`  not compared (phase in one run only): ${comparison.unmatchedPhases.join(', ')}`);
+  for (const warning of comparison.warnings) lines.push(`  WARNING: ${warning}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,23 +1,55 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ExitCode, UserError } from '../errors.ts';
 import { loadReportAssets } from './html/assets.ts';
 import { renderReportHtml } from './html/renderHtml.ts';
 import type { ReportBaseline } from './html/renderHtml.ts';
 import { hgrmText } from './hgrm.ts';
 import type { RunResult } from './resultModel.ts';
 
-/** Creates `<reportsDir>/<scenario>-<UTC timestamp>/`, adding `-2`, `-3`... rather than overwrite a run. */
-export async function createRunDir(reportsDir: string, scenarioName: string, startedAt: Date): Promise<string> {
+/** The UTC stamp run folders are named with: 20261124T035559Z. */
+function stampOf(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Creates `<reportsDir>/<scenario>[-x<scale>]-<UTC timestamp>/`, adding `-2`, `-3`... rather than
+ * overwrite a run. A run shortened by --duration-scale says so in its name.
+ */
+export async function createRunDir(reportsDir: string, scenarioName: string, startedAt: Date, durationScale = 1): Promise<string> {
   await mkdir(reportsDir, { recursive: true });
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const scale = durationScale === 1 ? '' : `-x${durationScale}`;
   for (let attempt = 1; ; attempt++) {
-    const dir = join(reportsDir, `${scenarioName}-${stamp}${attempt === 1 ? '' : `-${attempt}`}`);
+    const dir = join(reportsDir, `${scenarioName}${scale}-${stampOf(startedAt)}${attempt === 1 ? '' : `-${attempt}`}`);
     try {
       await mkdir(dir);
       return dir;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+  }
+}
+
+/**
+ * Makes `--out DIR` ready before any load is sent: refuses a folder that already holds files unless
+ * `force`, creates it, and proves it writable, so a run never ends with nowhere to put its results.
+ */
+export async function prepareOutDir(dir: string, force: boolean): Promise<void> {
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw new UserError(`--out ${dir}: ${error.code === 'ENOTDIR' ? 'is a file, not a folder' : `cannot be read (${error.code})`}`, { exitCode: ExitCode.badInput });
+  });
+  if (entries.length > 0 && !force) {
+    throw new UserError(`--out ${dir} already holds files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}): a run never replaces another; choose a new folder or add --force`, {
+      exitCode: ExitCode.badInput,
+    });
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomic(join(dir, '.write-probe'), 'probe\n');
+    await rm(join(dir, '.write-probe'));
+  } catch (error) {
+    throw new UserError(`--out ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { exitCode: ExitCode.badInput, cause: error });
   }
 }
 
@@ -28,18 +60,40 @@ export interface RunFiles {
   report: string;
 }
 
-/** Writes result.json, latency.hgrm and report.html into `dir`. */
+/** Writes result.json, latency.hgrm and report.html (with the comparison, when there is a baseline) into `dir`. */
 export async function writeRunFiles(dir: string, result: RunResult, baseline?: ReportBaseline): Promise<RunFiles> {
-  await writeFile(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const rendered = await writeReportFiles(dir, result, baseline);
-  return { result: join(dir, 'result.json'), ...rendered };
+  await writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const files = { hgrm: join(dir, 'latency.hgrm'), report: join(dir, 'report.html') };
+  await writeFileAtomic(files.hgrm, hgrmText(result));
+  await writeFileAtomic(files.report, renderReportHtml(result, await loadReportAssets(), baseline));
+  return { result: join(dir, 'result.json'), ...files };
 }
 
-/** Writes the files rendered from a result (latency.hgrm, report.html); result.json is left as it is. */
-export async function writeReportFiles(dir: string, result: RunResult, baseline?: ReportBaseline): Promise<Omit<RunFiles, 'result'>> {
-  const files = { hgrm: join(dir, 'latency.hgrm'), report: join(dir, 'report.html') };
-  const assets = await loadReportAssets();
-  await writeFile(files.hgrm, hgrmText(result));
-  await writeFile(files.report, renderReportHtml(result, assets, baseline));
-  return files;
+/**
+ * Re-renders a stored run. Without a baseline it rewrites report.html and latency.hgrm; with one
+ * the comparison goes to a file of its own, `report-vs-<baseline run>.html`, and the run's own
+ * report is left as it was.
+ */
+export async function rerenderRun(dir: string, result: RunResult, baseline?: ReportBaseline & { label: string }): Promise<Omit<RunFiles, 'result'>> {
+  const hgrm = join(dir, 'latency.hgrm');
+  await writeFileAtomic(hgrm, hgrmText(result));
+  const report = join(dir, baseline ? `report-vs-${baseline.label}.html` : 'report.html');
+  await writeFileAtomic(report, renderReportHtml(result, await loadReportAssets(), baseline));
+  return { hgrm, report };
+}
+
+/** Writes through a temporary file, flushed, then renamed: a crash or a full disk never leaves half a file. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const handle = await open(temporary, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, path);
 }

@@ -1,15 +1,14 @@
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import { formatDurationMs } from '../util/duration.ts';
 
-/** What one progress line shows. */
+/** What one progress line shows: the second that just ended, then totals of the whole run so far. */
 export interface LiveFigures {
   elapsedSec: number;
   phase: string;
   targetRate: number | null;
   lastSecond: TimelineSecond | undefined;
   inFlight: number;
-  p50Ms: number;
-  p99Ms: number;
+  /** Whole-run totals. */
   errors: number;
   sent: number;
   dropped: number;
@@ -17,10 +16,17 @@ export interface LiveFigures {
   contractViolations: number | null;
 }
 
-/** One line per second: phase, target vs achieved rate, in flight, p50/p99 so far, errors. */
+/**
+ * One line per second. Every figure says its window: rates, `p50 (1s)`, `p99 (1s)` and
+ * `errors (1s)` are of the second that just ended; after `run:` come totals of the run so far.
+ */
 export function formatLiveLine(f: LiveFigures): string {
-  const achieved = f.lastSecond?.sent ?? 0;
+  const second = f.lastSecond;
+  const achieved = second?.sent ?? 0;
   const target = f.targetRate === null ? 'closed' : `${Math.round(f.targetRate)}/s`;
+  const answered = second !== undefined && second.completed > 0;
+  const secondLatency = (ms: number | undefined) => (answered && ms !== undefined ? formatDurationMs(ms) : '-');
+  const secondErrors = second ? Object.values(second.errors).reduce((sum, count) => sum + count, 0) : 0;
   const errorShare = f.sent === 0 ? 0 : (100 * f.errors) / f.sent;
   return [
     `[${String(Math.round(f.elapsedSec)).padStart(4)}s]`,
@@ -28,9 +34,10 @@ export function formatLiveLine(f: LiveFigures): string {
     `target ${target.padStart(7)}`,
     `achieved ${`${achieved}/s`.padStart(7)}`,
     `in-flight ${String(f.inFlight).padStart(4)}`,
-    `p50 ${formatDurationMs(f.p50Ms).padStart(7)}`,
-    `p99 ${formatDurationMs(f.p99Ms).padStart(7)}`,
-    `errors ${f.errors} (${errorShare.toFixed(2)}%)`,
+    `p50 (1s) ${secondLatency(second?.p50Ms).padStart(7)}`,
+    `p99 (1s) ${secondLatency(second?.p99Ms).padStart(7)}`,
+    `errors (1s) ${String(secondErrors).padStart(3)}`,
+    `| run: errors ${f.errors} (${errorShare.toFixed(2)}%)`,
     f.contractViolations === null ? '' : `contract ${f.contractViolations}`,
     f.dropped > 0 ? `dropped ${f.dropped}` : '',
   ]

@@ -12,8 +12,9 @@ export interface PreflightCheck {
 
 /**
  * Before any load: one request as a user expected to be accepted (credentials, reachability) and
- * one as a user with an expected status, if any. A 401 or an unreachable target stops the run
- * (exit 3) instead of sending thousands of failing requests; other surprises are noted.
+ * one as a user with an expected status, if any. A 401, a 403 for the user expected to be accepted,
+ * or an unreachable target stops the run (exit 3) instead of sending thousands of failing
+ * requests; other surprises are noted.
  */
 export async function preflight(baseUrl: string, credentials: ClientCredentials, plan: LoadPlan): Promise<PreflightCheck[]> {
   const client = new LogMessageClient(baseUrl, credentials);
@@ -37,6 +38,13 @@ export async function preflight(baseUrl: string, credentials: ClientCredentials,
   if (first.kind === 'unauthorized') {
     throw new UserError(
       `credentials rejected: ${baseUrl} answered 401 "${first.errorMessage}" to the preflight request; check HAPTIK_TOKEN and HAPTIK_CLIENT_ID (no load was sent)`,
+      { exitCode: ExitCode.targetUnreachable },
+    );
+  }
+  if (first.kind === 'unregistered' && probeUser.expect === undefined) {
+    throw new UserError(
+      `user not registered: ${baseUrl} answered 403 "${first.errorMessage}" to the preflight request for auth_id ${probeUser.auth_id}, the first user of ${scenario.users.file} expected to be accepted (no load was sent). ` +
+        'The users CSV must hold auth_ids registered on that server; mark rows meant to be refused with 403 in its expect column. --no-preflight runs anyway.',
       { exitCode: ExitCode.targetUnreachable },
     );
   }

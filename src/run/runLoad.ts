@@ -32,8 +32,12 @@ export interface RunLoadOptions extends ScenarioOverrides {
   scenarioFile: string;
   env: Record<string, string | undefined>;
   interrupt: AbortSignal;
-  /** Receives status lines (preflight, progress) as they happen. */
+  /** Receives status lines (preflight, stopping) as they happen. */
   onLine(line: string): void;
+  /** Receives the live line once a second. */
+  onProgress(line: string): void;
+  /** Skips the preflight requests (`--no-preflight`). */
+  skipPreflight?: boolean;
 }
 
 /**
@@ -57,7 +61,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
       mock = await startMockProcess({ credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour });
     }
     const baseUrl = mock?.url ?? scenario.target.url;
-    const preflightChecks = await preflight(baseUrl, credentials, plan);
+    const preflightChecks = options.skipPreflight ? [] : await preflight(baseUrl, credentials, plan);
+    if (options.skipPreflight) options.onLine('preflight: skipped (--no-preflight)');
     for (const check of preflightChecks) options.onLine(`preflight: ${check.check}: ${check.status} ${check.note}`);
     await mock?.resetStats();
     const measured = await measure(plan, baseUrl, credentials, options);
@@ -69,6 +74,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
       targetIsMock,
       preflight: preflightChecks,
       serverSide,
+      durationScale: options.durationScale ?? 1,
+      baseDir: process.cwd(),
       environment: describeEnvironment(),
     });
   } finally {
@@ -106,13 +113,17 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     maxQueueMs: scenario.target.maxQueue ?? scenario.target.timeout,
   });
   let abortReason: string | null = null;
+  let interrupted = false;
   const abort = (reason: string) => {
     if (abortReason !== null) return;
     abortReason = reason;
     options.onLine(`Stopping: ${reason}. Waiting briefly for requests in flight...`);
     engine.abort();
   };
-  const onInterrupt = () => abort(`interrupted (${String(options.interrupt.reason ?? 'signal')})`);
+  const onInterrupt = () => {
+    if (abortReason === null) interrupted = true;
+    abort(`interrupted (${String(options.interrupt.reason ?? 'signal')})`);
+  };
   options.interrupt.addEventListener('abort', onInterrupt, { once: true });
 
   const startedAt = new Date();
@@ -125,7 +136,7 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     const nowMs = performance.now();
     recorder.sealBefore(nowMs);
     const phaseIndex = engine.status().phaseIndex;
-    options.onLine(liveLine(plan.phases, recorder, contract, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
+    options.onProgress(liveLine(plan.phases, recorder, contract, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
     const failed = failingAbortThreshold(plan, recorder, contract, phaseIndex);
     if (failed) abort(`threshold "${failed}" failed (abortOnFail)`);
   };
@@ -160,6 +171,7 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     phaseStartOffsetsMs: engine.phaseStartsMs.map((ms) => ms - run.startMs),
     aborted: run.aborted,
     abortReason,
+    interrupted: run.aborted && interrupted,
     overall: snapshot(recorder.overall),
     phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)),
     timeline: recorder.timeline(),

@@ -52,10 +52,22 @@ const thresholdExpression = z.string().transform((expression, ctx) => {
 
 /** `p99 < 250ms`, or `{ expr, phase, abortOnFail }` to scope it to a phase or stop the run early. */
 const thresholdSchema = z.union([
-  thresholdExpression.transform((t) => ({ ...t, phase: undefined as string | undefined, abortOnFail: false })),
-  z.strictObject({ expr: thresholdExpression, phase: z.string().optional(), abortOnFail: z.boolean().default(false) }).transform((t) => ({ ...t.expr, phase: t.phase, abortOnFail: t.abortOnFail })),
+  thresholdExpression.transform((t) => ({ ...t, phase: undefined as string | undefined, abortOnFail: false, implicit: false })),
+  z.strictObject({ expr: thresholdExpression, phase: z.string().optional(), abortOnFail: z.boolean().default(false) }).transform((t) => ({ ...t.expr, phase: t.phase, abortOnFail: t.abortOnFail, implicit: false })),
 ]);
 export type ScenarioThreshold = z.output<typeof thresholdSchema>;
+
+/**
+ * The contract verdict a scenario gets when it sets none: any violating response fails the run. A
+ * scenario relaxes it by naming its own, e.g. `contractViolationRate < 0.1%`.
+ */
+export const IMPLICIT_CONTRACT_THRESHOLD: ScenarioThreshold = {
+  expr: 'contractViolations == 0',
+  condition: { metric: { kind: 'contractViolations' }, operator: '==', limit: 0 },
+  phase: undefined,
+  abortOnFail: false,
+  implicit: true,
+};
 
 const messagesSchema = z.union([
   z.strictObject({ file: z.string().min(1), order: feedOrder.default('random') }),
@@ -118,5 +130,10 @@ export const scenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['thresholds', i, 'phase'], message: `no phase named "${threshold.phase}" (phases: ${[...names].join(', ')})` });
       }
     });
+  })
+  .transform((scenario) => {
+    const judgesContract = scenario.thresholds.some((threshold) => threshold.condition.metric.kind.startsWith('contractViolation'));
+    if (scenario.contract === false || judgesContract) return scenario;
+    return { ...scenario, thresholds: [...scenario.thresholds, IMPLICIT_CONTRACT_THRESHOLD] };
   });
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -53,13 +53,18 @@ describe('npm run load', () => {
     expect(run.serverSide?.statusCounts).toEqual({ '200': 40, '403': 20 });
     expect(run.phases[0]).toMatchObject({ name: 'steady', model: 'open', targetRate: 30 });
     expect(run.timeline.length).toBeGreaterThanOrEqual(2);
-    expect(run.thresholds.map((t) => t.passed)).toEqual([true, true]);
+    // With no contract threshold in the scenario, any violation fails the run: an implicit one is added.
+    expect(run.thresholds.map((t) => [t.expr, t.passed, t.implicit])).toEqual([
+      ['p99 < 1s', true, false],
+      ['errorRate < 1%', true, false],
+      ['contractViolations == 0', true, true],
+    ]);
     // The built-in mock honours the contract: every answer checked, none broke it.
     expect(run.overall.contractViolations).toMatchObject({ checked: 60, count: 0, byKind: [], noInteraction: {} });
     expect(result.stdout).toContain('contract: 0 of 60 checked responses broke it (0%)');
     expect(readFileSync(join(out, 'latency.hgrm'), 'utf8')).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)[\s\S]*#\[Mean\s+=/);
     expect(result.stdout).toContain(`report   ${join(out, 'report.html')}`);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED">/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED" data-exit-code="0">/);
   });
 
   it('replays a recorded log at its offsets scaled by speed, with expected statuses from the users CSV', async () => {
@@ -98,7 +103,7 @@ describe('npm run load', () => {
     // Judged each second once 100 responses are in: long before the 20 s the phase would take.
     expect(run.overall.requests.sent).toBeGreaterThanOrEqual(100);
     expect(run.overall.requests.sent).toBeLessThan(600);
-    expect(run.thresholds.map((t) => t.passed)).toEqual([false, true]);
+    expect(run.thresholds.map((t) => t.passed)).toEqual([false, true, true]);
   });
 
   it('exits 2 with every problem and no stack trace for a bad scenario', async () => {
@@ -147,9 +152,10 @@ describe('npm run load', () => {
     expect(result.stderr).toMatch(/target unreachable: .* \(ECONNREFUSED\)/);
   });
 
-  it('on SIGINT stops sending, writes partial results marked aborted, exits 130, leaves no mock behind', async () => {
+  it('on SIGINT stops sending, writes partial results marked interrupted, exits 130, and judges only what ran', async () => {
     const out = join(files.dir, 'out');
-    const file = scenario('  - { name: long, duration: 60s, rate: 50 }', 'mock: { latency: 5ms }');
+    const phases = '  - { name: long, duration: 60s, rate: 50 }\n  - { name: later, duration: 10s, rate: 500 }';
+    const file = scenario(phases, 'thresholds:\n  - { expr: p99 < 1s, phase: later }\n  - p99 < 1s\nmock: { latency: 5ms }');
     let signalled = false;
     const result = await runCliProcess(['load', file, '--out', out], {
       onStdout: (text, kill) => {
@@ -162,12 +168,23 @@ describe('npm run load', () => {
     expect(result.exitCode).toBe(130);
     expect(result.stdout).toContain('Stopping: interrupted');
     const run = readResult(out);
-    expect(run.aborted).toBe(true);
-    expect(run.passed).toBe(false);
+    expect(run).toMatchObject({ aborted: true, interrupted: true, passed: false });
     expect(run.overall.requests.sent).toBeGreaterThan(90);
     expect(run.overall.requests.sent).toBeLessThan(250);
     expect(run.overall.requests.completed).toBe(run.overall.requests.sent);
+    // The phase never reached has no invented figures, and its threshold is not evaluated.
+    expect(run.phases[1]).toMatchObject({ name: 'later', ran: false, targetRate: null, achievedRate: 0, requests: { scheduled: 0, sent: 0 } });
+    expect(run.thresholds.map((t) => [t.expr, t.phase, t.passed])).toEqual([
+      ['p99 < 1s', 'later', null],
+      ['p99 < 1s', null, true],
+      ['contractViolations == 0', null, true],
+    ]);
+    expect(result.stdout).toMatch(/^INTERRUPTED {2}clitest .* exit 130$/m);
+    expect(result.stdout).toMatch(/Not run: later/);
+    expect(result.stdout).toMatch(/n\/a\s+p99 < 1s \[later\]\s+not evaluated/);
+    expect(result.stdout).toMatch(/^\s+later\s+open\s+not run/m);
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['result.json', 'latency.hgrm', 'report.html']));
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data-verdict="ABORTED"');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data-verdict="INTERRUPTED" data-exit-code="130"');
   });
+});
 });

@@ -29,7 +29,11 @@ describe('npm run report', () => {
     expect(result.exitCode).toBe(ExitCode.regression);
     expect(result.stdout).toMatch(/^REGRESSED {2}against synthetic of 2026-11-24T10:00:00\.000Z \(tolerance 10\.0%\)/);
     expect(result.stdout).toMatch(/overall\s+p99\s+\S+ms -> \S+ms \(\+\d+\.\d%\)/);
-    expect(readFileSync(join(files.dir, 'report.html'), 'utf8')).toContain('<section id="comparison">');
+    // The comparison has a page of its own, whose banner says what the exit code says; the run's own report is untouched.
+    const comparisonPage = readFileSync(join(files.dir, 'report-vs-baseline.html'), 'utf8');
+    expect(comparisonPage).toContain('<section id="comparison">');
+    expect(comparisonPage).toContain('data-verdict="REGRESSED" data-exit-code="4"');
+    expect(existsSync(join(files.dir, 'report.html'))).toBe(false);
   });
 
   it('passes the gate when the tolerance allows the change', async () => {

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LogMessageClient } from '../../src/client/logMessageClient.ts';
@@ -28,12 +29,15 @@ const authenticatedHeaders = {
 // reworded message must not break the contract (README: "What the pact pins").
 const errorBody = (text: string) => ({ error_message: string(text) });
 
-const pact = new PactV4({ consumer: PACT_CONSUMER, provider: PACT_PROVIDER, dir: PACT_DIR, logLevel: 'warn', host: '127.0.0.1' });
+// HARNESS_PACT_OUT_DIR lets a test run these tests again without touching the committed pact.
+const pactDir = process.env.HARNESS_PACT_OUT_DIR ?? PACT_DIR;
+const pactFile = join(pactDir, basename(PACT_FILE));
+const pact = new PactV4({ consumer: PACT_CONSUMER, provider: PACT_PROVIDER, dir: pactDir, logLevel: 'warn', host: '127.0.0.1' });
 
 describe('Log Message API consumer contract', () => {
   beforeAll(() => {
     // Start from an empty pact so that removed interactions do not linger in the merged file.
-    rmSync(PACT_FILE, { force: true });
+    rmSync(pactFile, { force: true });
   });
 
   it('a registered user logs a message: 200 with the message id and metadata', async () => {

@@ -33,7 +33,7 @@ describe('report.html', () => {
     const ids = [...page.matchAll(/<section id="([a-z-]+)"/g)].map((match) => match[1]);
     expect(ids).toEqual(['thresholds', 'headline', 'spectrum', 'timeline', 'phases', 'outcomes', 'error-samples', 'contract', 'metadata']);
     expect(page).toContain('Contract checks were off for this run');
-    expect(page).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED">/);
+    expect(page).toMatch(/<header class="verdict verdict-passed" data-verdict="PASSED" data-exit-code="0">/);
     for (const chart of ['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors']) expect(page).toContain(`id="${chart}"`);
   });
 

@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { DEFAULT_TOLERANCE, compareRuns } from '../../report/compare.ts';
 import type { ReportBaseline } from '../../report/html/renderHtml.ts';
 import { readStoredRun } from '../../report/readResult.ts';
+import type { StoredRun } from '../../report/readResult.ts';
 import type { RunResult } from '../../report/resultModel.ts';
 import { shareSchema } from '../../util/schemaHelpers.ts';
 
@@ -28,11 +29,14 @@ export function parseTolerance(args: BaselineArgs): number {
 }
 
 /** Reads the baseline run, if one was asked for (a missing or broken one is a usage error). */
-export async function readBaseline(args: BaselineArgs): Promise<RunResult | undefined> {
-  return args.baseline === undefined ? undefined : (await readStoredRun(resolve(args.baseline))).result;
+export async function readBaseline(args: BaselineArgs): Promise<StoredRun | undefined> {
+  return args.baseline === undefined ? undefined : await readStoredRun(resolve(args.baseline));
 }
 
 /** `result` compared with the baseline, for the report and the exit code. */
-export function compareWithBaseline(baseline: RunResult | undefined, tolerance: number, result: RunResult): ReportBaseline | undefined {
-  return baseline && { result: baseline, comparison: compareRuns(result, baseline, tolerance) };
+export function compareWithBaseline(baseline: StoredRun | undefined, tolerance: number, result: RunResult): (ReportBaseline & { label: string }) | undefined {
+  if (!baseline) return undefined;
+  // Names the comparison's own report: the run folder, or the file when it is not a run's result.json.
+  const label = basename(baseline.file) === 'result.json' ? basename(baseline.dir) : basename(baseline.file, '.json');
+  return { result: baseline.result, label, comparison: compareRuns(result, baseline.result, tolerance) };
 }

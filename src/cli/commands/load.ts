@@ -1,11 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
-import { runLoad } from '../../run/runLoad.ts';
+import { junitXml, summaryJson } from '../../report/ciOutputs.ts';
 import { formatComparison, formatSummary } from '../../report/terminal.ts';
-import { createRunDir, writeRunFiles } from '../../report/writeRun.ts';
+import { judgeRun } from '../../report/verdict.ts';
+import { createRunDir, prepareOutDir, writeFileAtomic, writeRunFiles } from '../../report/writeRun.ts';
+import { runLoad } from '../../run/runLoad.ts';
 import type { CliIo } from '../io.ts';
+import { createRunOutput } from '../output.ts';
 import { compareWithBaseline, parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 
@@ -13,10 +15,15 @@ interface LoadArgs extends BaselineArgs {
   scenario: string;
   target?: string;
   out?: string;
-  durationScale?: number;
+  force: boolean;
+  durationScale?: string;
+  preflight: boolean;
+  quiet: boolean;
+  junit?: string;
+  summaryJson?: string;
 }
 
-/** `load`: runs a scenario and writes its results; exit code 0 passed, 1 threshold failed, 130 interrupted. */
+/** `load`: runs a scenario and writes its results; exits with the run's verdict (0, 1, 4 or 130). */
 export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
   return {
     command: 'load <scenario>',
@@ -25,40 +32,66 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       withBaselineOptions(yargs)
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file, e.g. scenarios/peak.yml' })
         .option('target', { type: 'string', describe: 'override target.url: "mock" or a base URL' })
-        .option('out', { type: 'string', describe: 'results folder (default reports/<scenario>-<UTC timestamp>/)' })
-        .option('duration-scale', { type: 'number', describe: 'multiply every phase duration, e.g. 0.1 for a quick try' }),
+        .option('out', { type: 'string', describe: 'results folder (default reports/<scenario>-<UTC timestamp>/); an existing one that holds files is refused' })
+        .option('force', { type: 'boolean', default: false, describe: 'with --out: write into a folder that already holds files, replacing a run there' })
+        // A string, parsed here: yargs turns "abc" into NaN and the message could not quote it.
+        .option('duration-scale', { type: 'string', describe: 'multiply every phase duration, e.g. 0.1 for a quick try (stored in the result and its folder name)' })
+        .option('preflight', { type: 'boolean', default: true, describe: 'send one request per kind of user before the load; --no-preflight skips it' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'print the summary only (no status or live lines)' })
+        .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file (a test case per threshold, one for the contract)' })
+        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' }),
     handler: async (args: LoadArgs) => {
-      if (args.durationScale !== undefined && !(args.durationScale > 0)) {
-        throw new UserError(`--duration-scale must be a number above 0, got ${args.durationScale}`, { exitCode: ExitCode.badInput });
-      }
+      const durationScale = parseDurationScale(args.durationScale);
       if (args.target !== undefined && args.target !== 'mock' && !/^https?:\/\//.test(args.target)) {
         throw new UserError(`--target must be "mock" or an http(s) base URL, got "${args.target}"`, { exitCode: ExitCode.badInput });
       }
       const tolerance = parseTolerance(args);
-      // Read before the run: a missing or broken baseline is found before any load is sent.
-      const baselineResult = await readBaseline(args);
-      const result = await runLoad({
-        scenarioFile: args.scenario,
-        target: args.target,
-        durationScale: args.durationScale,
-        env: io.env,
-        interrupt: io.interrupt,
-        onLine: (line) => io.stdout(`${line}\n`),
-      });
-      const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), result.scenario.name, new Date(result.startedAt));
-      if (args.out) await mkdir(dir, { recursive: true });
-      const baseline = compareWithBaseline(baselineResult, tolerance, result);
-      const files = await writeRunFiles(dir, result, baseline);
-      io.stdout(formatSummary(result, { ...files }));
+      // Read and prepared before the run: a missing baseline or an unusable --out is found before any load is sent.
+      const storedBaseline = await readBaseline(args);
+      if (args.out) await prepareOutDir(resolve(args.out), args.force);
+      const output = createRunOutput(io, { quiet: args.quiet });
+      let result;
+      try {
+        result = await runLoad({
+          scenarioFile: args.scenario,
+          target: args.target,
+          durationScale,
+          skipPreflight: !args.preflight,
+          env: io.env,
+          interrupt: io.interrupt,
+          onLine: output.status,
+          onProgress: output.progress,
+        });
+      } finally {
+        output.finish();
+      }
+      const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), result.scenario.name, new Date(result.startedAt), durationScale);
+      const baseline = compareWithBaseline(storedBaseline, tolerance, result);
+      const verdict = judgeRun(result, baseline?.comparison);
+      const files: Record<string, string> = { ...(await writeRunFiles(dir, result, baseline)) };
+      if (args.junit) {
+        files.junit = resolve(args.junit);
+        await writeFileAtomic(files.junit, junitXml(result, verdict, baseline?.comparison));
+      }
+      if (args.summaryJson) {
+        files.summary = resolve(args.summaryJson);
+        await writeFileAtomic(files.summary, summaryJson(result, verdict, { ...files }, baseline?.comparison));
+      }
+      const summary = formatSummary(result, verdict, files);
+      io.stdout(summary.replace(verdict.word, output.paintVerdict(verdict.word)));
       if (baseline) io.stdout(formatComparison(baseline.comparison));
-      setExitCode(exitCodeOf(result.aborted && io.interrupt.aborted, result.passed, baseline?.comparison.regressed ?? false));
+      // The last line names the result, for scripts that pick it up.
+      io.stdout(`result ${files.result}\n`);
+      setExitCode(verdict.exitCode);
     },
   };
 }
 
-/** Interrupted beats a failed threshold, which beats a regression against the baseline. */
-function exitCodeOf(interrupted: boolean, passed: boolean, regressed: boolean): number {
-  if (interrupted) return ExitCode.interrupted;
-  if (!passed) return ExitCode.thresholdFailed;
-  return regressed ? ExitCode.regression : ExitCode.ok;
+function parseDurationScale(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const scale = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(scale) || scale <= 0) {
+    throw new UserError(`--duration-scale wants a number above 0, e.g. 0.1 for a tenth of every phase; got "${text}"`, { exitCode: ExitCode.badInput });
+  }
+  return scale;
 }

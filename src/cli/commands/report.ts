@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../../errors.ts';
 import { readStoredRun } from '../../report/readResult.ts';
 import { formatComparison } from '../../report/terminal.ts';
-import { writeReportFiles } from '../../report/writeRun.ts';
+import { judgeRun } from '../../report/verdict.ts';
+import { rerenderRun } from '../../report/writeRun.ts';
 import type { CliIo } from '../io.ts';
 import { compareWithBaseline, parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
@@ -12,7 +12,10 @@ interface ReportArgs extends BaselineArgs {
   run: string;
 }
 
-/** `report`: re-renders report.html and latency.hgrm from a stored result.json, optionally against a baseline. */
+/**
+ * `report`: re-renders a stored run's report.html and latency.hgrm, or with a baseline writes the
+ * comparison to a report of its own; exits with the verdict the page shows (0, 1, 4 or 130).
+ */
 export function reportCommand(io: CliIo, setExitCode: (code: number) => void) {
   return {
     command: 'report <run>',
@@ -22,10 +25,11 @@ export function reportCommand(io: CliIo, setExitCode: (code: number) => void) {
       const tolerance = parseTolerance(args);
       const stored = await readStoredRun(resolve(args.run));
       const baseline = compareWithBaseline(await readBaseline(args), tolerance, stored.result);
-      const files = await writeReportFiles(stored.dir, stored.result, baseline);
+      const files = await rerenderRun(stored.dir, stored.result, baseline);
+      const verdict = judgeRun(stored.result, baseline?.comparison);
       if (baseline) io.stdout(formatComparison(baseline.comparison));
-      io.stdout(`  report   ${files.report}\n  hgrm     ${files.hgrm}\n`);
-      setExitCode(baseline?.comparison.regressed ? ExitCode.regression : ExitCode.ok);
+      io.stdout(`${verdict.word}  ${stored.result.scenario.name}  exit ${verdict.exitCode}\n  report   ${files.report}\n  hgrm     ${files.hgrm}\n`);
+      setExitCode(verdict.exitCode);
     },
   };
 }

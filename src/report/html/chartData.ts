@@ -47,7 +47,7 @@ export function buildChartData(result: RunResult, baseline?: RunResult): ReportC
   return {
     spectrum: { inverseTail: spectrum.inverseTail, percentiles: spectrum.percentiles, lines },
     timeline: timelineSeries(result.timeline),
-    phases: result.phases.map((phase) => ({ name: phase.name, startSecond: phase.startOffsetMs / 1000 })),
+    phases: result.phases.filter((phase) => phase.ran).map((phase) => ({ name: phase.name, startSecond: phase.startOffsetMs / 1000 })),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Comparison } from '../compare.ts';
 import type { RunResult } from '../resultModel.ts';
-import { verdictOf } from '../terminal.ts';
+import { judgeRun } from '../verdict.ts';
 import type { ReportAssets } from './assets.ts';
 import { buildChartData } from './chartData.ts';
 import { contractSection } from './contractSection.ts';
@@ -28,7 +28,7 @@ export function renderReportHtml(result: RunResult, assets: ReportAssets, baseli
   const chartData = buildChartData(result, baseline?.result);
   const scriptHashes = [assets.uplotJs, assets.reportJs].map((source) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`);
   const csp = `default-src 'none'; script-src ${scriptHashes.join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
-  const verdict = verdictOf(result);
+  const verdict = judgeRun(result, baseline?.comparison);
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -36,13 +36,13 @@ export function renderReportHtml(result: RunResult, assets: ReportAssets, baseli
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${verdict} · ${result.scenario.name} · load report</title>
+<title>${verdict.word} · ${result.scenario.name} · load report</title>
 <style>${new Html(assets.uplotCss)}</style>
 <style>${new Html(assets.reportCss)}</style>
 </head>
 <body>
 <main>
-${verdictBanner(result)}
+${verdictBanner(result, verdict)}
 ${thresholdsSection(result)}
 ${headlineSection(result)}
 <section id="spectrum"><h2>Latency by percentile</h2>

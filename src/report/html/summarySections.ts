@@ -1,45 +1,40 @@
 import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue } from '../format.ts';
 import type { PhaseResult, ResultStats, RunResult } from '../resultModel.ts';
-import { verdictOf } from '../terminal.ts';
+import type { Verdict } from '../verdict.ts';
 import { html } from './escape.ts';
 import type { Html } from './escape.ts';
 
-/** The banner: verdict word, what ran against what, when, and why it stopped if aborted. */
-export function verdictBanner(result: RunResult): Html {
-  const verdict = verdictOf(result);
-  const failed = result.thresholds.filter((t) => !t.passed).length;
-  const why =
-    verdict === 'ABORTED'
-      ? `Stopped early: ${result.abortReason ?? 'interrupted'}`
-      : verdict === 'FAILED'
-        ? `${failed} of ${result.thresholds.length} thresholds failed`
-        : result.thresholds.length > 0
-          ? `All ${result.thresholds.length} thresholds passed`
-          : 'No thresholds set: nothing was checked';
-  return html`<header class="verdict verdict-${verdict.toLowerCase()}" data-verdict="${verdict}">
-  <div class="verdict-word">${verdict}</div>
+/** The banner: the whole verdict (thresholds, contract, baseline), what ran against what, and when. */
+export function verdictBanner(result: RunResult, verdict: Verdict): Html {
+  const scale = result.durationScale === 1 ? '' : html` <span class="pill">duration scale ×${result.durationScale}</span>`;
+  return html`<header class="verdict verdict-${verdict.word.toLowerCase()}" data-verdict="${verdict.word}" data-exit-code="${verdict.exitCode}">
+  <div class="verdict-word">${verdict.word}<div class="verdict-exit">exit ${verdict.exitCode}</div></div>
   <div class="verdict-text">
-    <h1>${result.scenario.name}</h1>
+    <h1>${result.scenario.name}${scale}</h1>
     ${result.scenario.description ? html`<p class="description">${result.scenario.description}</p>` : ''}
-    <p>${why}. Target <code>${result.target.url}</code>, ${result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, ran ${formatDurationMs(result.overall.durationMs)}.</p>
+    <ul class="verdict-reasons">${verdict.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>
+    <p class="muted">Target <code>${result.target.url}</code>, ${result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, ran ${formatDurationMs(result.overall.durationMs)}.</p>
   </div>
 </header>`;
 }
 
-/** Each threshold with its scope, limit, actual value and verdict. */
+/** Each threshold with its scope, limit, actual value and verdict; implicit ones say where they come from. */
 export function thresholdsSection(result: RunResult): Html {
   if (result.thresholds.length === 0) return html`<section id="thresholds"><h2>Thresholds</h2><p class="muted">The scenario sets no thresholds.</p></section>`;
-  const rows = result.thresholds.map(
-    (t) => html`<tr class="${t.passed ? 'pass' : 'fail'}">
-      <td><span class="badge ${t.passed ? 'badge-pass' : 'badge-fail'}">${t.passed ? 'pass' : 'FAIL'}</span></td>
-      <td><code>${t.expr}</code>${t.abortOnFail ? html` <span class="muted">(aborts the run)</span>` : ''}</td>
+  const rows = result.thresholds.map((t) => {
+    const state = t.passed === null ? 'skip' : t.passed ? 'pass' : 'fail';
+    const badge = state === 'skip' ? 'not evaluated' : state === 'pass' ? 'pass' : 'FAIL';
+    const notes = [t.abortOnFail ? 'aborts the run' : '', t.implicit ? 'implicit: the scenario sets no contract threshold' : ''].filter(Boolean).join('; ');
+    return html`<tr class="${state === 'fail' ? 'fail' : ''}">
+      <td><span class="badge badge-${state}">${badge}</span></td>
+      <td><code>${t.expr}</code>${notes ? html` <span class="muted">(${notes})</span>` : ''}</td>
       <td>${t.phase ?? 'whole run'}</td>
       <td class="num">${t.operator} ${formatThresholdValue(t.limit, t.unit)}</td>
-      <td class="num">${formatThresholdValue(t.actual, t.unit)}</td>
-    </tr>`,
-  );
+      <td class="num">${t.actual === null ? '–' : formatThresholdValue(t.actual, t.unit)}</td>
+    </tr>`;
+  });
   return html`<section id="thresholds"><h2>Thresholds</h2>
-<table><thead><tr><th></th><th>threshold</th><th>scope</th><th class="num">limit</th><th class="num">actual</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+<div class="scroll"><table><thead><tr><th></th><th>threshold</th><th>scope</th><th class="num">limit</th><th class="num">actual</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 /** The figures one looks at first: volume, rate, errors, latency percentiles. */
