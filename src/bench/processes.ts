@@ -57,7 +57,7 @@ function nextMessage<T>(child: ChildProcess, kind: string): Promise<T> {
 
 /** Starts a bench server (canned, delay or stall) on 127.0.0.1 in its own process. */
 export async function startBenchServer(mode: BenchServerMode): Promise<BenchServer> {
-  const child = fork(BENCH_SERVER, [JSON.stringify(mode)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(BENCH_SERVER, [JSON.stringify(mode)], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port } = await nextMessage<{ port: number }>(child, 'listening');
   await pinTo(child.pid, TARGET_CORE);
   return {
@@ -95,7 +95,7 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
   const outDir = join(workDir, `${name}-out`);
   await writeFile(scenarioFile, scenarioYaml);
   const startedAtEpochMs = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'load', scenarioFile, '--out', outDir], {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir], {
     env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -26,7 +26,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error) => {
       // Throwing stops yargs from running the handler with invalid arguments.
-      throw error ?? new UserError(`${message}\n(run with --help for usage)`, { exitCode: ExitCode.badInput });
+      if (error) throw error;
+      // Read when it fails: by then the command's builder has added its options.
+      const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+      throw new UserError(`${describeUnknownFlags(message, known) ?? message}\n(run with --help for usage)`, { exitCode: ExitCode.badInput });
     })
     .help();
   try {
@@ -43,4 +46,37 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * yargs' "Unknown arguments: duraton-scale, duratonScale" as one line per flag the user typed, with
+ * the known flag a typo most likely meant: "unknown flag --duraton-scale: did you mean --duration-scale?".
+ */
+export function describeUnknownFlags(message: string, knownFlags: readonly string[]): string | undefined {
+  const listed = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ');
+  if (!listed) return undefined;
+  const kebab = (flag: string) => flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  // yargs lists a dashed flag twice, as typed and camel-cased.
+  const typed = [...new Set(listed.map(kebab))];
+  const candidates = knownFlags.filter((known) => known.length > 1 && known === kebab(known));
+  return typed
+    .map((flag) => {
+      const closest = candidates
+        .map((known) => ({ known, distance: editDistance(flag, known) }))
+        .filter(({ known, distance }) => distance <= Math.max(1, Math.floor(known.length / 4)))
+        .sort((a, b) => a.distance - b.distance)[0];
+      return `unknown flag --${flag}${closest ? `: did you mean --${closest.known}?` : ''}`;
+    })
+    .join('\n');
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -33,7 +33,7 @@ const START_TIMEOUT_MS = 60_000;
  * (IPC disconnect) and is killed on the parent's exit, so it is never left behind.
  */
 export async function startMockProcess(config: MockChildConfig): Promise<MockProcess> {
-  const child = fork(CHILD_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(CHILD_ENTRY, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

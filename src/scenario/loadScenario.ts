@@ -42,6 +42,7 @@ export async function loadScenario(file: string, env: Record<string, string | un
   const interpolated = value as Record<string, unknown>;
   const targetUrl = (interpolated.target as Record<string, unknown> | undefined)?.url;
   const problems: string[] = [];
+  const explainedPaths: (string | number)[][] = [];
   for (const variable of missing) {
     const [section, field] = variable.path;
     if (targetUrl === 'mock' && section === 'target' && CREDENTIAL_FIELDS.has(String(field))) {
@@ -49,8 +50,9 @@ export async function loadScenario(file: string, env: Record<string, string | un
       continue;
     }
     problems.push(source.problem(variable.path, `\${${variable.name}} is not set: export ${variable.name}, or write \${${variable.name}:-default}`));
+    explainedPaths.push(variable.path);
   }
-  const scenario = validateAgainst(source, interpolated, scenarioSchema, problems);
+  const scenario = validateAgainst(source, interpolated, scenarioSchema, problems, explainedPaths);
   return { file, scenario: resolvePaths(scenario, source, overrides.durationScale ?? 1) };
 }
 

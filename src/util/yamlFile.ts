@@ -92,11 +92,18 @@ export class YamlSource {
   }
 }
 
-/** Validates a value read from `source` against `schema`, describing every issue with its line. */
-export function validateAgainst<S extends z.ZodType>(source: YamlSource, value: unknown, schema: S, extraProblems: string[] = []): z.output<S> {
+/**
+ * Validates a value read from `source` against `schema`, describing every issue with its line.
+ * Fields in `explainedPaths` already have a problem of their own in `extraProblems` (an unset
+ * `${VAR}`, say): the schema's issues there are consequences, so one cause makes one line.
+ */
+export function validateAgainst<S extends z.ZodType>(source: YamlSource, value: unknown, schema: S, extraProblems: string[] = [], explainedPaths: readonly (readonly PropertyKey[])[] = []): z.output<S> {
   const parsed = schema.safeParse(value);
   const problems = [...extraProblems];
-  if (!parsed.success) for (const issue of parsed.error.issues) problems.push(source.problem(issue.path, describeIssue(issue)));
+  const explained = new Set(explainedPaths.map((path) => path.map(String).join('.')));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) if (!explained.has(issue.path.map(String).join('.'))) problems.push(source.problem(issue.path, describeIssue(issue)));
+  }
   if (problems.length > 0) {
     throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
   }

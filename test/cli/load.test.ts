@@ -119,7 +119,15 @@ describe('npm run load', () => {
     const file = scenario('  - { name: steady, duration: 1s, rate: 5 }');
     const result = await runCliProcess(['load', file, '--target', 'http://127.0.0.1:9'], { env: { HAPTIK_TOKEN: '', HAPTIK_CLIENT_ID: '' } });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('${HAPTIK_TOKEN} is not set');
+    // One line per cause: the unset variable, not also "too small" and "required" for the same field.
+    expect(result.stderr).toBe(
+      [
+        `error: ${file}: 2 problems`,
+        `  - ${file}:2: target.token: \${HAPTIK_TOKEN} is not set: export HAPTIK_TOKEN, or write \${HAPTIK_TOKEN:-default}`,
+        `  - ${file}:2: target.clientId: \${HAPTIK_CLIENT_ID} is not set: export HAPTIK_CLIENT_ID, or write \${HAPTIK_CLIENT_ID:-default}`,
+        '',
+      ].join('\n'),
+    );
   });
 
   it('stops with exit 3 before any load when the target rejects the credentials', async () => {
@@ -186,5 +194,4 @@ describe('npm run load', () => {
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['result.json', 'latency.hgrm', 'report.html']));
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data-verdict="INTERRUPTED" data-exit-code="130"');
   });
-});
 });

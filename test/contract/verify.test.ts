@@ -62,4 +62,12 @@ describe('npm run verify', () => {
     expect(result.stderr).toContain('HAPTIK_TOKEN is not set');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+  it('reports a rejected token as credentials to fix (exit 3), not as a provider that breaks the pact', async () => {
+    const result = await runCliProcess(['verify', '--provider-base-url', broken.url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'], {
+      env: { HAPTIK_TOKEN: 'not-the-right-token', HAPTIK_CLIENT_ID: env.HAPTIK_CLIENT_ID },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/^error: credentials rejected: .* answered 401 "invalid authorization details" with the token and client id from HAPTIK_TOKEN and HAPTIK_CLIENT_ID/);
+    expect(result.stdout + result.stderr).not.toMatch(/does not honour|\$\.message_id|not-the-right-token/);
+  });
 });

@@ -28,4 +28,18 @@ describe('liveLine', () => {
     recorder.sealBefore(2050);
     expect(liveLine(phases, recorder, null, 0, 1, 2050, phaseOffsetsMs)).toMatch(/^\[\s+2s\]\s+peak\s+target\s+400\/s\s+achieved\s+400\/s/);
   });
+  it("labels each figure's window: the second just ended, then the run so far", () => {
+    const recorder = new RunRecorder(phases.length);
+    recorder.startClock(0);
+    for (let i = 0; i < 300; i++) {
+      recorder.onSent(0, (i * 1000) / 300);
+      // The second's own latency: 10 ms for most, 100 ms for the slowest 2%.
+      const sentMs = (i * 1000) / 300;
+      const doneMs = Math.min(999, sentMs + (i % 50 === 0 ? 100 : 10));
+      recorder.onSample({ phaseIndex: 0, scheduledMs: sentMs, sentMs, doneMs, status: i % 100 === 0 ? 503 : 200, request: { body: Buffer.alloc(0), messageBody: 'hi' }, responseBody: '{}' });
+    }
+    recorder.sealBefore(1050);
+    const line = liveLine(phases, recorder, null, 0, 0, 1050, phaseOffsetsMs);
+    expect(line).toMatch(/p50 \(1s\)\s+10(\.\d+)?ms\s+p99 \(1s\)\s+10\d(\.\d+)?ms\s+errors \(1s\)\s+3\s+\| run: errors 3 \(1\.00%\)/);
+  });
 });

@@ -14,7 +14,7 @@ const REFERENCE_ENTRY = fileURLToPath(new URL('../referenceServer.ts', import.me
 /** Row 3: the built-in mock (no latency) vs a minimal node:http server of the endpoint, same load. */
 export async function mockVsReferenceRow(settings: BenchSettings): Promise<BenchRow> {
   const mock = await startMockProcess({ credentials: { ...MOCK_DEFAULT_CREDENTIALS }, behaviour: { ...defaultMockBehaviour, registerAll: true } });
-  const reference = fork(REFERENCE_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const reference = fork(REFERENCE_ENTRY, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const referencePort = await new Promise<number>((resolve) => reference.once('message', (m: { port: number }) => resolve(m.port)));
     const referenceUrl = `http://127.0.0.1:${referencePort}`;

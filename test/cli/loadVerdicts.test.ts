@@ -1,0 +1,152 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'junit2json';
+import type { TestSuites } from 'junit2json';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.ts';
+import { runResultSchema } from '../../src/report/resultModel.ts';
+import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { readBody, startTestServer } from '../fixtures/servers.ts';
+import type { TestServer } from '../fixtures/servers.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+
+const env = { HAPTIK_TOKEN: 'verdict-token', HAPTIK_CLIENT_ID: 'verdict-client' };
+let files: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  files = tempDir();
+  files.write('users.csv', 'auth_id\nalice01\nbob02\n');
+  files.write('messages.csv', 'message_body\nhello\n');
+});
+afterEach(() => files.cleanup());
+
+function scenario(extra = '', phases = '  - { name: steady, duration: 1s, rate: 30 }'): string {
+  return files.write(
+    'scenario.yml',
+    `name: verdicts
+target: { url: mock, token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}", timeout: 2s }
+users: { file: users.csv, order: sequence }
+messages: { file: messages.csv }
+phases:
+${phases}
+${extra}`,
+  );
+}
+
+/** A provider that answers every message with 200, and every third with `message_id: null`. */
+function startNullIdProvider(): Promise<TestServer> {
+  let answered = 0;
+  return startTestServer(async (req, res) => {
+    const body = JSON.parse(await readBody(req)) as { message_body: string };
+    answered++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message_id: answered % 3 === 0 ? null : answered, message_body: body.message_body, created_at: new Date().toISOString(), message_type: 0 }));
+  });
+}
+
+const readResult = (dir: string) => runResultSchema.parse(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')));
+
+describe('load verdicts', () => {
+  it('fails a run whose provider breaks the contract when the scenario sets no contract threshold, and passes it when one allows it', async () => {
+    const provider = await startNullIdProvider();
+    try {
+      const strict = await runCliProcess(['load', scenario(), '--target', provider.url, '--out', join(files.dir, 'strict')], { env });
+      expect(strict.exitCode).toBe(ExitCode.thresholdFailed);
+      expect(strict.stdout).toMatch(/^FAILED {2}verdicts against .* exit 1$/m);
+      expect(strict.stdout).toMatch(/FAIL\s+contractViolations == 0 \(implicit\)\s+actual \d+/);
+      expect(strict.stdout).toMatch(/Contract broken by \d+ of \d+ checked responses/);
+      expect(readFileSync(join(files.dir, 'strict', 'report.html'), 'utf8')).toContain('data-verdict="FAILED" data-exit-code="1"');
+
+      const relaxed = await runCliProcess(['load', scenario('thresholds:\n  - contractViolationRate < 50%'), '--target', provider.url, '--out', join(files.dir, 'relaxed')], { env });
+      expect(relaxed.exitCode).toBe(ExitCode.ok);
+      expect(readResult(join(files.dir, 'relaxed')).thresholds.map((t) => t.expr)).toEqual(['contractViolationRate < 50%']);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('stops with exit 3 when the user expected to be accepted is not registered, and --no-preflight runs anyway', async () => {
+    let requests = 0;
+    const server = await startTestServer(async (req, res) => {
+      requests++;
+      await readBody(req);
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end('{"error_message":"user is not registered"}');
+    });
+    try {
+      const refused = await runCliProcess(['load', scenario(), '--target', server.url, '--out', join(files.dir, 'refused')], { env });
+      expect(refused.exitCode).toBe(ExitCode.targetUnreachable);
+      expect(refused.stderr).toMatch(/user not registered: .* answered 403 "user is not registered" .* auth_id alice01/);
+      expect(refused.stderr).toContain('mark rows meant to be refused with 403 in its expect column');
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      expect(requests).toBe(1);
+
+      const forced = await runCliProcess(['load', scenario(), '--target', server.url, '--no-preflight', '--out', join(files.dir, 'forced')], { env });
+      expect(forced.stdout).toContain('preflight: skipped (--no-preflight)');
+      expect(readResult(join(files.dir, 'forced')).overall.requests.sent).toBe(30);
+      expect(requests).toBe(31);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('never writes into a folder that holds a run, unless --force', async () => {
+    const out = join(files.dir, 'used');
+    const first = await runCliProcess(['load', scenario(), '--out', out]);
+    expect(first.exitCode).toBe(ExitCode.ok);
+    const before = readFileSync(join(out, 'result.json'), 'utf8');
+    const again = await runCliProcess(['load', scenario(), '--out', out]);
+    expect(again.exitCode).toBe(ExitCode.badInput);
+    expect(again.stderr).toMatch(/--out .*used already holds files \(.*result\.json.*\): a run never replaces another; choose a new folder or add --force/);
+    expect(again.stdout).not.toContain('Starting the built-in mock');
+    expect(readFileSync(join(out, 'result.json'), 'utf8')).toBe(before);
+    const forced = await runCliProcess(['load', scenario(), '--out', out, '--force']);
+    expect(forced.exitCode).toBe(ExitCode.ok);
+    expect(readFileSync(join(out, 'result.json'), 'utf8')).not.toBe(before);
+  });
+
+  it('keeps the duration scale in the result, the folder name and the summary', async () => {
+    const result = await runCliProcess(['load', scenario('', '  - { name: steady, duration: 4s, rate: 20 }'), '--duration-scale', '0.25'], { cwd: files.dir });
+    expect(result.exitCode).toBe(ExitCode.ok);
+    expect(result.stdout).toMatch(/^PASSED {2}verdicts against .*\(duration scale ×0\.25\)/m);
+    const [folder] = readdirSync(join(files.dir, 'reports'));
+    expect(folder).toMatch(/^verdicts-x0\.25-\d{8}T\d{6}Z$/);
+    const run = readResult(join(files.dir, 'reports', folder!));
+    expect(run.durationScale).toBe(0.25);
+    expect(run.overall.requests.scheduled).toBe(20);
+    // Paths in a result are relative to where the run was started, never absolute.
+    expect(run.scenario.file).toBe('scenario.yml');
+    expect(existsSync(join(files.dir, 'reports', folder!, 'report.html'))).toBe(true);
+  });
+
+  it('--quiet prints the summary only; --junit and --summary-json write the verdict for CI; the last line names the result', async () => {
+    const out = join(files.dir, 'out');
+    const junitFile = join(files.dir, 'junit.xml');
+    const summaryFile = join(files.dir, 'summary.json');
+    const result = await runCliProcess(['load', scenario('thresholds:\n  - p99 < 1ms\nmock: { latency: 5ms }'), '--out', out, '--quiet', '--junit', junitFile, '--summary-json', summaryFile]);
+    expect(result.exitCode).toBe(ExitCode.thresholdFailed);
+    expect(result.stdout).not.toMatch(/preflight|\[\s+1s\]|Starting/);
+    expect(result.stdout).toMatch(/^FAILED {2}verdicts/m);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`result ${join(out, 'result.json')}`);
+
+    const junit = (await parse(readFileSync(junitFile, 'utf8'))) as TestSuites;
+    const cases = junit!.testsuite![0]!.testcase!;
+    expect(cases.map((testCase) => [testCase.name, (testCase.failure ?? []).length])).toEqual([
+      ['p99 < 1ms [whole run]', 1],
+      ['contractViolations == 0 [whole run] (implicit)', 0],
+      ['responses honour the pact', 0],
+    ]);
+    expect(junit!.failures).toBe(1);
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary).toMatchObject({ verdict: 'FAILED', exitCode: 1, scenario: 'verdicts', requests: { sent: 30 }, files: { result: join(out, 'result.json') } });
+  });
+
+  it('names the flag and what it wants, and suggests the flag meant by a typo', async () => {
+    const file = scenario();
+    const badScale = await runCliProcess(['load', file, '--duration-scale', 'abc']);
+    expect(badScale.exitCode).toBe(ExitCode.badInput);
+    expect(badScale.stderr).toContain('--duration-scale wants a number above 0, e.g. 0.1 for a tenth of every phase; got "abc"');
+    const typo = await runCliProcess(['load', file, '--duraton-scale', '0.1']);
+    expect(typo.exitCode).toBe(ExitCode.badInput);
+    expect(typo.stderr).toBe('error: unknown flag --duraton-scale: did you mean --duration-scale?\n(run with --help for usage)\n');
+  });
+});
