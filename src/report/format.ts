@@ -11,9 +11,9 @@ export function formatShare(share: number): string {
   return `${percent >= 10 ? percent.toFixed(1) : percent >= 1 ? percent.toFixed(2) : percent.toFixed(3)}%`;
 }
 
-/** Requests per second, one decimal. */
+/** Requests per second, one decimal, with thousands separators (4,189.3/s). */
 export function formatRate(ratePerSec: number): string {
-  return `${ratePerSec.toFixed(1)}/s`;
+  return `${ratePerSec.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}/s`;
 }
 
 /** A whole count with thousands separators (1,234,567). */
@@ -42,4 +42,26 @@ export function formatChange(change: number | null): string {
   if (change === null) return 'n/a';
   const percent = change * 100;
   return `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`;
+}
+
+/**
+ * One format for a whole table column of latencies: the unit (ms, or s past 10 s) and the decimals
+ * are chosen by the column's largest value, so figures line up and compare at a glance
+ * (`19.65ms` over `105.00ms`, never `19.65ms` over `105ms` over `1.2s`).
+ */
+export function latencyColumnFormat(valuesMs: readonly number[]): (ms: number) => string {
+  const largest = Math.max(0, ...valuesMs.filter(Number.isFinite));
+  if (largest >= 10_000) return (ms) => `${(ms / 1000).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}s`;
+  const decimals = largest >= 1000 ? 0 : largest >= 100 ? 1 : 2;
+  return (ms) => `${ms.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}ms`;
+}
+
+/**
+ * One format for a column of shares: as many decimals as its smallest non-zero share needs to
+ * show two significant digits (at most three), the same for every row.
+ */
+export function shareColumnFormat(shares: readonly number[]): (share: number) => string {
+  const smallest = Math.min(...shares.filter((share) => share > 0).map((share) => share * 100));
+  const decimals = !Number.isFinite(smallest) ? 1 : Math.min(3, Math.max(1, 1 - Math.floor(Math.log10(smallest))));
+  return (share) => `${(share * 100).toFixed(decimals)}%`;
 }

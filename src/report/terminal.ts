@@ -1,5 +1,5 @@
 import type { Comparison } from './compare.ts';
-import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, formatThresholdValue } from './format.ts';
+import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -19,8 +19,7 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
     lines.push('');
   }
   const header = ['phase', 'model', 'target/s', 'achieved/s', 'sent', 'dropped', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max'];
-  const rows = [...result.phases.map((phase) => row(phase.name, phase)), row('overall', result.overall)];
-  lines.push(...table([header, ...rows]));
+  lines.push(...table([header, ...rows([...result.phases.map((phase): [string, PhaseResult] => [phase.name, phase]), ['overall', result.overall]])]));
   lines.push('', `  latency is measured from the scheduled send (coordinated-omission free); service time p99 ${formatDurationMs(result.overall.serviceLatencyMs.p99)}`);
   const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
   const transport = (['timeout', 'refused', 'reset', 'socket', 'aborted'] as const).filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
@@ -38,22 +37,27 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   return lines.join('\n');
 }
 
-function row(name: string, stats: ResultStats | PhaseResult): string[] {
-  const l = stats.latencyMs;
-  const model = 'model' in stats ? stats.model : '';
-  if ('ran' in stats && !stats.ran) return [name, model, 'not run', ...Array<string>(9).fill('-')];
-  const latency = (ms: number) => (stats.requests.completed === 0 ? '-' : formatDurationMs(ms));
-  return [
-    name,
-    model,
-    stats.targetRate === null ? '-' : stats.targetRate.toFixed(1),
-    stats.achievedRate.toFixed(1),
-    String(stats.requests.sent),
-    String(stats.requests.dropped),
-    formatShare(stats.errorRate),
-    ...[l.p50, l.p90, l.p99, l.p999, l.max].map(latency),
-  ];
+function rows(scopes: [string, ResultStats | PhaseResult][]): string[][] {
+  const measured = scopes.map(([, stats]) => stats).filter((stats) => stats.requests.completed > 0);
+  const latencyFormats = LATENCY_COLUMNS.map((stat) => latencyColumnFormat(measured.map((m) => m.latencyMs[stat])));
+  const errorFormat = shareColumnFormat(scopes.map(([, stats]) => stats.errorRate));
+  return scopes.map(([name, stats]) => {
+    const model = 'model' in stats ? stats.model : '';
+    if ('ran' in stats && !stats.ran) return [name, model, 'not run', ...Array<string>(9).fill('-')];
+    return [
+      name,
+      model,
+      stats.targetRate === null ? '-' : stats.targetRate.toFixed(1),
+      stats.achievedRate.toFixed(1),
+      String(stats.requests.sent),
+      String(stats.requests.dropped),
+      errorFormat(stats.errorRate),
+      ...LATENCY_COLUMNS.map((stat, i) => (stats.requests.completed === 0 ? '-' : latencyFormats[i]!(stats.latencyMs[stat]))),
+    ];
+  });
 }
+
+const LATENCY_COLUMNS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));

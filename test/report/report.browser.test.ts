@@ -26,7 +26,21 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
     if (!available) throw new Error(`HARNESS_REQUIRE_BROWSER is set but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
     files = tempDir();
     const baseline = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 20) });
-    const run = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 24), errorRate: 0.01, name: 'peak', errorExamples: [{ status: 503, bodyExcerpt: HOSTILE_BODY, count: 40 }] });
+    const contractViolations = {
+      checked: 3960,
+      count: 120,
+      rate: 120 / 3960,
+      byKind: [{ rule: 'integer', path: '$.message_id', source: 'pact' as const, count: 120 }],
+      noInteraction: { '503': 40 },
+      examples: [{ status: 200, rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null', bodyExcerpt: '{"message_id":null,"message_body":"[redacted: 5 chars]","created_at":"2026-11-24T11:20:45.444Z","message_type":0}' }],
+    };
+    const measured = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 24), errorRate: 0.01, name: 'peak', errorExamples: [{ status: 503, bodyExcerpt: HOSTILE_BODY, count: 40 }], contractViolations });
+    // Users meant to be unregistered: a hundred 403s a second would dwarf the real errors on a shared scale.
+    const run = {
+      ...measured,
+      overall: { ...measured.overall, expectedOutcomes: { '403': 1000 }, statusCounts: { ...measured.overall.statusCounts, '403': 1000 } },
+      timeline: measured.timeline.map((second) => ({ ...second, expected: 100 })),
+    };
     const path = join(files.dir, 'report.html');
     writeFileSync(path, renderReportHtml(run, await loadReportAssets(), { result: baseline, comparison: compareRuns(run, baseline) }));
     reportUrl = pathToFileURL(path).href;
@@ -38,8 +52,8 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
   });
 
   /** Opens the report, recording every request, console error and CSP violation. */
-  async function openReport(colorScheme: 'light' | 'dark'): Promise<{ page: Page; requests: string[]; problems: string[] }> {
-    const page = await browser.newPage({ colorScheme, viewport: { width: 1200, height: 900 } });
+  async function openReport(colorScheme: 'light' | 'dark', width = 1200): Promise<{ page: Page; requests: string[]; problems: string[] }> {
+    const page = await browser.newPage({ colorScheme, viewport: { width, height: 900 } });
     const requests: string[] = [];
     const problems: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
@@ -51,7 +65,7 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
       document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
     });
     await page.goto(reportUrl);
-    await page.waitForFunction(() => document.documentElement.dataset.chartsReady === '4', null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.documentElement.dataset.chartsReady !== undefined, null, { timeout: 10_000 });
     return { page, requests, problems };
   }
 
@@ -67,7 +81,7 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
         return { id: chart.id, inked, legend: chart.querySelectorAll('.u-legend .u-series').length };
       }),
     );
-    expect(charts.map((chart) => chart.id)).toEqual(['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors']);
+    expect(charts.map((chart) => chart.id)).toEqual(['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors', 'chart-expected']);
     for (const chart of charts) expect(chart.inked, chart.id).toBeGreaterThan(2000);
     // percentile + this run, service time, baseline
     expect(charts[0]!.legend).toBe(4);
@@ -103,4 +117,32 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
     expect(problems).toEqual([]);
     await page.close();
   });
+  for (const width of [390, 1440]) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      it(`reads well at ${width} px in ${colorScheme} mode: sane tick labels, legends with values, no table wider than its card`, async () => {
+        const { page, problems } = await openReport(colorScheme, width);
+        const layout = await page.evaluate(() => ({
+          pageWidth: document.documentElement.scrollWidth,
+          ticks: [...document.querySelectorAll<HTMLElement>('.chart .uplot')].map((chart) => JSON.parse(chart.dataset.ticks ?? '[]') as (string | null)[][]),
+          legends: [...document.querySelectorAll('.u-legend .u-series')].map((entry) => entry.textContent ?? ''),
+          overflowing: [...document.querySelectorAll('table')].flatMap((table) => {
+            const card = table.closest('section')!;
+            const cardBox = card.getBoundingClientRect();
+            const box = table.getBoundingClientRect();
+            return box.width > cardBox.width || box.right > cardBox.right + 0.5 || table.scrollWidth > table.clientWidth + 1 ? [`${card.id}: table ${Math.round(box.width)} px in a card of ${Math.round(cardBox.width)} px`] : [];
+          }),
+        }));
+        expect(layout.pageWidth).toBeLessThanOrEqual(width);
+        const labels = layout.ticks.flat(2).filter((label): label is string => typeof label === 'string');
+        expect(labels.length).toBeGreaterThan(20);
+        expect(labels.filter((label) => /Infinity|NaN|undefined/.test(label))).toEqual([]);
+        // Without a cursor every legend entry still shows a value (p99 of the spectrum, the last second of a timeline).
+        expect(layout.legends.length).toBeGreaterThan(10);
+        expect(layout.legends.filter((text) => /–$|:\s*$/.test(text.trim()))).toEqual([]);
+        expect(layout.overflowing).toEqual([]);
+        expect(problems).toEqual([]);
+        await page.close();
+      });
+    }
+  }
 });

@@ -1,5 +1,5 @@
 import type { Comparison, MetricDelta } from '../compare.ts';
-import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatCount, formatDurationMs, formatShare } from '../format.ts';
+import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatCount, formatShare, latencyColumnFormat } from '../format.ts';
 import type { RunResult } from '../resultModel.ts';
 import { html } from './escape.ts';
 import type { Html } from './escape.ts';
@@ -43,8 +43,8 @@ export function serverSideSection(result: RunResult): Html {
   const injected = Object.entries(server.injected).filter(([, count]) => count > 0);
   return html`<section id="server-side"><h2>Server side (built-in mock)</h2>
 <table><thead><tr><th></th>${stats.map((s) => html`<th class="num">${s === 'p999' ? 'p99.9' : s}</th>`)}</tr></thead><tbody>
-<tr><th scope="row">mock's own service time</th>${stats.map((s) => html`<td class="num">${formatDurationMs(server.serviceTimeMs[s])}</td>`)}</tr>
-<tr><th scope="row">client-measured service time</th>${stats.map((s) => html`<td class="num">${formatDurationMs(client[s])}</td>`)}</tr>
+<tr><th scope="row">mock's own service time</th>${stats.map((s) => html`<td class="num">${latencyColumnFormat([server.serviceTimeMs[s], client[s]])(server.serviceTimeMs[s])}</td>`)}</tr>
+<tr><th scope="row">client-measured service time</th>${stats.map((s) => html`<td class="num">${latencyColumnFormat([server.serviceTimeMs[s], client[s]])(client[s])}</td>`)}</tr>
 </tbody></table>
 <p class="note">The gap between the two rows is network, kernel and client overhead. Answers by status: ${Object.entries(server.statusCounts).map(([status, count]) => `${status}: ${formatCount(count)}`).join(', ') || 'none'}. Injected faults: ${injected.map(([kind, count]) => `${kind}: ${formatCount(count)}`).join(', ') || 'none'}.</p></section>`;
 }

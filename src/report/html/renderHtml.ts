@@ -29,6 +29,7 @@ export function renderReportHtml(result: RunResult, assets: ReportAssets, baseli
   const scriptHashes = [assets.uplotJs, assets.reportJs].map((source) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`);
   const csp = `default-src 'none'; script-src ${scriptHashes.join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const verdict = judgeRun(result, baseline?.comparison);
+  const hasExpected = chartData.timeline.expected.some((count) => count > 0);
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -52,7 +53,8 @@ ${headlineSection(result)}
 <section id="timeline"><h2>Over time</h2>
 <figure><figcaption>Request rate <span>per second: target, sent, completed</span></figcaption><div class="chart" id="chart-rate"></div></figure>
 <figure><figcaption>Latency <span>of the responses completed each second, from the scheduled send</span></figcaption><div class="chart" id="chart-latency"></div></figure>
-<figure><figcaption>Errors <span>per second, by kind; drops and expected outcomes apart</span></figcaption><div class="chart" id="chart-errors"></div></figure>
+<figure><figcaption>Errors <span>per second, by kind, and requests dropped before sending</span></figcaption><div class="chart" id="chart-errors"></div></figure>
+${hasExpected ? html`<figure><figcaption>Expected outcomes <span>per second: answers the users CSV asks for (not errors), on a scale of their own</span></figcaption><div class="chart" id="chart-expected"></div></figure>` : ''}
 <p class="note">Dashed vertical lines mark where each phase starts. Drag across a timeline to zoom, double-click to reset; click a legend entry to hide its line.</p>
 </section>
 ${phasesSection(result)}

@@ -1,4 +1,4 @@
-import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue } from '../format.ts';
+import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat } from '../format.ts';
 import type { PhaseResult, ResultStats, RunResult } from '../resultModel.ts';
 import type { Verdict } from '../verdict.ts';
 import { html } from './escape.ts';
@@ -57,23 +57,31 @@ ${card('max', latency(o.latencyMs.max))}
 <p class="note">Latency is measured from each request's <em>scheduled</em> send time, so a stalled server shows in the figures instead of hiding (no coordinated omission). Service time is measured from the actual send.</p></section>`;
 }
 
-/** One row per phase plus the whole run: plan, rates, volume, errors and latency. */
+/** One row per phase plus the whole run: plan, rates, volume, errors and latency, each column in one format. */
 export function phasesSection(result: RunResult): Html {
+  const scopes: [string, ResultStats | PhaseResult, boolean][] = [...result.phases.map((phase): [string, PhaseResult, boolean] => [phase.name, phase, false]), ['whole run', result.overall, true]];
+  const measured = scopes.map(([, stats]) => stats).filter((stats) => stats.requests.completed > 0);
+  const stats = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+  const latencyFormats = stats.map((stat) => latencyColumnFormat(measured.map((m) => m.latencyMs[stat])));
+  const errorFormat = shareColumnFormat(scopes.map(([, s]) => s.errorRate));
   const row = (name: string, stats: ResultStats | PhaseResult, isTotal: boolean) => {
     const plan = 'plan' in stats ? describePlan(stats) : '';
+    if ('ran' in stats && !stats.ran) {
+      return html`<tr class="not-run"><th scope="row" class="nowrap">${name}</th><td class="nowrap">${plan}</td><td colspan="11" class="muted">not run: the run stopped before this phase</td></tr>`;
+    }
     return html`<tr class="${isTotal ? 'total' : ''}">
       <th scope="row" class="nowrap">${name}</th><td class="nowrap">${plan}</td><td class="num">${formatDurationMs(stats.durationMs)}</td>
       <td class="num">${stats.targetRate === null ? '–' : formatRate(stats.targetRate)}</td>
       <td class="num">${formatRate(stats.achievedRate)}</td>
       <td class="num">${formatCount(stats.requests.sent)}</td>
       <td class="num">${formatCount(stats.requests.dropped)}</td>
-      <td class="num ${stats.errorRate > 0 ? 'warn' : ''}">${formatShare(stats.errorRate)}</td>
-      ${[stats.latencyMs.p50, stats.latencyMs.p90, stats.latencyMs.p99, stats.latencyMs.p999, stats.latencyMs.max].map((ms) => html`<td class="num">${stats.requests.completed === 0 ? '–' : formatDurationMs(ms)}</td>`)}
+      <td class="num ${stats.errorRate > 0 ? 'warn' : ''}">${errorFormat(stats.errorRate)}</td>
+      ${[stats.latencyMs.p50, stats.latencyMs.p90, stats.latencyMs.p99, stats.latencyMs.p999, stats.latencyMs.max].map((ms, i) => html`<td class="num">${stats.requests.completed === 0 ? '–' : latencyFormats[i]!(ms)}</td>`)}
     </tr>`;
   };
   return html`<section id="phases"><h2>Phases</h2><div class="scroll"><table class="compact">
 <thead><tr><th>phase</th><th>plan</th><th class="num">ran</th><th class="num">target</th><th class="num">achieved</th><th class="num">sent</th><th class="num">dropped</th><th class="num">errors</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th></tr></thead>
-<tbody>${result.phases.map((phase) => row(phase.name, phase, false))}${row('whole run', result.overall, true)}</tbody></table></div></section>`;
+<tbody>${scopes.map(([name, stats, isTotal]) => row(name, stats, isTotal))}</tbody></table></div></section>`;
 }
 
 function describePlan(phase: PhaseResult): string {
@@ -87,19 +95,27 @@ function describePlan(phase: PhaseResult): string {
 export function outcomesSection(result: RunResult): Html {
   const o = result.overall;
   const completed = Math.max(1, o.requests.completed);
+  const scheduled = Math.max(1, o.requests.scheduled);
   const expected = new Set(Object.keys(o.expectedOutcomes));
+  const transportKinds = (['timeout', 'refused', 'reset', 'socket', 'aborted'] as const).filter((kind) => o.errors[kind] > 0);
+  const dropReasons = (['queueTimeout', 'feedStarved', 'aborted'] as const).filter((reason) => o.dropped[reason] > 0);
+  const shareFormat = shareColumnFormat([
+    ...Object.values(o.statusCounts).map((count) => count / completed),
+    ...transportKinds.map((kind) => o.errors[kind] / completed),
+    ...dropReasons.map((reason) => o.dropped[reason] / scheduled),
+  ]);
   const statusRows = Object.entries(o.statusCounts).map(([status, count]) => {
     const expectedCount = o.expectedOutcomes[status] ?? 0;
     const errorCount = o.errors.http[status] ?? 0;
     const meaning = Number(status) < 300 && errorCount === 0 ? 'ok' : expectedCount > 0 && errorCount === 0 ? 'expected' : expectedCount > 0 ? `${formatCount(expectedCount)} expected, ${formatCount(errorCount)} errors` : 'error';
-    return html`<tr class="${meaning === 'error' ? 'fail' : ''}"><th scope="row">HTTP ${status}</th><td class="num">${formatCount(count)}</td><td class="num">${formatShare(count / completed)}</td><td>${meaning}</td></tr>`;
+    return html`<tr class="${meaning === 'error' ? 'fail' : ''}"><th scope="row">HTTP ${status}</th><td class="num">${formatCount(count)}</td><td class="num">${shareFormat(count / completed)}</td><td>${meaning}</td></tr>`;
   });
-  const transport = (['timeout', 'refused', 'reset', 'socket', 'aborted'] as const)
-    .filter((kind) => o.errors[kind] > 0)
-    .map((kind) => html`<tr class="fail"><th scope="row">${kind}</th><td class="num">${formatCount(o.errors[kind])}</td><td class="num">${formatShare(o.errors[kind] / completed)}</td><td>transport error</td></tr>`);
-  const drops = (['queueTimeout', 'feedStarved', 'aborted'] as const)
-    .filter((reason) => o.dropped[reason] > 0)
-    .map((reason) => html`<tr><th scope="row">not sent: ${reason}</th><td class="num">${formatCount(o.dropped[reason])}</td><td class="num">${formatShare(o.dropped[reason] / Math.max(1, o.requests.scheduled))}</td><td>dropped before sending (share of scheduled)</td></tr>`);
+  const transport = transportKinds.map(
+    (kind) => html`<tr class="fail"><th scope="row">${kind}</th><td class="num">${formatCount(o.errors[kind])}</td><td class="num">${shareFormat(o.errors[kind] / completed)}</td><td>transport error</td></tr>`,
+  );
+  const drops = dropReasons.map(
+    (reason) => html`<tr><th scope="row">not sent: ${reason}</th><td class="num">${formatCount(o.dropped[reason])}</td><td class="num">${shareFormat(o.dropped[reason] / scheduled)}</td><td>dropped before sending (share of scheduled)</td></tr>`,
+  );
   const expectedNote =
     expected.size > 0
       ? html`<p class="note">Expected outcomes are answers the users CSV asks for (its <code>expect</code> column, e.g. 403 for users meant to be unregistered): counted apart, never as errors. ${Object.entries(o.expectedOutcomes).map(([status, count]) => html`<span class="pill">${status}: ${formatCount(count)}</span> `)}</p>`

@@ -30,16 +30,45 @@
   }
   // x of the spectrum is 1/(1-p): 10 is 90%, 100 is 99%, 1000 is 99.9%.
   function formatPercentile(inverseTail) {
+    // uPlot passes null for ticks it drops for lack of room.
+    if (inverseTail == null || !Number.isFinite(inverseTail) || inverseTail < 1) return '';
     const percentile = 100 * (1 - 1 / inverseTail);
     const decimals = Math.max(0, Math.ceil(Math.log10(inverseTail) - 2 - 1e-9));
     return `${percentile.toFixed(Math.min(decimals + 1, 6)).replace(/\.?0+$/, '')}%`;
   }
   const SECOND_TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
   function formatSecond(second) {
-    if (second == null) return '–';
+    if (second == null || !Number.isFinite(second)) return '';
     const s = Math.round(second);
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
   }
+
+  // Axis labels: blank for the ticks uPlot leaves out, never "NaN" or "Infinity".
+  const tickLabels = (format) => (u, splits) => splits.map((v) => (v == null || !Number.isFinite(v) ? '' : format(v)));
+
+  const lastValue = (values) => {
+    for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return values[i];
+    return null;
+  };
+  /**
+   * A legend value that means something without a cursor: at the hovered point, or else the
+   * summary given (the last second of a timeline, p99 of the spectrum), labelled as such.
+   */
+  function legendValue(format, summary) {
+    return (u, v, seriesIndex, idx) => {
+      if (idx != null) return format(v);
+      const [label, value] = summary(u, seriesIndex);
+      return value == null ? '–' : `${label} ${format(value)}`;
+    };
+  }
+  // The busiest second: the last one is often a partial second as the run winds down.
+  const peakSummary = (u, seriesIndex) => {
+    const values = u.data[seriesIndex].filter((v) => v != null);
+    return ['peak', values.length > 0 ? Math.max(...values) : null];
+  };
+
+  // Records the tick labels drawn, so a test can read what the canvas shows.
+  const tickRecorder = () => ({ hooks: { draw: [(u) => (u.root.dataset.ticks = JSON.stringify(u.axes.map((a) => a._values ?? [])))] } });
 
   function axis(colors, extra) {
     return { stroke: colors.muted, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 }, ...extra };
@@ -58,6 +87,9 @@
             ctx.setLineDash([4, 4]);
             ctx.lineWidth = 1;
             ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+            // Names sit in the padding above the plot, clear of the axis labels; a name that would
+            // run into the one before drops to a second row inside the plot.
+            const rowsEnd = [-Infinity, -Infinity];
             for (const phase of data.phases) {
               const x = Math.round(u.valToPos(phase.startSecond, 'x', true));
               if (x < u.bbox.left - 1 || x > u.bbox.left + u.bbox.width + 1) continue;
@@ -65,8 +97,12 @@
               ctx.moveTo(x, u.bbox.top);
               ctx.lineTo(x, u.bbox.top + u.bbox.height);
               ctx.stroke();
-              // Names sit in the padding above the plot, clear of the axis labels.
-              ctx.fillText(phase.name, x + 3 * devicePixelRatio, u.bbox.top - 5 * devicePixelRatio);
+              const left = x + 3 * devicePixelRatio;
+              const width = ctx.measureText(phase.name).width;
+              const row = left > rowsEnd[0] ? 0 : left > rowsEnd[1] ? 1 : -1;
+              if (row < 0) continue;
+              ctx.fillText(phase.name, left, row === 0 ? u.bbox.top - 5 * devicePixelRatio : u.bbox.top + 12 * devicePixelRatio);
+              rowsEnd[row] = left + width + 4 * devicePixelRatio;
             }
             ctx.restore();
           },
@@ -88,6 +124,10 @@
       baseline: { stroke: colors.baseline, width: 2.5, dash: [2, 4] },
     };
     const maxTail = inverseTail[inverseTail.length - 1];
+    let p99Index = 0;
+    inverseTail.forEach((x, i) => {
+      if (Math.abs(Math.log10(x) - 2) < Math.abs(Math.log10(inverseTail[p99Index]) - 2)) p99Index = i;
+    });
     return new uPlot(
       {
         width: chartWidth(container),
@@ -100,15 +140,17 @@
               for (let x = 1; x <= maxTail * 1.0001; x *= 10) ticks.push(x);
               return ticks;
             },
-            values: (u, splits) => splits.map(formatPercentile),
+            values: tickLabels(formatPercentile),
           }),
-          axis(colors, { values: (u, splits) => splits.map(formatMs), size: 64 }),
+          axis(colors, { values: tickLabels(formatMs), size: 64 }),
         ],
         series: [
-          { label: 'percentile', value: (u, v) => (v == null ? '–' : v >= maxTail ? 'max' : formatPercentile(v)) },
-          ...lines.map((line) => ({ label: line.label, ...roleStyle[line.role], value: (u, v) => formatMs(v), points: { show: false } })),
+          { label: 'percentile', value: (u, v, seriesIndex, idx) => (idx == null ? 'p99' : v == null ? '–' : v >= maxTail ? 'max' : formatPercentile(v)) },
+          // Without a cursor the legend shows each line at p99.
+          ...lines.map((line) => ({ label: line.label, ...roleStyle[line.role], value: legendValue(formatMs, (u, seriesIndex) => ['', u.data[seriesIndex][p99Index]]), points: { show: false } })),
         ],
         cursor: { drag: { x: false, y: false } },
+        plugins: [tickRecorder()],
       },
       [inverseTail, ...lines.map((line) => line.latencyMs)],
       container,
@@ -123,9 +165,12 @@
         height: 220,
         scales: { x: { time: false }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         // Ticks on whole seconds (the data has one point per second), then round minutes.
-        axes: [axis(colors, { incrs: SECOND_TICKS, values: (u, splits) => splits.map(formatSecond) }), axis(colors, { values: (u, splits) => splits.map(yFormat), size: 64 })],
-        series: [{ label: 'time', value: (u, v) => formatSecond(v) }, ...series.map((line) => ({ points: { show: false }, ...line }))],
-        plugins: [phaseMarkers(colors)],
+        axes: [axis(colors, { incrs: SECOND_TICKS, values: tickLabels(formatSecond) }), axis(colors, { values: tickLabels(yFormat), size: 64 })],
+        series: [
+          { label: 'time', value: (u, v, seriesIndex, idx) => (idx == null ? `whole run (${formatSecond(lastValue(u.data[0]))})` : formatSecond(v)) },
+          ...series.map((line) => ({ points: { show: false }, ...line })),
+        ],
+        plugins: [phaseMarkers(colors), tickRecorder()],
         padding: [20, 12, 0, 0],
         cursor: { drag: { x: true, y: false } },
         ...options,
@@ -138,8 +183,8 @@
   const stepped = () => uPlot.paths.stepped({ align: 1 });
   // Axis ticks can fall between whole requests when the counts are small.
   const perSecond = (v) => `${Number.isInteger(v) ? v : v.toFixed(1)}/s`;
-  const rateValue = (u, v) => (v == null ? '–' : `${Math.round(v)}/s`);
-  const msValue = (u, v) => formatMs(v);
+  const rateValue = legendValue((v) => (v == null ? '–' : `${Math.round(v)}/s`), peakSummary);
+  const msValue = legendValue(formatMs, peakSummary);
 
   function drawAll() {
     const colors = palette();
@@ -181,19 +226,23 @@
       paths: stepped(),
       value: rateValue,
     }));
+    // Real errors and drops on their own scale: expected outcomes (the 403s of users meant to be
+    // unregistered) can be a hundred times as many and would flatten them.
     charts.push(
       timelineChart(
         find('chart-errors'),
         colors,
-        [
-          ...errorSeries,
-          { label: 'dropped (not sent)', stroke: colors.max, dash: [2, 3], width: 1.5, paths: stepped(), value: rateValue },
-          { label: 'expected (not errors)', stroke: colors.expected, dash: [6, 4], width: 1, paths: stepped(), value: rateValue },
-        ],
-        [...t.errors.map((line) => line.counts), t.dropped, t.expected],
+        [...errorSeries, { label: 'dropped (not sent)', stroke: colors.max, dash: [2, 3], width: 1.5, paths: stepped(), value: rateValue }],
+        [...t.errors.map((line) => line.counts), t.dropped],
         perSecond,
       ),
     );
+    const expectedChart = find('chart-expected');
+    if (expectedChart) {
+      charts.push(
+        timelineChart(expectedChart, colors, [{ label: 'expected (not errors)', stroke: colors.expected, fill: `${colors.expected}22`, width: 1.5, paths: stepped(), value: rateValue }], [t.expected], perSecond),
+      );
+    }
     document.documentElement.dataset.chartsReady = String(charts.length);
   }
 
@@ -206,6 +255,18 @@
     for (const chart of charts) {
       const container = chart.root.parentElement;
       chart.setSize({ width: chartWidth(container), height: chart.height });
+    }
+  }
+
+  // On a phone every table row becomes a small card: each cell carries its column's name.
+  for (const table of document.querySelectorAll('table')) {
+    const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll('tbody tr')) {
+      let column = 0;
+      for (const cell of row.children) {
+        if (headers[column]) cell.dataset.label = headers[column];
+        column += cell.colSpan || 1;
+      }
     }
   }
 
