@@ -7,11 +7,14 @@ import { runCli } from './run.ts';
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 const interrupt = new AbortController();
-let interruptions = 0;
+let firstInterruptMs: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    interruptions++;
-    if (interruptions > 1) process.exit(130);
+    const nowMs = performance.now();
+    // A second Ctrl-C quits at once; a repeat within a second (npm and `timeout` relay one signal
+    // twice, a terminal sends SIGINT to the whole group) is the same request to stop.
+    if (firstInterruptMs !== undefined && nowMs - firstInterruptMs > 1000) process.exit(130);
+    firstInterruptMs ??= nowMs;
     interrupt.abort(signal);
   });
 }

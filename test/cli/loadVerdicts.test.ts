@@ -115,6 +115,7 @@ describe('load verdicts', () => {
     expect(run.overall.requests.scheduled).toBe(20);
     // Paths in a result are relative to where the run was started, never absolute.
     expect(run.scenario.file).toBe('scenario.yml');
+    for (const name of ['result.json', 'report.html']) expect(readFileSync(join(files.dir, 'reports', folder!, name), 'utf8')).not.toContain(files.dir);
     expect(existsSync(join(files.dir, 'reports', folder!, 'report.html'))).toBe(true);
   });
 
@@ -148,5 +149,21 @@ describe('load verdicts', () => {
     const typo = await runCliProcess(['load', file, '--duraton-scale', '0.1']);
     expect(typo.exitCode).toBe(ExitCode.badInput);
     expect(typo.stderr).toBe('error: unknown flag --duraton-scale: did you mean --duration-scale?\n(run with --help for usage)\n');
+  });
+  it('takes SIGTERM twice in a row (as `timeout` and npm relay it) as one request to stop, and keeps the results', async () => {
+    const out = join(files.dir, 'out');
+    let signalled = false;
+    const result = await runCliProcess(['load', scenario('', '  - { name: long, duration: 60s, rate: 20 }'), '--out', out], {
+      onStdout: (text, kill) => {
+        if (!signalled && /\[\s+1s\]/.test(text)) {
+          signalled = true;
+          kill('SIGTERM');
+          setTimeout(() => kill('SIGTERM'), 50);
+        }
+      },
+    });
+    expect(result.exitCode).toBe(ExitCode.interrupted);
+    expect(result.stdout).toMatch(/^INTERRUPTED {2}verdicts/m);
+    expect(readResult(out)).toMatchObject({ interrupted: true, abortReason: 'interrupted (SIGTERM)' });
   });
 });
