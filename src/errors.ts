@@ -1,4 +1,4 @@
-/** Process exit codes, one closed set shared by every command (documented in README). */
+/** Process exit codes, one closed set shared by every command (documented in README, "Exit codes"). */
 export const ExitCode = {
   ok: 0,
   thresholdFailed: 1,

@@ -67,7 +67,7 @@ export type LogMessageSuccess = z.infer<typeof LogMessageSuccessSchema>;
 export const ErrorBodySchema = z.object({ error_message: z.string() });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** Error texts the provider documents; the pact pins them (see README, "What the pact pins"). */
+/** Error texts the provider documents; the pact pins them (see docs/contract.md, "What the pact pins"). */
 export const ErrorMessages = {
   unregisteredUser: 'user is not registered',
   invalidAuthorization: 'invalid authorization details',

@@ -112,6 +112,6 @@ export function validateAgainst<S extends z.ZodType>(source: YamlSource, value: 
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_union') return 'not one of the accepted forms (see README for this field)';
+  if (issue.code === 'invalid_union') return 'not one of the accepted forms (see docs/load-runs.md for this field)';
   return issue.message;
 }

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runResultSchema } from '../../src/report/resultModel.ts';
+import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
@@ -14,22 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => files.cleanup());
 
-function scenario(phases: string, extra = ''): string {
-  return files.write(
-    'scenario.yml',
-    `name: clitest
-target: { url: mock, token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}", timeout: 2s }
-users: { file: users.csv, order: sequence }
-messages: { file: messages.csv }
-phases:
-${phases}
-${extra}`,
-  );
-}
-
-function readResult(outDir: string) {
-  return runResultSchema.parse(JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')));
-}
+const scenario = (phases: string, extra = '') => writeCliScenario(files, 'clitest', phases, extra);
+const readResult = readRunResult;
 
 describe('npm run load', () => {
   it('runs against the built-in mock, passes its thresholds, and writes result.json, latency.hgrm and report.html', async () => {

@@ -4,7 +4,7 @@ import { parse } from 'junit2json';
 import type { TestSuites } from 'junit2json';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
-import { runResultSchema } from '../../src/report/resultModel.ts';
+import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
@@ -19,18 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => files.cleanup());
 
-function scenario(extra = '', phases = '  - { name: steady, duration: 1s, rate: 30 }'): string {
-  return files.write(
-    'scenario.yml',
-    `name: verdicts
-target: { url: mock, token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}", timeout: 2s }
-users: { file: users.csv, order: sequence }
-messages: { file: messages.csv }
-phases:
-${phases}
-${extra}`,
-  );
-}
+const scenario = (extra = '', phases = '  - { name: steady, duration: 1s, rate: 30 }') => writeCliScenario(files, 'verdicts', phases, extra);
 
 /** A provider that answers every message with 200, and every third with `message_id: null`. */
 function startNullIdProvider(): Promise<TestServer> {
@@ -43,7 +32,7 @@ function startNullIdProvider(): Promise<TestServer> {
   });
 }
 
-const readResult = (dir: string) => runResultSchema.parse(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')));
+const readResult = readRunResult;
 
 describe('load verdicts', () => {
   it('fails a run whose provider breaks the contract when the scenario sets no contract threshold, and passes it when one allows it', async () => {

@@ -26,7 +26,7 @@ const authenticatedHeaders = {
 };
 
 // The error texts are matched by type: the client branches on the status only, so a
-// reworded message must not break the contract (README: "What the pact pins").
+// reworded message must not break the contract (docs/contract.md: "What the pact pins").
 const errorBody = (text: string) => ({ error_message: string(text) });
 
 // HARNESS_PACT_OUT_DIR lets a test run these tests again without touching the committed pact.

@@ -4,7 +4,7 @@ import { compareRuns } from '../../src/report/compare.ts';
 import { loadReportAssets } from '../../src/report/html/assets.ts';
 import type { ReportAssets } from '../../src/report/html/assets.ts';
 import { renderReportHtml } from '../../src/report/html/renderHtml.ts';
-import { seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
+import { nullIdViolations, seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
 
 const HOSTILE_BODY = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script></script>&amp;';
 
@@ -89,14 +89,7 @@ describe('report.html', () => {
   });
 
   it('shows contract violations by rule, per phase and with escaped examples', () => {
-    const contractViolations = {
-      checked: 900,
-      count: 2,
-      rate: 2 / 900,
-      byKind: [{ rule: 'integer', path: '$.message_id', source: 'pact' as const, count: 2 }],
-      noInteraction: { '503': 4 },
-      examples: [{ status: 200, rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null', bodyExcerpt: '{"message_id":null,"x":"<script>"}' }],
-    };
+    const contractViolations = nullIdViolations(900, 2, '{"message_id":null,"x":"<script>"}');
     const page = renderReportHtml(syntheticRun({ latenciesMs: seededLatenciesMs(900, 20), contractViolations }), assets);
     const section = /<section id="contract">[\s\S]*?<\/section>/.exec(page)![0];
     expect(section).toContain('<strong>2 of 900 checked responses broke the contract (0.222%).</strong>');

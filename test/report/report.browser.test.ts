@@ -7,7 +7,7 @@ import { compareRuns } from '../../src/report/compare.ts';
 import { loadReportAssets } from '../../src/report/html/assets.ts';
 import { renderReportHtml } from '../../src/report/html/renderHtml.ts';
 import { browserAvailability, CHROMIUM_PATH, launchChromium } from '../fixtures/browser.ts';
-import { seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
+import { nullIdViolations, seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 
 const HOSTILE_BODY = `<img src=x onerror="window.__pwned=1;document.title='pwned'"><script>window.__pwned=2</script>`;
@@ -26,14 +26,7 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
     if (!available) throw new Error(`HARNESS_REQUIRE_BROWSER is set but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
     files = tempDir();
     const baseline = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 20) });
-    const contractViolations = {
-      checked: 3960,
-      count: 120,
-      rate: 120 / 3960,
-      byKind: [{ rule: 'integer', path: '$.message_id', source: 'pact' as const, count: 120 }],
-      noInteraction: { '503': 40 },
-      examples: [{ status: 200, rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null', bodyExcerpt: '{"message_id":null,"message_body":"[redacted: 5 chars]","created_at":"2026-11-24T11:20:45.444Z","message_type":0}' }],
-    };
+    const contractViolations = nullIdViolations(3960, 120, '{"message_id":null,"message_body":"[redacted: 5 chars]","created_at":"2026-11-24T11:20:45.444Z","message_type":0}');
     const measured = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 24), errorRate: 0.01, name: 'peak', errorExamples: [{ status: 503, bodyExcerpt: HOSTILE_BODY, count: 40 }], contractViolations });
     // Users meant to be unregistered: a hundred 403s a second would dwarf the real errors on a shared scale.
     const run = {

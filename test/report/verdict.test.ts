@@ -11,7 +11,7 @@ import { renderReportHtml } from '../../src/report/html/renderHtml.ts';
 import type { RunResult } from '../../src/report/resultModel.ts';
 import { formatSummary } from '../../src/report/terminal.ts';
 import { judgeRun } from '../../src/report/verdict.ts';
-import { seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
+import { nullIdViolations, seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
 
 let assets: ReportAssets;
 beforeAll(async () => {
@@ -22,8 +22,7 @@ const fast = () => syntheticRun({ latenciesMs: seededLatenciesMs(3000, 20) });
 const slow = () => syntheticRun({ latenciesMs: seededLatenciesMs(3000, 30) });
 
 function withContract(run: RunResult, violating: number, thresholds: RunResult['thresholds']): RunResult {
-  const checked = run.overall.requests.completed;
-  const contractViolations = { checked, count: violating, rate: violating / checked, byKind: violating ? [{ rule: 'integer', path: '$.message_id', source: 'pact' as const, count: violating }] : [], noInteraction: {}, examples: [] };
+  const contractViolations = nullIdViolations(run.overall.requests.completed, violating);
   return {
     ...run,
     passed: thresholds.every((t) => t.passed !== false),
