@@ -1,11 +1,12 @@
-import { formatPath, pathMatches } from './jsonPath.ts';
+import { compactJson, isJsonObject, jsonEquals, jsonKind } from './jsonValue.ts';
+import { formatPath, ruleScore } from './jsonPath.ts';
 import type { ConcretePath, PathToken } from './jsonPath.ts';
-import { jsonType, typeMatcher } from './matchers.ts';
-import type { CompiledMatcher } from './matchers.ts';
+import { ruleOnList, ruleOnValue } from './matchers.ts';
+import type { CompiledRule } from './matchers.ts';
 
 /** One broken expectation of a response: which rule, where, what was expected and what came. */
 export interface Violation {
-  /** The rule that failed: a Pact matcher name (`integer`, `datetime`...), `equality`, `present`, `json` or `status`. */
+  /** The rule that failed: a Pact matcher name (`integer`, `datetime`...), `equality`, `type`, `present`, `json`, `contentType` or `status`. */
   rule: string;
   /** `$.message_id` for the body, `header Content-Type` for a header, `$` for the whole body. */
   path: string;
@@ -13,111 +14,125 @@ export interface Violation {
   actual: string;
 }
 
-export interface CompiledRule {
-  name: string;
+/** A body rule with the path it was written for. */
+export interface PathRule {
   pattern: PathToken[];
-  weight: number;
-  check: CompiledMatcher;
-  /** A `type` rule on an object or array: its children are matched by type too. */
-  cascadesType: boolean;
+  rule: CompiledRule;
 }
 
 export type BodyChecker = (actual: unknown, out: Violation[]) => void;
 
+/** The rule that governs a position, as the reference picks it, and whether it was written for a parent. */
+interface RuleAtPath {
+  rule: CompiledRule;
+  cascaded: boolean;
+}
+
 /**
- * Compiles the body check once: which rule applies where, and every path text, are worked out
- * here, so checking a response walks closures without looking rules up or building paths (it
- * runs on every response of a load run). Array items, whose number varies, get their checks
- * compiled the first time an index is seen (rules may name single indices).
+ * The rule the reference applies at a position: of every rule whose path matches the start of
+ * the position's path, the one with the highest weight times length; `cascaded` when it was
+ * written for an ancestor (then list sizes are not checked).
  */
-export function compileBody(example: unknown, path: (string | number)[], rules: readonly CompiledRule[], inheritedType: CompiledMatcher | undefined): BodyChecker {
-  const rule = ruleAt(rules, path);
+function ruleAt(rules: readonly PathRule[], path: ConcretePath): RuleAtPath | undefined {
+  let best: PathRule | undefined;
+  let bestScore = 0;
+  for (const candidate of rules) {
+    const score = ruleScore(candidate.pattern, path);
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best && { rule: best.rule, cascaded: best.pattern.length !== path.length };
+}
+
+/**
+ * Compiles the body check once, as the reference engine (pact_matching's compare_json) walks a
+ * body: an object example needs an object and its keys, a list example a list (with a rule: its
+ * items against the example's, padded with the first; without: the same length), anything else
+ * its rule or equality. Which rule applies where and every path text are worked out here, so
+ * checking a response walks closures (it runs on every response of a load run); list items past
+ * the example get theirs on first use.
+ */
+export function compileBody(example: unknown, path: (string | number)[], rules: readonly PathRule[]): BodyChecker {
+  const governing = ruleAt(rules, path);
   const pathText = formatPath(path);
-  const cascade = rule ? (rule.cascadesType ? typeMatcher() : undefined) : inheritedType;
-  // Returns whether to go on matching inside the value.
-  const gate: ((actual: unknown, out: Violation[]) => boolean) | undefined = rule
-    ? (actual, out) => {
-        const failure = rule.check(actual, example);
-        if (failure !== undefined) out.push({ rule: rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
-        return failure === undefined && rule.cascadesType;
-      }
-    : inheritedType
-      ? (actual, out) => {
-          const failure = inheritedType(actual, example);
-          if (failure !== undefined) out.push({ rule: 'type', path: pathText, expected: failure, actual: describeActual(actual) });
-          return failure === undefined;
-        }
-      : undefined;
-  // Without a rule or an inherited type rule, a value of another kind is a violation of its own.
-  const kindMismatch = (expected: string, actual: unknown, out: Violation[]) => {
-    if (!rule && !cascade) out.push({ rule: 'type', path: pathText, expected, actual: describeActual(actual) });
-  };
-  if (Array.isArray(example)) {
-    // A type-matched array: every item is matched against the example's first one.
-    const byType = cascade !== undefined && example.length > 0;
-    const itemCheck = itemCheckers((index) => compileBody(byType ? example[0] : example[index], [...path, index], rules, cascade));
+  const kindMismatch = (expected: string, actual: unknown, out: Violation[]) => out.push({ rule: 'type', path: pathText, expected, actual: describeActual(actual) });
+
+  if (isJsonObject(example)) {
+    const children = Object.entries(example).map(([key, expected]) => ({ key, check: compileBody(expected, [...path, key], rules), pathText: formatPath([...path, key]), missing: withArticle(jsonKind(expected)) }));
     return (actual, out) => {
-      if (gate && !gate(actual, out)) return;
+      if (!isJsonObject(actual)) return kindMismatch('an object', actual, out);
+      if (governing) {
+        // The reference applies each matcher of a rule on a map, whatever the rule's AND or OR.
+        for (const matcher of governing.rule.matchers) {
+          const failure = matcher.map(actual, example, governing.cascaded);
+          if (failure !== undefined) out.push({ rule: governing.rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
+        }
+      }
+      for (const child of children) {
+        if (!Object.hasOwn(actual, child.key)) out.push({ rule: 'present', path: child.pathText, expected: child.missing, actual: 'missing' });
+        else child.check(actual[child.key], out);
+      }
+    };
+  }
+
+  if (Array.isArray(example)) {
+    // Past the example's length items are matched against its first item.
+    const item = itemCheckers((index) => compileBody(index < example.length ? example[index] : example[0], [...path, index], rules));
+    const itemGoverned = itemCheckers((index) => ruleAt(rules, [...path, index]) !== undefined);
+    return (actual, out) => {
       if (!Array.isArray(actual)) return kindMismatch('an array', actual, out);
-      if (byType) {
-        for (let i = 0; i < actual.length; i++) itemCheck(i)(actual[i], out);
+      if (governing) {
+        if (example.length === 0) return;
+        const failure = ruleOnList(governing.rule, actual, example, governing.cascaded);
+        if (failure !== undefined) out.push({ rule: governing.rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
+        for (let i = 0; i < actual.length; i++) item(i)(actual[i], out);
         return;
       }
-      if (actual.length !== example.length) out.push({ rule: 'equality', path: pathText, expected: `an array of ${example.length} items`, actual: `${actual.length} items` });
-      for (let i = 0; i < Math.min(actual.length, example.length); i++) itemCheck(i)(actual[i], out);
-    };
-  }
-  if (jsonType(example) === 'object') {
-    const children = Object.entries(example as Record<string, unknown>).map(([key, expected]) => {
-      const childPath = [...path, key];
-      return { key, check: compileBody(expected, childPath, rules, cascade), pathText: formatPath(childPath), missing: `a ${jsonType(expected)}` };
-    });
-    return (actual, out) => {
-      if (gate && !gate(actual, out)) return;
-      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return kindMismatch('an object', actual, out);
-      const actualObject = actual as Record<string, unknown>;
-      for (const child of children) {
-        if (!Object.hasOwn(actualObject, child.key)) out.push({ rule: 'present', path: child.pathText, expected: child.missing, actual: 'missing' });
-        else child.check(actualObject[child.key], out);
+      if (example.length === 0) {
+        if (actual.length > 0) out.push({ rule: 'equality', path: pathText, expected: 'an empty list', actual: describeActual(actual) });
+        return;
       }
+      for (let i = 0; i < example.length; i++) {
+        if (i < actual.length) item(i)(actual[i], out);
+        else if (!itemGoverned(i)) out.push({ rule: 'present', path: formatPath([...path, i]), expected: describeActual(example[i]), actual: 'missing' });
+      }
+      if (actual.length !== example.length) out.push({ rule: 'equality', path: pathText, expected: `a list of ${example.length} items`, actual: `${actual.length} items` });
     };
   }
-  const exampleJson = JSON.stringify(example);
+
+  if (governing) {
+    const { rule, cascaded } = governing;
+    return (actual, out) => {
+      const failure = ruleOnValue(rule, actual, example, cascaded);
+      if (failure !== undefined) out.push({ rule: rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
+    };
+  }
+  const expectedText = compactJson(example);
   return (actual, out) => {
-    if (gate && !gate(actual, out)) return;
-    if (!rule && !cascade && JSON.stringify(actual) !== exampleJson) out.push({ rule: 'equality', path: pathText, expected: exampleJson, actual: describeActual(actual) });
+    if (!jsonEquals(actual, example)) out.push({ rule: 'equality', path: pathText, expected: expectedText, actual: describeActual(actual) });
   };
 }
 
 /** Past this index item checks are compiled for each use instead of kept, so a huge array cannot grow memory for good. */
 const MAX_KEPT_ITEM_CHECKERS = 1024;
 
-/** The checker of item `index`, compiled on first use and kept (up to MAX_KEPT_ITEM_CHECKERS). */
-function itemCheckers(compile: (index: number) => BodyChecker): (index: number) => BodyChecker {
-  const kept: BodyChecker[] = [];
+/** Item `index`'s compiled value, made on first use and kept (up to MAX_KEPT_ITEM_CHECKERS). */
+function itemCheckers<T>(compile: (index: number) => T): (index: number) => T {
+  const kept: T[] = [];
   return (index) => {
     if (index >= MAX_KEPT_ITEM_CHECKERS) return compile(index);
     return (kept[index] ??= compile(index));
   };
 }
 
-function ruleAt(rules: readonly CompiledRule[], path: ConcretePath): CompiledRule | undefined {
-  let best: CompiledRule | undefined;
-  for (const rule of rules) if (pathMatches(rule.pattern, path) && (!best || rule.weight > best.weight)) best = rule;
-  return best;
-}
-
-export function valueAtPattern(example: unknown, pattern: readonly PathToken[]): unknown {
-  let value = example;
-  for (const token of pattern) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = token.kind === 'field' ? (value as Record<string, unknown>)[token.name] : token.kind === 'index' ? (value as unknown[])[token.index] : Object.values(value as object)[0];
-  }
-  return value;
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 export function describeActual(value: unknown): string {
-  return value === undefined ? 'missing' : excerpt(JSON.stringify(value));
+  return value === undefined ? 'missing' : excerpt(compactJson(value));
 }
 
 export function excerpt(text: string): string {

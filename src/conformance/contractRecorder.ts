@@ -69,6 +69,8 @@ class ScopeCounts {
   }
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** Checks responses against the pact and the ingestion rules as they arrive; counts per phase and overall. */
 export class ContractRecorder {
   readonly #contract: ResponseContract;
@@ -120,8 +122,8 @@ export class ContractRecorder {
 
   #check(sample: Sample): void {
     const phase = this.#phases[sample.phaseIndex]!;
-    const bodyText = sample.responseBody ?? '';
-    const body = parseResponseBody(bodyText);
+    const body = parseResponseBody(sample.responseBody ?? EMPTY_BODY);
+    const bodyText = body.text;
     const result = this.#contract.check(sample.status, sample.responseHeaders ?? {}, body);
     if (result === 'noInteraction') {
       for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);

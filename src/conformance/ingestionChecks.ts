@@ -1,4 +1,5 @@
 import { IdSet } from './idSet.ts';
+import { JsonNumber } from './jsonValue.ts';
 import type { Violation } from './responseContract.ts';
 
 /** Settings of the checks a pact cannot express. */
@@ -49,7 +50,8 @@ export class IngestionChecks {
     if (typeof body.message_body === 'string' && body.message_body !== message.sentMessageBody) {
       out.push({ rule: 'echo', path: '$.message_body', expected: `the message sent (${message.sentMessageBody.length} chars)`, actual: `another text (${body.message_body.length} chars)` });
     }
-    const id = body.message_id;
+    // A number the engine cannot hold exactly (past 2^53, or written 1.0) is keyed by its literal.
+    const id = body.message_id instanceof JsonNumber ? body.message_id.text : body.message_id;
     if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
       if (!this.#seenIds.add(id)) out.push({ rule: 'unique', path: '$.message_id', expected: 'an id no earlier answer had', actual: `${JSON.stringify(id)} again` });
     }

@@ -1,105 +1,207 @@
-import { compileDateTimeFormat } from './dateTimeFormat.ts';
+import { compileDateTimePattern } from './dateTimePattern.ts';
+import { isJsonNumber, jsonEquals, jsonKind, referenceText } from './jsonValue.ts';
 
-/** A compiled matcher: undefined when `actual` satisfies it, else what was expected. */
-export type CompiledMatcher = (actual: unknown, example: unknown) => string | undefined;
+/**
+ * One Pact matcher, compiled once, applied the three ways the reference engine applies it: to a
+ * value (any JSON value whose example is not a list or map, and header values, which are text),
+ * to a list as a whole and to a map as a whole (their items are checked one by one apart). Each
+ * returns undefined when satisfied, else what was expected. `cascaded` is true when the rule was
+ * written for a parent path: then sizes (min, max) are not checked.
+ */
+export interface CompiledMatcher {
+  name: string;
+  value(actual: unknown, example: unknown, cascaded: boolean): string | undefined;
+  list(actual: readonly unknown[], example: readonly unknown[], cascaded: boolean): string | undefined;
+  map(actual: Record<string, unknown>, example: Record<string, unknown>, cascaded: boolean): string | undefined;
+  header(actual: string, example: string, cascaded: boolean): string | undefined;
+}
 
 /** A matcher as a pact file writes it: `{ "match": "regex", "regex": "..." }` and friends. */
 export type MatcherDefinition = { match: string } & Record<string, unknown>;
 
+/**
+ * The matchers this harness checks, by Pact name, with what a broken one means to a reader; any
+ * other matcher makes the pact refused before the run, naming it.
+ */
+export const MATCHER_MEANINGS = {
+  type: 'wrong JSON type (or too few or too many items)',
+  regex: "does not match the pact's pattern",
+  integer: 'not an integer',
+  decimal: 'not a decimal number',
+  number: 'not a number',
+  boolean: 'not a boolean',
+  null: 'not null',
+  equality: "differs from the pact's value",
+  include: "does not include the pact's text",
+  datetime: "not a timestamp in the pact's format",
+  timestamp: "not a timestamp in the pact's format",
+  date: "not a date in the pact's format",
+  time: "not a time in the pact's format",
+  notEmpty: 'empty',
+  semver: 'not a semantic version',
+} as const;
+
 /** The matchers this harness checks, by Pact name. */
-export const SUPPORTED_MATCHERS = ['type', 'regex', 'integer', 'decimal', 'number', 'boolean', 'null', 'equality', 'include', 'datetime', 'timestamp', 'date', 'time', 'notEmpty', 'semver', 'contentType'] as const;
+export const SUPPORTED_MATCHERS = Object.keys(MATCHER_MEANINGS) as (keyof typeof MATCHER_MEANINGS)[];
 
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+/** Pact's default formats when a date/time matcher names none. */
+const DEFAULT_FORMATS: Record<string, string> = { date: 'yyyy-MM-dd', time: 'HH:mm:ss', datetime: "yyyy-MM-dd'T'HH:mm:ssXXX", timestamp: "yyyy-MM-dd'T'HH:mm:ssXXX" };
 
-/** JSON's own type names, which the `type` matcher compares. */
-export function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
+// semver 2.0.0 as the Rust semver crate parses it: no leading zeros in numbers or numeric pre-release identifiers.
+const NUMBER = '(?:0|[1-9]\\d*)';
+const PRE_ID = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
+const BUILD_ID = '[0-9A-Za-z-]+';
+const SEMVER = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?(?:\\+${BUILD_ID}(?:\\.${BUILD_ID})*)?$`);
+// What Rust's f64 and u64 parsers accept, for number rules on header values.
+const RUST_F64 = /^[+-]?(?:inf|infinity|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$/i;
+const RUST_U64 = /^\+?\d+$/;
+
+const ok = () => undefined;
+/** The reference cannot apply this matcher to a list or map at all. */
+const unable = (name: string) => () => `a value ${name} can match (not a list or map)`;
+
+function sameKind(actual: unknown, example: unknown): boolean {
+  const a = jsonKind(actual);
+  const e = jsonKind(example);
+  return a === e || (isJsonNumber(actual) && isJsonNumber(example));
 }
 
 /** Compiles one matcher definition once, so every response is checked without re-reading the pact. */
 export function compileMatcher(definition: MatcherDefinition): CompiledMatcher | { problem: string } {
-  switch (definition.match) {
-    case 'type':
-      return typeMatcher(optionalNumber(definition.min), optionalNumber(definition.max));
+  const name = definition.match;
+  switch (name) {
+    case 'type': {
+      const min = typeof definition.min === 'number' ? definition.min : undefined;
+      const max = typeof definition.max === 'number' ? definition.max : undefined;
+      const size = (length: number, cascaded: boolean): string | undefined => {
+        if (cascaded) return undefined;
+        if (min !== undefined && length < min) return `at least ${min} items`;
+        if (max !== undefined && length > max) return `at most ${max} items`;
+        return undefined;
+      };
+      return {
+        name,
+        value: (actual, example, cascaded) => {
+          if (!sameKind(actual, example)) return `a value of type ${jsonKind(example)}`;
+          return Array.isArray(actual) ? size(actual.length, cascaded) : undefined;
+        },
+        list: (actual, _example, cascaded) => size(actual.length, cascaded),
+        map: (actual, _example, cascaded) => size(Object.keys(actual).length, cascaded),
+        header: ok,
+      };
+    }
     case 'regex': {
       if (typeof definition.regex !== 'string') return { problem: 'regex matcher without a "regex"' };
       let whole: RegExp;
       try {
-        // Pact (JVM) matches the whole value against the expression.
-        whole = new RegExp(`^(?:${definition.regex})$`);
+        // The reference (Oniguruma) matches the whole text against the expression.
+        whole = new RegExp(`^(?:${definition.regex})$`, 'u');
       } catch (error) {
         return { problem: `regex "${definition.regex}" does not compile: ${(error as Error).message}` };
       }
-      return (actual) => ((typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean') && whole.test(String(actual)) ? undefined : `a value matching /${definition.regex}/`);
+      const expected = `a value matching /${definition.regex}/`;
+      return { name, value: (actual) => (whole.test(referenceText(actual)) ? undefined : expected), list: ok, map: ok, header: (actual) => (whole.test(actual) ? undefined : expected) };
     }
     case 'integer':
-      return (actual) => (typeof actual === 'number' && Number.isInteger(actual) ? undefined : 'an integer');
+      return {
+        name,
+        value: (actual) => (jsonKind(actual) === 'integer' ? undefined : 'an integer'),
+        list: ok,
+        map: unable(name),
+        header: (actual) => (RUST_U64.test(actual) && BigInt(actual) <= 18446744073709551615n ? undefined : 'an integer'),
+      };
     case 'decimal':
+      return { name, value: (actual) => (jsonKind(actual) === 'decimal' ? undefined : 'a decimal number'), list: ok, map: unable(name), header: (actual) => (RUST_F64.test(actual) ? undefined : 'a decimal number') };
     case 'number':
-      return (actual) => (typeof actual === 'number' && Number.isFinite(actual) ? undefined : definition.match === 'decimal' ? 'a decimal number' : 'a number');
+      return { name, value: (actual) => (isJsonNumber(actual) ? undefined : 'a number'), list: ok, map: unable(name), header: (actual) => (RUST_F64.test(actual) ? undefined : 'a number') };
     case 'boolean':
-      return (actual) => (typeof actual === 'boolean' ? undefined : 'a boolean');
+      return {
+        name,
+        value: (actual) => (typeof actual === 'boolean' || actual === 'true' || actual === 'false' ? undefined : 'a boolean'),
+        list: ok,
+        map: unable(name),
+        header: (actual) => (actual === 'true' || actual === 'false' ? undefined : 'a boolean'),
+      };
     case 'null':
-      return (actual) => (actual === null ? undefined : 'null');
-    case 'equality':
-      return (actual, example) => (JSON.stringify(actual) === JSON.stringify(example) ? undefined : `exactly ${JSON.stringify(example)}`);
+      return { name, value: (actual) => (actual === null ? undefined : 'null'), list: unable(name), map: unable(name), header: () => 'null (a header is text)' };
+    case 'equality': {
+      return {
+        name,
+        value: (actual, example) => (jsonEquals(actual, example) ? undefined : `exactly ${referenceText(example)}`),
+        list: (actual, example) => (jsonEquals(actual, example) ? undefined : 'exactly the example list'),
+        map: (actual, example) => (jsonEquals(actual, example) ? undefined : 'exactly the example object'),
+        header: (actual, example) => (actual === example ? undefined : `exactly ${example}`),
+      };
+    }
     case 'include': {
-      const value = String(definition.value ?? '');
-      return (actual) => (typeof actual === 'string' && actual.includes(value) ? undefined : `a string including ${JSON.stringify(value)}`);
+      if (typeof definition.value !== 'string') return { problem: 'include matcher without a "value"' };
+      const part = definition.value;
+      const expected = `a value including ${JSON.stringify(part)}`;
+      return { name, value: (actual) => (referenceText(actual).includes(part) ? undefined : expected), list: ok, map: unable(name), header: (actual) => (actual.includes(part) ? undefined : expected) };
     }
     case 'datetime':
     case 'timestamp':
     case 'date':
-    case 'time':
-      return dateTimeMatcher(definition);
-    case 'notEmpty':
-      return (actual) => (actual === null || actual === undefined || actual === '' || (Array.isArray(actual) && actual.length === 0) || (jsonType(actual) === 'object' && Object.keys(actual as object).length === 0) ? 'a value that is not empty' : undefined);
+    case 'time': {
+      const given = [definition.format, definition[name]].find((value): value is string => typeof value === 'string' && value !== '');
+      const format = given ?? DEFAULT_FORMATS[name]!;
+      const check = compileDateTimePattern(format);
+      if (typeof check !== 'function') return check;
+      const expected = `a ${name} formatted ${format}`;
+      // Under load many answers carry the same timestamp (one per ms at most): the last text that
+      // passed is remembered, so a repeat costs one string comparison.
+      let lastAccepted: string | undefined;
+      const accepts = (text: string) => {
+        if (text === lastAccepted) return true;
+        if (!check(text)) return false;
+        lastAccepted = text;
+        return true;
+      };
+      return { name, value: (actual) => (accepts(referenceText(actual)) ? undefined : expected), list: ok, map: unable(name), header: (actual) => (accepts(actual) ? undefined : expected) };
+    }
+    case 'notEmpty': {
+      const empty = (actual: unknown) => actual === null || actual === '' || (Array.isArray(actual) && actual.length === 0) || (jsonKind(actual) === 'object' && Object.keys(actual as object).length === 0);
+      return {
+        name,
+        value: (actual) => (empty(actual) ? 'a value that is not empty' : undefined),
+        list: (actual) => (actual.length === 0 ? 'a list that is not empty' : undefined),
+        map: (actual) => (Object.keys(actual).length === 0 ? 'an object that is not empty' : undefined),
+        header: (actual) => (actual === '' ? 'a value that is not empty' : undefined),
+      };
+    }
     case 'semver':
-      return (actual) => (typeof actual === 'string' && SEMVER.test(actual) ? undefined : 'a semantic version');
-    case 'contentType': {
-      const value = String(definition.value ?? '').split(';')[0]!.trim().toLowerCase();
-      return (actual) => (typeof actual === 'string' && actual.split(';')[0]!.trim().toLowerCase() === value ? undefined : `content type ${value}`);
-    }
+      return { name, value: (actual) => (typeof actual === 'string' && SEMVER.test(actual) ? undefined : 'a semantic version'), list: ok, map: unable(name), header: (actual) => (SEMVER.test(actual) ? undefined : 'a semantic version') };
     default:
-      return { problem: `matcher "${definition.match}" is not supported (supported: ${SUPPORTED_MATCHERS.join(', ')})` };
+      return { problem: `matcher "${name}" is not supported (supported: ${SUPPORTED_MATCHERS.join(', ')})` };
   }
 }
 
-/** Pact's `type` matcher: same JSON type as the example; arrays within min/max length. */
-export function typeMatcher(min?: number, max?: number): CompiledMatcher {
-  return (actual, example) => {
-    const expected = jsonType(example);
-    if (jsonType(actual) !== expected) return `a value of type ${expected}`;
-    if (Array.isArray(actual)) {
-      if (min !== undefined && actual.length < min) return `an array of at least ${min} items`;
-      if (max !== undefined && actual.length > max) return `an array of at most ${max} items`;
-    }
-    return undefined;
-  };
+/** A rule: one or more matchers combined with AND or OR. */
+export interface CompiledRule {
+  name: string;
+  combine: 'AND' | 'OR';
+  matchers: CompiledMatcher[];
 }
 
-function dateTimeMatcher(definition: MatcherDefinition): CompiledMatcher | { problem: string } {
-  const format = [definition.format, definition[definition.match]].find((value): value is string => typeof value === 'string');
-  if (format === undefined) {
-    // Without a format Pact expects ISO-8601.
-    const iso = definition.match === 'date' ? /^\d{4}-\d{2}-\d{2}$/ : definition.match === 'time' ? /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/ : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-    return (actual) => (typeof actual === 'string' && iso.test(actual) ? undefined : `an ISO-8601 ${definition.match}`);
-  }
-  const check = compileDateTimeFormat(format);
-  if (typeof check !== 'function') return check;
-  // Under load many answers carry the same timestamp (one per ms at most): the last text that
-  // passed is remembered, so a repeat costs one string comparison.
-  let lastAccepted: string | undefined;
-  return (actual) => {
-    if (typeof actual === 'string' && actual === lastAccepted) return undefined;
-    if (typeof actual !== 'string' || !check(actual)) return `a ${definition.match} formatted ${format}`;
-    lastAccepted = actual;
-    return undefined;
-  };
+/** A rule applied to a value: AND fails on the first failure, OR when every matcher fails. */
+export function ruleOnValue(rule: CompiledRule, actual: unknown, example: unknown, cascaded: boolean): string | undefined {
+  if (rule.matchers.length === 1) return rule.matchers[0]!.value(actual, example, cascaded);
+  return combine(rule, rule.matchers.map((matcher) => matcher.value(actual, example, cascaded)));
 }
 
-function optionalNumber(value: unknown): number | undefined {
-  return typeof value === 'number' ? value : undefined;
+/** A rule applied to a list as a whole. */
+export function ruleOnList(rule: CompiledRule, actual: readonly unknown[], example: readonly unknown[], cascaded: boolean): string | undefined {
+  if (rule.matchers.length === 1) return rule.matchers[0]!.list(actual, example, cascaded);
+  return combine(rule, rule.matchers.map((matcher) => matcher.list(actual, example, cascaded)));
+}
+
+/** A rule applied to one header value. */
+export function ruleOnHeader(rule: CompiledRule, actual: string, example: string): string | undefined {
+  if (rule.matchers.length === 1) return rule.matchers[0]!.header(actual, example, false);
+  return combine(rule, rule.matchers.map((matcher) => matcher.header(actual, example, false)));
+}
+
+function combine(rule: CompiledRule, failures: (string | undefined)[]): string | undefined {
+  if (rule.combine === 'AND') return failures.find((failure) => failure !== undefined);
+  return failures.some((failure) => failure === undefined) ? undefined : failures.join(' or ');
 }

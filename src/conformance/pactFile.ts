@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ExitCode, UserError } from '../errors.ts';
 import { describeIssues } from '../util/schemaHelpers.ts';
+import { NOT_JSON, parseJson } from './jsonValue.ts';
 
 const matcherSchema = z.looseObject({ match: z.string() });
 const ruleSchema = z.object({ combine: z.enum(['AND', 'OR']).default('AND'), matchers: z.array(matcherSchema).min(1) });
@@ -12,7 +13,7 @@ const responseSchema = z.looseObject({
   status: z.number().int(),
   headers: headersSchema.optional(),
   body: z.unknown().optional(),
-  matchingRules: z.looseObject({ body: ruleCategorySchema.optional(), header: ruleCategorySchema.optional() }).optional(),
+  matchingRules: z.looseObject({ body: ruleCategorySchema.optional(), header: ruleCategorySchema.optional(), status: ruleCategorySchema.optional() }).optional(),
 });
 
 const pactFileSchema = z.looseObject({
@@ -27,12 +28,19 @@ export type PactRule = z.infer<typeof ruleSchema>;
 export interface PactResponse {
   description: string;
   status: number;
-  /** Header names lower-cased; values as the pact gives them (joined with ", "). */
-  headers: Record<string, string>;
-  /** The example body (JSON), or undefined when the interaction expects none. */
+  /** A V4 status rule (`statusCode`), when the interaction accepts a class or list of statuses. */
+  statusRule: PactRule | undefined;
+  /** Headers by lower-cased name: the name as written and its values (one per header line). */
+  headers: Record<string, { name: string; values: string[] }>;
+  /** The example body (JSON, numbers as the reference reads them), or undefined when the interaction expects none. */
   body: unknown;
+  /** The body's content type, as the pact gives it (V4 body, else its Content-Type header). */
+  bodyContentType: string | undefined;
   bodyRules: Record<string, PactRule>;
+  /** Header rules by lower-cased name. */
   headerRules: Record<string, PactRule>;
+  /** Constructs the harness does not check, each named; the pact is refused when there is any. */
+  unsupported: string[];
 }
 
 /** Reads a pact file (V3 or V4) and returns what each HTTP interaction expects of its response. */
@@ -46,14 +54,11 @@ export async function readPactResponses(file: string): Promise<PactResponse[]> {
   return parsePactResponses(text, file);
 }
 
-/** Parses pact JSON text; every problem is reported at once. */
+/** Parses pact JSON text; every problem is reported at once. Numbers keep their literal (1.0 is a decimal). */
 export function parsePactResponses(text: string, file: string): PactResponse[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`the pact ${file} is not JSON: ${(error as Error).message}`, { exitCode: ExitCode.badInput });
-  }
+  const json = parseJson(text);
+  // The file's own text never reaches the message: it may be anything.
+  if (json === NOT_JSON) throw new UserError(`the pact ${file} is not JSON`, { exitCode: ExitCode.badInput });
   const parsed = pactFileSchema.safeParse(json);
   if (!parsed.success) throw new UserError(`${file} is not a pact this harness can read`, { exitCode: ExitCode.badInput, problems: describeIssues(parsed.error) });
   const v4 = parsed.data.metadata.pactSpecification.version.startsWith('4');
@@ -61,10 +66,28 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
     .filter((interaction) => interaction.type === undefined || interaction.type === 'Synchronous/HTTP')
     .map((interaction) => {
       const { response } = interaction;
-      // V4 wraps a body as { content, contentType, encoded }; V3 writes the JSON itself.
-      const body = v4 && response.body !== undefined ? (response.body as { content?: unknown }).content : response.body;
-      const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]));
+      const unsupported: string[] = [];
+      const headers: PactResponse['headers'] = {};
+      for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = { name, values: Array.isArray(value) ? value : [value] };
       const headerRules = Object.fromEntries(Object.entries(response.matchingRules?.header ?? {}).map(([name, rule]) => [name.toLowerCase(), rule]));
-      return { description: interaction.description, status: response.status, headers, body, bodyRules: response.matchingRules?.body ?? {}, headerRules };
+      let body: unknown = response.body;
+      let bodyContentType = headers['content-type']?.values[0];
+      if (v4 && response.body !== undefined) {
+        // V4 wraps a body as { content, contentType, encoded }; V3 writes the JSON itself.
+        const wrapped = response.body as { content?: unknown; contentType?: unknown; encoded?: unknown };
+        body = wrapped.content;
+        if (typeof wrapped.contentType === 'string') bodyContentType = wrapped.contentType;
+        if (wrapped.encoded !== undefined && wrapped.encoded !== false) unsupported.push(`an encoded (${String(wrapped.encoded)}) body: only JSON bodies are checked`);
+      }
+      if (body !== undefined && bodyContentType !== undefined && !isJsonType(bodyContentType)) unsupported.push(`a body of type ${bodyContentType}: only JSON bodies are checked`);
+      const statusRules = Object.entries(response.matchingRules?.status ?? {});
+      if (statusRules.length > 1 || (statusRules.length === 1 && statusRules[0]![0] !== '$')) unsupported.push(`status rules on paths other than $`);
+      return { description: interaction.description, status: response.status, statusRule: statusRules[0]?.[1], headers, body, bodyContentType, bodyRules: response.matchingRules?.body ?? {}, headerRules, unsupported };
     });
+}
+
+/** Whether a content type is JSON: application/json, or any type with a +json suffix. */
+export function isJsonType(contentType: string): boolean {
+  const base = contentType.split(';')[0]!.trim().toLowerCase();
+  return base === 'application/json' || base.endsWith('+json');
 }

@@ -1,68 +1,82 @@
+import { isUtf8 } from 'node:buffer';
 import { ExitCode, UserError } from '../errors.ts';
-import { compileBody, excerpt, valueAtPattern } from './bodyMatcher.ts';
-import type { CompiledRule, Violation } from './bodyMatcher.ts';
-import { parseRulePath, pathWeight } from './jsonPath.ts';
-import type { PathToken } from './jsonPath.ts';
-import { compileMatcher, jsonType } from './matchers.ts';
-import type { CompiledMatcher, MatcherDefinition } from './matchers.ts';
+import { compileBody, excerpt } from './bodyMatcher.ts';
+import type { PathRule, Violation } from './bodyMatcher.ts';
+import { parseRulePath } from './jsonPath.ts';
+import { NOT_JSON, parseJson } from './jsonValue.ts';
+import { compileMatcher, ruleOnHeader, ruleOnList } from './matchers.ts';
+import type { CompiledMatcher, CompiledRule, MatcherDefinition } from './matchers.ts';
+import { isJsonType } from './pactFile.ts';
 import type { PactResponse, PactRule } from './pactFile.ts';
+import { compileStatusRule } from './statusRule.ts';
 
 export type { Violation } from './bodyMatcher.ts';
+export { NOT_JSON } from './jsonValue.ts';
 
 /** A response body: its text, and its JSON value parsed once for every check (NOT_JSON if it is not JSON). */
 export interface ResponseBody {
   text: string;
   json: unknown;
 }
-export const NOT_JSON: unique symbol = Symbol('not JSON');
 
-/** Parses a body once for every check of it. */
-export function parseResponseBody(text: string): ResponseBody {
-  try {
-    return { text, json: JSON.parse(text) };
-  } catch {
-    return { text, json: NOT_JSON };
-  }
+/** Decodes and parses a body once for every check of it; bytes that are not UTF-8 are not JSON. */
+export function parseResponseBody(body: string | Uint8Array): ResponseBody {
+  if (typeof body === 'string') return { text: body, json: parseJson(body) };
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return { text, json: isUtf8(body) ? parseJson(text) : NOT_JSON };
 }
+
+/** Response headers as the engine hands them on: a repeated header line as an array of values. */
+export type ResponseHeaders = Record<string, string | string[]>;
 
 interface CompiledInteraction {
   description: string;
-  check(headers: Record<string, string | string[]>, body: ResponseBody): Violation[];
+  acceptsStatus(status: number): boolean;
+  check(headers: ResponseHeaders, body: ResponseBody): Violation[];
 }
 
 /**
- * The pact's response expectations, compiled once: `check` finds the interactions for a status
- * and returns what the response broke (none when any interaction for the status is satisfied).
+ * The pact's response expectations, compiled once, judged as Pact's reference verifier judges
+ * them: `check` finds the interactions for a status and returns what the response broke (none
+ * when any interaction for the status is satisfied).
  */
 export class ResponseContract {
-  readonly #byStatus: Map<number, CompiledInteraction[]>;
+  readonly #interactions: CompiledInteraction[];
+  readonly #byStatus = new Map<number, CompiledInteraction[]>();
+  readonly #statuses: number[];
 
-  private constructor(byStatus: Map<number, CompiledInteraction[]>) {
-    this.#byStatus = byStatus;
+  private constructor(interactions: CompiledInteraction[], statuses: number[]) {
+    this.#interactions = interactions;
+    this.#statuses = statuses;
   }
 
-  /** Compiles every interaction; an unsupported matcher or path is reported (all at once) as a user error. */
+  /** Compiles every interaction; a construct the harness does not check is reported (all at once) as a user error naming it. */
   static compile(responses: readonly PactResponse[], file: string): ResponseContract {
     const problems: string[] = [];
-    const byStatus = new Map<number, CompiledInteraction[]>();
-    for (const response of responses) {
-      const compiled = compileInteraction(response, (problem) => problems.push(`${response.description}: ${problem}`));
-      byStatus.set(response.status, [...(byStatus.get(response.status) ?? []), compiled]);
-    }
-    if (problems.length > 0) throw new UserError(`the pact ${file} uses rules this harness cannot check`, { exitCode: ExitCode.badInput, problems });
-    return new ResponseContract(byStatus);
+    const interactions = responses.map((response) => compileInteraction(response, (problem) => problems.push(`interaction "${response.description}": ${problem}`)));
+    if (problems.length > 0) throw new UserError(`the pact ${file} uses constructs this harness does not check`, { exitCode: ExitCode.badInput, problems });
+    return new ResponseContract(interactions, [...new Set(responses.map((response) => response.status))].sort((a, b) => a - b));
   }
 
-  /** The statuses the pact has interactions for. */
+  /** The statuses the pact's examples have (a status rule may accept others). */
   get statuses(): number[] {
-    return [...this.#byStatus.keys()].sort((a, b) => a - b);
+    return this.#statuses;
+  }
+
+  #interactionsFor(status: number): CompiledInteraction[] {
+    let found = this.#byStatus.get(status);
+    if (!found) {
+      found = this.#interactions.filter((interaction) => interaction.acceptsStatus(status));
+      this.#byStatus.set(status, found);
+    }
+    return found;
   }
 
   /** Violations of the best-matching interaction for `status`, or 'noInteraction' when the pact has none. */
-  check(status: number, headers: Record<string, string | string[]>, body: ResponseBody | string): Violation[] | 'noInteraction' {
-    const interactions = this.#byStatus.get(status);
-    if (!interactions) return 'noInteraction';
-    const parsed = typeof body === 'string' ? parseResponseBody(body) : body;
+  check(status: number, headers: ResponseHeaders, body: ResponseBody | string | Uint8Array): Violation[] | 'noInteraction' {
+    const interactions = this.#interactionsFor(status);
+    if (interactions.length === 0) return 'noInteraction';
+    const parsed = typeof body === 'string' || body instanceof Uint8Array ? parseResponseBody(body) : body;
     let best: Violation[] | undefined;
     for (const interaction of interactions) {
       const violations = interaction.check(headers, parsed);
@@ -74,31 +88,54 @@ export class ResponseContract {
 }
 
 function compileInteraction(response: PactResponse, problem: (text: string) => void): CompiledInteraction {
-  const bodyRules = compileRules(response.bodyRules, response.body, problem);
-  const headerChecks = Object.entries(response.headers).map(([name, expectedValue]) => {
-    const rule = response.headerRules[name];
-    const compiled = rule ? compileRule(rule, [], problem) : undefined;
-    return { name, expectedValue, compiled };
+  for (const construct of response.unsupported) problem(construct);
+  const statusRule = response.statusRule && compileStatusRule(response.statusRule);
+  if (statusRule && 'problem' in statusRule) problem(statusRule.problem);
+  const acceptsStatus = statusRule && !('problem' in statusRule) ? statusRule : (status: number) => status === response.status;
+
+  const bodyRules: PathRule[] = [];
+  for (const [path, rule] of Object.entries(response.bodyRules)) {
+    const pattern = parseRulePath(path);
+    if (!pattern) problem(`rule path "${path}" is not a JSON path this harness reads`);
+    const compiled = compileRule(rule, problem);
+    if (pattern && compiled) bodyRules.push({ pattern, rule: compiled });
+  }
+  const headerChecks: HeaderCheck[] = Object.entries(response.headers).map(([lowerName, { name, values }]) => {
+    const rule = response.headerRules[lowerName];
+    return { lowerName, path: `header ${name}`, values, rule: rule ? compileRule(rule, problem) : undefined, parameterised: PARAMETERISED_HEADERS.has(lowerName) };
   });
   for (const name of Object.keys(response.headerRules)) {
     if (!(name in response.headers)) problem(`a header rule for "${name}" without the header in the response`);
   }
-  const expectsBody = response.body !== undefined && response.body !== null && response.body !== '';
-  const checkBody = expectsBody ? compileBody(response.body, [], bodyRules, undefined) : undefined;
+  const contentTypeRule = headerChecks.find((header) => header.lowerName === 'content-type')?.rule;
+  const expectsBody = response.body !== undefined;
+  const checkBody = expectsBody ? compileBody(response.body, [], bodyRules) : undefined;
+  const expectedType = response.bodyContentType ?? 'application/json';
+  // Most answers carry the same Content-Type: the verdict on the last one is kept.
+  let lastActualType: string | undefined;
+  let lastTypeAccepted = true;
+  const bodyTypeAccepted = (actualType: string): boolean => {
+    if (actualType !== lastActualType) {
+      lastActualType = actualType;
+      lastTypeAccepted = sameBodyType(expectedType, actualType) || (contentTypeRule !== undefined && ruleOnHeader(contentTypeRule, actualType.trim(), expectedType) === undefined);
+    }
+    return lastTypeAccepted;
+  };
+
   return {
     description: response.description,
+    acceptsStatus,
     check(headers, responseBody) {
       const violations: Violation[] = [];
-      for (const { name, expectedValue, compiled } of headerChecks) {
-        const actual = headerValue(headers, name);
-        const path = `header ${name}`;
-        if (actual === undefined) violations.push({ rule: 'present', path, expected: expectedValue, actual: 'missing' });
-        else if (compiled) {
-          const failure = compiled.check(actual, expectedValue);
-          if (failure !== undefined) violations.push({ rule: compiled.name, path, expected: failure, actual: excerpt(actual) });
-        } else if (normaliseHeader(actual) !== normaliseHeader(expectedValue)) violations.push({ rule: 'equality', path, expected: expectedValue, actual: excerpt(actual) });
-      }
+      for (const header of headerChecks) checkHeader(header, headerValue(headers, header.lowerName), violations);
       if (!checkBody) return violations;
+      // A JSON example answered with another kind of body is a mismatch of its own (the reference does not read the body then).
+      const typeHeader = headerValue(headers, 'content-type');
+      const actualType = Array.isArray(typeHeader) ? typeHeader[0] : typeHeader;
+      if (actualType !== undefined && !bodyTypeAccepted(actualType)) {
+        violations.push({ rule: 'contentType', path: '$', expected: `a body of type ${expectedType}`, actual: excerpt(actualType) });
+        return violations;
+      }
       if (responseBody.json === NOT_JSON) {
         violations.push({ rule: 'json', path: '$', expected: 'a JSON body', actual: excerpt(responseBody.text || '(empty)') });
         return violations;
@@ -109,55 +146,111 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   };
 }
 
-function compileRules(rules: Record<string, PactRule>, example: unknown, problem: (text: string) => void): CompiledRule[] {
-  const compiled: CompiledRule[] = [];
-  for (const [path, rule] of Object.entries(rules)) {
-    const pattern = parseRulePath(path);
-    if (!pattern) {
-      problem(`rule path "${path}" is not a JSON path this harness reads`);
-      continue;
-    }
-    const result = compileRule(rule, pattern, problem);
-    if (!result) continue;
-    const target = valueAtPattern(example, pattern);
-    compiled.push({ ...result, cascadesType: result.cascadesType && (Array.isArray(target) || jsonType(target) === 'object') });
-  }
-  return compiled;
+function sameBodyType(expected: string, actual: string): boolean {
+  const base = (type: string) => type.split(';')[0]!.trim().toLowerCase();
+  return base(expected) === base(actual) || (isJsonType(expected) && isJsonType(actual));
 }
 
-function compileRule(rule: PactRule, pattern: PathToken[], problem: (text: string) => void): CompiledRule | undefined {
-  const checks: CompiledMatcher[] = [];
+function compileRule(rule: PactRule, problem: (text: string) => void): CompiledRule | undefined {
+  const matchers: CompiledMatcher[] = [];
   for (const definition of rule.matchers) {
     const compiled = compileMatcher(definition as MatcherDefinition);
-    if (typeof compiled === 'function') checks.push(compiled);
-    else problem(compiled.problem);
+    if ('problem' in compiled) problem(compiled.problem);
+    else matchers.push(compiled);
   }
-  if (checks.length !== rule.matchers.length) return undefined;
-  const name = rule.matchers.map((m) => m.match).join(rule.combine === 'OR' ? '|' : '+');
-  const check: CompiledMatcher =
-    checks.length === 1
-      ? checks[0]!
-      : rule.combine === 'OR'
-        ? (actual, example) => {
-            const failures = checks.map((c) => c(actual, example));
-            return failures.some((f) => f === undefined) ? undefined : failures.join(' or ');
-          }
-        : (actual, example) => checks.map((c) => c(actual, example)).find((f) => f !== undefined);
-  return { name, pattern, weight: pathWeight(pattern), check, cascadesType: rule.matchers.some((m) => m.match === 'type') };
+  if (matchers.length !== rule.matchers.length) return undefined;
+  return { name: matchers.map((m) => m.name).join(rule.combine === 'OR' ? '|' : '+'), combine: rule.combine, matchers };
 }
 
-function headerValue(headers: Record<string, string | string[]>, lowerName: string): string | undefined {
+/** A header's value(s) by lower-cased name, found whatever the case the server wrote it in. */
+function headerValue(headers: ResponseHeaders, lowerName: string): string | string[] | undefined {
   const direct = headers[lowerName];
-  if (direct !== undefined) return Array.isArray(direct) ? direct.join(', ') : direct;
-  for (const name in headers) {
-    if (name.toLowerCase() === lowerName) {
-      const value = headers[name]!;
-      return Array.isArray(value) ? value.join(', ') : value;
-    }
-  }
+  if (direct !== undefined) return direct;
+  for (const name in headers) if (name.toLowerCase() === lowerName) return headers[name];
   return undefined;
 }
 
-function normaliseHeader(value: string): string {
-  return value.replace(/\s*([;,=])\s*/g, '$1').trim().toLowerCase();
+/** Headers whose parameters are compared one by one (pact_models' PARAMETERISED_HEADERS). */
+const PARAMETERISED_HEADERS = new Set(['accept', 'content-type']);
+
+interface HeaderCheck {
+  lowerName: string;
+  path: string;
+  /** The pact's values, one per header line. */
+  values: string[];
+  rule: CompiledRule | undefined;
+  parameterised: boolean;
+  /** The last pair compared without a rule and whether it matched: most answers repeat their headers. */
+  lastExpected?: string;
+  lastActual?: string;
+  lastSame?: boolean;
+}
+
+/**
+ * A header as the reference checks it: value by value (each header line is a value), with its rule,
+ * else by parameters (Accept, Content-Type), else equal once spaces around commas are dropped.
+ */
+function checkHeader(header: HeaderCheck, actual: string | string[] | undefined, out: Violation[]): void {
+  const expected = header.values;
+  if (actual === undefined) {
+    out.push({ rule: 'present', path: header.path, expected: expected.join(', '), actual: 'missing' });
+    return;
+  }
+  const actualValues = typeof actual === 'string' ? undefined : actual;
+  if (expected.length === 0) {
+    if (actualValues === undefined || actualValues.length > 0) out.push({ rule: 'equality', path: header.path, expected: '(empty)', actual: excerpt(String(actual)) });
+    return;
+  }
+  if (actualValues === undefined || (expected.length === 1 && actualValues.length === 1)) {
+    checkHeaderValue(header, expected[0]!, actualValues?.[0] ?? (actual as string), out);
+    return;
+  }
+  if (header.rule) {
+    const listFailure = ruleOnList(header.rule, actualValues, expected, false);
+    if (listFailure !== undefined) out.push({ rule: header.rule.name, path: header.path, expected: listFailure, actual: excerpt(actualValues.join(', ')) });
+    for (let i = 0; i < actualValues.length; i++) checkHeaderValue(header, expected[i] ?? expected[0]!, actualValues[i]!, out);
+    return;
+  }
+  for (let i = 0; i < Math.max(expected.length, actualValues.length); i++) {
+    if (i >= actualValues.length) out.push({ rule: 'present', path: header.path, expected: expected[i]!, actual: `missing (${actualValues.length} values)` });
+    else checkHeaderValue(header, expected[i] ?? '', actualValues[i]!, out);
+  }
+}
+
+function checkHeaderValue(header: HeaderCheck, expectedValue: string, actualValue: string, out: Violation[]): void {
+  const expected = expectedValue.trim();
+  const actual = actualValue.trim();
+  if (header.rule) {
+    const failure = ruleOnHeader(header.rule, actual, expected);
+    if (failure !== undefined) out.push({ rule: header.rule.name, path: header.path, expected: failure, actual: excerpt(actual) });
+    return;
+  }
+  if (header.lastActual !== actual || header.lastExpected !== expected) {
+    header.lastExpected = expected;
+    header.lastActual = actual;
+    header.lastSame = header.parameterised ? parametersMatch(expected, actual) : expected === actual || withoutCommaSpaces(expected) === withoutCommaSpaces(actual);
+  }
+  if (!header.lastSame) out.push({ rule: 'equality', path: header.path, expected, actual: excerpt(actual) });
+}
+
+function withoutCommaSpaces(text: string): string {
+  return text.split(',').map((part) => part.trim()).join(',');
+}
+
+/** The same media type, and every parameter the pact names present with the same value (any case). */
+function parametersMatch(expected: string, actual: string): boolean {
+  const parts = (text: string) => text.split(';').map((part) => part.trim()).filter(Boolean);
+  const [expectedType = '', ...expectedParameters] = parts(expected);
+  const [actualType = '', ...actualParameters] = parts(actual);
+  if (expectedType !== actualType) return false;
+  const parameters = (list: string[]) => new Map(list.flatMap((parameter) => {
+    const at = parameter.indexOf('=');
+    return at === -1 ? [] : [[parameter.slice(0, at).trim(), parameter.slice(at + 1).trim()] as [string, string]];
+  }));
+  const actualMap = parameters(actualParameters);
+  for (const [name, value] of parameters(expectedParameters)) {
+    const seen = actualMap.get(name);
+    if (seen === undefined || seen.toLowerCase() !== value.toLowerCase()) return false;
+  }
+  return true;
 }

@@ -17,7 +17,7 @@ export interface InFlightRequest<T> {
 
 /** What came back for one request. */
 export type RequestOutcome =
-  | { kind: 'response'; doneMs: number; status: number; body: string; headers: Record<string, string | string[]> }
+  | { kind: 'response'; doneMs: number; status: number; body: Buffer; headers: Record<string, string | string[]> }
   | { kind: 'error'; doneMs: number; error: TransportErrorKind; code?: string };
 
 /** The target and the fixed parts of every request. */
@@ -33,7 +33,7 @@ interface AutocannonClient {
   conn: { destroyed?: boolean };
   destroyed: boolean;
   reqsMade: number;
-  pipelinedRequests: { clear(): void };
+  pipelinedRequests: { clear(): void; addBody(data: Buffer): void };
   requestIterator: { currentRequest: { requestBuffer: Buffer } };
   _doRequest(): void;
   destroy(): void;
@@ -49,6 +49,8 @@ class Connection<T> {
   /** A request whose connection went away: reported as reset unless a timeout claims it. */
   lost: InFlightRequest<T> | undefined;
   idle = false;
+  /** The body of the answer being read, as the socket delivered it: decoded once, whole, by whoever reads it. */
+  bodyChunks: Buffer[] = [];
   client!: AutocannonClient;
   doRequest!: () => void;
 }
@@ -147,8 +149,8 @@ export class ConnectionPool<T> {
           method: 'POST',
           path,
           headers,
-          onResponse: (status: number, body: string, _context: unknown, responseHeaders: Record<string, string | string[]>) =>
-            this.#settle(connection, { kind: 'response', doneMs: performance.now(), status, body, headers: responseHeaders }),
+          onResponse: (status: number, _body: string, _context: unknown, responseHeaders: Record<string, string | string[]>) =>
+            this.#settle(connection, { kind: 'response', doneMs: performance.now(), status, body: takeBody(connection), headers: responseHeaders }),
         },
       ],
       setupClient: (client: AutocannonClient) => {
@@ -156,6 +158,9 @@ export class ConnectionPool<T> {
         // next request" means "this connection is free".
         connection.doRequest = client._doRequest.bind(client);
         client._doRequest = () => this.#freed(connection);
+        // autocannon appends each chunk to a string (a character split between two reads becomes
+        // U+FFFD, and every chunk is decoded): the bytes are kept instead.
+        client.pipelinedRequests.addBody = (data) => connection.bodyChunks.push(data);
       },
     });
     this.#opening = false;
@@ -178,6 +183,7 @@ export class ConnectionPool<T> {
       const lost = connection.inFlight;
       connection.inFlight = undefined;
       connection.lost = lost;
+      connection.bodyChunks = [];
       connection.client.pipelinedRequests.clear();
       queueMicrotask(() => {
         if (connection.lost !== lost) return;
@@ -220,6 +226,13 @@ export class ConnectionPool<T> {
     this.#inFlightCount--;
     this.#onOutcome(request, outcome);
   }
+}
+
+/** The answer's body bytes, ready for the next answer on the connection. */
+function takeBody(connection: { bodyChunks: Buffer[] }): Buffer {
+  const chunks = connection.bodyChunks;
+  connection.bodyChunks = [];
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** Maps a Node socket error code to the error kinds results count. */

@@ -310,7 +310,7 @@ function sampleOf(
   doneMs: number,
   status: number,
   error: Sample['error'],
-  responseBody: string | undefined,
+  responseBody: Buffer | undefined,
   responseHeaders: Sample['responseHeaders'],
 ): Sample {
   return { phaseIndex: meta.phaseIndex, scheduledMs: meta.scheduledMs, sentMs, doneMs, status, error, request: meta.request, responseBody, responseHeaders };

@@ -35,7 +35,8 @@ export interface Sample {
   status: number;
   error?: ErrorKind;
   request: PreparedRequest;
-  responseBody?: string;
+  /** The answer's body as received (bytes, decoded by whoever reads it). */
+  responseBody?: Buffer;
   responseHeaders?: Record<string, string | string[]>;
 }
 

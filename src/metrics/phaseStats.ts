@@ -62,7 +62,8 @@ export class StatsAccumulator {
   }
 
   #keepExample(sample: Sample): void {
-    const bodyExcerpt = (sample.responseBody ?? '').slice(0, EXCERPT_CHARS);
+    // At most 4 bytes a character: decoding that many bytes gives the excerpt, whole characters only.
+    const bodyExcerpt = sample.responseBody ? sample.responseBody.subarray(0, EXCERPT_CHARS * 4).toString('utf8').slice(0, EXCERPT_CHARS) : '';
     const key = `${sample.status}|${sample.error ?? ''}|${bodyExcerpt}`;
     const known = this.#examples.get(key);
     if (known) known.count++;

@@ -22,7 +22,7 @@ function sample(options: { phaseIndex?: number; status?: number; sentText?: stri
     status: options.error ? 0 : (options.status ?? 200),
     error: options.error,
     request: { body: Buffer.alloc(0), messageBody: sentText },
-    responseBody: typeof body === 'string' ? body : JSON.stringify(body),
+    responseBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
     responseHeaders: { 'content-type': 'application/json' },
   };
 }

@@ -104,4 +104,38 @@ thresholds:
     expect(result.contract).toMatchObject({ sampleShare: 1, statuses: [200, 401, 403] });
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<section id="contract">');
   });
+  it('finds no echo violation when every answer arrives a byte at a time, multi-byte characters split across reads', async () => {
+    const splitting = await startTestServer(async (req, res) => {
+      const sent = JSON.parse(await readBody(req)) as { message_body: string };
+      const bytes = Buffer.from(JSON.stringify({ message_id: Number(process.hrtime.bigint() % 1_000_000_000_000n), message_body: sent.message_body, created_at: new Date().toISOString(), message_type: 0 }));
+      res.socket!.setNoDelay(true);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+      for (const byte of bytes) {
+        res.write(Buffer.from([byte]));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      res.end();
+    });
+    try {
+      files.write('messages.csv', 'message_body\nनमस्ते 🙏 — こんにちは, добрый день\n');
+      const scenario = files.write(
+        'split.yml',
+        `name: split
+target: { url: "${splitting.url}", token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}" }
+users: { file: users.csv }
+messages: { file: messages.csv }
+phases:
+  - { name: steady, duration: 1s, rate: 40 }
+`,
+      );
+      const out = join(files.dir, 'split');
+      const run = await runCliProcess(['load', scenario, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
+      expect(run.stderr).toBe('');
+      const result = runResultSchema.parse(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+      expect(result.overall.contractViolations).toMatchObject({ checked: 40, count: 0, byKind: [] });
+      expect(run.exitCode).toBe(0);
+    } finally {
+      await splitting.close();
+    }
+  });
 });

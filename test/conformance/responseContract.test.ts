@@ -35,12 +35,13 @@ describe('ResponseContract (the committed pact)', () => {
     expect(texts.map((created_at) => contract.check(200, json, logged({ created_at })).length)).toEqual([0, 0, 1, 1, 0, 1]);
   });
 
-  it('catches an HTML error page served with a 200', () => {
+  it('catches an HTML error page served with a 200: the header and the kind of body, as the reference does', () => {
     expect(contract.check(200, { 'content-type': 'text/html' }, '<html><body>Bad gateway</body></html>')).toEqual([
-      { rule: 'regex', path: 'header content-type', expected: 'a value matching /^application/json(;.*)?$/', actual: 'text/html' },
-      { rule: 'json', path: '$', expected: 'a JSON body', actual: '<html><body>Bad gateway</body></html>' },
+      { rule: 'regex', path: 'header Content-Type', expected: 'a value matching /^application/json(;.*)?$/', actual: 'text/html' },
+      { rule: 'contentType', path: '$', expected: 'a body of type application/json', actual: 'text/html' },
     ]);
-    expect(contract.check(200, {}, logged())).toEqual([{ rule: 'present', path: 'header content-type', expected: 'application/json', actual: 'missing' }]);
+    expect(contract.check(200, {}, logged())).toEqual([{ rule: 'present', path: 'header Content-Type', expected: 'application/json', actual: 'missing' }]);
+    expect(contract.check(200, json, 'Bad gateway')).toEqual([{ rule: 'json', path: '$', expected: 'a JSON body', actual: 'Bad gateway' }]);
   });
 
   it('has no interaction for other statuses', () => {
@@ -66,10 +67,10 @@ describe('pact files', () => {
     expect(v3.check(200, {}, JSON.stringify({ items: [{ id: 1, tags: [] }, { id: 2, tags: ['x', 'y'] }], version: '2.0.0' }))).toEqual([]);
     expect(v3.check(200, {}, JSON.stringify({ items: [{ id: 1, tags: [] }, { id: 'two', tags: 7 }], version: 'v2' }))).toEqual([
       { rule: 'integer', path: '$.items[1].id', expected: 'an integer', actual: '"two"' },
-      { rule: 'type', path: '$.items[1].tags', expected: 'a value of type array', actual: '7' },
+      { rule: 'type', path: '$.items[1].tags', expected: 'an array', actual: '7' },
       { rule: 'semver', path: '$.version', expected: 'a semantic version', actual: '"v2"' },
     ]);
-    expect(v3.check(200, {}, JSON.stringify({ items: [], version: '1.0.0' }))).toEqual([{ rule: 'type', path: '$.items', expected: 'an array of at least 1 items', actual: '[]' }]);
+    expect(v3.check(200, {}, JSON.stringify({ items: [], version: '1.0.0' }))).toEqual([{ rule: 'type', path: '$.items', expected: 'at least 1 items', actual: '[]' }]);
   });
 
   it('matches arrays without a type rule item by item, and lets a rule on one index outrank [*]', () => {
@@ -85,17 +86,18 @@ describe('pact files', () => {
     const nested = [[{ at: 'y' }, { at: 'z' }], [{ at: 'w' }]];
     expect(arrays.check(200, {}, JSON.stringify({ pair: [1, 'b'], rows: [{ n: 7 }, { n: null }, { n: 9 }], nested }))).toEqual([]);
     expect(arrays.check(200, {}, JSON.stringify({ pair: [1, 'c', 3], rows: [{ n: 7 }, { n: 8 }], nested: [[{ at: 5 }], 'flat'] }))).toEqual([
-      { rule: 'equality', path: '$.pair', expected: 'an array of 2 items', actual: '3 items' },
       { rule: 'equality', path: '$.pair[1]', expected: '"b"', actual: '"c"' },
-      { rule: 'equality', path: '$.rows', expected: 'an array of 3 items', actual: '2 items' },
+      { rule: 'equality', path: '$.pair', expected: 'a list of 2 items', actual: '3 items' },
       { rule: 'null', path: '$.rows[1].n', expected: 'null', actual: '8' },
+      { rule: 'present', path: '$.rows[2]', expected: '{"n":3}', actual: 'missing' },
+      { rule: 'equality', path: '$.rows', expected: 'a list of 3 items', actual: '2 items' },
       { rule: 'type', path: '$.nested[0][0].at', expected: 'a value of type string', actual: '5' },
-      { rule: 'type', path: '$.nested[1]', expected: 'a value of type array', actual: '"flat"' },
+      { rule: 'type', path: '$.nested[1]', expected: 'an array', actual: '"flat"' },
     ]);
     expect(arrays.check(200, {}, JSON.stringify({ pair: { 0: 1 }, rows: [{ n: 'x' }, { n: null }, {}], nested: [] }))).toEqual([
       { rule: 'type', path: '$.pair', expected: 'an array', actual: '{"0":1}' },
       { rule: 'integer', path: '$.rows[0].n', expected: 'an integer', actual: '"x"' },
-      { rule: 'present', path: '$.rows[2].n', expected: 'a number', actual: 'missing' },
+      { rule: 'present', path: '$.rows[2].n', expected: 'an integer', actual: 'missing' },
     ]);
     // Past the first 1,024 items, item checks are compiled for each use and not kept.
     const long = Array.from({ length: 1100 }, (_, i) => ({ at: i === 1050 ? 1 : 'q' }));
@@ -119,7 +121,10 @@ describe('pact files', () => {
   it('refuses, all at once, rules it cannot check and pacts it cannot read', () => {
     const responses = parsePactResponses(v3Pact({ status: 200, body: { a: 1 }, matchingRules: { body: { '$.a': { matchers: [{ match: 'eachKey' }] }, 'a.b': { matchers: [{ match: 'type' }] } } } }), 'odd.json');
     expect(() => ResponseContract.compile(responses, 'odd.json')).toThrow(
-      expect.objectContaining({ message: 'the pact odd.json uses rules this harness cannot check', problems: [expect.stringMatching(/thing: matcher "eachKey" is not supported/), 'thing: rule path "a.b" is not a JSON path this harness reads'] }),
+      expect.objectContaining({
+        message: 'the pact odd.json uses constructs this harness does not check',
+        problems: [expect.stringMatching(/^interaction "thing": matcher "eachKey" is not supported/), 'interaction "thing": rule path "a.b" is not a JSON path this harness reads'],
+      }),
     );
     expect(() => parsePactResponses('{"metadata":{"pactSpecification":{"version":"2.0.0"}},"interactions":[]}', 'old.json')).toThrow(
       expect.objectContaining({ problems: expect.arrayContaining([expect.stringMatching(/^interactions: /), expect.stringMatching(/pact specification 3 or 4/)]) }),

@@ -58,10 +58,35 @@ describe('ConnectionPool over autocannon 9.0.0', () => {
     expect(first.kind).toBe('response');
     if (first.kind !== 'response') return;
     expect(first.status).toBe(201);
-    expect(JSON.parse(first.body)).toEqual({ echo: 'नमस्ते' });
+    expect(JSON.parse(first.body.toString())).toEqual({ echo: 'नमस्ते' });
     expect(first.headers['x-answer']).toBe('42');
     // Keep-alive: the second request reused the first connection.
     expect(pool.openConnections).toBe(0);
+  });
+
+  it('keeps the body as bytes: a character split between two reads arrives whole (autocannon decoded each read)', async () => {
+    const text = JSON.stringify({ message_body: 'नमस्ते 🙏 こんにちは', message_id: 1 });
+    const bytes = Buffer.from(text);
+    server = await startTestServer(async (req, res) => {
+      await readBody(req);
+      res.socket!.setNoDelay(true);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+      // One byte per write, a timer apart: every multi-byte character is split across reads.
+      for (const byte of bytes) {
+        res.write(Buffer.from([byte]));
+        await sleep(1);
+      }
+      res.end();
+    });
+    const { pool, outcomes } = poolFor(server.url);
+    pool.send(Buffer.from('{}'), 'split');
+    await until(() => outcomes.length === 1);
+    const outcome = outcomes[0]!.outcome;
+    expect(outcome.kind).toBe('response');
+    if (outcome.kind !== 'response') return;
+    expect(outcome.body.equals(bytes)).toBe(true);
+    expect(outcome.body.toString()).toBe(text);
+    pool.close();
   });
 
   it('opens connections on demand up to the maximum, and reuses free ones', async () => {

@@ -5,7 +5,7 @@ import { RunRecorder } from '../../src/metrics/runRecorder.ts';
 
 function sample(fields: Partial<Sample> & { expectedStatus?: number }): Sample {
   const { expectedStatus, ...rest } = fields;
-  return { phaseIndex: 0, scheduledMs: 0, sentMs: 0, doneMs: 10, status: 200, request: { body: Buffer.from('{}'), messageBody: 'hi', expectedStatus }, responseBody: '{}', ...rest };
+  return { phaseIndex: 0, scheduledMs: 0, sentMs: 0, doneMs: 10, status: 200, request: { body: Buffer.from('{}'), messageBody: 'hi', expectedStatus }, responseBody: Buffer.from('{}'), ...rest };
 }
 
 describe('classifyOutcome', () => {
@@ -26,7 +26,7 @@ describe('RunRecorder', () => {
     recorder.startClock(0);
     // Sent 30 ms late (a busy generator): the corrected latency includes the wait, service time does not.
     recorder.onSample(sample({ phaseIndex: 0, scheduledMs: 100, sentMs: 130, doneMs: 150 }));
-    recorder.onSample(sample({ phaseIndex: 1, status: 503, responseBody: '{"error_message":"busy"}', doneMs: 20 }));
+    recorder.onSample(sample({ phaseIndex: 1, status: 503, responseBody: Buffer.from('{"error_message":"busy"}'), doneMs: 20 }));
     recorder.onSample(sample({ phaseIndex: 1, status: 403, expectedStatus: 403 }));
     recorder.onSample(sample({ phaseIndex: 1, status: 0, error: 'timeout', responseBody: undefined }));
     for (let i = 0; i < 4; i++) recorder.onSent(i === 0 ? 0 : 1, 5);
@@ -50,8 +50,8 @@ describe('RunRecorder', () => {
 
   it('keeps ten distinct error examples, cut to 300 characters, each with its count', () => {
     const recorder = new RunRecorder(1);
-    for (let i = 0; i < 30; i++) recorder.onSample(sample({ status: 500, responseBody: `${'x'.repeat(400)} ${i % 12}` }));
-    for (let i = 0; i < 5; i++) recorder.onSample(sample({ status: 502, responseBody: 'bad gateway' }));
+    for (let i = 0; i < 30; i++) recorder.onSample(sample({ status: 500, responseBody: Buffer.from(`${'x'.repeat(400)} ${i % 12}`) }));
+    for (let i = 0; i < 5; i++) recorder.onSample(sample({ status: 502, responseBody: Buffer.from('bad gateway') }));
     const examples = recorder.overall.snapshot().errorExamples;
     // The 400 x's make every 500 body the same once cut: one example counted 30 times.
     expect(examples).toEqual([
@@ -59,7 +59,7 @@ describe('RunRecorder', () => {
       { status: 502, error: undefined, bodyExcerpt: 'bad gateway', count: 5 },
     ]);
     const distinct = new RunRecorder(1);
-    for (let i = 0; i < 15; i++) distinct.onSample(sample({ status: 500, responseBody: `error ${i}` }));
+    for (let i = 0; i < 15; i++) distinct.onSample(sample({ status: 500, responseBody: Buffer.from(`error ${i}`) }));
     expect(distinct.overall.snapshot().errorExamples.map((e) => e.bodyExcerpt)).toEqual(Array.from({ length: 10 }, (_, i) => `error ${i}`));
   });
 

@@ -1,0 +1,344 @@
+/**
+ * Date and time patterns as Pact's reference engine reads them (pact_models' time_utils, a nom
+ * parser): the `date`, `time`, `datetime` and `timestamp` matchers carry one, e.g.
+ * `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`. Each field takes from one digit up to as many as its letters
+ * allow, greedily and without going back; ranges and days of the month are then checked.
+ */
+
+/** One step of a pattern: literal text, or a field read from the value. */
+type Token =
+  | { kind: 'text'; text: string }
+  | { kind: 'digits'; role: 'year' | 'month' | 'day' | 'other'; minDigits: number; maxDigits: number; lower: number; upper: number }
+  | { kind: 'read'; read: (text: string, at: number) => number; role: 'month' | 'other'; name: string };
+
+/** Letters the pattern language knows, with the most of each it accepts (the reference fails the pattern beyond). */
+const MAX_LETTERS: Record<string, number> = { G: 5, M: 5, L: 5, d: 2, w: 2, W: 2, F: 2, E: 5, a: 1, h: 2, H: 2, k: 2, K: 2, m: 2, s: 2, x: 5, X: 5, Z: 5, O: 4, q: 2, Q: 5, e: 5, c: 1 };
+/** Every pattern letter; a run of one letter is one field. */
+const PATTERN_LETTERS = 'GyYuMLDdqQwWFEecahHkKmsSnANxXZOzV';
+const TEXT_STOP = /[A-Za-z0-9'{}[\]]/;
+
+const MONTHS_SHORT = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTHS_LONG = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const DAYS_SHORT = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAYS_LONG = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** A compiled pattern: whether a text is a date/time in it. */
+export type DateTimeCheck = (text: string) => boolean;
+
+/** Compiles a pattern, or names what the harness will not check (the reference fails every value for a pattern it cannot read). */
+export function compileDateTimePattern(pattern: string): DateTimeCheck | { problem: string } {
+  const tokens: Token[] = [];
+  let at = 0;
+  while (at < pattern.length) {
+    const char = pattern[at]!;
+    if (char === "'") {
+      const parsed = quoted(pattern, at);
+      if (!parsed) return { problem: `unclosed quote in date/time pattern "${pattern}"` };
+      tokens.push({ kind: 'text', text: parsed.text });
+      at = parsed.end;
+      continue;
+    }
+    if (!PATTERN_LETTERS.includes(char)) {
+      if (TEXT_STOP.test(char)) return { problem: `date/time pattern "${pattern}" has "${char}", which Pact's patterns do not know` };
+      let end = at;
+      while (end < pattern.length && !TEXT_STOP.test(pattern[end]!)) end++;
+      tokens.push({ kind: 'text', text: pattern.slice(at, end) });
+      at = end;
+      continue;
+    }
+    let count = 1;
+    while (pattern[at + count] === char) count++;
+    const max = MAX_LETTERS[char];
+    if (max !== undefined && count > max) return { problem: `too many pattern letters "${char.repeat(count)}" in date/time pattern "${pattern}" (at most ${max})` };
+    const token = fieldToken(char, count);
+    if ('problem' in token) return { problem: `${token.problem} (in "${pattern}")` };
+    tokens.push(token);
+    at += count;
+  }
+  return compileTokens(tokens);
+}
+
+function quoted(pattern: string, open: number): { text: string; end: number } | undefined {
+  if (pattern[open + 1] === "'") return { text: "'", end: open + 2 };
+  let text = '';
+  let at = open + 1;
+  while (at < pattern.length) {
+    if (pattern[at] === "'") {
+      if (pattern[at + 1] === "'") {
+        text += "'";
+        at += 2;
+        continue;
+      }
+      return { text, end: at + 1 };
+    }
+    text += pattern[at];
+    at++;
+  }
+  return undefined;
+}
+
+const digits = (minDigits: number, maxDigits: number, lower: number, upper: number, role: 'year' | 'month' | 'day' | 'other' = 'other'): Token => ({ kind: 'digits', role, minDigits, maxDigits, lower, upper });
+
+function fieldToken(letter: string, count: number): Token | { problem: string } {
+  switch (letter) {
+    case 'y':
+    case 'Y':
+    case 'u':
+      // The reference reads the year as a 16-bit number: more than four digits could crash it.
+      if (count > 4) return { problem: `more than four year letters cannot be checked` };
+      return digits(1, count, 0, 10 ** count - 1, 'year');
+    case 'M':
+      if (count <= 2) return digits(1, 2, 1, 12, 'month');
+      return { kind: 'read', role: 'month', name: 'month', read: names(count === 3 ? MONTHS_SHORT : MONTHS_LONG) };
+    case 'L':
+      return digits(1, 2, 1, 12);
+    case 'D':
+      return digits(1, 3, 1, 356);
+    case 'd':
+      return digits(1, 2, 1, 31, 'day');
+    case 'q':
+      return digits(1, 2, 1, 4);
+    case 'Q':
+      if (count < 3) return digits(1, 2, 1, 4);
+      return { kind: 'read', role: 'other', name: 'quarter', read: count === 3 ? names(['q1', 'q2', 'q3', 'q4']) : names(['1st quarter', '2nd quarter', '3rd quarter', '4th quarter']) };
+    case 'w':
+      return digits(1, 2, 1, 56);
+    case 'W':
+      return digits(1, 2, 1, 5);
+    case 'F':
+      return digits(1, 2, 0, 4);
+    case 'E':
+      return { kind: 'read', role: 'other', name: 'day name', read: names(count <= 3 ? DAYS_SHORT : DAYS_LONG) };
+    case 'e':
+    case 'c':
+      if (count > 2) return { kind: 'read', role: 'other', name: 'day name', read: names(count <= 3 ? DAYS_SHORT : DAYS_LONG) };
+      return digits(1, 1, 1, 7);
+    case 'G':
+      return { kind: 'read', role: 'other', name: 'era', read: names(['ad', 'bc']) };
+    case 'a':
+      return { kind: 'read', role: 'other', name: 'am/pm', read: names(['am', 'pm']) };
+    case 'h':
+      return digits(1, 2, 1, 12);
+    case 'H':
+      return digits(1, 2, 0, 23);
+    case 'k':
+      return digits(1, 2, 1, 24);
+    case 'K':
+      return digits(1, 2, 0, 11);
+    case 'm':
+      return digits(1, 2, 0, 59);
+    case 's':
+      return digits(1, 2, 0, 60);
+    case 'S':
+      return digits(1, count, 0, 10 ** count - 1);
+    case 'n':
+    case 'A':
+    case 'N':
+      return digits(1, Number.MAX_SAFE_INTEGER, 0, Number.POSITIVE_INFINITY);
+    case 'X':
+      return { kind: 'read', role: 'other', name: 'offset', read: (text, at) => (text[at] === 'Z' ? at + 1 : longOffset(text, at, count)) };
+    case 'x':
+      return { kind: 'read', role: 'other', name: 'offset', read: (text, at) => longOffset(text, at, count) };
+    case 'Z':
+      return { kind: 'read', role: 'other', name: 'offset', read: (text, at) => offsetZ(text, at, count) };
+    case 'O':
+      return { kind: 'read', role: 'other', name: 'offset', read: (text, at) => offsetGmt(text, at, count) };
+    default:
+      // z (zone names) and V (zone ids) need the reference's zone tables.
+      return { problem: `time-zone names and ids ("${letter}") cannot be checked` };
+  }
+}
+
+/** Case-insensitive alternatives, first match wins (as nom's alt of tag_no_case). */
+function names(options: readonly string[]): (text: string, at: number) => number {
+  return (text, at) => {
+    for (const option of options) if (text.slice(at, at + option.length).toLowerCase() === option) return at + option.length;
+    return -1;
+  };
+}
+
+/** Greedy digits: at least `min`, at most `max`; -1 or the end. Value within [lower, upper]. */
+function readNumber(text: string, at: number, min: number, max: number, lower: number, upper: number): { end: number; value: number } | undefined {
+  let end = at;
+  let value = 0;
+  while (end < text.length && end - at < max) {
+    const digit = text.charCodeAt(end) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+    end++;
+  }
+  if (end - at < min || value < lower || value > upper) return undefined;
+  return { end, value };
+}
+
+function signs(text: string, at: number): number {
+  let end = at;
+  while (text[end] === '+' || text[end] === '-') end++;
+  return end === at ? -1 : end;
+}
+
+const hourOffset = (text: string, at: number) => readNumber(text, at, 1, 2, 0, 11)?.end ?? -1;
+const minuteAt = (text: string, at: number) => readNumber(text, at, 1, 2, 0, 59)?.end ?? -1;
+const secondAt = (text: string, at: number) => readNumber(text, at, 1, 2, 0, 60)?.end ?? -1;
+const literal = (text: string, at: number, expected: string) => (text.startsWith(expected, at) ? at + expected.length : -1);
+
+/** Steps that must each succeed; an optional step that fails leaves the position as it was. */
+function sequence(text: string, at: number, steps: ((text: string, at: number) => number)[], optionalFrom = steps.length): number {
+  let position = at;
+  for (let i = 0; i < steps.length; i++) {
+    const next = steps[i]!(text, position);
+    if (next === -1) {
+      if (i >= optionalFrom) return position;
+      return -1;
+    }
+    position = next;
+  }
+  return position;
+}
+
+/** `x`/`X` offsets: +HH[mm], +HHmm, +HH:mm, +HHmm[ss], +HH:mm[:ss]. */
+function longOffset(text: string, at: number, count: number): number {
+  const start = signs(text, at);
+  if (start === -1) return -1;
+  switch (count) {
+    case 1:
+      return sequence(text, start, [hourOffset, minuteAt], 1);
+    case 2:
+      return sequence(text, start, [hourOffset, minuteAt]);
+    case 3:
+      return sequence(text, start, [hourOffset, (t, p) => literal(t, p, ':'), minuteAt]);
+    case 4:
+      return sequence(text, start, [hourOffset, minuteAt, secondAt], 2);
+    default: {
+      const base = sequence(text, start, [hourOffset, (t, p) => literal(t, p, ':'), minuteAt]);
+      if (base === -1) return -1;
+      const seconds = sequence(text, base, [(t, p) => literal(t, p, ':'), secondAt]);
+      return seconds === -1 ? base : seconds;
+    }
+  }
+}
+
+/** `Z` offsets: +HHmm; GMT/UTC with an optional +HH:mm; +HH:mm. */
+function offsetZ(text: string, at: number, count: number): number {
+  const hourMinute = (t: string, p: number) => sequence(t, signs(t, p) === -1 ? -1 : signs(t, p), [hourOffset, (u, q) => literal(u, q, ':'), minuteAt]);
+  if (count <= 3) {
+    const start = signs(text, at);
+    return start === -1 ? -1 : sequence(text, start, [hourOffset, minuteAt]);
+  }
+  if (count === 4) {
+    for (const zone of ['GMT', 'UTC']) {
+      const after = literal(text, at, zone);
+      if (after === -1) continue;
+      if (signs(text, after) !== -1) {
+        const withOffset = hourMinute(text, after);
+        if (withOffset !== -1) return withOffset;
+      }
+      return after;
+    }
+    return -1;
+  }
+  return signs(text, at) === -1 ? -1 : hourMinute(text, at);
+}
+
+/** `O` offsets: GMT/UTC then +H[:mm] (1-3 letters) or +HH:mm (4). */
+function offsetGmt(text: string, at: number, count: number): number {
+  const zone = literal(text, at, 'GMT') !== -1 ? at + 3 : literal(text, at, 'UTC') !== -1 ? at + 3 : -1;
+  if (zone === -1) return -1;
+  const start = signs(text, zone);
+  if (start === -1) return -1;
+  if (count <= 3) {
+    const hour = hourOffset(text, start);
+    if (hour === -1) return -1;
+    const minutes = sequence(text, hour, [(t, p) => literal(t, p, ':'), minuteAt]);
+    return minutes === -1 ? hour : minutes;
+  }
+  return sequence(text, start, [hourOffset, (t, p) => literal(t, p, ':'), minuteAt]);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(month: number, year: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return leap ? 29 : 28;
+}
+
+function compileTokens(tokens: Token[]): DateTimeCheck {
+  const dayIndex = tokens.findIndex((token) => token.kind === 'digits' && token.role === 'day');
+  const monthIndex = tokens.findIndex((token) => token.kind !== 'text' && token.role === 'month');
+  const yearIndex = tokens.findIndex((token) => token.kind === 'digits' && token.role === 'year');
+  // Reused between calls (checks are synchronous): checking a value allocates nothing.
+  const values: number[] = tokens.map(() => 0);
+  const fast = fixedLayout(tokens);
+
+  const valid = (): boolean => {
+    if (dayIndex === -1 || monthIndex === -1) return true;
+    const day = values[dayIndex]!;
+    const month = values[monthIndex]!;
+    // Without a year the reference checks the day against 2001, a common year.
+    return day <= daysIn(month, yearIndex === -1 ? 2001 : values[yearIndex]!);
+  };
+
+  return (text) => {
+    if (fast && text.length === fast.length && readFixed(fast, tokens, text, values)) return valid();
+    let at = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      if (token.kind === 'text') {
+        if (!text.startsWith(token.text, at)) return false;
+        at += token.text.length;
+      } else if (token.kind === 'digits') {
+        const read = readNumber(text, at, token.minDigits, token.maxDigits, token.lower, token.upper);
+        if (!read) return false;
+        values[i] = read.value;
+        at = read.end;
+      } else {
+        const end = token.read(text, at);
+        if (end === -1) return false;
+        if (token.role === 'month') values[i] = monthNumber(text.slice(at, end));
+        at = end;
+      }
+    }
+    return at === text.length && valid();
+  };
+}
+
+function monthNumber(name: string): number {
+  const lower = name.toLowerCase();
+  const short = MONTHS_SHORT.indexOf(lower);
+  return (short === -1 ? MONTHS_LONG.indexOf(lower) : short) + 1;
+}
+
+/** Where each field sits when every one has its most digits: a text of exactly that length is read by position. */
+function fixedLayout(tokens: Token[]): { length: number; offsets: number[] } | undefined {
+  const offsets: number[] = [];
+  let length = 0;
+  for (const token of tokens) {
+    offsets.push(length);
+    if (token.kind === 'text') length += token.text.length;
+    else if (token.kind === 'digits' && token.maxDigits <= 9) length += token.maxDigits;
+    else return undefined;
+  }
+  return { length, offsets };
+}
+
+function readFixed(layout: { offsets: number[] }, tokens: Token[], text: string, values: number[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const at = layout.offsets[i]!;
+    if (token.kind === 'text') {
+      if (!text.startsWith(token.text, at)) return false;
+      continue;
+    }
+    if (token.kind !== 'digits') return false;
+    let value = 0;
+    for (let p = at; p < at + token.maxDigits; p++) {
+      const digit = text.charCodeAt(p) - 48;
+      if (digit < 0 || digit > 9) return false;
+      value = value * 10 + digit;
+    }
+    if (value < token.lower || value > token.upper) return false;
+    values[i] = value;
+  }
+  return true;
+}
