@@ -1,10 +1,20 @@
 import { z } from 'zod';
+import { compileDateTimePattern } from '../conformance/dateTimePattern.ts';
 
 /** Path of the Log Message API, fixed by the vendor; scenarios give only the base URL. */
 export const LOG_MESSAGE_PATH = '/v1.0/log_message_from_user/';
 
-/** ISO-8601 UTC with exactly three fractional digits, as the provider documents `created_at`. */
-export const CREATED_AT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
+/**
+ * `created_at` as the pact pins it and the client reads it: one format, so the client accepts
+ * exactly what a provider that passes verification may send. Pact reads it with 1-4 year digits,
+ * 1-2 digits for the other fields and 1-3 fraction digits, ranges and real calendar dates checked
+ * (2018-1-4T2:4:7.9Z passes, 2018-02-30T... does not); the provider documents the widest form.
+ */
+export const CREATED_AT_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+const createdAtCheck = compileDateTimePattern(CREATED_AT_FORMAT);
+if (typeof createdAtCheck !== 'function') throw new Error(createdAtCheck.problem);
+/** Whether a text is a `created_at` the pact allows. */
+export const isCreatedAt: (text: string) => boolean = createdAtCheck;
 
 /** What an auth_id may contain. */
 const AUTH_ID_PATTERN = /^[A-Za-z0-9_.@-]+$/;
@@ -59,7 +69,7 @@ export function isPlainLogMessageRequest(json: unknown): json is LogMessageReque
 export const LogMessageSuccessSchema = z.object({
   message_id: z.number().int(),
   message_body: z.string(),
-  created_at: z.string().regex(new RegExp(CREATED_AT_PATTERN), 'ISO-8601 UTC timestamp with milliseconds'),
+  created_at: z.string().refine(isCreatedAt, `a timestamp formatted ${CREATED_AT_FORMAT}, a real date`),
   message_type: z.number().int(),
 });
 export type LogMessageSuccess = z.infer<typeof LogMessageSuccessSchema>;

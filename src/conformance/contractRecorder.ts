@@ -4,6 +4,8 @@ import { NOT_JSON, parseResponseBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
 
 const MAX_EXAMPLES = 5;
+/** Answers kept whole (headers and bytes) for Pact's reference verifier to judge again after the run: the first of each kind of pact violation. */
+const MAX_REPLAYS = 20;
 /**
  * Responses are not checked as they arrive but together, once the event loop has handled the
  * I/O of its turn (setImmediate): the next requests are written first, so the checks run while
@@ -15,6 +17,15 @@ const MAX_EXAMPLES = 5;
 const MAX_PENDING = 1024;
 const EXCERPT_CHARS = 200;
 const INGESTION_RULES = new Set(['echo', 'unique', 'window']);
+
+/** An answer that broke a pact rule, as it was received: replayed through the reference verifier after the run. */
+export interface ReplayableAnswer {
+  /** `rule path` of the violation it is the first example of. */
+  kind: string;
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
 
 /** Contract conformance of one scope (a phase or the whole run), plain data. */
 export interface ContractScopeSnapshot {
@@ -80,6 +91,7 @@ export class ContractRecorder {
   readonly #phases: ScopeCounts[];
   /** Samples taken for checking and not checked yet (see MAX_PENDING). */
   readonly #pending: Sample[] = [];
+  readonly #replays = new Map<string, ReplayableAnswer>();
   #flushScheduled = false;
   #credit = 0;
 
@@ -136,12 +148,27 @@ export class ContractRecorder {
     }
     this.#overall.record(sample.status, result, bodyText);
     phase.record(sample.status, result, bodyText);
+    for (const violation of result) {
+      const kind = `${violation.rule} ${violation.path}`;
+      if (INGESTION_RULES.has(violation.rule) || this.#replays.has(kind) || this.#replays.size >= MAX_REPLAYS) continue;
+      this.#replays.set(kind, { kind, status: sample.status, headers: headerLines(sample.responseHeaders ?? {}), body: sample.responseBody ?? EMPTY_BODY });
+    }
+  }
+
+  /** The first answer of each kind of pact violation, whole, for the reference verifier. */
+  replayableAnswers(): ReplayableAnswer[] {
+    this.#flush();
+    return [...this.#replays.values()];
   }
 
   snapshot(): { overall: ContractScopeSnapshot; phases: ContractScopeSnapshot[] } {
     this.#flush();
     return { overall: this.#overall.snapshot(), phases: this.#phases.map((phase) => phase.snapshot()) };
   }
+}
+
+function headerLines(headers: Record<string, string | string[]>): [string, string][] {
+  return Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((item): [string, string] => [name, item]) : [[name, value] as [string, string]]));
 }
 
 /** A body excerpt safe to keep in a report: every `message_body` text becomes its length. */

@@ -46,7 +46,12 @@ export function parseJson(text: string): unknown | typeof NOT_JSON {
     // A bare number: its literal is the whole text.
     return typeof value === 'number' ? numberFromLiteral(text.trim()) : value;
   }
-  return onlyShortIntegers(text) ? value : new LiteralParser(text).parseDocument();
+  return onlyShortIntegers(text) ? value : parseKeepingLiterals(text);
+}
+
+/** The slow path alone, for text JSON.parse accepts: every number keeps its literal. */
+export function parseKeepingLiterals(text: string): unknown {
+  return new LiteralParser(text).parseDocument();
 }
 
 /** A number from its literal: a plain number when it is an integer JavaScript holds exactly. */
@@ -105,8 +110,7 @@ class LiteralParser {
   }
 
   parseDocument(): unknown {
-    const value = this.#value();
-    return value;
+    return this.#value();
   }
 
   #skipSpace(): void {

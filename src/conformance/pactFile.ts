@@ -26,6 +26,8 @@ export type PactRule = z.infer<typeof ruleSchema>;
 
 /** What one interaction expects of a response. */
 export interface PactResponse {
+  /** Its position in the pact file's interactions. */
+  index: number;
   description: string;
   status: number;
   /** A V4 status rule (`statusCode`), when the interaction accepts a class or list of statuses. */
@@ -63,8 +65,9 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
   if (!parsed.success) throw new UserError(`${file} is not a pact this harness can read`, { exitCode: ExitCode.badInput, problems: describeIssues(parsed.error) });
   const v4 = parsed.data.metadata.pactSpecification.version.startsWith('4');
   return parsed.data.interactions
-    .filter((interaction) => interaction.type === undefined || interaction.type === 'Synchronous/HTTP')
-    .map((interaction) => {
+    .map((interaction, index) => ({ interaction, index }))
+    .filter(({ interaction }) => interaction.type === undefined || interaction.type === 'Synchronous/HTTP')
+    .map(({ interaction, index }) => {
       const { response } = interaction;
       const unsupported: string[] = [];
       const headers: PactResponse['headers'] = {};
@@ -82,7 +85,7 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
       if (body !== undefined && bodyContentType !== undefined && !isJsonType(bodyContentType)) unsupported.push(`a body of type ${bodyContentType}: only JSON bodies are checked`);
       const statusRules = Object.entries(response.matchingRules?.status ?? {});
       if (statusRules.length > 1 || (statusRules.length === 1 && statusRules[0]![0] !== '$')) unsupported.push(`status rules on paths other than $`);
-      return { description: interaction.description, status: response.status, statusRule: statusRules[0]?.[1], headers, body, bodyContentType, bodyRules: response.matchingRules?.body ?? {}, headerRules, unsupported };
+      return { index, description: interaction.description, status: response.status, statusRule: statusRules[0]?.[1], headers, body, bodyContentType, bodyRules: response.matchingRules?.body ?? {}, headerRules, unsupported };
     });
 }
 

@@ -30,6 +30,7 @@ export function parseResponseBody(body: string | Uint8Array): ResponseBody {
 export type ResponseHeaders = Record<string, string | string[]>;
 
 interface CompiledInteraction {
+  index: number;
   description: string;
   acceptsStatus(status: number): boolean;
   check(headers: ResponseHeaders, body: ResponseBody): Violation[];
@@ -70,6 +71,11 @@ export class ResponseContract {
       this.#byStatus.set(status, found);
     }
     return found;
+  }
+
+  /** Where in the pact file the interactions for `status` are (what the reference verifier would judge an answer against). */
+  interactionIndexesFor(status: number): number[] {
+    return this.#interactionsFor(status).map((interaction) => interaction.index);
   }
 
   /** Violations of the best-matching interaction for `status`, or 'noInteraction' when the pact has none. */
@@ -123,6 +129,7 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   };
 
   return {
+    index: response.index,
     description: response.description,
     acceptsStatus,
     check(headers, responseBody) {

@@ -7,6 +7,7 @@ import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { checkThreshold, thresholdUnit } from '../scenario/thresholds.ts';
 import type { PreflightCheck } from '../run/preflight.ts';
+import type { ReferenceConfirmation } from '../contract/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
 import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
 
@@ -40,17 +41,20 @@ export interface RunMeasurements {
   phases: MeasuredStats[];
   timeline: TimelineSecond[];
   preflight: PreflightCheck[];
+  /** Pact's reference verifier on the broken answers, replayed after the run (null when checks were off or nothing broke a pact rule). */
+  referenceConfirmation: ReferenceConfirmation | null;
   serverSide: MockStats | null;
   environment: RunResult['environment'];
 }
 
 /** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
 export function buildResult(m: RunMeasurements): RunResult {
-  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, m.phases[i]!, m.phaseStartOffsetsMs[i]!, m.elapsedMs, m.baseDir));
+  const confirm = confirmExamples(m.referenceConfirmation);
+  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, m.elapsedMs, m.baseDir));
   const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
   const openOnly = m.plan.phases.every((phase) => phase.kind !== 'closed');
   const overallDurationMs = Math.max(1, m.elapsedMs);
-  const overall = statsResult(m.overall, { ...m.overall.snapshot.requests, scheduled: scheduledTotal }, overallDurationMs, openOnly ? scheduledTotal / (overallDurationMs / 1000) : null);
+  const overall = statsResult({ ...m.overall, contract: confirm(m.overall.contract) }, { ...m.overall.snapshot.requests, scheduled: scheduledTotal }, overallDurationMs, openOnly ? scheduledTotal / (overallDurationMs / 1000) : null);
   const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
     const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
     const { operator, limit, metric } = threshold.condition;
@@ -80,11 +84,39 @@ export function buildResult(m: RunMeasurements): RunResult {
     phases,
     timeline: m.timeline.map((second) => timelineEntry(second, m.plan.phases, m.phaseStartOffsetsMs)),
     thresholds,
-    contract: m.plan.contract && { pactFile: portablePath(m.plan.contract.pactFile, m.baseDir), sampleShare: m.plan.contract.sampleShare, clockSkewMs: m.plan.contract.clockSkewMs, statuses: m.plan.contract.responses.statuses },
+    contract: m.plan.contract && {
+      pactFile: portablePath(m.plan.contract.pactFile, m.baseDir),
+      sampleShare: m.plan.contract.sampleShare,
+      clockSkewMs: m.plan.contract.clockSkewMs,
+      statuses: m.plan.contract.responses.statuses,
+      reference: referenceSummary(m.referenceConfirmation),
+    },
     preflight: m.preflight,
     serverSide: m.serverSide && { serviceTimeMs: m.serverSide.serviceTimeMs, statusCounts: m.serverSide.statusCounts, injected: m.serverSide.injected },
     environment: m.environment,
   };
+}
+
+/** Marks each violation example with the reference verifier's word on its kind. */
+function confirmExamples(confirmation: ReferenceConfirmation | null) {
+  return (scope: MeasuredStats['contract']): ResultStats['contractViolations'] => {
+    if (!scope) return null;
+    const examples = scope.examples.map((example) => {
+      const source = scope.byKind.find((kind) => kind.rule === example.rule && kind.path === example.path)?.source;
+      if (source !== 'pact' || !confirmation) return { ...example, reference: 'notApplicable' as const };
+      if ('unavailable' in confirmation) return { ...example, reference: 'unavailable' as const };
+      return { ...example, reference: confirmation.verdicts[`${example.rule} ${example.path}`] ?? ('notApplicable' as const) };
+    });
+    return { ...scope, examples };
+  };
+}
+
+function referenceSummary(confirmation: ReferenceConfirmation | null): NonNullable<RunResult['contract']>['reference'] {
+  if (!confirmation) return null;
+  if ('unavailable' in confirmation) return { replayed: 0, confirmed: 0, disputed: [], unavailable: confirmation.unavailable };
+  const verdicts = Object.entries(confirmation.verdicts);
+  if (verdicts.length === 0) return null;
+  return { replayed: verdicts.length, confirmed: verdicts.filter(([, verdict]) => verdict === 'confirmed').length, disputed: verdicts.filter(([, verdict]) => verdict === 'disputed').map(([kind]) => kind), unavailable: null };
 }
 
 function statsResult(measured: MeasuredStats, requests: ResultStats['requests'], durationMs: number, targetRate: number | null): ResultStats {
@@ -105,7 +137,7 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
     errorExamples: snapshot.errorExamples.map((e) => (e.error ? { ...e, error: e.error } : { status: e.status, bodyExcerpt: e.bodyExcerpt, count: e.count })),
     histogram: measured.histogram,
     serviceHistogram: measured.serviceHistogram,
-    contractViolations: measured.contract,
+    contractViolations: measured.contract as ResultStats['contractViolations'],
   };
 }
 

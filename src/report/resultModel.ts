@@ -14,7 +14,20 @@ const contractScopeSchema = z.object({
   rate: z.number().min(0).max(1),
   byKind: z.array(z.object({ rule: z.string(), path: z.string(), source: z.enum(['pact', 'ingestion']), count: z.number().int() })),
   noInteraction: counts.describe('responses taken for checking whose status the pact has no interaction for, by status (not in checked)'),
-  examples: z.array(z.object({ status: z.number().int(), rule: z.string(), path: z.string(), expected: z.string(), actual: z.string(), bodyExcerpt: z.string() })),
+  examples: z.array(
+    z.object({
+      status: z.number().int(),
+      rule: z.string(),
+      path: z.string(),
+      expected: z.string(),
+      actual: z.string(),
+      bodyExcerpt: z.string(),
+      reference: z
+        .enum(['confirmed', 'disputed', 'unavailable', 'notApplicable'])
+        .default('notApplicable')
+        .describe("Pact's reference verifier on this answer replayed after the run: confirmed broken, disputed (it passes the answer), unavailable, or notApplicable (an ingestion check, beyond the pact)"),
+    }),
+  ),
 });
 export type ContractScopeResult = z.infer<typeof contractScopeSchema>;
 
@@ -94,7 +107,17 @@ export const runResultSchema = z.object({
   timeline: z.array(timelineSchema),
   thresholds: z.array(thresholdResultSchema),
   contract: z
-    .object({ pactFile: z.string(), sampleShare: z.number().min(0).max(1), clockSkewMs: z.number(), statuses: z.array(z.number().int()) })
+    .object({
+      pactFile: z.string(),
+      sampleShare: z.number().min(0).max(1),
+      clockSkewMs: z.number(),
+      statuses: z.array(z.number().int()),
+      reference: z
+        .object({ replayed: z.number().int(), confirmed: z.number().int(), disputed: z.array(z.string()), unavailable: z.string().nullable() })
+        .nullable()
+        .default(null)
+        .describe("the first answer of each kind of pact violation replayed through Pact's reference verifier after the run; null when none broke a pact rule"),
+    })
     .nullable()
     .describe('what responses were checked against, null when contract checks were off'),
   preflight: z.array(z.object({ check: z.string(), status: z.number().int(), note: z.string() })),

@@ -30,6 +30,12 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   if (contract) {
     const kinds = contract.byKind.map((kind) => `${kind.rule} ${kind.path}: ${kind.count}`).join(', ');
     lines.push(`  contract: ${contract.count} of ${contract.checked} checked responses broke it (${formatShare(contract.rate)})${kinds ? `; ${kinds}` : ''}`);
+    const reference = result.contract?.reference;
+    if (reference?.unavailable) lines.push(`  Pact's reference verifier could not be asked about the broken answers: ${reference.unavailable}`);
+    else if (reference) {
+      lines.push(`  Pact's reference verifier, replaying the first answer of each kind: ${reference.confirmed} of ${reference.replayed} confirmed broken`);
+      for (const kind of reference.disputed) lines.push(`  DISPUTED: ${kind}: the reference verifier passes the answer our check failed`);
+    }
   } else lines.push('  contract: not checked (contract: false)');
   if (result.serverSide) lines.push(`  server side (mock): service time p50 ${formatDurationMs(result.serverSide.serviceTimeMs.p50)}, p99 ${formatDurationMs(result.serverSide.serviceTimeMs.p99)}`);
   for (const [role, path] of Object.entries(files)) lines.push(`  ${role.padEnd(8)} ${path}`);

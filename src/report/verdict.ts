@@ -42,6 +42,9 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
         ? `Contract honoured by all ${formatCount(contract.checked)} checked responses`
         : `Contract broken by ${formatCount(contract.count)} of ${formatCount(contract.checked)} checked responses (${formatShare(contract.rate)})`,
     );
+    const reference = result.contract.reference;
+    if (reference?.unavailable) reasons.push(`Warning: Pact's reference verifier could not confirm the broken answers (${reference.unavailable})`);
+    else if (reference && reference.disputed.length > 0) reasons.push(`Warning: Pact's reference verifier passes answers our checks failed: ${reference.disputed.join('; ')}`);
   } else reasons.push('Contract not checked (contract: false)');
 
   if (comparison) {

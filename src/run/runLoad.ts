@@ -22,6 +22,8 @@ import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { ContractRecorder } from '../conformance/contractRecorder.ts';
+import { confirmWithReference } from '../contract/confirmViolations.ts';
+import type { ReferenceConfirmation } from '../contract/confirmViolations.ts';
 import { describeEnvironment } from './environment.ts';
 import { failingAbortThreshold, liveLine } from './monitor.ts';
 import { preflight } from './preflight.ts';
@@ -67,12 +69,18 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
     await mock?.resetStats();
     const measured = await measure(plan, baseUrl, credentials, options);
     const serverSide: MockStats | null = mock ? await mock.stats() : null;
+    let referenceConfirmation: ReferenceConfirmation | null = null;
+    if (plan.contract && measured.replayableAnswers.length > 0) {
+      options.onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
+      referenceConfirmation = await confirmWithReference(plan.contract.pactFile, plan.contract.responses, measured.replayableAnswers);
+    }
     return buildResult({
       ...measured,
       plan,
       targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
       targetIsMock,
       preflight: preflightChecks,
+      referenceConfirmation,
       serverSide,
       durationScale: options.durationScale ?? 1,
       baseDir: process.cwd(),
@@ -175,6 +183,7 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     overall: snapshot(recorder.overall),
     phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)),
     timeline: recorder.timeline(),
+    replayableAnswers: contract?.replayableAnswers() ?? [],
   };
 }
 

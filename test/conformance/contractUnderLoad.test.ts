@@ -102,6 +102,15 @@ thresholds:
     const phaseCounts = result.phases.map((phase) => phase.contractViolations!.count);
     expect(phaseCounts[0]! + phaseCounts[1]!).toBe(checked.count);
     expect(result.contract).toMatchObject({ sampleShare: 1, statuses: [200, 401, 403] });
+    // The first answer of each pact kind, replayed through Pact's reference verifier after the run, is confirmed broken.
+    expect(result.contract!.reference).toEqual({ replayed: 2, confirmed: 2, disputed: [], unavailable: null });
+    expect(Object.fromEntries(checked.examples.map((example) => [`${example.rule} ${example.path}`, example.reference]))).toEqual({
+      'integer $.message_id': 'confirmed',
+      'datetime $.created_at': 'confirmed',
+      'unique $.message_id': 'notApplicable',
+      'echo $.message_body': 'notApplicable',
+    });
+    expect(run.stdout).toContain("Pact's reference verifier, replaying the first answer of each kind: 2 of 2 confirmed broken");
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<section id="contract">');
   });
   it('finds no echo violation when every answer arrives a byte at a time, multi-byte characters split across reads', async () => {

@@ -26,7 +26,7 @@ function withContract(run: RunResult, violating: number, thresholds: RunResult['
   return {
     ...run,
     passed: thresholds.every((t) => t.passed !== false),
-    contract: { pactFile: 'pacts/x.json', sampleShare: 1, clockSkewMs: 2000, statuses: [200, 401, 403] },
+    contract: { pactFile: 'pacts/x.json', sampleShare: 1, clockSkewMs: 2000, statuses: [200, 401, 403], reference: null },
     overall: { ...run.overall, contractViolations },
     thresholds,
   };
