@@ -95,7 +95,8 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
   const outDir = join(workDir, `${name}-out`);
   await writeFile(scenarioFile, scenarioYaml);
   const startedAtEpochMs = Date.now();
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir], {
+  // Repeated runs of a row reuse their scratch folder: --force, as a run may not replace another otherwise.
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir, '--force', '--quiet'], {
     env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -56,14 +56,19 @@ class ScopeCounts {
   readonly noInteraction = new Map<number, number>();
   readonly examples = new Map<string, ContractScopeSnapshot['examples'][number]>();
 
-  record(status: number, violations: readonly Violation[], bodyText: string): void {
+  /** Counts a checked response's violations; `onNewPactKind` hears of the first of each kind of pact violation. */
+  record(status: number, violations: readonly Violation[], bodyText: string, onNewPactKind?: (kind: string) => void): void {
     if (violations.length === 0) return;
     this.count++;
     for (const violation of violations) {
       const key = `${violation.rule} ${violation.path}`;
       const known = this.byKind.get(key);
       if (known) known.count++;
-      else this.byKind.set(key, { rule: violation.rule, path: violation.path, source: INGESTION_RULES.has(violation.rule) ? 'ingestion' : 'pact', count: 1 });
+      else {
+        const source = INGESTION_RULES.has(violation.rule) ? 'ingestion' : 'pact';
+        this.byKind.set(key, { rule: violation.rule, path: violation.path, source, count: 1 });
+        if (source === 'pact') onNewPactKind?.(key);
+      }
       if (!this.examples.has(key) && this.examples.size < MAX_EXAMPLES) this.examples.set(key, { status, ...violation, bodyExcerpt: redactedExcerpt(bodyText) });
     }
   }
@@ -146,14 +151,17 @@ export class ContractRecorder {
     if (sample.status === 200 && body.json !== NOT_JSON) {
       this.#ingestion.check({ body: body.json, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
     }
-    this.#overall.record(sample.status, result, bodyText);
+    this.#sampleBeingChecked = sample;
+    this.#overall.record(sample.status, result, bodyText, this.#keepForReplay);
     phase.record(sample.status, result, bodyText);
-    for (const violation of result) {
-      const kind = `${violation.rule} ${violation.path}`;
-      if (INGESTION_RULES.has(violation.rule) || this.#replays.has(kind) || this.#replays.size >= MAX_REPLAYS) continue;
-      this.#replays.set(kind, { kind, status: sample.status, headers: headerLines(sample.responseHeaders ?? {}), body: sample.responseBody ?? EMPTY_BODY });
-    }
   }
+
+  #sampleBeingChecked: Sample | undefined;
+  // One function for every check (a closure per response costs on the hot path).
+  readonly #keepForReplay = (kind: string): void => {
+    const sample = this.#sampleBeingChecked!;
+    if (this.#replays.size < MAX_REPLAYS) this.#replays.set(kind, { kind, status: sample.status, headers: headerLines(sample.responseHeaders ?? {}), body: sample.responseBody ?? EMPTY_BODY });
+  };
 
   /** The first answer of each kind of pact violation, whole, for the reference verifier. */
   replayableAnswers(): ReplayableAnswer[] {

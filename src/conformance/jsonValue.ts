@@ -55,7 +55,7 @@ export function parseKeepingLiterals(text: string): unknown {
 }
 
 /** A number from its literal: a plain number when it is an integer JavaScript holds exactly. */
-export function numberFromLiteral(literal: string): number | JsonNumber {
+function numberFromLiteral(literal: string): number | JsonNumber {
   return /^-?\d{1,15}$/.test(literal) ? Number(literal) : new JsonNumber(literal);
 }
 
@@ -266,12 +266,4 @@ export function jsonEquals(a: unknown, b: unknown): boolean {
 
 function integerText(value: unknown): string {
   return typeof value === 'number' ? String(value) : BigInt((value as JsonNumber).text).toString();
-}
-
-/** A plain JSON value again (numbers as JavaScript numbers), e.g. to show or store it. */
-export function toPlainJson(value: unknown): unknown {
-  if (value instanceof JsonNumber) return value.value;
-  if (Array.isArray(value)) return value.map(toPlainJson);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toPlainJson(item)]));
-  return value;
 }

@@ -82,6 +82,8 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
       return {
         name,
         value: (actual, example, cascaded) => {
+          // The common case first: a string, boolean or integer where the example has one.
+          if (typeof actual === typeof example && typeof actual !== 'object') return undefined;
           if (!sameKind(actual, example)) return `a value of type ${jsonKind(example)}`;
           return Array.isArray(actual) ? size(actual.length, cascaded) : undefined;
         },

@@ -22,8 +22,10 @@ export interface ResponseBody {
 /** Decodes and parses a body once for every check of it; bytes that are not UTF-8 are not JSON. */
 export function parseResponseBody(body: string | Uint8Array): ResponseBody {
   if (typeof body === 'string') return { text: body, json: parseJson(body) };
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  return { text, json: isUtf8(body) ? parseJson(text) : NOT_JSON };
+  const text = Buffer.isBuffer(body) ? body.toString('utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  // Bytes that are not UTF-8 decode with U+FFFD in their place: only then is the check needed (an
+  // ASCII text cannot hold U+FFFD, so the search ends at once).
+  return { text, json: !text.includes('\uFFFD') || isUtf8(body) ? parseJson(text) : NOT_JSON };
 }
 
 /** Response headers as the engine hands them on: a repeated header line as an array of values. */
@@ -187,10 +189,10 @@ interface HeaderCheck {
   values: string[];
   rule: CompiledRule | undefined;
   parameterised: boolean;
-  /** The last pair compared without a rule and whether it matched: most answers repeat their headers. */
+  /** The last pair compared and what failed (undefined: it held): most answers repeat their headers. */
   lastExpected?: string;
   lastActual?: string;
-  lastSame?: boolean;
+  lastFailure?: string;
 }
 
 /**
@@ -227,17 +229,16 @@ function checkHeader(header: HeaderCheck, actual: string | string[] | undefined,
 function checkHeaderValue(header: HeaderCheck, expectedValue: string, actualValue: string, out: Violation[]): void {
   const expected = expectedValue.trim();
   const actual = actualValue.trim();
-  if (header.rule) {
-    const failure = ruleOnHeader(header.rule, actual, expected);
-    if (failure !== undefined) out.push({ rule: header.rule.name, path: header.path, expected: failure, actual: excerpt(actual) });
-    return;
-  }
   if (header.lastActual !== actual || header.lastExpected !== expected) {
     header.lastExpected = expected;
     header.lastActual = actual;
-    header.lastSame = header.parameterised ? parametersMatch(expected, actual) : expected === actual || withoutCommaSpaces(expected) === withoutCommaSpaces(actual);
+    header.lastFailure = header.rule
+      ? ruleOnHeader(header.rule, actual, expected)
+      : (header.parameterised ? parametersMatch(expected, actual) : expected === actual || withoutCommaSpaces(expected) === withoutCommaSpaces(actual))
+        ? undefined
+        : expected;
   }
-  if (!header.lastSame) out.push({ rule: 'equality', path: header.path, expected, actual: excerpt(actual) });
+  if (header.lastFailure !== undefined) out.push({ rule: header.rule?.name ?? 'equality', path: header.path, expected: header.lastFailure, actual: excerpt(actual) });
 }
 
 function withoutCommaSpaces(text: string): string {
