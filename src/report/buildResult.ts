@@ -5,7 +5,9 @@ import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MockStats } from '../mock/stats.ts';
 import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
-import { checkThreshold, thresholdUnit } from '../scenario/thresholds.ts';
+import { LatencyHistogram } from '../metrics/histogram.ts';
+import { checkThreshold, latencyOverAll, thresholdUnit } from '../scenario/thresholds.ts';
+import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { PreflightCheck } from '../run/preflight.ts';
 import type { ReferenceConfirmation } from '../contract/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
@@ -63,15 +65,18 @@ export function buildResult(m: RunMeasurements): RunResult {
     if ('ran' in scope && !scope.ran) return { ...base, actual: null, passed: null };
     const { actual, passed } = checkThreshold(threshold.condition, {
       ...scope,
+      ...latencyOverAllRequests(scope),
       dropRate: scope.requests.scheduled === 0 ? 0 : scope.requests.dropped / scope.requests.scheduled,
       contractViolations: scope.contractViolations?.count ?? 0,
       contractViolationRate: scope.contractViolations?.rate ?? 0,
     });
-    return { ...base, actual, passed };
+    // JSON has no Infinity: a latency no percentile of the answered requests can give is stored as null, failed.
+    return { ...base, actual: Number.isFinite(actual) ? actual : null, passed };
   });
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
-    passed: !m.aborted && thresholds.every((t) => t.passed !== false),
+    // Whatever the thresholds say, a run that sent nothing, or whose every request failed, has not passed.
+    passed: !m.aborted && thresholds.every((t) => t.passed !== false) && overall.requests.sent > 0 && overall.errorRate < 1,
     aborted: m.aborted,
     abortReason: m.abortReason,
     interrupted: m.interrupted,
@@ -95,6 +100,28 @@ export function buildResult(m: RunMeasurements): RunResult {
     serverSide: m.serverSide && { serviceTimeMs: m.serverSide.serviceTimeMs, statusCounts: m.serverSide.statusCounts, injected: m.serverSide.injected },
     environment: m.environment,
   };
+}
+
+/**
+ * A scope's latency figures over every request it scheduled, the unanswered ones (transport
+ * errors, drops) counting as infinitely slow (see latencyOverAll): what latency thresholds judge.
+ */
+function latencyOverAllRequests(scope: ResultStats): Pick<ResultStats, 'latencyMs' | 'serviceLatencyMs'> {
+  const { timeout, refused, reset, socket, aborted } = scope.errors;
+  const unanswered = timeout + refused + reset + socket + aborted + scope.requests.dropped;
+  if (unanswered === 0) return scope;
+  const answered = scope.requests.completed - (timeout + refused + reset + socket + aborted);
+  const over = (summary: ResultStats['latencyMs'], encoded: string) => {
+    const histogram = LatencyHistogram.decode(encoded);
+    try {
+      const statMs = (stat: LatencyStat) => summary[stat];
+      const stats = Object.keys(summary) as LatencyStat[];
+      return Object.fromEntries(stats.map((stat) => [stat, latencyOverAll(stat, answered, unanswered, statMs, (percentile) => histogram.atPercentilesMs([percentile])[0]!)])) as ResultStats['latencyMs'];
+    } finally {
+      histogram.destroy();
+    }
+  };
+  return { latencyMs: over(scope.latencyMs, scope.histogram), serviceLatencyMs: over(scope.serviceLatencyMs, scope.serviceHistogram) };
 }
 
 /** Marks each violation example with the reference verifier's word on its kind. */

@@ -3,6 +3,7 @@ import type { Builder } from 'junit-report-builder';
 import type { Comparison } from './compare.ts';
 import { formatThresholdValue } from './format.ts';
 import type { RunResult } from './resultModel.ts';
+import { describeActual } from './verdict.ts';
 import type { Verdict } from './verdict.ts';
 
 // The package is CommonJS whose default export is a builder instance; its types describe an ES module.
@@ -29,9 +30,9 @@ export function junitXml(result: RunResult, verdict: Verdict, comparison?: Compa
   for (const threshold of result.thresholds) {
     const name = `${threshold.expr} [${threshold.phase ?? 'whole run'}]${threshold.implicit ? ' (implicit)' : ''}`;
     const testCase = suite.testCase().className(`${result.scenario.name}.thresholds`).name(name);
-    if (threshold.passed === null || threshold.actual === null) testCase.skipped().standardOutput('not evaluated: the phase never ran');
+    if (threshold.passed === null) testCase.skipped().standardOutput('not evaluated: the phase never ran');
     else {
-      const actual = `actual ${formatThresholdValue(threshold.actual, threshold.unit)}`;
+      const actual = `actual ${describeActual(threshold, formatThresholdValue)}`;
       if (threshold.passed) testCase.standardOutput(actual);
       else testCase.failure(`${threshold.expr} failed: ${actual}`, 'threshold');
     }

@@ -1,6 +1,7 @@
 import type { Comparison } from './compare.ts';
 import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
+import { describeActual } from './verdict.ts';
 import type { Verdict } from './verdict.ts';
 
 /** The end-of-run summary: the whole verdict and its reasons first, thresholds, then an aligned table per phase and overall. */
@@ -13,7 +14,7 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   if (result.thresholds.length > 0) {
     for (const t of result.thresholds) {
       const mark = t.passed === null ? 'n/a ' : t.passed ? 'ok  ' : 'FAIL';
-      const actual = t.actual === null ? 'not evaluated (phase not run)' : `actual ${formatThresholdValue(t.actual, t.unit)}`;
+      const actual = t.actual === null ? describeActual(t, formatThresholdValue) : `actual ${formatThresholdValue(t.actual, t.unit)}`;
       lines.push(`  ${mark}  ${t.expr}${t.phase ? ` [${t.phase}]` : ''}${t.implicit ? ' (implicit)' : ''}   ${actual}`);
     }
     lines.push('');

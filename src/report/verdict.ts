@@ -25,6 +25,9 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
   if (result.interrupted) reasons.push(`Interrupted: ${result.abortReason ?? 'stopped by a signal'}`);
   else if (result.aborted) reasons.push(`Stopped early: ${result.abortReason ?? 'aborted'}`);
 
+  if (result.overall.requests.sent === 0) reasons.push('No request was sent');
+  else if (result.overall.errorRate >= 1) reasons.push('Every request failed (error rate 100%)');
+
   const notRun = result.phases.filter((phase) => !phase.ran).map((phase) => phase.name);
   if (notRun.length > 0) reasons.push(`Not run: ${notRun.join(', ')} (their thresholds were not evaluated)`);
 
@@ -61,4 +64,10 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
 
 function describeThreshold(threshold: ThresholdResult): string {
   return `${threshold.expr}${threshold.phase ? ` [${threshold.phase}]` : ''}${threshold.implicit ? ' (implicit)' : ''}`;
+}
+
+/** A threshold's actual value for people: a failed one without a value had too many requests unanswered. */
+export function describeActual(threshold: ThresholdResult, format: (value: number, unit: ThresholdResult['unit']) => string): string {
+  if (threshold.actual !== null) return format(threshold.actual, threshold.unit);
+  return threshold.passed === null ? 'not evaluated (phase not run)' : '∞ (too many requests got no answer)';
 }

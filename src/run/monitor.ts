@@ -2,8 +2,8 @@ import type { ContractRecorder } from '../conformance/contractRecorder.ts';
 import type { RunRecorder } from '../metrics/runRecorder.ts';
 import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
-import { thresholdHolds } from '../scenario/thresholds.ts';
-import type { ThresholdMetric } from '../scenario/thresholds.ts';
+import { latencyOverAll, thresholdHolds } from '../scenario/thresholds.ts';
+import type { LatencyStat, ThresholdMetric } from '../scenario/thresholds.ts';
 import type { StatsAccumulator } from '../metrics/phaseStats.ts';
 import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
 import { formatLiveLine } from './liveLine.ts';
@@ -61,8 +61,13 @@ function figureSoFar(metric: ThresholdMetric, accumulator: StatsAccumulator, con
   switch (metric.kind) {
     case 'latency': {
       const histogram = metric.clock === 'service' ? accumulator.service : accumulator.latency;
-      const percentile = PERCENTILE_OF[metric.stat];
-      return percentile === undefined ? histogram.summaryMs()[metric.stat] : histogram.atPercentilesMs([percentile])[0]!;
+      const statMs = (stat: LatencyStat) => {
+        const percentile = PERCENTILE_OF[stat];
+        return percentile === undefined ? histogram.summaryMs()[stat] : histogram.atPercentilesMs([percentile])[0]!;
+      };
+      const { timeout, refused, reset, socket, aborted } = accumulator.errors;
+      const unanswered = timeout + refused + reset + socket + aborted + accumulator.dropped.queueTimeout + accumulator.dropped.aborted + accumulator.dropped.feedStarved;
+      return latencyOverAll(metric.stat, histogram.count, unanswered, statMs, (percentile) => histogram.atPercentilesMs([percentile])[0]!);
     }
     case 'errorRate':
       return accumulator.sent === 0 ? 0 : accumulator.unexpected / accumulator.sent;

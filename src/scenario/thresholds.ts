@@ -72,6 +72,25 @@ export function thresholdUnit(metric: ThresholdMetric): ThresholdUnit {
   return metric.kind === 'achievedRate' ? 'perSec' : 'ratio';
 }
 
+const PERCENTILE_OF: Partial<Record<LatencyStat, number>> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9 };
+
+/**
+ * A latency statistic over every request the scope scheduled, where a request that got no answer
+ * (a transport error such as a timeout, or dropped before sending) counts as infinitely slow:
+ * pX is the latency within which X% of all scheduled requests were answered, Infinity when more
+ * than (100 - X)% got none; max and mean are Infinity when any got none. So a run where most
+ * requests failed cannot pass a latency threshold on the few that were answered.
+ */
+export function latencyOverAll(stat: LatencyStat, answered: number, unanswered: number, statMs: (stat: LatencyStat) => number, percentileMs: (percentile: number) => number): number {
+  if (unanswered === 0) return statMs(stat);
+  if (answered === 0) return Number.POSITIVE_INFINITY;
+  if (stat === 'min') return statMs('min');
+  const percentile = PERCENTILE_OF[stat];
+  if (percentile === undefined) return Number.POSITIVE_INFINITY;
+  const rank = (percentile / 100) * (answered + unanswered);
+  return rank > answered ? Number.POSITIVE_INFINITY : percentileMs((100 * rank) / answered);
+}
+
 /** The figures a threshold may be checked against. */
 export interface ThresholdFigures {
   latencyMs: Record<LatencyStat, number>;

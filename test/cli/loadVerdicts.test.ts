@@ -155,4 +155,26 @@ describe('load verdicts', () => {
     expect(result.stdout).toMatch(/^INTERRUPTED {2}verdicts/m);
     expect(readResult(out)).toMatchObject({ interrupted: true, abortReason: 'interrupted (SIGTERM)' });
   });
+  it('fails a latency threshold when most requests got no answer, and a run whose every request failed even without thresholds', async () => {
+    const silent = await startTestServer(() => {});
+    const failing = await startTestServer(async (req, res) => {
+      await readBody(req);
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"error_message":"down"}');
+    });
+    try {
+      const hanging = await runCliProcess(['load', scenario('thresholds:\n  - p99 < 100ms'), '--target', silent.url, '--no-preflight', '--out', join(files.dir, 'hanging')], { env });
+      expect(hanging.exitCode).toBe(ExitCode.thresholdFailed);
+      expect(hanging.stdout).toMatch(/FAIL\s+p99 < 100ms\s+∞ \(too many requests got no answer\)/);
+      const run = readResult(join(files.dir, 'hanging'));
+      expect(run.thresholds[0]).toMatchObject({ expr: 'p99 < 100ms', actual: null, passed: false });
+
+      const down = await runCliProcess(['load', scenario(), '--target', failing.url, '--no-preflight', '--out', join(files.dir, 'down')], { env });
+      expect(down.exitCode).toBe(ExitCode.thresholdFailed);
+      expect(down.stdout).toMatch(/^FAILED {2}verdicts/m);
+      expect(down.stdout).toContain('Every request failed (error rate 100%)');
+    } finally {
+      await silent.close();
+      await failing.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkThreshold, parseThreshold } from '../../src/scenario/thresholds.ts';
+import { checkThreshold, parseThreshold, latencyOverAll } from '../../src/scenario/thresholds.ts';
 import type { ThresholdCondition, ThresholdFigures } from '../../src/scenario/thresholds.ts';
 
 const latency = { min: 1, mean: 20, p50: 18, p75: 25, p90: 40, p95: 60, p99: 240, p999: 900, max: 1200 };
@@ -39,5 +39,30 @@ describe('thresholds', () => {
   ])('rejects %s with a message saying what is expected', (expression, message) => {
     const parsed = parseThreshold(expression);
     expect('problem' in parsed && parsed.problem).toMatch(message);
+  });
+});
+
+describe('latency over every scheduled request', () => {
+  const summary = { min: 1, mean: 5, p50: 4, p75: 6, p90: 8, p95: 9, p99: 10, p999: 12, max: 15 };
+  const statMs = (stat: keyof typeof summary) => summary[stat];
+  // A stand-in histogram: the q-th percentile of the answered requests is q/10 ms.
+  const percentileMs = (q: number) => q / 10;
+
+  it('is the plain figure when every request was answered', () => {
+    expect(latencyOverAll('p99', 1000, 0, statMs, percentileMs)).toBe(10);
+    expect(latencyOverAll('max', 1000, 0, statMs, percentileMs)).toBe(15);
+  });
+
+  it('counts unanswered requests as infinitely slow', () => {
+    // 284 of 300 got no answer: no p99, p50 or even p10 can be read from the 16 answered ones.
+    expect(latencyOverAll('p99', 16, 284, statMs, percentileMs)).toBe(Number.POSITIVE_INFINITY);
+    expect(latencyOverAll('p50', 16, 284, statMs, percentileMs)).toBe(Number.POSITIVE_INFINITY);
+    // 5 of 1,000 unanswered: p99 of all is the answered requests' 99/0.995 = 99.497th percentile.
+    expect(latencyOverAll('p99', 995, 5, statMs, percentileMs)).toBeCloseTo(9.9497, 3);
+    expect(latencyOverAll('p99', 989, 11, statMs, percentileMs)).toBe(Number.POSITIVE_INFINITY);
+    expect(latencyOverAll('max', 999, 1, statMs, percentileMs)).toBe(Number.POSITIVE_INFINITY);
+    expect(latencyOverAll('mean', 999, 1, statMs, percentileMs)).toBe(Number.POSITIVE_INFINITY);
+    expect(latencyOverAll('min', 999, 1, statMs, percentileMs)).toBe(1);
+    expect(latencyOverAll('min', 0, 5, statMs, percentileMs)).toBe(Number.POSITIVE_INFINITY);
   });
 });
