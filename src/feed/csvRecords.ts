@@ -15,7 +15,7 @@ export interface CsvRecord {
  */
 export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   const parser = createReadStream(file).pipe(
-    parse({ columns: (header: string[]) => header.map((name) => name.trim()), info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
+    parse({ columns: checkedHeader, info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -23,6 +23,7 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
     }
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { lines?: number };
+    if (err instanceof DuplicateColumnError) throw new UserError(`${file}:1: column "${err.column}" appears twice in the header (which one would count is a guess)`, { exitCode: ExitCode.badInput });
     if (err.code === 'ENOENT') throw new UserError(`${file}: no such file`, { exitCode: ExitCode.badInput, cause: error });
     if (err.code === 'EISDIR') throw new UserError(`${file}: is a directory, expected a CSV file`, { exitCode: ExitCode.badInput, cause: error });
     const where = err.lines === undefined ? file : `${file}:${err.lines}`;
@@ -30,4 +31,21 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   } finally {
     parser.destroy();
   }
+}
+
+class DuplicateColumnError extends Error {
+  constructor(readonly column: string) {
+    super(`duplicate column ${column}`);
+  }
+}
+
+/** The header's column names, trimmed; a name given twice is refused rather than one silently winning. */
+function checkedHeader(header: string[]): string[] {
+  const names = header.map((name) => name.trim());
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new DuplicateColumnError(name);
+    seen.add(name);
+  }
+  return names;
 }

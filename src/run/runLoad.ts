@@ -40,6 +40,8 @@ export interface RunLoadOptions extends ScenarioOverrides {
   onProgress(line: string): void;
   /** Skips the preflight requests (`--no-preflight`). */
   skipPreflight?: boolean;
+  /** Called once the scenario is valid, before the mock, preflight or any load: where results will go is made ready here. */
+  beforeLoad?(scenarioName: string): Promise<void>;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   const loaded = await loadScenario(options.scenarioFile, options.env, options);
   const plan = await planLoad(loaded, options.durationScale ?? 1);
   const { scenario } = plan;
+  await options.beforeLoad?.(scenario.name);
   const targetIsMock = scenario.target.url === 'mock';
   const credentials = {
     token: scenario.target.token ?? MOCK_DEFAULT_CREDENTIALS.token,

@@ -27,6 +27,11 @@ const phaseSchema = phaseInputSchema
     }
     const kind = kinds[0]!;
     if (kind !== 'replay' && phase.duration === undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required, e.g. 30s' });
+    if (phase.duration !== undefined && phase.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be longer than 0' });
+    // A rate that schedules no request in the whole phase is a typo, not a test.
+    if (kind === 'rate' && phase.duration !== undefined && phase.duration > 0 && ((phase.rate! + (phase.rampTo ?? phase.rate!)) / 2) * (phase.duration / 1000) < 1) {
+      ctx.addIssue({ code: 'custom', path: ['rate'], message: `schedules no request in ${phase.duration} ms: a phase needs at least one (rate × duration ≥ 1)` });
+    }
     if (kind === 'replay' && phase.duration !== undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a replay lasts as long as its log (scaled by speed)' });
     if (phase.rampTo !== undefined && kind !== 'rate') ctx.addIssue({ code: 'custom', path: ['rampTo'], message: 'only with rate' });
     if (phase.speed !== undefined && kind !== 'replay') ctx.addIssue({ code: 'custom', path: ['speed'], message: 'only with replay' });

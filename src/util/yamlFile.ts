@@ -40,11 +40,11 @@ export class YamlSource {
   readonly #document: Document;
   readonly #lines: LineCounter;
 
-  private constructor(file: string, document: Document, lines: LineCounter) {
+  private constructor(file: string, document: Document, lines: LineCounter, data: unknown) {
     this.file = file;
     this.#document = document;
     this.#lines = lines;
-    this.data = document.toJS();
+    this.data = data;
   }
 
   /** Reads and parses a YAML file; syntax errors become one UserError listing them all. */
@@ -67,7 +67,14 @@ export class YamlSource {
       const problems = document.errors.map((error) => `${file}:${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}`);
       throw new UserError(`${file}: not valid YAML`, { exitCode: ExitCode.badInput, problems });
     }
-    return new YamlSource(file, document, lines);
+    let data: unknown;
+    try {
+      // The yaml library refuses documents whose aliases would expand without bound (alias bombs).
+      data = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      throw new UserError(`${file}: cannot be read: ${(error as Error).message}`, { exitCode: ExitCode.badInput, cause: error });
+    }
+    return new YamlSource(file, document, lines, data);
   }
 
   /** `file:line` of the deepest node that exists along `path`. */

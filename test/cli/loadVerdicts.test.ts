@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'junit2json';
 import type { TestSuites } from 'junit2json';
@@ -176,5 +176,19 @@ describe('load verdicts', () => {
       await silent.close();
       await failing.close();
     }
+  });
+  it('finds an unusable results folder before any load, and leaves no empty run folder when the run cannot start', async () => {
+    const file = scenario();
+    files.write('reports', 'a file where the reports folder should be');
+    const blocked = await runCliProcess(['load', file], { cwd: files.dir });
+    expect(blocked.exitCode).toBe(ExitCode.badInput);
+    expect(blocked.stderr).toMatch(/^error: cannot create a run folder in .*reports \(E\w+\); choose one with --out/);
+    expect(blocked.stdout).not.toContain('Starting the built-in mock');
+
+    const elsewhere = join(files.dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    const unreachable = await runCliProcess(['load', file, '--target', 'http://127.0.0.1:9'], { cwd: elsewhere, env });
+    expect(unreachable.exitCode).toBe(ExitCode.targetUnreachable);
+    expect(readdirSync(join(elsewhere, 'reports'))).toEqual([]);
   });
 });

@@ -126,6 +126,8 @@ describe('pact files', () => {
         problems: [expect.stringMatching(/^interaction "thing": matcher "eachKey" is not supported/), 'interaction "thing": rule path "a.b" is not a JSON path this harness reads'],
       }),
     );
+    // A file that is not JSON is named, its content never echoed (it may be anything, a token say).
+    expect(() => parsePactResponses('Bearer s3cr3t-token and more', 'notes.txt')).toThrow(expect.objectContaining({ message: 'the pact notes.txt is not JSON' }));
     expect(() => parsePactResponses('{"metadata":{"pactSpecification":{"version":"2.0.0"}},"interactions":[]}', 'old.json')).toThrow(
       expect.objectContaining({ problems: expect.arrayContaining([expect.stringMatching(/^interactions: /), expect.stringMatching(/pact specification 3 or 4/)]) }),
     );

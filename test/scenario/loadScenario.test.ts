@@ -142,4 +142,22 @@ thresholds:
       expect(scenario.target.url).toBe('mock');
     }
   });
+
+  it('refuses phases that cannot schedule anything: zero length, or a rate too low for its length', async () => {
+    const problems = await problemsOf(valid.replace('{ name: warmup, duration: 2s, rate: 10 }', '{ name: warmup, duration: 0s, rate: 10 }').replace('rate: 10, rampTo: 50', 'rate: 0.001, rampTo: 0.001'));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/phases\.0\.duration: must be longer than 0/), expect.stringMatching(/phases\.1\.rate: schedules no request in 60000 ms/)]));
+  });
+
+  it('refuses a YAML alias bomb with a message, not a crash', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+    const problems = await problemsOf(bomb);
+    expect(problems.at(-1)).toMatch(/scenario\.yml: cannot be read: .*alias/i);
+  });
+
+  it('refuses a CSV whose header names a column twice', async () => {
+    const { planLoad } = await import('../../src/scenario/plan.ts');
+    files.write('users.csv', 'auth_id,business_id,auth_id\nalice01,343,bob\n');
+    const loaded = await loadScenario(files.write('scenario.yml', valid), {});
+    await expect(planLoad(loaded)).rejects.toMatchObject({ problems: [expect.stringMatching(/users\.csv:1: column "auth_id" appears twice in the header/)] });
+  });
 });

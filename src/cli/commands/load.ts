@@ -1,3 +1,4 @@
+import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
@@ -50,6 +51,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       const storedBaseline = await readBaseline(args);
       if (args.out) await prepareOutDir(resolve(args.out), args.force);
       const output = createRunOutput(io, { quiet: args.quiet });
+      let dir = args.out ? resolve(args.out) : undefined;
       let result;
       try {
         result = await runLoad({
@@ -61,11 +63,24 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           interrupt: io.interrupt,
           onLine: output.status,
           onProgress: output.progress,
+          // The run's folder exists and takes files before any load is sent: a full disk or a
+          // read-only reports/ is found at once, not after the run.
+          beforeLoad: async (scenarioName) => {
+            if (dir) return;
+            dir = await createRunDir(resolve('reports'), scenarioName, new Date(), durationScale).catch((error: NodeJS.ErrnoException) => {
+              throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, { exitCode: ExitCode.badInput });
+            });
+            await prepareOutDir(dir, true);
+          },
         });
+      } catch (error) {
+        // A run that never produced results leaves no empty folder of its own behind.
+        if (!args.out && dir) await rmdir(dir).catch(() => {});
+        throw error;
       } finally {
         output.finish();
       }
-      const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), result.scenario.name, new Date(result.startedAt), durationScale);
+      if (!dir) throw new Error('the run folder was not prepared before the load');
       const baseline = compareWithBaseline(storedBaseline, tolerance, result);
       const verdict = judgeRun(result, baseline?.comparison);
       const files: Record<string, string> = { ...(await writeRunFiles(dir, result, baseline)) };
