@@ -115,10 +115,18 @@ export class LoadEngine {
     };
   }
 
+  /** When sending stopped early (performance.now() ms): the abort, before the grace for requests in flight. */
+  get abortedAtMs(): number | undefined {
+    return this.#abortedAtMs;
+  }
+
+  #abortedAtMs: number | undefined;
+
   /** Stops sending: due requests are dropped, requests in flight get `abortGraceMs` to finish. */
   abort(): void {
     if (this.#aborted || this.#finished) return;
     this.#aborted = true;
+    this.#abortedAtMs = performance.now();
     clearTimeout(this.#timer);
     clearImmediate(this.#spin);
     const now = performance.now();

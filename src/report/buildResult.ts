@@ -31,6 +31,8 @@ export interface RunMeasurements {
   endedAt: Date;
   /** How long the run lasted, and when each phase started, in ms from the run start. */
   elapsedMs: number;
+  /** When sending stopped, in ms from the run start: the end, or the abort (requests in flight then had a grace to finish). */
+  sendingEndedMs: number;
   phaseStartOffsetsMs: number[];
   aborted: boolean;
   abortReason: string | null;
@@ -52,10 +54,10 @@ export interface RunMeasurements {
 /** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
 export function buildResult(m: RunMeasurements): RunResult {
   const confirm = confirmExamples(m.referenceConfirmation);
-  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, m.elapsedMs, m.baseDir));
+  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, m.sendingEndedMs, m.baseDir));
   const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
   const openOnly = m.plan.phases.every((phase) => phase.kind !== 'closed');
-  const overallDurationMs = Math.max(1, m.elapsedMs);
+  const overallDurationMs = Math.max(1, m.sendingEndedMs);
   const overall = statsResult({ ...m.overall, contract: confirm(m.overall.contract) }, { ...m.overall.snapshot.requests, scheduled: scheduledTotal }, overallDurationMs, openOnly ? scheduledTotal / (overallDurationMs / 1000) : null);
   const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
     const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
@@ -168,13 +170,16 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
   };
 }
 
-function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, elapsedMs: number, baseDir: string): PhaseResult {
-  // An interrupted or aborted run ends phases early: rates are over the time the phase actually ran,
-  // and a phase it never reached has no target or rate at all.
-  const ran = startOffsetMs < elapsedMs;
-  const ranMs = ran ? Math.max(1, Math.min(planned.durationMs, elapsedMs - startOffsetMs)) : 0;
-  const scheduled = !ran ? 0 : planned.kind === 'closed' ? measured.snapshot.requests.sent : planned.schedule.countBetween(0, ranMs);
-  const targetRate = !ran || planned.kind === 'closed' ? null : scheduled / (ranMs / 1000);
+function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, sendingEndedMs: number, baseDir: string): PhaseResult {
+  // An interrupted or aborted run ends phases early: rates are over the time the phase actually
+  // sent (not the grace for requests in flight), and a phase it never reached has no target or rate.
+  const ran = startOffsetMs < sendingEndedMs;
+  const ranMs = ran ? Math.max(1, Math.min(planned.durationMs, sendingEndedMs - startOffsetMs)) : 0;
+  // Scheduled: every request that fell due while the phase sent, each of them sent or dropped (a
+  // `once` feed that runs out ends its phase there). So scheduled = sent + dropped, always.
+  const { sent, dropped } = measured.snapshot.requests;
+  const scheduled = !ran ? 0 : planned.kind === 'closed' ? sent : sent + dropped;
+  const targetRate = !ran || planned.kind === 'closed' ? null : planned.schedule.countBetween(0, ranMs) / (ranMs / 1000);
   const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, ranMs, targetRate);
   const plan: PhaseResult['plan'] =
     planned.kind === 'rate'

@@ -179,6 +179,7 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     startedAt,
     endedAt,
     elapsedMs: run.endMs - run.startMs,
+    sendingEndedMs: (engine.abortedAtMs ?? run.endMs) - run.startMs,
     phaseStartOffsetsMs: engine.phaseStartsMs.map((ms) => ms - run.startMs),
     aborted: run.aborted,
     abortReason,

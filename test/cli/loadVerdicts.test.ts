@@ -191,4 +191,15 @@ describe('load verdicts', () => {
     expect(unreachable.exitCode).toBe(ExitCode.targetUnreachable);
     expect(readdirSync(join(elsewhere, 'reports'))).toEqual([]);
   });
+  it("counts add up when a once feed runs out: the phase ends there, nothing is counted as scheduled that was not sent or dropped", async () => {
+    const file = writeCliScenario(files, 'once', '  - { name: steady, duration: 2s, rate: 20 }').replace('scenario.yml', 'scenario.yml');
+    const text = readFileSync(file, 'utf8').replace('users: { file: users.csv, order: sequence }', 'users: { file: users.csv, order: once }');
+    const onceFile = files.write('once.yml', text);
+    const out = join(files.dir, 'once');
+    const result = await runCliProcess(['load', onceFile, '--out', out]);
+    expect(result.stderr).toBe('');
+    // Two users, each once: two requests, and readRunResult checks the counts reconcile.
+    const run = readResult(out);
+    expect(run.overall.requests).toMatchObject({ scheduled: 2, sent: 2, dropped: 0 });
+  });
 });

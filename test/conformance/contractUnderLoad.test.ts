@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runResultSchema } from '../../src/report/resultModel.ts';
+import { readRunResult } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
@@ -90,7 +90,7 @@ thresholds:
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/FAIL {2}contractViolations == 0\s+actual \d+/);
     expect(run.stdout).toMatch(/ contract \d+/);
-    const result = runResultSchema.parse(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+    const result = readRunResult(out);
     const checked = result.overall.contractViolations!;
     expect(checked.checked).toBe(900);
     expect(checked.count).toBe(provider.broken.responses);
@@ -140,7 +140,7 @@ phases:
       const out = join(files.dir, 'split');
       const run = await runCliProcess(['load', scenario, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
       expect(run.stderr).toBe('');
-      const result = runResultSchema.parse(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+      const result = readRunResult(out);
       expect(result.overall.contractViolations).toMatchObject({ checked: 40, count: 0, byKind: [] });
       expect(run.exitCode).toBe(0);
     } finally {
