@@ -12,9 +12,12 @@ process.once('message', async (config: MockChildConfig) => {
       await mock.close();
       process.exit(0);
     };
+    // The parent decides when the mock stops (it disconnects, also when it dies): Ctrl-C or a
+    // SIGTERM sent to the whole process group (as `timeout` does) must not take the target away
+    // from a run that is writing its partial results.
     process.on('disconnect', stop);
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', () => {}); // the parent decides when the mock stops
+    process.on('SIGTERM', () => {});
+    process.on('SIGINT', () => {});
     process.send!({ type: 'listening', url: mock.url } satisfies MockChildMessage);
   } catch (error) {
     process.send!({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies MockChildMessage);

@@ -23,6 +23,10 @@ export interface MockProcess {
   stats(): Promise<MockStats>;
   resetStats(): Promise<void>;
   stop(): Promise<void>;
+  /** Set once the process ended, with how: `exit code 1`, `signal SIGKILL`. */
+  readonly endedHow: string | undefined;
+  /** Calls `listener` when the process ends before `stop()` was asked for. */
+  onUnexpectedExit(listener: (how: string) => void): void;
 }
 
 const CHILD_ENTRY = fileURLToPath(new URL('./childMain.ts', import.meta.url));
@@ -55,9 +59,22 @@ export async function startMockProcess(config: MockChildConfig): Promise<MockPro
     child.send(config);
   });
 
+  let endedHow: string | undefined;
+  let stopping = false;
+  const unexpectedExitListeners: ((how: string) => void)[] = [];
+  child.once('exit', (code, signal) => {
+    endedHow = signal ? `signal ${signal}` : `exit code ${code}`;
+    if (!stopping) for (const listener of unexpectedExitListeners) listener(endedHow);
+  });
   return {
     url,
     pid: child.pid!,
+    get endedHow() {
+      return endedHow;
+    },
+    onUnexpectedExit(listener) {
+      unexpectedExitListeners.push(listener);
+    },
     async stats() {
       const response = await fetch(`${url}/__mock/stats`);
       return mockStatsSchema.parse(await response.json());
@@ -66,9 +83,11 @@ export async function startMockProcess(config: MockChildConfig): Promise<MockPro
       await fetch(`${url}/__mock/stats`, { method: 'DELETE' });
     },
     async stop() {
+      stopping = true;
       process.removeListener('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        // It stops when the channel closes (it ignores signals meant for the group).
+        child.disconnect();
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
         clearTimeout(timer);

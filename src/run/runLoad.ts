@@ -70,8 +70,17 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
     if (options.skipPreflight) options.onLine('preflight: skipped (--no-preflight)');
     for (const check of preflightChecks) options.onLine(`preflight: ${check.check}: ${check.status} ${check.note}`);
     await mock?.resetStats();
-    const measured = await measure(plan, baseUrl, credentials, options);
-    const serverSide: MockStats | null = mock ? await mock.stats() : null;
+    // A mock that dies mid-run (killed, crashed) ends the run at once, keeping what was measured.
+    const targetLost = new AbortController();
+    mock?.onUnexpectedExit((how) => targetLost.abort(`the built-in mock stopped (${how})`));
+    const measured = await measure(plan, baseUrl, credentials, options, targetLost.signal);
+    let serverSide: MockStats | null = null;
+    if (mock && !mock.endedHow) {
+      serverSide = await mock.stats().catch((error: Error) => {
+        options.onLine(`The built-in mock's own figures could not be read (${error.message}): the result has none.`);
+        return null;
+      });
+    }
     let referenceConfirmation: ReferenceConfirmation | null = null;
     if (plan.contract && measured.replayableAnswers.length > 0) {
       options.onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
@@ -94,7 +103,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   }
 }
 
-async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: string; clientId: string }, options: RunLoadOptions) {
+async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: string; clientId: string }, options: RunLoadOptions, targetLost: AbortSignal) {
   const { scenario } = plan;
   const users = await openRowSource(scenario.users.file, userRowSchema, scenario.users.order, scenario.seed);
   const messages: RowSource<MessageRow> =
@@ -136,6 +145,8 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     abort(`interrupted (${String(options.interrupt.reason ?? 'signal')})`);
   };
   options.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const onTargetLost = () => abort(String(targetLost.reason));
+  targetLost.addEventListener('abort', onTargetLost, { once: true });
 
   const startedAt = new Date();
   const running = engine.run();
@@ -164,6 +175,7 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
     clearTimeout(aligner);
     clearInterval(ticker);
     options.interrupt.removeEventListener('abort', onInterrupt);
+    targetLost.removeEventListener('abort', onTargetLost);
     users.close();
     messages.close();
   }

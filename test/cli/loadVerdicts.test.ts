@@ -34,6 +34,25 @@ function startNullIdProvider(): Promise<TestServer> {
 
 const readResult = readRunResult;
 
+/** The processes whose parent is `pid`, read from /proc (field 4 of /proc/<pid>/stat). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      const stat = readFileSafe(`/proc/${name}/stat`);
+      return stat !== undefined && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    })
+    .map(Number);
+}
+
+function readFileSafe(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 describe('load verdicts', () => {
   it('fails a run whose provider breaks the contract when the scenario sets no contract threshold, and passes it when one allows it', async () => {
     const provider = await startNullIdProvider();
@@ -201,5 +220,35 @@ describe('load verdicts', () => {
     // Two users, each once: two requests, and readRunResult checks the counts reconcile.
     const run = readResult(out);
     expect(run.overall.requests).toMatchObject({ scheduled: 2, sent: 2, dropped: 0 });
+  });
+  it('keeps its results when the built-in mock dies mid-run, and when SIGTERM reaches the whole process group', async () => {
+    const long = '  - { name: long, duration: 30s, rate: 20 }';
+    let killed = false;
+    const mockDied = await runCliProcess(['load', scenario('', long), '--out', join(files.dir, 'died')], {
+      onStdout: (text, _kill, pid) => {
+        if (killed || !/\[\s+1s\]/.test(text)) return;
+        killed = true;
+        // The mock is the CLI's only child process.
+        for (const child of childPids(pid)) process.kill(child, 'SIGKILL');
+      },
+    });
+    expect(mockDied.exitCode).toBe(ExitCode.thresholdFailed);
+    expect(mockDied.stdout).toContain('Stopping: the built-in mock stopped (signal SIGKILL)');
+    expect(readResult(join(files.dir, 'died'))).toMatchObject({ aborted: true, interrupted: false, abortReason: 'the built-in mock stopped (signal SIGKILL)', serverSide: null });
+
+    let signalled = false;
+    const grouped = await runCliProcess(['load', scenario('', long), '--out', join(files.dir, 'group')], {
+      ownGroup: true,
+      onStdout: (text, kill) => {
+        if (signalled || !/\[\s+1s\]/.test(text)) return;
+        signalled = true;
+        kill('SIGTERM');
+      },
+    });
+    expect(grouped.exitCode).toBe(ExitCode.interrupted);
+    const run = readResult(join(files.dir, 'group'));
+    expect(run).toMatchObject({ interrupted: true, abortReason: 'interrupted (SIGTERM)' });
+    // The mock outlived the group's SIGTERM, so its own figures are in the result.
+    expect(run.serverSide).not.toBeNull();
   });
 });
