@@ -7,17 +7,21 @@ const MAX_LISTED_PROBLEMS = 20;
 
 /**
  * Reads a whole CSV once, streamed, validating every row against `schema` and passing each good
- * row to `visit`. Throws one UserError listing every bad row (file:line: field: problem).
+ * row to `visit`. Throws one UserError listing every bad row (file:line: field: problem), or one
+ * with exit 130 as soon as `interrupt` fires.
  */
 export async function scanCsv<S extends z.ZodType>(
   file: string,
   schema: S,
   visit: (row: z.output<S>, line: number) => void = () => {},
+  interrupt?: AbortSignal,
 ): Promise<{ rowCount: number }> {
   const problems: string[] = [];
   let badRows = 0;
   let rowCount = 0;
   for await (const { line, record } of readCsvRecords(file)) {
+    // Checked per row: Ctrl-C during the validation of a huge file stops it within a chunk.
+    if (interrupt?.aborted) throw new UserError(`interrupted while reading ${file} (line ${line}); no load was sent`, { exitCode: ExitCode.interrupted });
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
       badRows++;

@@ -16,7 +16,7 @@ export interface PreflightCheck {
  * or an unreachable target stops the run (exit 3) instead of sending thousands of failing
  * requests; other surprises are noted.
  */
-export async function preflight(baseUrl: string, credentials: ClientCredentials, plan: LoadPlan): Promise<PreflightCheck[]> {
+export async function preflight(baseUrl: string, credentials: ClientCredentials, plan: LoadPlan, interrupt?: AbortSignal): Promise<PreflightCheck[]> {
   const client = new LogMessageClient(baseUrl, credentials);
   const { scenario, preflightUsers } = plan;
   const timeoutMs = scenario.target.timeout;
@@ -26,9 +26,10 @@ export async function preflight(baseUrl: string, credentials: ClientCredentials,
     try {
       return await client.logMessage(
         { authId, messageBody: 'preflight check from the load harness', businessId: businessId ?? scenario.businessId },
-        { signal: AbortSignal.timeout(timeoutMs) },
+        { signal: interrupt ? AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupt]) : AbortSignal.timeout(timeoutMs) },
       );
     } catch (error) {
+      if (interrupt?.aborted) throw new UserError('interrupted during preflight; no load was sent', { exitCode: ExitCode.interrupted, cause: error });
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       throw new UserError(`target unreachable: ${baseUrl} did not answer the preflight request (${cause})`, { exitCode: ExitCode.targetUnreachable, cause: error });
     }

@@ -51,7 +51,7 @@ export interface RunLoadOptions extends ScenarioOverrides {
  */
 export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   const loaded = await loadScenario(options.scenarioFile, options.env, options);
-  const plan = await planLoad(loaded, options.durationScale ?? 1);
+  const plan = await planLoad(loaded, options.durationScale ?? 1, options.interrupt);
   const { scenario } = plan;
   await options.beforeLoad?.(scenario.name);
   const targetIsMock = scenario.target.url === 'mock';
@@ -66,7 +66,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
       mock = await startMockProcess({ credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour });
     }
     const baseUrl = mock?.url ?? scenario.target.url;
-    const preflightChecks = options.skipPreflight ? [] : await preflight(baseUrl, credentials, plan);
+    const preflightChecks = options.skipPreflight ? [] : await preflight(baseUrl, credentials, plan, options.interrupt);
     if (options.skipPreflight) options.onLine('preflight: skipped (--no-preflight)');
     for (const check of preflightChecks) options.onLine(`preflight: ${check.check}: ${check.status} ${check.note}`);
     await mock?.resetStats();

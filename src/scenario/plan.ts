@@ -68,14 +68,14 @@ export function phaseIndexAt(startOffsetsMs: readonly (number | undefined)[], at
  * Validates every CSV the scenario names (streamed, so any size) and works out each phase's
  * schedule; all problems of all files are reported together.
  */
-export async function planLoad(loaded: LoadedScenario, durationScale = 1): Promise<LoadPlan> {
+export async function planLoad(loaded: LoadedScenario, durationScale = 1, interrupt?: AbortSignal): Promise<LoadPlan> {
   const { scenario } = loaded;
   const problems: string[] = [];
   const collect = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await work();
     } catch (error) {
-      if (!(error instanceof UserError)) throw error;
+      if (!(error instanceof UserError) || error.exitCode === ExitCode.interrupted) throw error;
       problems.push(...(error.problems.length > 0 ? error.problems : [error.message]));
       return undefined;
     }
@@ -84,21 +84,26 @@ export async function planLoad(loaded: LoadedScenario, durationScale = 1): Promi
   const preflightUsers: LoadPlan['preflightUsers'] = {};
   const expectedStatusByAuthId = new Map<string, number>();
   const users = await collect(() =>
-    scanCsv(scenario.users.file, userRowSchema, (row) => {
-      if (row.expect === undefined) preflightUsers.accepted ??= row;
-      else {
-        preflightUsers.expecting ??= row;
-        expectedStatusByAuthId.set(row.auth_id, row.expect);
-      }
-    }),
+    scanCsv(
+      scenario.users.file,
+      userRowSchema,
+      (row) => {
+        if (row.expect === undefined) preflightUsers.accepted ??= row;
+        else {
+          preflightUsers.expecting ??= row;
+          expectedStatusByAuthId.set(row.auth_id, row.expect);
+        }
+      },
+      interrupt,
+    ),
   );
   if ('file' in scenario.messages) {
     const messagesFile = scenario.messages.file;
-    await collect(() => scanCsv(messagesFile, messageRowSchema));
+    await collect(() => scanCsv(messagesFile, messageRowSchema, undefined, interrupt));
   }
   const phases: PlannedPhase[] = [];
   for (const phase of scenario.phases) {
-    const planned = await collect(() => planPhase(phase, scenario, durationScale));
+    const planned = await collect(() => planPhase(phase, scenario, durationScale, interrupt));
     if (planned) phases.push(planned);
   }
   const settings = scenario.contract;
@@ -110,7 +115,7 @@ export async function planLoad(loaded: LoadedScenario, durationScale = 1): Promi
   return { scenarioFile: loaded.file, scenario, phases, usersRowCount: users!.rowCount, preflightUsers, expectedStatusByAuthId, contract: contract ?? null };
 }
 
-async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale: number): Promise<PlannedPhase> {
+async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale: number, interrupt?: AbortSignal): Promise<PlannedPhase> {
   const maxConnections = ('maxConnections' in phase ? phase.maxConnections : undefined) ?? scenario.target.maxConnections;
   switch (phase.kind) {
     case 'rate':
@@ -123,7 +128,7 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
       return phase;
     case 'replay': {
       const allRows: ReplayRow[] = [];
-      await scanCsv(phase.file, replayRowSchema, (row) => allRows.push(row));
+      await scanCsv(phase.file, replayRowSchema, (row) => allRows.push(row), interrupt);
       const problems = allRows.flatMap((row, i) => (i > 0 && row.offset_ms < allRows[i - 1]!.offset_ms ? [`${phase.file}: row ${i + 1}: offset_ms ${row.offset_ms} is before the previous row's`] : []));
       if (problems.length > 0) throw new UserError(`${phase.file}: offsets must not decrease`, { problems });
       const firstMs = allRows[0]!.offset_ms;

@@ -251,4 +251,39 @@ describe('load verdicts', () => {
     // The mock outlived the group's SIGTERM, so its own figures are in the result.
     expect(run.serverSide).not.toBeNull();
   });
+  it('stops within a second on Ctrl-C during CSV validation and during preflight, with exit 130 and no load sent', async () => {
+    // 1.5 million users: validating them takes seconds.
+    const lines = Array.from({ length: 1_500_000 }, (_, i) => `user${i}`);
+    files.write('users.csv', `auth_id\n${lines.join('\n')}\n`);
+    let signalledAt = 0;
+    const validating = await runCliProcess(['load', scenario()], {
+      cwd: files.dir,
+      onStart: (kill) =>
+        setTimeout(() => {
+          signalledAt = Date.now();
+          kill('SIGINT');
+        }, 1500),
+    });
+    expect(validating.exitCode).toBe(ExitCode.interrupted);
+    expect(validating.stderr).toMatch(/^error: interrupted while reading .*users\.csv \(line \d+\); no load was sent/);
+    expect(Date.now() - signalledAt).toBeLessThan(1500);
+
+    files.write('users.csv', 'auth_id\nalice01\n');
+    let requests = 0;
+    let interruptCli: ((signal: NodeJS.Signals) => void) | undefined;
+    const silent = await startTestServer(() => {
+      requests++;
+      signalledAt = Date.now();
+      interruptCli?.('SIGINT');
+    });
+    try {
+      const preflighting = await runCliProcess(['load', scenario(), '--target', silent.url, '--out', join(files.dir, 'pre')], { env, onStart: (kill) => (interruptCli = kill) });
+      expect(preflighting.exitCode).toBe(ExitCode.interrupted);
+      expect(preflighting.stderr).toContain('error: interrupted during preflight; no load was sent');
+      expect(Date.now() - signalledAt).toBeLessThan(1500);
+      expect(requests).toBe(1);
+    } finally {
+      await silent.close();
+    }
+  });
 });
