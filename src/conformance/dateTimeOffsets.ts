@@ -27,6 +27,7 @@ const hourOffset = (text: string, at: number) => readNumber(text, at, 1, 2, 0, 1
 const minuteAt = (text: string, at: number) => readNumber(text, at, 1, 2, 0, 59)?.end ?? -1;
 const secondAt = (text: string, at: number) => readNumber(text, at, 1, 2, 0, 60)?.end ?? -1;
 const literal = (text: string, at: number, expected: string) => (text.startsWith(expected, at) ? at + expected.length : -1);
+const colon = (text: string, at: number) => literal(text, at, ':');
 
 /** Steps that must each succeed; an optional step that fails leaves the position as it was. */
 function sequence(text: string, at: number, steps: ((text: string, at: number) => number)[], optionalFrom = steps.length): number {
@@ -42,61 +43,54 @@ function sequence(text: string, at: number, steps: ((text: string, at: number) =
   return position;
 }
 
+/** `steps` all or none (nom's opt of a tuple): the position after them, or `at` unchanged. */
+function optional(text: string, at: number, steps: ((text: string, at: number) => number)[]): number {
+  const end = sequence(text, at, steps);
+  return end === -1 ? at : end;
+}
+
+/** Signs, then `steps`: the shape of every numeric offset. */
+function signed(text: string, at: number, steps: ((text: string, at: number) => number)[], optionalFrom?: number): number {
+  const start = signs(text, at);
+  return start === -1 ? -1 : sequence(text, start, steps, optionalFrom);
+}
+
+/** +HH:mm, the offset most patterns end with. */
+const hourColonMinute = (text: string, at: number) => signed(text, at, [hourOffset, colon, minuteAt]);
+
 /** `x`/`X` offsets: +HH[mm], +HHmm, +HH:mm, +HHmm[ss], +HH:mm[:ss]. */
 export function longOffset(text: string, at: number, count: number): number {
-  const start = signs(text, at);
-  if (start === -1) return -1;
   switch (count) {
     case 1:
-      return sequence(text, start, [hourOffset, minuteAt], 1);
+      return signed(text, at, [hourOffset, minuteAt], 1);
     case 2:
-      return sequence(text, start, [hourOffset, minuteAt]);
+      return signed(text, at, [hourOffset, minuteAt]);
     case 3:
-      return sequence(text, start, [hourOffset, (t, p) => literal(t, p, ':'), minuteAt]);
+      return hourColonMinute(text, at);
     case 4:
-      return sequence(text, start, [hourOffset, minuteAt, secondAt], 2);
+      return signed(text, at, [hourOffset, minuteAt, secondAt], 2);
     default: {
-      const base = sequence(text, start, [hourOffset, (t, p) => literal(t, p, ':'), minuteAt]);
-      if (base === -1) return -1;
-      const seconds = sequence(text, base, [(t, p) => literal(t, p, ':'), secondAt]);
-      return seconds === -1 ? base : seconds;
+      const base = hourColonMinute(text, at);
+      return base === -1 ? -1 : optional(text, base, [colon, secondAt]);
     }
   }
 }
 
 /** `Z` offsets: +HHmm; GMT/UTC with an optional +HH:mm; +HH:mm. */
 export function offsetZ(text: string, at: number, count: number): number {
-  const hourMinute = (t: string, p: number) => sequence(t, signs(t, p) === -1 ? -1 : signs(t, p), [hourOffset, (u, q) => literal(u, q, ':'), minuteAt]);
-  if (count <= 3) {
-    const start = signs(text, at);
-    return start === -1 ? -1 : sequence(text, start, [hourOffset, minuteAt]);
-  }
-  if (count === 4) {
-    for (const zone of ['GMT', 'UTC']) {
-      const after = literal(text, at, zone);
-      if (after === -1) continue;
-      if (signs(text, after) !== -1) {
-        const withOffset = hourMinute(text, after);
-        if (withOffset !== -1) return withOffset;
-      }
-      return after;
-    }
-    return -1;
-  }
-  return signs(text, at) === -1 ? -1 : hourMinute(text, at);
+  if (count <= 3) return signed(text, at, [hourOffset, minuteAt]);
+  if (count > 4) return hourColonMinute(text, at);
+  const after = Math.max(literal(text, at, 'GMT'), literal(text, at, 'UTC'));
+  if (after === -1) return -1;
+  const withOffset = hourColonMinute(text, after);
+  return withOffset === -1 ? after : withOffset;
 }
 
 /** `O` offsets: GMT/UTC then +H[:mm] (1-3 letters) or +HH:mm (4). */
 export function offsetGmt(text: string, at: number, count: number): number {
-  const zone = literal(text, at, 'GMT') !== -1 ? at + 3 : literal(text, at, 'UTC') !== -1 ? at + 3 : -1;
+  const zone = Math.max(literal(text, at, 'GMT'), literal(text, at, 'UTC'));
   if (zone === -1) return -1;
-  const start = signs(text, zone);
-  if (start === -1) return -1;
-  if (count <= 3) {
-    const hour = hourOffset(text, start);
-    if (hour === -1) return -1;
-    const minutes = sequence(text, hour, [(t, p) => literal(t, p, ':'), minuteAt]);
-    return minutes === -1 ? hour : minutes;
-  }
-  return sequence(text, start, [hourOffset, (t, p) => literal(t, p, ':'), minuteAt]);
+  if (count > 3) return hourColonMinute(text, zone);
+  const hour = signed(text, zone, [hourOffset]);
+  return hour === -1 ? -1 : optional(text, hour, [colon, minuteAt]);
 }
