@@ -1,4 +1,4 @@
-import type { Sample } from '../engine/types.ts';
+import type { ErrorKind, Sample } from '../engine/types.ts';
 
 /** What a sample means for the run: fine, an expected non-2xx answer, or an error. */
 export type OutcomeClass = 'ok' | 'expected' | 'unexpected';
@@ -12,4 +12,12 @@ export function classifyOutcome(sample: Sample): OutcomeClass {
   const expected = sample.request.expectedStatus;
   if (expected !== undefined) return sample.status === expected ? 'expected' : 'unexpected';
   return sample.status >= 200 && sample.status < 300 ? 'ok' : 'unexpected';
+}
+
+/** Every way a request ends without an answer, in the order results list them. */
+export const ERROR_KINDS = ['timeout', 'refused', 'reset', 'socket', 'aborted'] as const satisfies readonly ErrorKind[];
+
+/** Requests that ended without an answer (transport errors, aborted ones included). */
+export function transportErrorCount(errors: Record<ErrorKind, number>): number {
+  return ERROR_KINDS.reduce((sum, kind) => sum + errors[kind], 0);
 }

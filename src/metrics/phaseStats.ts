@@ -70,8 +70,13 @@ export class StatsAccumulator {
     else if (this.#examples.size < MAX_ERROR_EXAMPLES) this.#examples.set(key, { status: sample.status, error: sample.error, bodyExcerpt, count: 1 });
   }
 
+  /** Requests dropped before sending, whatever the reason. */
+  get droppedTotal(): number {
+    return this.dropped.queueTimeout + this.dropped.aborted + this.dropped.feedStarved;
+  }
+
   snapshot(): StatsSnapshot {
-    const dropped = this.dropped.queueTimeout + this.dropped.aborted + this.dropped.feedStarved;
+    const dropped = this.droppedTotal;
     return {
       requests: { scheduled: this.scheduled, sent: this.sent, completed: this.completed, dropped },
       dropped: { ...this.dropped },

@@ -6,6 +6,7 @@ import type { MockStats } from '../mock/stats.ts';
 import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { LatencyHistogram } from '../metrics/histogram.ts';
+import { transportErrorCount } from '../metrics/outcome.ts';
 import { checkThreshold, latencyOverAll, thresholdUnit } from '../scenario/thresholds.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { PreflightCheck } from '../run/preflight.ts';
@@ -109,10 +110,10 @@ export function buildResult(m: RunMeasurements): RunResult {
  * errors, drops) counting as infinitely slow (see latencyOverAll): what latency thresholds judge.
  */
 function latencyOverAllRequests(scope: ResultStats): Pick<ResultStats, 'latencyMs' | 'serviceLatencyMs'> {
-  const { timeout, refused, reset, socket, aborted } = scope.errors;
-  const unanswered = timeout + refused + reset + socket + aborted + scope.requests.dropped;
+  const transportErrors = transportErrorCount(scope.errors);
+  const unanswered = transportErrors + scope.requests.dropped;
   if (unanswered === 0) return scope;
-  const answered = scope.requests.completed - (timeout + refused + reset + socket + aborted);
+  const answered = scope.requests.completed - transportErrors;
   const over = (summary: ResultStats['latencyMs'], encoded: string) => {
     const histogram = LatencyHistogram.decode(encoded);
     try {

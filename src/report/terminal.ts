@@ -1,3 +1,4 @@
+import { ERROR_KINDS } from '../metrics/outcome.ts';
 import type { Comparison } from './compare.ts';
 import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
@@ -23,7 +24,7 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   lines.push(...table([header, ...rows([...result.phases.map((phase): [string, PhaseResult] => [phase.name, phase]), ['overall', result.overall]])]));
   lines.push('', `  latency is measured from the scheduled send (coordinated-omission free); service time p99 ${formatDurationMs(result.overall.serviceLatencyMs.p99)}`);
   const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
-  const transport = (['timeout', 'refused', 'reset', 'socket', 'aborted'] as const).filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
+  const transport = ERROR_KINDS.filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
   lines.push(`  statuses ${statuses.join(', ') || 'none'}${transport.length ? `; transport errors ${transport.join(', ')}` : ''}`);
   const expected = Object.entries(result.overall.expectedOutcomes);
   if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);

@@ -2,7 +2,8 @@ import type { ContractRecorder } from '../conformance/contractRecorder.ts';
 import type { RunRecorder } from '../metrics/runRecorder.ts';
 import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
-import { latencyOverAll, thresholdHolds } from '../scenario/thresholds.ts';
+import { transportErrorCount } from '../metrics/outcome.ts';
+import { PERCENTILE_OF, latencyOverAll, thresholdHolds } from '../scenario/thresholds.ts';
 import type { LatencyStat, ThresholdMetric } from '../scenario/thresholds.ts';
 import type { StatsAccumulator } from '../metrics/phaseStats.ts';
 import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
@@ -27,7 +28,7 @@ export function liveLine(phases: readonly PlannedPhase[], recorder: RunRecorder,
     inFlight,
     errors: overall.unexpected,
     sent: overall.sent,
-    dropped: overall.dropped.queueTimeout + overall.dropped.aborted + overall.dropped.feedStarved,
+    dropped: overall.droppedTotal,
     contractViolations: contract?.violatingResponses ?? null,
   });
 }
@@ -51,8 +52,6 @@ export function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, con
   return undefined;
 }
 
-const PERCENTILE_OF: Record<string, number> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9, max: 100 };
-
 /**
  * One threshold's metric on what was measured so far, computed alone: this runs every second
  * while requests are in flight, and a full snapshot (mean included) blocks for milliseconds.
@@ -65,14 +64,13 @@ function figureSoFar(metric: ThresholdMetric, accumulator: StatsAccumulator, con
         const percentile = PERCENTILE_OF[stat];
         return percentile === undefined ? histogram.summaryMs()[stat] : histogram.atPercentilesMs([percentile])[0]!;
       };
-      const { timeout, refused, reset, socket, aborted } = accumulator.errors;
-      const unanswered = timeout + refused + reset + socket + aborted + accumulator.dropped.queueTimeout + accumulator.dropped.aborted + accumulator.dropped.feedStarved;
+      const unanswered = transportErrorCount(accumulator.errors) + accumulator.droppedTotal;
       return latencyOverAll(metric.stat, histogram.count, unanswered, statMs, (percentile) => histogram.atPercentilesMs([percentile])[0]!);
     }
     case 'errorRate':
       return accumulator.sent === 0 ? 0 : accumulator.unexpected / accumulator.sent;
     case 'dropRate': {
-      const dropped = accumulator.dropped.queueTimeout + accumulator.dropped.aborted + accumulator.dropped.feedStarved;
+      const dropped = accumulator.droppedTotal;
       return dropped / Math.max(1, accumulator.sent + dropped);
     }
     case 'contractViolations':

@@ -72,7 +72,8 @@ export function thresholdUnit(metric: ThresholdMetric): ThresholdUnit {
   return metric.kind === 'achievedRate' ? 'perSec' : 'ratio';
 }
 
-const PERCENTILE_OF: Partial<Record<LatencyStat, number>> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9 };
+/** The percentile each latency statistic is (max the 100th); min and mean are none. */
+export const PERCENTILE_OF: Partial<Record<LatencyStat, number>> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9, max: 100 };
 
 /**
  * A latency statistic over every request the scope scheduled, where a request that got no answer
@@ -86,7 +87,8 @@ export function latencyOverAll(stat: LatencyStat, answered: number, unanswered: 
   if (answered === 0) return Number.POSITIVE_INFINITY;
   if (stat === 'min') return statMs('min');
   const percentile = PERCENTILE_OF[stat];
-  if (percentile === undefined) return Number.POSITIVE_INFINITY;
+  // The mean of all requests, and their maximum, are infinite once one got no answer.
+  if (percentile === undefined || percentile === 100) return Number.POSITIVE_INFINITY;
   const rank = (percentile / 100) * (answered + unanswered);
   return rank > answered ? Number.POSITIVE_INFINITY : percentileMs((100 * rank) / answered);
 }

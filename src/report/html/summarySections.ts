@@ -1,3 +1,4 @@
+import { ERROR_KINDS } from '../../metrics/outcome.ts';
 import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat } from '../format.ts';
 import type { PhaseResult, ResultStats, RunResult } from '../resultModel.ts';
 import { describeActual } from '../verdict.ts';
@@ -98,7 +99,7 @@ export function outcomesSection(result: RunResult): Html {
   const completed = Math.max(1, o.requests.completed);
   const scheduled = Math.max(1, o.requests.scheduled);
   const expected = new Set(Object.keys(o.expectedOutcomes));
-  const transportKinds = (['timeout', 'refused', 'reset', 'socket', 'aborted'] as const).filter((kind) => o.errors[kind] > 0);
+  const transportKinds = ERROR_KINDS.filter((kind) => o.errors[kind] > 0);
   const dropReasons = (['queueTimeout', 'feedStarved', 'aborted'] as const).filter((reason) => o.dropped[reason] > 0);
   const shareFormat = shareColumnFormat([
     ...Object.values(o.statusCounts).map((count) => count / completed),
