@@ -126,10 +126,10 @@ export class LoadEngine {
   abort(): void {
     if (this.#aborted || this.#finished) return;
     this.#aborted = true;
-    this.#abortedAtMs = performance.now();
     clearTimeout(this.#timer);
     clearImmediate(this.#spin);
     const now = performance.now();
+    this.#abortedAtMs = now;
     for (let i = this.#backlogHead; i < this.#backlog.length; i++) {
       const due = this.#backlog[i]!;
       this.#options.sink.onDropped(due.phaseIndex, due.scheduledMs, 'aborted');

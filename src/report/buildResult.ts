@@ -30,10 +30,9 @@ export interface RunMeasurements {
   targetIsMock: boolean;
   startedAt: Date;
   endedAt: Date;
-  /** How long the run lasted, and when each phase started, in ms from the run start. */
-  elapsedMs: number;
   /** When sending stopped, in ms from the run start: the end, or the abort (requests in flight then had a grace to finish). */
   sendingEndedMs: number;
+  /** When each phase started, in ms from the run start. */
   phaseStartOffsetsMs: number[];
   aborted: boolean;
   abortReason: string | null;

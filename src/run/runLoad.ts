@@ -190,7 +190,6 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
   return {
     startedAt,
     endedAt,
-    elapsedMs: run.endMs - run.startMs,
     sendingEndedMs: (engine.abortedAtMs ?? run.endMs) - run.startMs,
     phaseStartOffsetsMs: engine.phaseStartsMs.map((ms) => ms - run.startMs),
     aborted: run.aborted,
