@@ -1,9 +1,8 @@
 import junitReportBuilderModule from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
 import type { Comparison } from './compare.ts';
-import { formatThresholdValue } from './format.ts';
+import { thresholdActualText } from './format.ts';
 import type { RunResult } from './resultModel.ts';
-import { describeActual } from './verdict.ts';
 import type { Verdict } from './verdict.ts';
 
 // The package is CommonJS whose default export is a builder instance; its types describe an ES module.
@@ -32,7 +31,7 @@ export function junitXml(result: RunResult, verdict: Verdict, comparison?: Compa
     const testCase = suite.testCase().className(`${result.scenario.name}.thresholds`).name(name);
     if (threshold.passed === null) testCase.skipped().standardOutput('not evaluated: the phase never ran');
     else {
-      const actual = `actual ${describeActual(threshold, formatThresholdValue)}`;
+      const actual = `actual ${thresholdActualText(threshold)}`;
       if (threshold.passed) testCase.standardOutput(actual);
       else testCase.failure(`${threshold.expr} failed: ${actual}`, 'threshold');
     }

@@ -28,6 +28,17 @@ export function formatThresholdValue(value: number, unit: ThresholdResult['unit'
   return unit === 'perSec' ? formatRate(value) : formatShare(value);
 }
 
+/** A threshold as the summary and the verdict name it: `p99 < 400ms [peak] (implicit)`. */
+export function thresholdLabel(threshold: ThresholdResult): string {
+  return `${threshold.expr}${threshold.phase ? ` [${threshold.phase}]` : ''}${threshold.implicit ? ' (implicit)' : ''}`;
+}
+
+/** A threshold's actual value for people: a failed one without a value had too many requests unanswered. */
+export function thresholdActualText(threshold: ThresholdResult): string {
+  if (threshold.actual !== null) return formatThresholdValue(threshold.actual, threshold.unit);
+  return threshold.passed === null ? 'not evaluated (phase not run)' : '∞ (too many requests got no answer)';
+}
+
 /** How a compared metric is named in tables. */
 export const COMPARED_METRIC_LABELS: Record<ComparedMetric, string> = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9', max: 'max', errorRate: 'error rate', achievedRate: 'achieved rate' };
 

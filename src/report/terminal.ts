@@ -1,8 +1,7 @@
 import { ERROR_KINDS } from '../metrics/outcome.ts';
 import type { Comparison } from './compare.ts';
-import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat } from './format.ts';
+import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, latencyColumnFormat, thresholdActualText, thresholdLabel, shareColumnFormat } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
-import { describeActual } from './verdict.ts';
 import type { Verdict } from './verdict.ts';
 
 /** The end-of-run summary: the whole verdict and its reasons first, thresholds, then an aligned table per phase and overall. */
@@ -15,8 +14,8 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   if (result.thresholds.length > 0) {
     for (const t of result.thresholds) {
       const mark = t.passed === null ? 'n/a ' : t.passed ? 'ok  ' : 'FAIL';
-      const actual = t.actual === null ? describeActual(t, formatThresholdValue) : `actual ${formatThresholdValue(t.actual, t.unit)}`;
-      lines.push(`  ${mark}  ${t.expr}${t.phase ? ` [${t.phase}]` : ''}${t.implicit ? ' (implicit)' : ''}   ${actual}`);
+      const actual = t.actual === null ? thresholdActualText(t) : `actual ${thresholdActualText(t)}`;
+      lines.push(`  ${mark}  ${thresholdLabel(t)}   ${actual}`);
     }
     lines.push('');
   }

@@ -1,7 +1,7 @@
 import { ExitCode } from '../errors.ts';
 import type { Comparison } from './compare.ts';
-import { formatCount, formatShare } from './format.ts';
-import type { RunResult, ThresholdResult } from './resultModel.ts';
+import { formatCount, formatShare, thresholdLabel } from './format.ts';
+import type { RunResult } from './resultModel.ts';
 
 /** The verdict in one word, as the terminal summary, the HTML banner and the page title show it. */
 export type VerdictWord = 'PASSED' | 'FAILED' | 'REGRESSED' | 'INTERRUPTED';
@@ -34,7 +34,7 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
   const evaluated = result.thresholds.filter((t) => t.passed !== null);
   const failed = evaluated.filter((t) => t.passed === false);
   const explicit = result.thresholds.filter((t) => !t.implicit);
-  if (failed.length > 0) reasons.push(`${failed.length} of ${evaluated.length} thresholds failed: ${failed.map(describeThreshold).join('; ')}`);
+  if (failed.length > 0) reasons.push(`${failed.length} of ${evaluated.length} thresholds failed: ${failed.map(thresholdLabel).join('; ')}`);
   else if (explicit.length > 0) reasons.push(`All ${evaluated.length} evaluated thresholds passed`);
   else if (result.thresholds.length === 0) reasons.push('No thresholds set');
 
@@ -60,14 +60,4 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
   if (!result.passed) return { word: 'FAILED', exitCode: ExitCode.thresholdFailed, reasons };
   if (comparison?.regressed) return { word: 'REGRESSED', exitCode: ExitCode.regression, reasons };
   return { word: 'PASSED', exitCode: ExitCode.ok, reasons };
-}
-
-function describeThreshold(threshold: ThresholdResult): string {
-  return `${threshold.expr}${threshold.phase ? ` [${threshold.phase}]` : ''}${threshold.implicit ? ' (implicit)' : ''}`;
-}
-
-/** A threshold's actual value for people: a failed one without a value had too many requests unanswered. */
-export function describeActual(threshold: ThresholdResult, format: (value: number, unit: ThresholdResult['unit']) => string): string {
-  if (threshold.actual !== null) return format(threshold.actual, threshold.unit);
-  return threshold.passed === null ? 'not evaluated (phase not run)' : '∞ (too many requests got no answer)';
 }

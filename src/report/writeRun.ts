@@ -63,10 +63,7 @@ export interface RunFiles {
 /** Writes result.json, latency.hgrm and report.html (with the comparison, when there is a baseline) into `dir`. */
 export async function writeRunFiles(dir: string, result: RunResult, baseline?: ReportBaseline): Promise<RunFiles> {
   await writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const files = { hgrm: join(dir, 'latency.hgrm'), report: join(dir, 'report.html') };
-  await writeFileAtomic(files.hgrm, hgrmText(result));
-  await writeFileAtomic(files.report, renderReportHtml(result, await loadReportAssets(), baseline));
-  return { result: join(dir, 'result.json'), ...files };
+  return { result: join(dir, 'result.json'), ...(await writeRendered(dir, result, baseline, 'report.html')) };
 }
 
 /**
@@ -74,12 +71,16 @@ export async function writeRunFiles(dir: string, result: RunResult, baseline?: R
  * the comparison goes to a file of its own, `report-vs-<baseline run>.html`, and the run's own
  * report is left as it was.
  */
-export async function rerenderRun(dir: string, result: RunResult, baseline?: ReportBaseline & { label: string }): Promise<Omit<RunFiles, 'result'>> {
-  const hgrm = join(dir, 'latency.hgrm');
-  await writeFileAtomic(hgrm, hgrmText(result));
-  const report = join(dir, baseline ? `report-vs-${baseline.label}.html` : 'report.html');
-  await writeFileAtomic(report, renderReportHtml(result, await loadReportAssets(), baseline));
-  return { hgrm, report };
+export function rerenderRun(dir: string, result: RunResult, baseline?: ReportBaseline & { label: string }): Promise<Omit<RunFiles, 'result'>> {
+  return writeRendered(dir, result, baseline, baseline ? `report-vs-${baseline.label}.html` : 'report.html');
+}
+
+/** The files rendered from a result: latency.hgrm, and the report under `reportName`. */
+async function writeRendered(dir: string, result: RunResult, baseline: ReportBaseline | undefined, reportName: string): Promise<Omit<RunFiles, 'result'>> {
+  const files = { hgrm: join(dir, 'latency.hgrm'), report: join(dir, reportName) };
+  await writeFileAtomic(files.hgrm, hgrmText(result));
+  await writeFileAtomic(files.report, renderReportHtml(result, await loadReportAssets(), baseline));
+  return files;
 }
 
 /** Writes through a temporary file, flushed, then renamed: a crash or a full disk never leaves half a file. */

@@ -1,7 +1,6 @@
 import { ERROR_KINDS } from '../../metrics/outcome.ts';
-import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat } from '../format.ts';
+import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat, thresholdActualText } from '../format.ts';
 import type { PhaseResult, ResultStats, RunResult } from '../resultModel.ts';
-import { describeActual } from '../verdict.ts';
 import type { Verdict } from '../verdict.ts';
 import { html } from './escape.ts';
 import type { Html } from './escape.ts';
@@ -32,7 +31,7 @@ export function thresholdsSection(result: RunResult): Html {
       <td><code>${t.expr}</code>${notes ? html` <span class="muted">(${notes})</span>` : ''}</td>
       <td>${t.phase ?? 'whole run'}</td>
       <td class="num">${t.operator} ${formatThresholdValue(t.limit, t.unit)}</td>
-      <td class="num">${t.actual === null && t.passed === null ? '–' : describeActual(t, formatThresholdValue)}</td>
+      <td class="num">${t.actual === null && t.passed === null ? '–' : thresholdActualText(t)}</td>
     </tr>`;
   });
   return html`<section id="thresholds"><h2>Thresholds</h2>
