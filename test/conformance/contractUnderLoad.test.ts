@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readRunResult } from '../fixtures/cliScenario.ts';
+import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
@@ -70,21 +70,9 @@ afterEach(async () => {
 
 describe('contract checks under load', () => {
   it('detects and counts exactly each kind of breakage the provider makes', async () => {
-    const scenario = files.write(
-      'scenario.yml',
-      `name: flaky
-target: { url: "${provider.url}", token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}" }
-users: { file: users.csv }
-messages: { file: messages.csv }
-phases:
-  - { name: first, duration: 1s, rate: 300 }
-  - { name: second, duration: 1.5s, rate: 400 }
-thresholds:
-  - contractViolations == 0
-`,
-    );
+    const scenario = writeCliScenario(files, 'flaky', '  - { name: first, duration: 1s, rate: 300 }\n  - { name: second, duration: 1.5s, rate: 400 }', 'thresholds:\n  - contractViolations == 0');
     const out = join(files.dir, 'out');
-    const run = await runCliProcess(['load', scenario, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
+    const run = await runCliProcess(['load', scenario, '--target', provider.url, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
     expect(run.stderr).toBe('');
     // The threshold fails: the provider broke the contract.
     expect(run.exitCode).toBe(1);
@@ -127,18 +115,9 @@ thresholds:
     });
     try {
       files.write('messages.csv', 'message_body\nनमस्ते 🙏 — こんにちは, добрый день\n');
-      const scenario = files.write(
-        'split.yml',
-        `name: split
-target: { url: "${splitting.url}", token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}" }
-users: { file: users.csv }
-messages: { file: messages.csv }
-phases:
-  - { name: steady, duration: 1s, rate: 40 }
-`,
-      );
+      const scenario = writeCliScenario(files, 'split', '  - { name: steady, duration: 1s, rate: 40 }');
       const out = join(files.dir, 'split');
-      const run = await runCliProcess(['load', scenario, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
+      const run = await runCliProcess(['load', scenario, '--target', splitting.url, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
       expect(run.stderr).toBe('');
       const result = readRunResult(out);
       expect(result.overall.contractViolations).toMatchObject({ checked: 40, count: 0, byKind: [] });
