@@ -253,7 +253,7 @@ export class LoadEngine {
     this.#options.sink.onSample(
       outcome.kind === 'response'
         ? sampleOf(request, outcome.doneMs, outcome.status, undefined, outcome.body, outcome.headers)
-        : sampleOf(request, outcome.doneMs, 0, outcome.error, undefined, undefined),
+        : sampleOf(request, outcome.doneMs, 0, outcome.error, undefined, undefined, outcome.reason),
     );
     if (this.#aborted && this.#pool.inFlight === 0) this.#finish(performance.now());
     else this.#maybeFinish();
@@ -320,6 +320,7 @@ function sampleOf(
   error: Sample['error'],
   responseBody: Buffer | undefined,
   responseHeaders: Sample['responseHeaders'],
+  errorReason?: string,
 ): Sample {
-  return { phaseIndex: meta.phaseIndex, scheduledMs: meta.scheduledMs, sentMs, doneMs, status, error, request: meta.request, responseBody, responseHeaders };
+  return { phaseIndex: meta.phaseIndex, scheduledMs: meta.scheduledMs, sentMs, doneMs, status, error, errorReason, request: meta.request, responseBody, responseHeaders };
 }

@@ -1,5 +1,5 @@
 import type { Schedule } from './schedule.ts';
-import type { TransportErrorKind } from './connectionPool.ts';
+import type { TransportErrorKind } from './http/failures.ts';
 
 /** How a request failed without an HTTP response (`aborted`: still in flight when the run was stopped). */
 export type ErrorKind = TransportErrorKind | 'aborted';
@@ -34,6 +34,8 @@ export interface Sample {
   /** HTTP status, or 0 when the request failed without a response. */
   status: number;
   error?: ErrorKind;
+  /** Why it failed, in words (transport errors only). */
+  errorReason?: string;
   request: PreparedRequest;
   /** The answer's body as received (bytes, decoded by whoever reads it). */
   responseBody?: Buffer;

@@ -7,6 +7,8 @@ import type { OutcomeClass } from './outcome.ts';
 export interface ErrorExample {
   status: number;
   error?: ErrorKind;
+  /** Why the request failed, in words (transport errors). */
+  reason?: string;
   bodyExcerpt: string;
   count: number;
 }
@@ -38,7 +40,7 @@ export class StatsAccumulator {
   unexpected = 0;
   readonly dropped: Record<DropReason, number> = { queueTimeout: 0, aborted: 0, feedStarved: 0 };
   readonly statusCounts = new Map<number, number>();
-  readonly errors: Record<ErrorKind, number> = { timeout: 0, refused: 0, reset: 0, socket: 0, aborted: 0 };
+  readonly errors: Record<ErrorKind, number> = { timeout: 0, refused: 0, reset: 0, tls: 0, protocol: 0, bodyTooLarge: 0, localLimit: 0, socket: 0, aborted: 0 };
   readonly httpErrors = new Map<number, number>();
   readonly expectedOutcomes = new Map<number, number>();
   readonly #examples = new Map<string, ErrorExample>();
@@ -64,10 +66,10 @@ export class StatsAccumulator {
   #keepExample(sample: Sample): void {
     // At most 4 bytes a character: decoding that many bytes gives the excerpt, whole characters only.
     const bodyExcerpt = sample.responseBody ? sample.responseBody.subarray(0, EXCERPT_CHARS * 4).toString('utf8').slice(0, EXCERPT_CHARS) : '';
-    const key = `${sample.status}|${sample.error ?? ''}|${bodyExcerpt}`;
+    const key = `${sample.status}|${sample.error ?? ''}|${sample.errorReason ?? ''}|${bodyExcerpt}`;
     const known = this.#examples.get(key);
     if (known) known.count++;
-    else if (this.#examples.size < MAX_ERROR_EXAMPLES) this.#examples.set(key, { status: sample.status, error: sample.error, bodyExcerpt, count: 1 });
+    else if (this.#examples.size < MAX_ERROR_EXAMPLES) this.#examples.set(key, { status: sample.status, error: sample.error, reason: sample.errorReason, bodyExcerpt, count: 1 });
   }
 
   /** Requests dropped before sending, whatever the reason. */

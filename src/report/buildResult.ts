@@ -28,6 +28,8 @@ export interface RunMeasurements {
   plan: LoadPlan;
   targetUrl: string;
   targetIsMock: boolean;
+  /** Whether TLS certificates were verified; null for a plain-http target. */
+  tlsVerified: boolean | null;
   startedAt: Date;
   endedAt: Date;
   /** When sending stopped, in ms from the run start: the end, or the abort (requests in flight then had a grace to finish). */
@@ -84,7 +86,7 @@ export function buildResult(m: RunMeasurements): RunResult {
     interrupted: m.interrupted,
     durationScale: m.durationScale,
     scenario: { name: m.plan.scenario.name, file: portablePath(m.plan.scenarioFile, m.baseDir), description: m.plan.scenario.description ?? null },
-    target: { url: m.targetUrl, mock: m.targetIsMock },
+    target: { url: m.targetUrl, mock: m.targetIsMock, tlsVerified: m.tlsVerified },
     startedAt: m.startedAt.toISOString(),
     endedAt: m.endedAt.toISOString(),
     overall,
@@ -163,7 +165,7 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
     expectedOutcomes: snapshot.expectedOutcomes,
     unexpected: snapshot.unexpected,
     errorRate: snapshot.errorRate,
-    errorExamples: snapshot.errorExamples.map((e) => (e.error ? { ...e, error: e.error } : { status: e.status, bodyExcerpt: e.bodyExcerpt, count: e.count })),
+    errorExamples: snapshot.errorExamples.map((e) => (e.error ? { status: e.status, error: e.error, ...(e.reason ? { reason: e.reason } : {}), bodyExcerpt: e.bodyExcerpt, count: e.count } : { status: e.status, bodyExcerpt: e.bodyExcerpt, count: e.count })),
     histogram: measured.histogram,
     serviceHistogram: measured.serviceHistogram,
     contractViolations: measured.contract as ResultStats['contractViolations'],

@@ -40,11 +40,22 @@ const statsSchema = z.object({
   latencyMs: latencySummary.describe('from the scheduled send: coordinated-omission free'),
   serviceLatencyMs: latencySummary.describe('from the actual send'),
   statusCounts: counts,
-  errors: z.object({ timeout: z.number().int(), refused: z.number().int(), reset: z.number().int(), socket: z.number().int(), aborted: z.number().int(), http: counts }),
+  errors: z.object({
+    timeout: z.number().int(),
+    refused: z.number().int(),
+    reset: z.number().int(),
+    tls: z.number().int().default(0).describe('certificate not trusted or TLS handshake failed'),
+    protocol: z.number().int().default(0).describe('an answer that is not valid HTTP/1.1'),
+    bodyTooLarge: z.number().int().default(0).describe('a body over target.maxBodyBytes'),
+    localLimit: z.number().int().default(0).describe("the generator's machine ran out of file descriptors, ports or buffers"),
+    socket: z.number().int(),
+    aborted: z.number().int(),
+    http: counts,
+  }),
   expectedOutcomes: counts,
   unexpected: z.number().int(),
   errorRate: z.number().min(0).max(1),
-  errorExamples: z.array(z.object({ status: z.number().int(), error: z.string().optional(), bodyExcerpt: z.string(), count: z.number().int() })),
+  errorExamples: z.array(z.object({ status: z.number().int(), error: z.string().optional(), reason: z.string().optional(), bodyExcerpt: z.string(), count: z.number().int() })),
   histogram: z.string().describe('corrected latency, HdrHistogram compressed base64, µs'),
   serviceHistogram: z.string().describe('service latency, HdrHistogram compressed base64, µs'),
   contractViolations: contractScopeSchema.nullable().describe('null when contract checks were off'),
@@ -99,7 +110,7 @@ export const runResultSchema = z.object({
   interrupted: z.boolean().default(false).describe('stopped by Ctrl-C or SIGTERM (exit 130)'),
   durationScale: z.number().positive().default(1).describe('--duration-scale of the run: phase durations were multiplied by it'),
   scenario: z.object({ name: z.string(), file: z.string(), description: z.string().nullable() }),
-  target: z.object({ url: z.string(), mock: z.boolean() }),
+  target: z.object({ url: z.string(), mock: z.boolean(), tlsVerified: z.boolean().nullable().default(null).describe('false: --insecure skipped certificate checks; null: plain http') }),
   startedAt: z.string(),
   endedAt: z.string(),
   overall: statsSchema,
@@ -125,6 +136,13 @@ export const runResultSchema = z.object({
     .object({ serviceTimeMs: latencySummary, statusCounts: counts, injected: z.record(z.string(), z.number().int()) })
     .nullable()
     .describe('what the built-in mock measured itself, when the target was the mock'),
-  environment: z.object({ harnessVersion: z.string(), gitCommit: z.string().nullable(), node: z.string(), cpus: z.number().int(), platform: z.string() }),
+  environment: z.object({
+    harnessVersion: z.string(),
+    gitCommit: z.string().nullable(),
+    node: z.string(),
+    cpus: z.number().int(),
+    platform: z.string(),
+    peakRssBytes: z.number().int().nullable().default(null).describe("the generator process's peak resident memory up to the end of the run"),
+  }),
 });
 export type RunResult = z.infer<typeof runResultSchema>;

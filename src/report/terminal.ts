@@ -25,6 +25,8 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
   const transport = ERROR_KINDS.filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
   lines.push(`  statuses ${statuses.join(', ') || 'none'}${transport.length ? `; transport errors ${transport.join(', ')}` : ''}`);
+  for (const e of result.overall.errorExamples) if (e.error && e.reason) lines.push(`    ${e.error} (${e.count}): ${e.reason}`);
+  if (result.overall.errors.localLimit > 0) lines.push('  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, or use fewer connections');
   const expected = Object.entries(result.overall.expectedOutcomes);
   if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);
   const contract = result.overall.contractViolations;

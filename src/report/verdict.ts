@@ -56,6 +56,8 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
     for (const warning of comparison.warnings) reasons.push(`Warning: ${warning}`);
   }
 
+  if (result.target.tlsVerified === false) reasons.push(`Warning: TLS certificates of the target were not verified (--insecure)`);
+
   if (result.interrupted) return { word: 'INTERRUPTED', exitCode: ExitCode.interrupted, reasons };
   if (!result.passed) return { word: 'FAILED', exitCode: ExitCode.thresholdFailed, reasons };
   if (comparison?.regressed) return { word: 'REGRESSED', exitCode: ExitCode.regression, reasons };

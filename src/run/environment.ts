@@ -5,7 +5,7 @@ import type { RunResult } from '../report/resultModel.ts';
 
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 
-/** Where a run happened: harness version, git commit (if any), Node, cores. */
+/** Where a run happened: harness version, git commit (if any), Node, cores, and the generator's peak memory so far. */
 export function describeEnvironment(): RunResult['environment'] {
   const { version } = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string };
   let gitCommit: string | null = null;
@@ -14,5 +14,13 @@ export function describeEnvironment(): RunResult['environment'] {
   } catch {
     gitCommit = null;
   }
-  return { harnessVersion: version, gitCommit, node: process.version, cpus: availableParallelism(), platform: `${process.platform}-${process.arch}` };
+  return {
+    harnessVersion: version,
+    gitCommit,
+    node: process.version,
+    cpus: availableParallelism(),
+    platform: `${process.platform}-${process.arch}`,
+    // maxRSS is in kilobytes.
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
 }

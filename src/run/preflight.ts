@@ -1,5 +1,7 @@
-import { LogMessageClient } from '../client/logMessageClient.ts';
-import type { ClientCredentials, LogMessageResult } from '../client/logMessageClient.ts';
+import { buildLogMessageRequest, classifyResponse } from '../client/logMessageClient.ts';
+import type { LogMessageResult } from '../client/logMessageClient.ts';
+import type { PoolTarget, RequestOutcome } from '../engine/connectionPool.ts';
+import { sendOne } from '../engine/singleRequest.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 
@@ -13,26 +15,31 @@ export interface PreflightCheck {
 /**
  * Before any load: one request as a user expected to be accepted (credentials, reachability) and
  * one as a user with an expected status, if any. A 401, a 403 for the user expected to be accepted,
- * or an unreachable target stops the run (exit 3) instead of sending thousands of failing
- * requests; other surprises are noted.
+ * an untrusted certificate or an unreachable target stops the run (exit 3) instead of sending
+ * thousands of failing requests; other surprises are noted. The requests go through the load's
+ * own client, so what preflight accepts (TLS, ports, framing) is what the load meets.
  */
-export async function preflight(baseUrl: string, credentials: ClientCredentials, plan: LoadPlan, interrupt?: AbortSignal): Promise<PreflightCheck[]> {
-  const client = new LogMessageClient(baseUrl, credentials);
+export async function preflight(target: PoolTarget, plan: LoadPlan, interrupt?: AbortSignal): Promise<PreflightCheck[]> {
   const { scenario, preflightUsers } = plan;
-  const timeoutMs = scenario.target.timeout;
+  const baseUrl = target.url.origin;
   const checks: PreflightCheck[] = [];
   const probeUser = preflightUsers.accepted ?? preflightUsers.expecting!;
-  const call = async (authId: string, businessId: number | undefined) => {
+  const call = async (authId: string, businessId: number | undefined): Promise<LogMessageResult> => {
+    const body = Buffer.from(JSON.stringify(buildLogMessageRequest({ authId, messageBody: 'preflight check from the load harness', businessId: businessId ?? scenario.businessId })));
+    let outcome: RequestOutcome;
     try {
-      return await client.logMessage(
-        { authId, messageBody: 'preflight check from the load harness', businessId: businessId ?? scenario.businessId },
-        { signal: interrupt ? AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupt]) : AbortSignal.timeout(timeoutMs) },
-      );
+      outcome = await sendOne(target, body, interrupt);
     } catch (error) {
-      if (interrupt?.aborted) throw new UserError('interrupted during preflight; no load was sent', { exitCode: ExitCode.interrupted, cause: error });
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-      throw new UserError(`target unreachable: ${baseUrl} did not answer the preflight request (${cause})`, { exitCode: ExitCode.targetUnreachable, cause: error });
+      throw new UserError('interrupted during preflight; no load was sent', { exitCode: ExitCode.interrupted, cause: error });
     }
+    if (outcome.kind === 'response') return classifyResponse(outcome.status, outcome.body.toString('utf8'));
+    if (outcome.error === 'tls') {
+      throw new UserError(
+        `certificate not trusted: ${baseUrl} (${outcome.code ?? 'TLS'}: ${outcome.reason}). Give its CA with target.ca: FILE, or run with --insecure to skip verification (no load was sent)`,
+        { exitCode: ExitCode.targetUnreachable },
+      );
+    }
+    throw new UserError(`target unreachable: ${baseUrl} did not answer the preflight request (${outcome.error}: ${outcome.reason})`, { exitCode: ExitCode.targetUnreachable });
   };
 
   const first = await call(probeUser.auth_id, probeUser.business_id);

@@ -24,7 +24,10 @@ import type { LoadPlan } from '../scenario/plan.ts';
 import { ContractRecorder } from '../conformance/contractRecorder.ts';
 import { confirmWithReference } from '../contract/confirmViolations.ts';
 import type { ReferenceConfirmation } from '../contract/confirmViolations.ts';
+import type { PoolTarget } from '../engine/connectionPool.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { describeEnvironment } from './environment.ts';
+import { readCaFile } from './trustedCa.ts';
 import { failingAbortThreshold, liveLine } from './monitor.ts';
 import { preflight } from './preflight.ts';
 import { feedRequests, replayRequests } from './requests.ts';
@@ -66,14 +69,18 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
       mock = await startMockProcess({ credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour });
     }
     const baseUrl = mock?.url ?? scenario.target.url;
-    const preflightChecks = options.skipPreflight ? [] : await preflight(baseUrl, credentials, plan, options.interrupt);
+    const target = await poolTarget(scenario, baseUrl, credentials);
+    if (target.insecure && target.url.protocol === 'https:') {
+      options.onLine(`WARNING: TLS certificates of ${target.url.origin} are NOT verified (--insecure / target.insecure): the token goes to whoever answers.`);
+    }
+    const preflightChecks = options.skipPreflight ? [] : await preflight(target, plan, options.interrupt);
     if (options.skipPreflight) options.onLine('preflight: skipped (--no-preflight)');
     for (const check of preflightChecks) options.onLine(`preflight: ${check.check}: ${check.status} ${check.note}`);
     await mock?.resetStats();
     // A mock that dies mid-run (killed, crashed) ends the run at once, keeping what was measured.
     const targetLost = new AbortController();
     mock?.onUnexpectedExit((how) => targetLost.abort(`the built-in mock stopped (${how})`));
-    const measured = await measure(plan, baseUrl, credentials, options, targetLost.signal);
+    const measured = await measure(plan, target, options, targetLost.signal);
     let serverSide: MockStats | null = null;
     if (mock && !mock.endedHow) {
       serverSide = await mock.stats().catch((error: Error) => {
@@ -91,6 +98,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
       plan,
       targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
       targetIsMock,
+      tlsVerified: target.url.protocol === 'https:' ? !target.insecure : null,
       preflight: preflightChecks,
       referenceConfirmation,
       serverSide,
@@ -103,7 +111,21 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   }
 }
 
-async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: string; clientId: string }, options: RunLoadOptions, targetLost: AbortSignal) {
+/** The load's target and fixed request parts; preflight uses the same. */
+async function poolTarget(scenario: Scenario, baseUrl: string, credentials: { token: string; clientId: string }): Promise<PoolTarget> {
+  const { timeout, insecure, maxBodyBytes, ca } = scenario.target;
+  return {
+    url: new URL(baseUrl),
+    path: LOG_MESSAGE_PATH,
+    headers: buildLogMessageHeaders(credentials),
+    timeoutMs: timeout,
+    insecure,
+    maxBodyBytes,
+    ca: ca === undefined ? undefined : await readCaFile(ca),
+  };
+}
+
+async function measure(plan: LoadPlan, target: PoolTarget, options: RunLoadOptions, targetLost: AbortSignal) {
   const { scenario } = plan;
   const users = await openRowSource(scenario.users.file, userRowSchema, scenario.users.order, scenario.seed);
   const messages: RowSource<MessageRow> =
@@ -127,7 +149,7 @@ async function measure(plan: LoadPlan, baseUrl: string, credentials: { token: st
   const contract = plan.contract && new ContractRecorder(plan.contract.responses, phases.length, { sampleShare: plan.contract.sampleShare, clockSkewMs: plan.contract.clockSkewMs, timeOriginMs: performance.timeOrigin });
   if (contract) recorder.observe(contract.observe);
   const engine = new LoadEngine({
-    target: { url: new URL(baseUrl), path: LOG_MESSAGE_PATH, headers: buildLogMessageHeaders(credentials), timeoutMs: scenario.target.timeout },
+    target,
     phases,
     sink: recorder,
     maxQueueMs: scenario.target.maxQueue ?? scenario.target.timeout,

@@ -12,6 +12,8 @@ export interface ScenarioOverrides {
   target?: string;
   /** Multiplies every phase duration (0.1 runs a tenth as long). */
   durationScale?: number;
+  /** Skip TLS certificate verification (`--insecure`), as `target.insecure: true`. */
+  insecure?: boolean;
 }
 
 /** A validated scenario with every file path made absolute. */
@@ -38,6 +40,7 @@ export async function loadScenario(file: string, env: Record<string, string | un
     const target = (data.target && typeof data.target === 'object' ? data.target : {}) as Record<string, unknown>;
     data.target = { ...target, url: overrides.target };
   }
+  if (overrides.insecure) data.target = { ...(data.target && typeof data.target === 'object' ? data.target : {}), insecure: true };
   const { value, missing } = interpolateEnv(data, env);
   const interpolated = value as Record<string, unknown>;
   const targetUrl = (interpolated.target as Record<string, unknown> | undefined)?.url;
@@ -67,6 +70,7 @@ function resolvePaths(scenario: Scenario, source: YamlSource, durationScale: num
   };
   const resolved: Scenario = {
     ...scenario,
+    target: scenario.target.ca === undefined ? scenario.target : { ...scenario.target, ca: fileAt(['target', 'ca'], scenario.target.ca) },
     users: { ...scenario.users, file: fileAt(['users', 'file'], scenario.users.file) },
     messages: 'file' in scenario.messages ? { ...scenario.messages, file: fileAt(['messages', 'file'], scenario.messages.file) } : scenario.messages,
     // Without a pact of its own, a scenario is checked against the harness's pact (npm run contract writes it).

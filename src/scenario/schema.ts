@@ -5,14 +5,23 @@ import { parseThreshold } from './thresholds.ts';
 
 const feedOrder = z.enum(['sequence', 'random', 'once']);
 const positiveInt = z.number().int().positive();
+/** Bodies are held in memory until checked: a cap above this would let a few connections exhaust the heap. */
+export const MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
+/** One process sends at most ~60k requests/s; a higher rate would only fill the queue (and the heap). */
+export const MAX_RATE_PER_SEC = 100_000;
+/** Each connection is a file descriptor, and each needs its own ephemeral port. */
+export const MAX_CONNECTIONS = 10_000;
+export const MAX_PHASE_DURATION_MS = 24 * 60 * 60 * 1000;
+const connectionCount = positiveInt.max(MAX_CONNECTIONS, `at most ${MAX_CONNECTIONS} (each is a file descriptor and a port)`);
+const requestRate = (min: 'positive' | 'nonnegative') => (min === 'positive' ? z.number().positive() : z.number().nonnegative()).max(MAX_RATE_PER_SEC, `at most ${MAX_RATE_PER_SEC} requests/s (one process sends about 60k/s)`);
 
 const phaseInputSchema = z.strictObject({
   name: z.string().min(1).regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "."'),
   duration: durationMsSchema.optional(),
-  rate: z.number().positive().optional().describe('requests per second (open model)'),
-  rampTo: z.number().nonnegative().optional(),
-  connections: positiveInt.optional().describe('closed model: keep N requests in flight'),
-  maxConnections: positiveInt.optional(),
+  rate: requestRate('positive').optional().describe('requests per second (open model)'),
+  rampTo: requestRate('nonnegative').optional(),
+  connections: connectionCount.optional().describe('closed model: keep N requests in flight'),
+  maxConnections: connectionCount.optional(),
   replay: z.string().min(1).optional(),
   speed: z.number().positive().optional(),
 });
@@ -28,6 +37,7 @@ const phaseSchema = phaseInputSchema
     const kind = kinds[0]!;
     if (kind !== 'replay' && phase.duration === undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required, e.g. 30s' });
     if (phase.duration !== undefined && phase.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be longer than 0' });
+    if (phase.duration !== undefined && phase.duration > MAX_PHASE_DURATION_MS) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'at most 24h per phase' });
     // A rate that schedules no request in the whole phase is a typo, not a test.
     if (kind === 'rate' && phase.duration !== undefined && phase.duration > 0 && ((phase.rate! + (phase.rampTo ?? phase.rate!)) / 2) * (phase.duration / 1000) < 1) {
       ctx.addIssue({ code: 'custom', path: ['rate'], message: `schedules no request in ${phase.duration} ms: a phase needs at least one (rate × duration ≥ 1)` });
@@ -106,8 +116,11 @@ export const scenarioSchema = z
       token: z.string().min(1).optional(),
       clientId: z.string().min(1).optional(),
       timeout: durationMsSchema.default(10_000),
-      maxConnections: positiveInt.default(256),
+      maxConnections: connectionCount.default(256),
       maxQueue: durationMsSchema.optional().describe('how long a due request may wait for a connection before it is dropped'),
+      ca: z.string().min(1).optional().describe('PEM file of extra CA certificates trusted for an https target (a private CA)'),
+      insecure: z.boolean().default(false).describe('skip TLS certificate verification (the token then goes to whoever answers)'),
+      maxBodyBytes: positiveInt.max(MAX_BODY_BYTES_LIMIT, `at most ${MAX_BODY_BYTES_LIMIT} (64 MiB)`).default(1024 * 1024).describe('a response body larger than this is read, dropped and counted as bodyTooLarge'),
     }),
     businessId: z.number().int().nonnegative().default(343),
     users: z.strictObject({ file: z.string().min(1), order: feedOrder.default('sequence') }),

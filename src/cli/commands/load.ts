@@ -22,6 +22,7 @@ interface LoadArgs extends BaselineArgs {
   quiet: boolean;
   junit?: string;
   summaryJson?: string;
+  insecure: boolean;
 }
 
 /** `load`: runs a scenario and writes its results; exits with the run's verdict (0, 1, 4 or 130). */
@@ -37,6 +38,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         .option('force', { type: 'boolean', default: false, describe: 'with --out: write into a folder that already holds files, replacing a run there' })
         // A string, parsed here: yargs turns "abc" into NaN and the message could not quote it.
         .option('duration-scale', { type: 'string', describe: 'multiply every phase duration, e.g. 0.1 for a quick try (stored in the result and its folder name)' })
+        .option('insecure', { type: 'boolean', default: false, describe: 'skip TLS certificate verification (as target.insecure: true); printed as a warning' })
         .option('preflight', { type: 'boolean', default: true, describe: 'send one request per kind of user before the load; --no-preflight skips it' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print the summary only (no status or live lines)' })
         .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file (a test case per threshold, one for the contract)' })
@@ -59,6 +61,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           target: args.target,
           durationScale,
           skipPreflight: !args.preflight,
+          insecure: args.insecure,
           env: io.env,
           interrupt: io.interrupt,
           onLine: output.status,

@@ -9,7 +9,7 @@ export function errorSamplesSection(result: RunResult): Html {
   const examples = result.overall.errorExamples;
   if (examples.length === 0) return html`<section id="error-samples"><h2>Error samples</h2><p class="muted">No unexpected answers.</p></section>`;
   const rows = examples.map(
-    (e) => html`<tr><td>${e.error ?? `HTTP ${e.status}`}</td><td class="num">${formatCount(e.count)}</td><td><pre class="body">${e.bodyExcerpt || '(empty body)'}</pre></td></tr>`,
+    (e) => html`<tr><td>${e.error ?? `HTTP ${e.status}`}</td><td class="num">${formatCount(e.count)}</td><td><pre class="body">${e.reason ?? (e.bodyExcerpt || '(empty body)')}</pre></td></tr>`,
   );
   return html`<section id="error-samples"><h2>Error samples</h2>
 <p class="note">Up to ten distinct answers (first 300 characters), with how often each came back.</p>
@@ -62,5 +62,6 @@ ${item('ended', result.endedAt)}
 ${item('harness', `logmsg-harness ${env.harnessVersion}${env.gitCommit ? `, commit ${env.gitCommit}` : ''}`)}
 ${item('Node.js', env.node)}
 ${item('machine', `${env.cpus} cores, ${env.platform}`)}
+${env.peakRssBytes === null ? '' : item('generator memory', `peak ${formatCount(Math.round(env.peakRssBytes / 1048576))} MiB resident`)}
 </dl>${preflight.length > 0 ? html`<h3>Preflight</h3><ul>${preflight}</ul>` : ''}</section>`;
 }

@@ -1,4 +1,0 @@
-declare module 'autocannon/lib/httpClient.js' {
-  const Client: unknown;
-  export default Client;
-}

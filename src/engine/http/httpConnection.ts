@@ -1,0 +1,282 @@
+// One HTTP/1.1 connection carrying one request at a time: a socket (TCP, or TLS verified against
+// the system CAs or the scenario's `ca`), a fresh response parser for every socket, and a timeout
+// per request. It replaces autocannon's client in the engine, whose fixed internals (TLS never
+// verified, one parser reused across sockets, 1xx answers taken as final, parse errors ignored,
+// EOF never ending a close-delimited body) made wrong results on hostile targets.
+// http-parser-js (the parser autocannon itself uses) does the parsing; the checks it leaves out
+// (Content-Length syntax, Transfer-Encoding with Content-Length, bytes after the answer) are here.
+import { connect as netConnect, isIP } from 'node:net';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { connect as tlsConnect } from 'node:tls';
+import { HTTPParser } from 'http-parser-js';
+import type { OnHeadersCompleteParser } from 'http-parser-js';
+import { classifySocketError, describeParseError } from './failures.ts';
+import type { TransportFailure } from './failures.ts';
+
+/** Where and how to connect; the same for every connection of a pool. */
+export interface ConnectionTarget {
+  hostname: string;
+  port: number;
+  secure: boolean;
+  /** Extra trusted CA certificates (PEM) for TLS, besides the system's. */
+  ca?: Buffer;
+  /** Skip TLS certificate verification (`--insecure`). */
+  insecure: boolean;
+  timeoutMs: number;
+  /** A body larger than this is read to its end and dropped, and the request counts as `bodyTooLarge`. */
+  maxBodyBytes: number;
+}
+
+/** A complete final answer. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+  doneMs: number;
+}
+
+export interface ConnectionEvents {
+  onAnswer(answer: HttpAnswer): void;
+  onFailure(failure: TransportFailure): void;
+}
+
+type HeaderInfo = Parameters<OnHeadersCompleteParser>[0];
+
+/** Parser state, typed for the two fields read to find bytes past the end of an answer. */
+interface ParserPosition {
+  offset: number;
+  end: number;
+}
+
+export class HttpConnection {
+  readonly #target: ConnectionTarget;
+  readonly #events: ConnectionEvents;
+  #socket: Socket | undefined;
+  #busy = false;
+  #deadlineMs = 0;
+  #timer: NodeJS.Timeout | undefined;
+  // The answer being read.
+  #status = 0;
+  #headers: Record<string, string | string[]> | undefined;
+  #chunks: Buffer[] = [];
+  #bodyBytes = 0;
+  #keepAlive = true;
+
+  constructor(target: ConnectionTarget, events: ConnectionEvents) {
+    this.#target = target;
+    this.#events = events;
+  }
+
+  /** True while a socket is open or opening. */
+  get open(): boolean {
+    return this.#socket !== undefined;
+  }
+
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** Writes one whole request; the connection must be free. Opens a socket when it has none. */
+  send(request: Buffer): void {
+    if (this.#busy) throw new Error('bug: send on a busy connection');
+    this.#busy = true;
+    this.#resetAnswer();
+    this.#deadlineMs = performance.now() + this.#target.timeoutMs;
+    this.#timer ??= setTimeout(this.#onTimer, this.#target.timeoutMs);
+    (this.#socket ?? this.#connect()).write(request);
+  }
+
+  /** Closes the socket; a request in flight is not reported (the caller keeps track of it). */
+  close(): void {
+    this.#busy = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#dropSocket();
+  }
+
+  #connect(): Socket {
+    const { hostname, port, secure, ca, insecure } = this.#target;
+    const socket = secure
+      ? tlsConnect({
+          host: hostname,
+          port,
+          // SNI is for host names: Node warns (DEP0123) when given an IP address.
+          servername: isIP(hostname) ? undefined : hostname,
+          ca: ca ? [ca] : undefined,
+          rejectUnauthorized: !insecure,
+          ALPNProtocols: ['http/1.1'],
+        })
+      : netConnect({ host: hostname, port, noDelay: true });
+    if (secure) socket.setNoDelay(true);
+    const parser = new HTTPParser(HTTPParser.RESPONSE);
+    this.#socket = socket;
+    const current = () => this.#socket === socket;
+    parser[HTTPParser.kOnHeadersComplete] = (info: HeaderInfo) => (current() ? this.#onHead(info) : 1);
+    parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
+      if (current()) this.#onBody(chunk, offset, length);
+    };
+    parser[HTTPParser.kOnMessageComplete] = () => {
+      if (current()) this.#onMessageComplete(parser as unknown as ParserPosition);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      if (!current()) return;
+      if (!this.#busy) {
+        // Nobody asked: the previous answer was longer than it said. Start afresh on a new socket.
+        this.#dropSocket();
+        return;
+      }
+      const parsed = parser.execute(chunk);
+      if (parsed instanceof Error && current()) this.#fail({ kind: 'protocol', reason: describeParseError(parsed) });
+    });
+    socket.on('end', () => {
+      if (!current()) return;
+      if (this.#busy) {
+        // EOF ends a body without Content-Length or chunking (close-delimited): finish() delivers it.
+        parser.finish();
+        if (!current()) return;
+        if (this.#busy) return this.#fail({ kind: 'reset', reason: 'the server closed the connection before the answer was complete' });
+      }
+      this.#dropSocket();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (!current()) return;
+      if (this.#busy) this.#fail(classifySocketError(error));
+      else this.#dropSocket();
+    });
+    socket.on('close', () => {
+      if (!current()) return;
+      if (this.#busy) this.#fail({ kind: 'reset', reason: 'the connection closed before the answer was complete' });
+      else this.#dropSocket();
+    });
+    return socket;
+  }
+
+  /** Headers of an answer: interim 1xx answers are skipped; framing the parser accepts too easily is refused. */
+  #onHead(info: HeaderInfo): number | undefined {
+    const status = info.statusCode;
+    if (status === 101) {
+      this.#fail({ kind: 'protocol', reason: 'the server switched protocols (101) though none was asked for' });
+      return 1;
+    }
+    if (status < 200) return 1;
+    const framingProblem = checkFraming(info.headers);
+    if (framingProblem) {
+      this.#fail({ kind: 'protocol', reason: framingProblem });
+      return 1;
+    }
+    this.#status = status;
+    this.#headers = headerMap(info.headers);
+    this.#keepAlive = info.shouldKeepAlive;
+    // 204 and 304 never have a body, whatever their headers say.
+    return status === 204 || status === 304 ? 1 : undefined;
+  }
+
+  #onBody(chunk: Buffer, offset: number, length: number): void {
+    this.#bodyBytes += length;
+    if (this.#bodyBytes > this.#target.maxBodyBytes) {
+      // Read on to the end, keeping nothing: the connection stays usable and memory stays flat.
+      this.#chunks.length = 0;
+      return;
+    }
+    this.#chunks.push(chunk.subarray(offset, offset + length));
+  }
+
+  #onMessageComplete(position: ParserPosition): void {
+    if (this.#headers === undefined) return; // an interim 1xx answer ended: the final one follows
+    if (position.offset < position.end) {
+      this.#fail({ kind: 'protocol', reason: 'bytes after the end of the answer (its Content-Length or chunking is wrong)' });
+      return;
+    }
+    if (this.#bodyBytes > this.#target.maxBodyBytes) {
+      this.#finishRequest();
+      if (!this.#keepAlive) this.#dropSocket();
+      this.#events.onFailure({ kind: 'bodyTooLarge', reason: `a body over target.maxBodyBytes (${this.#target.maxBodyBytes} bytes), read and dropped` });
+      return;
+    }
+    const chunks = this.#chunks;
+    const answer: HttpAnswer = {
+      status: this.#status,
+      headers: this.#headers,
+      body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      doneMs: performance.now(),
+    };
+    this.#finishRequest();
+    if (!this.#keepAlive) this.#dropSocket();
+    this.#events.onAnswer(answer);
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    if (!this.#busy) return;
+    const leftMs = this.#deadlineMs - performance.now();
+    // One timer per connection, re-armed only when it fires (cheaper than one per request).
+    if (leftMs > 0) this.#timer = setTimeout(this.#onTimer, leftMs);
+    else this.#fail({ kind: 'timeout', reason: `no complete answer within ${this.#target.timeoutMs} ms` });
+  };
+
+  /** The request in flight failed: the socket is closed (its state is unknown) and the failure reported. */
+  #fail(failure: TransportFailure): void {
+    if (!this.#busy) return;
+    this.#finishRequest();
+    this.#dropSocket();
+    this.#events.onFailure(failure);
+  }
+
+  #finishRequest(): void {
+    this.#busy = false;
+    this.#resetAnswer();
+  }
+
+  #resetAnswer(): void {
+    this.#status = 0;
+    this.#headers = undefined;
+    this.#chunks = [];
+    this.#bodyBytes = 0;
+    this.#keepAlive = true;
+  }
+
+  #dropSocket(): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.destroy();
+  }
+}
+
+/** Names as received; a name sent twice or more maps to all its values in order. */
+function headerMap(flat: string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!;
+    const value = flat[i + 1]!;
+    const seen = headers[name];
+    if (seen === undefined) headers[name] = value;
+    else if (typeof seen === 'string') headers[name] = [seen, value];
+    else seen.push(value);
+  }
+  return headers;
+}
+
+const DIGITS = /^\d+$/;
+
+/** What is wrong with the answer's framing headers, if anything (RFC 9112 §6). */
+export function checkFraming(flat: string[]): string | undefined {
+  let contentLength: string | undefined;
+  let transferEncoding: string | undefined;
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    if (name === 'content-length') {
+      const value = flat[i + 1]!.trim();
+      if (!DIGITS.test(value)) return `invalid Content-Length "${value.slice(0, 40)}"`;
+      if (contentLength !== undefined && Number(value) !== Number(contentLength)) return `conflicting Content-Length headers (${contentLength} and ${value})`;
+      contentLength = value;
+    } else if (name === 'transfer-encoding') {
+      transferEncoding = flat[i + 1]!.trim().toLowerCase();
+    }
+  }
+  if (transferEncoding !== undefined) {
+    if (transferEncoding !== 'chunked') return `unsupported Transfer-Encoding "${transferEncoding.slice(0, 40)}"`;
+    if (contentLength !== undefined) return 'both Transfer-Encoding and Content-Length (a response-splitting risk)';
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+import { ConnectionPool } from './connectionPool.ts';
+import type { PoolTarget, RequestOutcome } from './connectionPool.ts';
+
+/**
+ * Sends one request on a connection of its own, exactly as the load will (same client, TLS
+ * settings and limits), and resolves with its outcome. Rejects with the signal's reason when
+ * interrupted; the connection is closed either way.
+ */
+export function sendOne(target: PoolTarget, body: Buffer, interrupt?: AbortSignal): Promise<RequestOutcome> {
+  return new Promise((resolve, reject) => {
+    if (interrupt?.aborted) return reject(interrupt.reason);
+    const onInterrupt = () => {
+      pool.close();
+      reject(interrupt!.reason);
+    };
+    const pool = new ConnectionPool<null>({
+      target,
+      maxConnections: 1,
+      onOutcome: (_request, outcome) => {
+        interrupt?.removeEventListener('abort', onInterrupt);
+        pool.close();
+        resolve(outcome);
+      },
+      onFree: () => {},
+    });
+    interrupt?.addEventListener('abort', onInterrupt, { once: true });
+    pool.send(body, null);
+  });
+}
