@@ -2,6 +2,9 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { ExitCode, UserError } from '../errors.ts';
 
+/** A record (a row, quoted newlines included) longer than this is not data we send: the file is refused, never buffered whole. */
+export const MAX_CSV_RECORD_BYTES = 1024 * 1024;
+
 /** One CSV record with the file line it ends on (1-based, the header is line 1). */
 export interface CsvRecord {
   line: number;
@@ -15,7 +18,7 @@ export interface CsvRecord {
  */
 export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   const parser = createReadStream(file).pipe(
-    parse({ columns: checkedHeader, info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
+    parse({ columns: checkedHeader, info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_CSV_RECORD_BYTES }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -25,6 +28,9 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
     const err = error as NodeJS.ErrnoException & { lines?: number };
     if (err instanceof DuplicateColumnError) throw new UserError(`${file}:1: column "${err.column}" appears twice in the header (which one would count is a guess)`, { exitCode: ExitCode.badInput });
     if (err.code === 'ENOENT') throw new UserError(`${file}: no such file`, { exitCode: ExitCode.badInput, cause: error });
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      throw new UserError(`${file}:${err.lines ?? 1}: a record longer than ${MAX_CSV_RECORD_BYTES / 1024} KiB (is this a CSV file?)`, { exitCode: ExitCode.badInput });
+    }
     if (err.code === 'EISDIR') throw new UserError(`${file}: is a directory, expected a CSV file`, { exitCode: ExitCode.badInput, cause: error });
     const where = err.lines === undefined ? file : `${file}:${err.lines}`;
     throw new UserError(`${where}: not a readable CSV file (${err.message})`, { exitCode: ExitCode.badInput, cause: error });

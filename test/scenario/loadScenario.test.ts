@@ -160,4 +160,28 @@ thresholds:
     const loaded = await loadScenario(files.write('scenario.yml', valid), {});
     await expect(planLoad(loaded)).rejects.toMatchObject({ problems: [expect.stringMatching(/users\.csv:1: column "auth_id" appears twice in the header/)] });
   });
+
+  it('refuses what would exhaust the machine instead of crashing: documented maxima for rate, connections, duration and body size', async () => {
+    const problems = await problemsOf(
+      valid
+        .replace('{ name: warmup, duration: 2s, rate: 10 }', '{ name: warmup, duration: 25h, rate: 1e9 }')
+        .replace('{ name: push, duration: 500ms, connections: 4 }', '{ name: push, duration: 500ms, connections: 20000 }')
+        .replace('  url: mock\n', '  url: mock\n  maxBodyBytes: 1e9\n'),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/phases\.0\.rate: at most 100000 requests\/s/),
+        expect.stringMatching(/phases\.0\.duration: at most 24h per phase/),
+        expect.stringMatching(/phases\.2\.connections: at most 10000/),
+        expect.stringMatching(/target\.maxBodyBytes: at most 67108864/),
+      ]),
+    );
+  });
+
+  it('refuses a CSV record over 1 MiB (a NUL-filled file, say) at once, without reading the rest', async () => {
+    const { planLoad } = await import('../../src/scenario/plan.ts');
+    files.write('users.csv', `auth_id\n${'\0'.repeat(3 * 1024 * 1024)}\n`);
+    const loaded = await loadScenario(files.write('scenario.yml', valid), {});
+    await expect(planLoad(loaded)).rejects.toMatchObject({ problems: [expect.stringMatching(/users\.csv:\d+: a record longer than 1024 KiB \(is this a CSV file\?\)/)] });
+  });
 });
