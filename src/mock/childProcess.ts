@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError } from '../errors.ts';
 import type { MockBehaviour } from './behaviour.ts';
@@ -31,30 +32,48 @@ export interface MockProcess {
 
 const CHILD_ENTRY = fileURLToPath(new URL('./childMain.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
+/** On top of that, time to read the users file: the mock parses every row before it listens. */
+const START_TIMEOUT_MS_PER_MIB = 1_000;
 
 /**
  * Starts the mock in a child process on a free 127.0.0.1 port. The child dies with its parent
- * (IPC disconnect) and is killed on the parent's exit, so it is never left behind.
+ * (IPC disconnect) and is killed on the parent's exit, so it is never left behind. `interrupt`
+ * (Ctrl-C) stops a start in progress at once: the child is killed and the start rejects (exit 130).
  */
-export async function startMockProcess(config: MockChildConfig): Promise<MockProcess> {
+export async function startMockProcess(config: MockChildConfig, options: { interrupt?: AbortSignal } = {}): Promise<MockProcess> {
+  const usersMib = config.usersFile ? (await stat(config.usersFile)).size / (1024 * 1024) : 0;
+  const startTimeoutMs = START_TIMEOUT_MS + Math.ceil(usersMib) * START_TIMEOUT_MS_PER_MIB;
+  const { interrupt } = options;
+  if (interrupt?.aborted) throw new UserError('interrupted before the load started', { exitCode: ExitCode.interrupted });
   const child = fork(CHILD_ENTRY, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const fail = (error: UserError) => {
+      settle();
       child.kill('SIGKILL');
-      reject(new Error(`the mock process did not start within ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
-    child.once('message', (message: MockChildMessage) => {
+      reject(error);
+    };
+    const onInterrupt = () => fail(new UserError('interrupted while the built-in mock was starting; no load was sent', { exitCode: ExitCode.interrupted }));
+    const timer = setTimeout(() => {
+      const reading = config.usersFile ? ` (it reads every row of ${config.usersFile}, ${usersMib.toFixed(0)} MiB, first)` : '';
+      fail(new UserError(`the built-in mock did not start within ${startTimeoutMs / 1000} s${reading}`, { exitCode: ExitCode.targetUnreachable }));
+    }, startTimeoutMs);
+    const settle = () => {
       clearTimeout(timer);
+      interrupt?.removeEventListener('abort', onInterrupt);
+    };
+    interrupt?.addEventListener('abort', onInterrupt, { once: true });
+    child.once('message', (message: MockChildMessage) => {
+      settle();
       if (message.type === 'listening') resolve(message.url);
       else reject(new UserError(`the built-in mock could not start: ${message.message}`, { exitCode: ExitCode.badInput }));
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the mock process exited (code ${code}) before listening`));
+    child.once('exit', (code, signal) => {
+      settle();
+      reject(new UserError(`the built-in mock stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) before it listened`, { exitCode: ExitCode.targetUnreachable }));
     });
     child.send(config);
   });

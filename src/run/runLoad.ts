@@ -66,7 +66,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   try {
     if (targetIsMock) {
       options.onLine('Starting the built-in mock in its own process...');
-      mock = await startMockProcess({ credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour });
+      mock = await startMockProcess({ credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour }, { interrupt: options.interrupt });
     }
     const baseUrl = mock?.url ?? scenario.target.url;
     const target = await poolTarget(scenario, baseUrl, credentials);

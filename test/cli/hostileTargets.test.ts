@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
@@ -107,6 +108,26 @@ describe('load against hostile targets', () => {
     expect(result.overall.errors.bodyTooLarge).toBe(20);
     expect(result.environment.peakRssBytes).toBeLessThan(300 * 1024 * 1024);
   }, 120_000);
+
+  it('running out of file descriptors is counted as localLimit, with what to do about it', async () => {
+    // Answers after 300 ms, so connections pile up; the CLI's descriptor limit is cut to 64 once preflight passed.
+    server = await startRawServer((socket, request) => (request.index === 0 ? socket.write(answerOk()) : setTimeout(() => socket.write(answerOk()), 300)));
+    let limited = false;
+    const run = await runCliProcess(['load', scenario(server.url, { phases: '  - { name: steady, duration: 1s, rate: 300, maxConnections: 400 }' }), '--out', join(files.dir, 'out')], {
+      env,
+      onStdout: (text, _kill, pid) => {
+        if (limited || !text.includes('preflight:')) return;
+        limited = true;
+        execFileSync('prlimit', [`--pid=${pid}`, '--nofile=64:64']);
+      },
+    });
+    expect(limited).toBe(true);
+    const result = readRunResult(join(files.dir, 'out'));
+    expect(result.overall.errors.localLimit).toBeGreaterThan(0);
+    expect(result.overall.errors.socket).toBe(0);
+    expect(run.stdout).toMatch(/localLimit \(\d+\): .*EMFILE/);
+    expect(run.stdout).toContain('ran out of file descriptors or ports; raise `ulimit -n`');
+  });
 });
 
 describe('TLS on a real target', () => {
