@@ -125,7 +125,8 @@ function itemCheckers<T>(compile: (index: number) => T): (index: number) => T {
   const kept: T[] = [];
   return (index) => {
     if (index >= MAX_KEPT_ITEM_CHECKERS) return compile(index);
-    return (kept[index] ??= compile(index));
+    kept[index] ??= compile(index);
+    return kept[index];
   };
 }
 

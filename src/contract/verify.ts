@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Verifier } from '@pact-foundation/pact';
 import { LogMessageClient } from '../client/logMessageClient.ts';
+import type { LogMessageResult } from '../client/logMessageClient.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { PACT_DIR, PACT_PROVIDER, PactExamples, ProviderStates } from './pactTerms.ts';
 
@@ -72,7 +73,7 @@ export async function verifyProvider(options: VerifyProviderOptions): Promise<vo
  */
 async function checkCredentials(options: VerifyProviderOptions): Promise<void> {
   const client = new LogMessageClient(options.providerBaseUrl, options.credentials);
-  let answer;
+  let answer: LogMessageResult;
   try {
     answer = await client.logMessage(
       { authId: options.registeredAuthId, messageBody: 'credentials check from the contract verifier', businessId: PactExamples.businessId },

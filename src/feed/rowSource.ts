@@ -27,7 +27,10 @@ export function inMemorySource<T extends Weighted>(rows: readonly T[], order: Fe
   if (order === 'random') {
     const cumulative: number[] = [];
     let total = 0;
-    for (const row of rows) cumulative.push((total += row.weight));
+    for (const row of rows) {
+      total += row.weight;
+      cumulative.push(total);
+    }
     const random = seededRandom(seed);
     return { next: () => rows[upperBound(cumulative, random() * total)]!, close() {} };
   }

@@ -27,7 +27,7 @@ export function releaseTimeMs(dueMs: number, stalls: MockBehaviour['stalls']): n
   if (!stalls || dueMs < stalls.everyMs) return dueMs;
   const stallStartMs = Math.floor(dueMs / stalls.everyMs) * stalls.everyMs;
   const stallEndMs = stallStartMs + stalls.forMs;
-  return dueMs < stallEndMs ? stallEndMs : dueMs;
+  return Math.max(dueMs, stallEndMs);
 }
 
 /** A token bucket admitting `ratePerSec` requests per second (burst of one second's worth). */

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { LOG_MESSAGE_PATH } from '../client/schema.ts';
 import { buildLogMessageHeaders } from '../client/logMessageClient.ts';
 import { LoadEngine } from '../engine/loadEngine.ts';
-import type { EnginePhase } from '../engine/types.ts';
+import type { EngineRun } from '../engine/loadEngine.ts';
+import type { EnginePhase, RequestFactory } from '../engine/types.ts';
 import { messageRowSchema, userRowSchema } from '../feed/rowSchemas.ts';
 import type { MessageRow } from '../feed/rowSchemas.ts';
 import { inMemorySource, openRowSource } from '../feed/rowSource.ts';
@@ -134,16 +135,8 @@ async function measure(plan: LoadPlan, target: PoolTarget, options: RunLoadOptio
       : inMemorySource(scenario.messages.inline.map((text) => ({ message_body: text, message_type: 0, weight: 1 })), scenario.messages.order, scenario.seed + 1);
   const fromFeeds = feedRequests(users, messages, scenario.businessId);
   const expectedStatusOf = (authId: string) => plan.expectedStatusByAuthId.get(authId);
-  const phases: EnginePhase[] = plan.phases.map((phase) => {
-    switch (phase.kind) {
-      case 'rate':
-        return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: fromFeeds };
-      case 'replay':
-        return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: replayRequests(phase.rows, scenario.businessId, expectedStatusOf) };
-      case 'closed':
-        return { model: 'closed', name: phase.name, durationMs: phase.durationMs, connections: phase.connections, requests: fromFeeds };
-    }
-  });
+  const replayOf = (rows: Parameters<typeof replayRequests>[0]) => replayRequests(rows, scenario.businessId, expectedStatusOf);
+  const phases = plan.phases.map((phase) => enginePhase(phase, fromFeeds, replayOf));
 
   const recorder = new RunRecorder(phases.length);
   const contract = plan.contract && new ContractRecorder(plan.contract.responses, phases.length, { sampleShare: plan.contract.sampleShare, clockSkewMs: plan.contract.clockSkewMs, timeOriginMs: performance.timeOrigin });
@@ -190,7 +183,7 @@ async function measure(plan: LoadPlan, target: PoolTarget, options: RunLoadOptio
   }, Math.max(0, runStartMs + 1050 - performance.now()));
   if (options.interrupt.aborted) onInterrupt();
 
-  let run;
+  let run: EngineRun;
   try {
     run = await running;
   } finally {
@@ -232,4 +225,16 @@ function redactUrl(url: string): string {
   parsed.search = '';
   parsed.hash = '';
   return parsed.toString();
+}
+
+/** A planned phase as the engine runs it: open model for rate and replay phases, closed for connections. */
+function enginePhase(phase: LoadPlan['phases'][number], fromFeeds: RequestFactory, replayOf: (rows: Parameters<typeof replayRequests>[0]) => RequestFactory): EnginePhase {
+  switch (phase.kind) {
+    case 'rate':
+      return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: fromFeeds };
+    case 'replay':
+      return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: replayOf(phase.rows) };
+    case 'closed':
+      return { model: 'closed', name: phase.name, durationMs: phase.durationMs, connections: phase.connections, requests: fromFeeds };
+  }
 }

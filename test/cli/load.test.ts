@@ -74,7 +74,7 @@ describe('npm run load', () => {
     const file = scenario('  - { name: steady, duration: 1s, rate: 20 }', 'thresholds:\n  - p50 < 1ms\nmock: { latency: 10ms }');
     const result = await runCliProcess(['load', file, '--out', out]);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toMatch(/FAILED  clitest[\s\S]*FAIL\s+p50 < 1ms\s+actual 1\d(\.\d+)?ms/);
+    expect(result.stdout).toMatch(/FAILED {2}clitest[\s\S]*FAIL\s+p50 < 1ms\s+actual 1\d(\.\d+)?ms/);
     expect(readResult(out).passed).toBe(false);
   });
 

@@ -18,8 +18,8 @@ function randomJson(random: Random, depth: number): string {
 /** Every number in a value, with whether it was kept as a literal. */
 function numbers(value: unknown, out: (number | JsonNumber)[] = []): (number | JsonNumber)[] {
   if (typeof value === 'number' || value instanceof JsonNumber) out.push(value);
-  else if (Array.isArray(value)) value.forEach((item) => numbers(item, out));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((item) => numbers(item, out));
+  else if (Array.isArray(value)) for (const item of value) numbers(item, out);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) numbers(item, out);
   return out;
 }
 

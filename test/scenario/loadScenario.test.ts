@@ -129,7 +129,7 @@ thresholds:
   });
 
   it('refuses contract thresholds when checks are off, and a pact file that is not there', async () => {
-    const problems = (await problemsOf(valid.replace('  - errorRate < 1%', '  - contractViolations == 0') + 'contract: false\n')).join('\n');
+    const problems = (await problemsOf(`${valid.replace('  - errorRate < 1%', '  - contractViolations == 0')}contract: false\n`)).join('\n');
     expect(problems).toMatch(/scenario\.yml:14: thresholds\.1: "contractViolations == 0" needs contract checks, but the scenario sets contract: false/);
     const missing = await problemsOf(`${valid}contract: { pact: nowhere.json }\n`);
     expect(missing).toContainEqual(expect.stringMatching(/scenario\.yml:16: contract\.pact: no such file: .*nowhere\.json/));

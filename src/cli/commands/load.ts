@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { junitXml, summaryJson } from '../../report/ciOutputs.ts';
 import { formatComparison, formatSummary } from '../../report/terminal.ts';
+import type { RunResult } from '../../report/resultModel.ts';
 import { judgeRun } from '../../report/verdict.ts';
 import { createRunDir, prepareOutDir, writeFileAtomic, writeRunFiles } from '../../report/writeRun.ts';
 import { runLoad } from '../../run/runLoad.ts';
@@ -54,7 +55,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       if (args.out) await prepareOutDir(resolve(args.out), args.force);
       const output = createRunOutput(io, { quiet: args.quiet });
       let dir = args.out ? resolve(args.out) : undefined;
-      let result;
+      let result: RunResult;
       try {
         result = await runLoad({
           scenarioFile: args.scenario,

@@ -70,7 +70,7 @@ function timelineSeries(timeline: RunResult['timeline']): ReportChartData['timel
     series.p50Ms.push(hasLatency ? entry.p50Ms : null);
     series.p99Ms.push(hasLatency ? entry.p99Ms : null);
     series.maxMs.push(hasLatency ? entry.maxMs : null);
-    series.errors.forEach((line) => line.counts.push(entry?.errors[line.kind] ?? 0));
+    for (const line of series.errors) line.counts.push(entry?.errors[line.kind] ?? 0);
     series.expected.push(entry?.expected ?? 0);
   }
   return series;

@@ -72,6 +72,7 @@ const UNRULED_EXAMPLES: [string, unknown][] = [
   ['string', 'abc'],
   ['true', true],
   ['null', null],
+  // biome-ignore lint/correctness/noPrecisionLoss: the example is the rounded 2^53 + 1, as a consumer's JavaScript would write it
   ['big', 9007199254740993],
   ['array', [1, 2, 3]],
   ['object', { a: 1 }],
@@ -80,10 +81,10 @@ const UNRULED_EXAMPLES: [string, unknown][] = [
 function leafCases(): AgreementCase[] {
   const cases: AgreementCase[] = [];
   for (const [name, example, matcher] of LEAF_MATCHERS) {
-    RAW_VALUES.forEach((raw, i) => cases.push(field(`leaf ${name} #${i} ${raw}`, example, matcher, raw)));
+    for (const [i, raw] of RAW_VALUES.entries()) cases.push(field(`leaf ${name} #${i} ${raw}`, example, matcher, raw));
   }
   for (const [name, example] of UNRULED_EXAMPLES) {
-    RAW_VALUES.forEach((raw, i) => cases.push(field(`unruled ${name} #${i} ${raw}`, example, undefined, raw)));
+    for (const [i, raw] of RAW_VALUES.entries()) cases.push(field(`unruled ${name} #${i} ${raw}`, example, undefined, raw));
   }
   return cases;
 }
@@ -339,7 +340,7 @@ function mutate(random: Random, example: unknown): string {
 /** Paths into an example that a rule may name: fields, indices, `[*]` and `*`. */
 function rulePaths(example: unknown, path: string, out: string[]): string[] {
   out.push(path);
-  if (Array.isArray(example)) example.forEach((item, i) => rulePaths(item, `${path}[${i}]`, out));
+  if (Array.isArray(example)) for (const [i, item] of example.entries()) rulePaths(item, `${path}[${i}]`, out);
   if (Array.isArray(example) && example.length > 0) rulePaths(example[0], `${path}[*]`, out);
   if (example !== null && typeof example === 'object' && !Array.isArray(example)) for (const [key, value] of Object.entries(example)) rulePaths(value, `${path}.${key}`, out);
   return out;
