@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { startRawResponder } from './rawResponder.ts';
 
-export type BenchServerMode = { kind: 'canned'; record?: boolean } | { kind: 'raw' } | { kind: 'delay'; delayMs: number } | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
+export type BenchServerMode =
+  | { kind: 'canned'; record?: boolean }
+  | { kind: 'raw' }
+  | { kind: 'delay'; delayMs: number }
+  | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
 
 /** What the server saw, sent back on request. */
 export interface BenchServerReport {
@@ -36,36 +40,39 @@ let serviceMs: number[] = [];
 let firstArrivalEpochMs: number | null = null;
 let firstLoadArrivalMs: number | null = null;
 
-const server = mode.kind === 'raw' ? undefined : createServer((req, res) => {
-  const arrivedMs = performance.now();
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    // Preflight requests are not load: they are neither timed nor counted.
-    const isPreflight = chunks.length > 0 && Buffer.concat(chunks).includes(PREFLIGHT_TEXT);
-    if (!isPreflight && recording) {
-      firstArrivalEpochMs ??= performance.timeOrigin + arrivedMs;
-      firstLoadArrivalMs ??= arrivedMs;
-      arrivalsMs.push(performance.timeOrigin + arrivedMs);
-    }
-    const answer = () => {
-      const body = answerBody();
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
-      if (!isPreflight && recording) serviceMs.push(performance.now() - arrivedMs);
-    };
-    if (mode.kind === 'canned') return answer();
-    let waitMs = mode.delayMs;
-    if (mode.kind === 'stall' && firstLoadArrivalMs !== null) {
-      // Every answer due inside the pause waits until it ends.
-      const stallStartMs = firstLoadArrivalMs + mode.stallAfterMs;
-      const stallEndMs = stallStartMs + mode.stallForMs;
-      const dueMs = arrivedMs + waitMs;
-      if (dueMs >= stallStartMs && dueMs < stallEndMs) waitMs = stallEndMs - arrivedMs;
-    }
-    setTimeout(answer, waitMs);
-  });
-});
+const server =
+  mode.kind === 'raw'
+    ? undefined
+    : createServer((req, res) => {
+        const arrivedMs = performance.now();
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          // Preflight requests are not load: they are neither timed nor counted.
+          const isPreflight = chunks.length > 0 && Buffer.concat(chunks).includes(PREFLIGHT_TEXT);
+          if (!isPreflight && recording) {
+            firstArrivalEpochMs ??= performance.timeOrigin + arrivedMs;
+            firstLoadArrivalMs ??= arrivedMs;
+            arrivalsMs.push(performance.timeOrigin + arrivedMs);
+          }
+          const answer = () => {
+            const body = answerBody();
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+            res.end(body);
+            if (!isPreflight && recording) serviceMs.push(performance.now() - arrivedMs);
+          };
+          if (mode.kind === 'canned') return answer();
+          let waitMs = mode.delayMs;
+          if (mode.kind === 'stall' && firstLoadArrivalMs !== null) {
+            // Every answer due inside the pause waits until it ends.
+            const stallStartMs = firstLoadArrivalMs + mode.stallAfterMs;
+            const stallEndMs = stallStartMs + mode.stallForMs;
+            const dueMs = arrivedMs + waitMs;
+            if (dueMs >= stallStartMs && dueMs < stallEndMs) waitMs = stallEndMs - arrivedMs;
+          }
+          setTimeout(answer, waitMs);
+        });
+      });
 const announce = (port: number) => process.send!({ kind: 'listening', port });
 if (server) {
   server.keepAliveTimeout = 65_000;

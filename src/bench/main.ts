@@ -64,7 +64,9 @@ try {
   await rm(settings.workDir, { recursive: true, force: true });
 }
 
-const pinned = (await pinningAvailable()) ? `load generators pinned to core ${GENERATOR_CORE}, targets to core ${TARGET_CORE}` : 'nothing pinned (no taskset or one core)';
+const pinned = (await pinningAvailable())
+  ? `load generators pinned to core ${GENERATOR_CORE}, targets to core ${TARGET_CORE}`
+  : 'nothing pinned (no taskset or one core)';
 const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${process.platform}-${process.arch}; ${pinned}`;
 const measuredAt = new Date().toISOString();
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -73,7 +75,9 @@ const markdown = [
   '',
   '| # | row | measured | figure | goal | verdict |',
   '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.id} | ${cell(r.name)} | ${cell(r.measured)} | ${cell(r.figure)} | ${cell(r.goal)} | ${r.met === null ? '-' : r.met ? 'met' : '**missed**'} |`),
+  ...rows.map(
+    (r) => `| ${r.id} | ${cell(r.name)} | ${cell(r.measured)} | ${cell(r.figure)} | ${cell(r.goal)} | ${r.met === null ? '-' : r.met ? 'met' : '**missed**'} |`,
+  ),
   '',
 ].join('\n');
 const dir = join('reports', `bench-${measuredAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);

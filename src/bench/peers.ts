@@ -28,8 +28,18 @@ export function autocannonArgs(): string[] {
 /** wrk (one thread, like the harness) with a Lua script setting the same request; req/s. */
 export async function wrkThroughput(workDir: string, baseUrl: string, connections: number, durationSec: number): Promise<number> {
   const script = join(workDir, 'post.lua');
-  await writeFile(script, [`wrk.method = "POST"`, `wrk.body = ${JSON.stringify(PEER_BODY)}`, ...Object.entries(PEER_HEADERS).map(([name, value]) => `wrk.headers["${name}"] = "${value}"`), ''].join('\n'));
-  const { stdout } = await execFileText('wrk', ['-t1', `-c${connections}`, `-d${durationSec}s`, '-s', script, baseUrl + LOG_MESSAGE_PATH], { pinCore: GENERATOR_CORE });
+  await writeFile(
+    script,
+    [
+      `wrk.method = "POST"`,
+      `wrk.body = ${JSON.stringify(PEER_BODY)}`,
+      ...Object.entries(PEER_HEADERS).map(([name, value]) => `wrk.headers["${name}"] = "${value}"`),
+      '',
+    ].join('\n'),
+  );
+  const { stdout } = await execFileText('wrk', ['-t1', `-c${connections}`, `-d${durationSec}s`, '-s', script, baseUrl + LOG_MESSAGE_PATH], {
+    pinCore: GENERATOR_CORE,
+  });
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   if (!rate || /Non-2xx/.test(stdout)) throw new Error(`wrk: unexpected output:\n${stdout}`);
   return Number(rate[1]);
@@ -38,7 +48,11 @@ export async function wrkThroughput(workDir: string, baseUrl: string, connection
 /** hey with the same request; req/s. */
 export async function heyThroughput(baseUrl: string, connections: number, durationSec: number): Promise<number> {
   const headers = Object.entries(PEER_HEADERS).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
-  const { stdout } = await execFileText('hey', ['-z', `${durationSec}s`, '-c', String(connections), '-m', 'POST', ...headers, '-d', PEER_BODY, baseUrl + LOG_MESSAGE_PATH], { pinCore: GENERATOR_CORE });
+  const { stdout } = await execFileText(
+    'hey',
+    ['-z', `${durationSec}s`, '-c', String(connections), '-m', 'POST', ...headers, '-d', PEER_BODY, baseUrl + LOG_MESSAGE_PATH],
+    { pinCore: GENERATOR_CORE },
+  );
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   if (!rate) throw new Error(`hey: unexpected output:\n${stdout}`);
   return Number(rate[1]);

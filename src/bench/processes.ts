@@ -57,7 +57,10 @@ function nextMessage<T>(child: ChildProcess, kind: string): Promise<T> {
 
 /** Starts a bench server (canned, delay or stall) on 127.0.0.1 in its own process. */
 export async function startBenchServer(mode: BenchServerMode): Promise<BenchServer> {
-  const child = fork(BENCH_SERVER, [JSON.stringify(mode)], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(BENCH_SERVER, [JSON.stringify(mode)], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { port } = await nextMessage<{ port: number }>(child, 'listening');
   await pinTo(child.pid, TARGET_CORE);
   return {
@@ -122,7 +125,13 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
 }
 
 /** autocannon's own CLI (not the harness): its JSON summary. */
-export async function runAutocannonCli(args: string[]): Promise<{ requests: { average: number; total: number }; latency: { p50: number; p90: number; p99: number }; non2xx: number; errors: number; duration: number }> {
+export async function runAutocannonCli(args: string[]): Promise<{
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number };
+  non2xx: number;
+  errors: number;
+  duration: number;
+}> {
   const { stdout } = await execFileText(process.execPath, [AUTOCANNON_CLI, '--json', ...args], { pinCore: GENERATOR_CORE });
   return JSON.parse(stdout);
 }
@@ -136,7 +145,11 @@ export async function hasCommand(command: string): Promise<boolean> {
 }
 
 /** Runs a command and returns its output; rejects on a non-zero exit. */
-export function execFileText(command: string, args: string[], options: { timeoutMs?: number; pinCore?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+export function execFileText(
+  command: string,
+  args: string[],
+  options: { timeoutMs?: number; pinCore?: number } = {},
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr }));

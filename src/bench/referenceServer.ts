@@ -14,7 +14,12 @@ const server = createServer((req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       return res.end('{"error_message":"invalid authorization details"}');
     }
-    const payload = JSON.stringify({ message_id: nextId++, message_body: body.message_body, created_at: new Date().toISOString(), message_type: body.message_type });
+    const payload = JSON.stringify({
+      message_id: nextId++,
+      message_body: body.message_body,
+      created_at: new Date().toISOString(),
+      message_type: body.message_type,
+    });
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
     res.end(payload);
   });

@@ -13,7 +13,14 @@ export async function benchWorkDir(): Promise<string> {
 }
 
 /** A scenario against `url` with the given phase lines (YAML flow mappings), contract checks on unless told. */
-export function benchScenario(options: { name: string; url: string; phases: string[]; usersFile?: string; contract?: boolean; maxConnections?: number }): string {
+export function benchScenario(options: {
+  name: string;
+  url: string;
+  phases: string[];
+  usersFile?: string;
+  contract?: boolean;
+  maxConnections?: number;
+}): string {
   return [
     `name: ${options.name}`,
     `target: { url: "${options.url}", token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}", maxConnections: ${options.maxConnections ?? 256} }`,

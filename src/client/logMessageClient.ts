@@ -82,7 +82,12 @@ export function classifyResponse(status: number, bodyText: string): LogMessageRe
   if (status === 200) {
     const parsed = LogMessageSuccessSchema.safeParse(json);
     if (parsed.success) return { kind: 'logged', status, message: parsed.data };
-    return { kind: 'unexpected', status, reason: `200 body does not match the contract: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, bodyExcerpt: excerpt };
+    return {
+      kind: 'unexpected',
+      status,
+      reason: `200 body does not match the contract: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      bodyExcerpt: excerpt,
+    };
   }
   if (status === 401 || status === 403) {
     const parsed = ErrorBodySchema.safeParse(json);

@@ -57,10 +57,16 @@ function ruleAt(rules: readonly PathRule[], path: ConcretePath): RuleAtPath | un
 export function compileBody(example: unknown, path: (string | number)[], rules: readonly PathRule[]): BodyChecker {
   const governing = ruleAt(rules, path);
   const pathText = formatPath(path);
-  const kindMismatch = (expected: string, actual: unknown, out: Violation[]) => out.push({ rule: 'type', path: pathText, expected, actual: describeActual(actual) });
+  const kindMismatch = (expected: string, actual: unknown, out: Violation[]) =>
+    out.push({ rule: 'type', path: pathText, expected, actual: describeActual(actual) });
 
   if (isJsonObject(example)) {
-    const children = Object.entries(example).map(([key, expected]) => ({ key, check: compileBody(expected, [...path, key], rules), pathText: formatPath([...path, key]), missing: withArticle(jsonKind(expected)) }));
+    const children = Object.entries(example).map(([key, expected]) => ({
+      key,
+      check: compileBody(expected, [...path, key], rules),
+      pathText: formatPath([...path, key]),
+      missing: withArticle(jsonKind(expected)),
+    }));
     return (actual, out) => {
       if (!isJsonObject(actual)) return kindMismatch('an object', actual, out);
       if (governing) {
@@ -98,7 +104,8 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
         if (i < actual.length) item(i)(actual[i], out);
         else if (!itemGoverned(i)) out.push({ rule: 'present', path: formatPath([...path, i]), expected: describeActual(example[i]), actual: 'missing' });
       }
-      if (actual.length !== example.length) out.push({ rule: 'equality', path: pathText, expected: `a list of ${example.length} items`, actual: `${actual.length} items` });
+      if (actual.length !== example.length)
+        out.push({ rule: 'equality', path: pathText, expected: `a list of ${example.length} items`, actual: `${actual.length} items` });
     };
   }
 

@@ -69,7 +69,8 @@ class ScopeCounts {
         this.byKind.set(key, { rule: violation.rule, path: violation.path, source, count: 1 });
         if (source === 'pact') onNewPactKind?.(key);
       }
-      if (!this.examples.has(key) && this.examples.size < MAX_EXAMPLES) this.examples.set(key, { status, ...violation, bodyExcerpt: redactedExcerpt(bodyText) });
+      if (!this.examples.has(key) && this.examples.size < MAX_EXAMPLES)
+        this.examples.set(key, { status, ...violation, bodyExcerpt: redactedExcerpt(bodyText) });
     }
   }
 
@@ -160,7 +161,8 @@ export class ContractRecorder {
   // One function for every check (a closure per response costs on the hot path).
   readonly #keepForReplay = (kind: string): void => {
     const sample = this.#sampleBeingChecked!;
-    if (this.#replays.size < MAX_REPLAYS) this.#replays.set(kind, { kind, status: sample.status, headers: headerLines(sample.responseHeaders ?? {}), body: sample.responseBody ?? EMPTY_BODY });
+    if (this.#replays.size < MAX_REPLAYS)
+      this.#replays.set(kind, { kind, status: sample.status, headers: headerLines(sample.responseHeaders ?? {}), body: sample.responseBody ?? EMPTY_BODY });
   };
 
   /** The first answer of each kind of pact violation, whole, for the reference verifier. */
@@ -176,11 +178,16 @@ export class ContractRecorder {
 }
 
 function headerLines(headers: Record<string, string | string[]>): [string, string][] {
-  return Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((item): [string, string] => [name, item]) : [[name, value] as [string, string]]));
+  return Object.entries(headers).flatMap(([name, value]) =>
+    Array.isArray(value) ? value.map((item): [string, string] => [name, item]) : [[name, value] as [string, string]],
+  );
 }
 
 /** A body excerpt safe to keep in a report: every `message_body` text becomes its length. */
 function redactedExcerpt(bodyText: string): string {
-  const redacted = bodyText.replace(/("message_body"\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (_whole, key: string, text: string) => `${key}"[redacted: ${text.length} chars]"`);
+  const redacted = bodyText.replace(
+    /("message_body"\s*:\s*)"((?:[^"\\]|\\.)*)"/g,
+    (_whole, key: string, text: string) => `${key}"[redacted: ${text.length} chars]"`,
+  );
   return redacted.length > EXCERPT_CHARS ? `${redacted.slice(0, EXCERPT_CHARS)}...` : redacted;
 }

@@ -14,7 +14,31 @@ type Token =
   | { kind: 'read'; read: (text: string, at: number) => number; role: 'month' | 'other'; name: string };
 
 /** Letters the pattern language knows, with the most of each it accepts (the reference fails the pattern beyond). */
-const MAX_LETTERS: Record<string, number> = { G: 5, M: 5, L: 5, d: 2, w: 2, W: 2, F: 2, E: 5, a: 1, h: 2, H: 2, k: 2, K: 2, m: 2, s: 2, x: 5, X: 5, Z: 5, O: 4, q: 2, Q: 5, e: 5, c: 1 };
+const MAX_LETTERS: Record<string, number> = {
+  G: 5,
+  M: 5,
+  L: 5,
+  d: 2,
+  w: 2,
+  W: 2,
+  F: 2,
+  E: 5,
+  a: 1,
+  h: 2,
+  H: 2,
+  k: 2,
+  K: 2,
+  m: 2,
+  s: 2,
+  x: 5,
+  X: 5,
+  Z: 5,
+  O: 4,
+  q: 2,
+  Q: 5,
+  e: 5,
+  c: 1,
+};
 /** Every pattern letter; a run of one letter is one field. */
 const PATTERN_LETTERS = 'GyYuMLDdqQwWFEecahHkKmsSnANxXZOzV';
 const TEXT_STOP = /[A-Za-z0-9'{}[\]]/;
@@ -51,7 +75,8 @@ export function compileDateTimePattern(pattern: string): DateTimeCheck | { probl
     let count = 1;
     while (pattern[at + count] === char) count++;
     const max = MAX_LETTERS[char];
-    if (max !== undefined && count > max) return { problem: `too many pattern letters "${char.repeat(count)}" in date/time pattern "${pattern}" (at most ${max})` };
+    if (max !== undefined && count > max)
+      return { problem: `too many pattern letters "${char.repeat(count)}" in date/time pattern "${pattern}" (at most ${max})` };
     const token = fieldToken(char, count);
     if ('problem' in token) return { problem: `${token.problem} (in "${pattern}")` };
     tokens.push(token);
@@ -79,7 +104,14 @@ function quoted(pattern: string, open: number): { text: string; end: number } | 
   return undefined;
 }
 
-const digits = (minDigits: number, maxDigits: number, lower: number, upper: number, role: 'year' | 'month' | 'day' | 'other' = 'other'): Token => ({ kind: 'digits', role, minDigits, maxDigits, lower, upper });
+const digits = (minDigits: number, maxDigits: number, lower: number, upper: number, role: 'year' | 'month' | 'day' | 'other' = 'other'): Token => ({
+  kind: 'digits',
+  role,
+  minDigits,
+  maxDigits,
+  lower,
+  upper,
+});
 
 function fieldToken(letter: string, count: number): Token | { problem: string } {
   switch (letter) {
@@ -102,7 +134,12 @@ function fieldToken(letter: string, count: number): Token | { problem: string } 
       return digits(1, 2, 1, 4);
     case 'Q':
       if (count < 3) return digits(1, 2, 1, 4);
-      return { kind: 'read', role: 'other', name: 'quarter', read: count === 3 ? names(['q1', 'q2', 'q3', 'q4']) : names(['1st quarter', '2nd quarter', '3rd quarter', '4th quarter']) };
+      return {
+        kind: 'read',
+        role: 'other',
+        name: 'quarter',
+        read: count === 3 ? names(['q1', 'q2', 'q3', 'q4']) : names(['1st quarter', '2nd quarter', '3rd quarter', '4th quarter']),
+      };
     case 'w':
       return digits(1, 2, 1, 56);
     case 'W':

@@ -48,12 +48,18 @@ export class IngestionChecks {
     if (message.body === null || typeof message.body !== 'object' || Array.isArray(message.body)) return;
     const body = message.body as Record<string, unknown>;
     if (typeof body.message_body === 'string' && body.message_body !== message.sentMessageBody) {
-      out.push({ rule: 'echo', path: '$.message_body', expected: `the message sent (${message.sentMessageBody.length} chars)`, actual: `another text (${body.message_body.length} chars)` });
+      out.push({
+        rule: 'echo',
+        path: '$.message_body',
+        expected: `the message sent (${message.sentMessageBody.length} chars)`,
+        actual: `another text (${body.message_body.length} chars)`,
+      });
     }
     // A number the engine cannot hold exactly (past 2^53, or written 1.0) is keyed by its literal.
     const id = body.message_id instanceof JsonNumber ? body.message_id.text : body.message_id;
     if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
-      if (!this.#seenIds.add(id)) out.push({ rule: 'unique', path: '$.message_id', expected: 'an id no earlier answer had', actual: `${JSON.stringify(id)} again` });
+      if (!this.#seenIds.add(id))
+        out.push({ rule: 'unique', path: '$.message_id', expected: 'an id no earlier answer had', actual: `${JSON.stringify(id)} again` });
     }
     if (typeof body.created_at === 'string') {
       const createdAtMs = this.#timestampMs(body.created_at);
@@ -63,7 +69,12 @@ export class IngestionChecks {
       const toMs = timeOriginMs + message.doneMs + clockSkewMs;
       if (createdAtMs < fromMs || createdAtMs > toMs) {
         const offsetMs = createdAtMs < fromMs ? createdAtMs - (fromMs + clockSkewMs) : createdAtMs - (toMs - clockSkewMs);
-        out.push({ rule: 'window', path: '$.created_at', expected: `between send and receive (±${clockSkewMs} ms)`, actual: `${body.created_at} (${offsetMs > 0 ? '+' : ''}${Math.round(offsetMs)} ms outside)` });
+        out.push({
+          rule: 'window',
+          path: '$.created_at',
+          expected: `between send and receive (±${clockSkewMs} ms)`,
+          actual: `${body.created_at} (${offsetMs > 0 ? '+' : ''}${Math.round(offsetMs)} ms outside)`,
+        });
       }
     }
   }

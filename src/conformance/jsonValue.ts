@@ -226,7 +226,10 @@ export function compactJson(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (value instanceof JsonNumber) return value.isInteger ? BigInt(value.text).toString() : formatDecimal(value.value);
   if (Array.isArray(value)) return `[${value.map(compactJson).join(',')}]`;
-  if (isJsonObject(value)) return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${compactJson(item)}`).join(',')}}`;
+  if (isJsonObject(value))
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}:${compactJson(item)}`)
+      .join(',')}}`;
   return JSON.stringify(value);
 }
 

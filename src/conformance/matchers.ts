@@ -45,7 +45,12 @@ export const MATCHER_MEANINGS = {
 export const SUPPORTED_MATCHERS = Object.keys(MATCHER_MEANINGS) as (keyof typeof MATCHER_MEANINGS)[];
 
 /** Pact's default formats when a date/time matcher names none. */
-const DEFAULT_FORMATS: Record<string, string> = { date: 'yyyy-MM-dd', time: 'HH:mm:ss', datetime: "yyyy-MM-dd'T'HH:mm:ssXXX", timestamp: "yyyy-MM-dd'T'HH:mm:ssXXX" };
+const DEFAULT_FORMATS: Record<string, string> = {
+  date: 'yyyy-MM-dd',
+  time: 'HH:mm:ss',
+  datetime: "yyyy-MM-dd'T'HH:mm:ssXXX",
+  timestamp: "yyyy-MM-dd'T'HH:mm:ssXXX",
+};
 
 // semver 2.0.0 as the Rust semver crate parses it: no leading zeros in numbers or numeric pre-release identifiers.
 const NUMBER = '(?:0|[1-9]\\d*)';
@@ -102,7 +107,13 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
         return { problem: `regex "${definition.regex}" does not compile: ${(error as Error).message}` };
       }
       const expected = `a value matching /${definition.regex}/`;
-      return { name, value: (actual) => (whole.test(referenceText(actual)) ? undefined : expected), list: ok, map: ok, header: (actual) => (whole.test(actual) ? undefined : expected) };
+      return {
+        name,
+        value: (actual) => (whole.test(referenceText(actual)) ? undefined : expected),
+        list: ok,
+        map: ok,
+        header: (actual) => (whole.test(actual) ? undefined : expected),
+      };
     }
     case 'integer':
       return {
@@ -113,9 +124,21 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
         header: (actual) => (RUST_U64.test(actual) && BigInt(actual) <= 18446744073709551615n ? undefined : 'an integer'),
       };
     case 'decimal':
-      return { name, value: (actual) => (jsonKind(actual) === 'decimal' ? undefined : 'a decimal number'), list: ok, map: unable(name), header: (actual) => (RUST_F64.test(actual) ? undefined : 'a decimal number') };
+      return {
+        name,
+        value: (actual) => (jsonKind(actual) === 'decimal' ? undefined : 'a decimal number'),
+        list: ok,
+        map: unable(name),
+        header: (actual) => (RUST_F64.test(actual) ? undefined : 'a decimal number'),
+      };
     case 'number':
-      return { name, value: (actual) => (isJsonNumber(actual) ? undefined : 'a number'), list: ok, map: unable(name), header: (actual) => (RUST_F64.test(actual) ? undefined : 'a number') };
+      return {
+        name,
+        value: (actual) => (isJsonNumber(actual) ? undefined : 'a number'),
+        list: ok,
+        map: unable(name),
+        header: (actual) => (RUST_F64.test(actual) ? undefined : 'a number'),
+      };
     case 'boolean':
       return {
         name,
@@ -125,7 +148,13 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
         header: (actual) => (actual === 'true' || actual === 'false' ? undefined : 'a boolean'),
       };
     case 'null':
-      return { name, value: (actual) => (actual === null ? undefined : 'null'), list: unable(name), map: unable(name), header: () => 'null (a header is text)' };
+      return {
+        name,
+        value: (actual) => (actual === null ? undefined : 'null'),
+        list: unable(name),
+        map: unable(name),
+        header: () => 'null (a header is text)',
+      };
     case 'equality': {
       return {
         name,
@@ -139,7 +168,13 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
       if (typeof definition.value !== 'string') return { problem: 'include matcher without a "value"' };
       const part = definition.value;
       const expected = `a value including ${JSON.stringify(part)}`;
-      return { name, value: (actual) => (referenceText(actual).includes(part) ? undefined : expected), list: ok, map: unable(name), header: (actual) => (actual.includes(part) ? undefined : expected) };
+      return {
+        name,
+        value: (actual) => (referenceText(actual).includes(part) ? undefined : expected),
+        list: ok,
+        map: unable(name),
+        header: (actual) => (actual.includes(part) ? undefined : expected),
+      };
     }
     case 'datetime':
     case 'timestamp':
@@ -159,10 +194,20 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
         lastAccepted = text;
         return true;
       };
-      return { name, value: (actual) => (accepts(referenceText(actual)) ? undefined : expected), list: ok, map: unable(name), header: (actual) => (accepts(actual) ? undefined : expected) };
+      return {
+        name,
+        value: (actual) => (accepts(referenceText(actual)) ? undefined : expected),
+        list: ok,
+        map: unable(name),
+        header: (actual) => (accepts(actual) ? undefined : expected),
+      };
     }
     case 'notEmpty': {
-      const empty = (actual: unknown) => actual === null || actual === '' || (Array.isArray(actual) && actual.length === 0) || (jsonKind(actual) === 'object' && Object.keys(actual as object).length === 0);
+      const empty = (actual: unknown) =>
+        actual === null ||
+        actual === '' ||
+        (Array.isArray(actual) && actual.length === 0) ||
+        (jsonKind(actual) === 'object' && Object.keys(actual as object).length === 0);
       return {
         name,
         value: (actual) => (empty(actual) ? 'a value that is not empty' : undefined),
@@ -172,7 +217,13 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
       };
     }
     case 'semver':
-      return { name, value: (actual) => (typeof actual === 'string' && SEMVER.test(actual) ? undefined : 'a semantic version'), list: ok, map: unable(name), header: (actual) => (SEMVER.test(actual) ? undefined : 'a semantic version') };
+      return {
+        name,
+        value: (actual) => (typeof actual === 'string' && SEMVER.test(actual) ? undefined : 'a semantic version'),
+        list: ok,
+        map: unable(name),
+        header: (actual) => (SEMVER.test(actual) ? undefined : 'a semantic version'),
+      };
     default:
       return { problem: `matcher "${name}" is not supported (supported: ${SUPPORTED_MATCHERS.join(', ')})` };
   }
@@ -188,19 +239,28 @@ export interface CompiledRule {
 /** A rule applied to a value: AND fails on the first failure, OR when every matcher fails. */
 export function ruleOnValue(rule: CompiledRule, actual: unknown, example: unknown, cascaded: boolean): string | undefined {
   if (rule.matchers.length === 1) return rule.matchers[0]!.value(actual, example, cascaded);
-  return combine(rule, rule.matchers.map((matcher) => matcher.value(actual, example, cascaded)));
+  return combine(
+    rule,
+    rule.matchers.map((matcher) => matcher.value(actual, example, cascaded)),
+  );
 }
 
 /** A rule applied to a list as a whole. */
 export function ruleOnList(rule: CompiledRule, actual: readonly unknown[], example: readonly unknown[], cascaded: boolean): string | undefined {
   if (rule.matchers.length === 1) return rule.matchers[0]!.list(actual, example, cascaded);
-  return combine(rule, rule.matchers.map((matcher) => matcher.list(actual, example, cascaded)));
+  return combine(
+    rule,
+    rule.matchers.map((matcher) => matcher.list(actual, example, cascaded)),
+  );
 }
 
 /** A rule applied to one header value. */
 export function ruleOnHeader(rule: CompiledRule, actual: string, example: string): string | undefined {
   if (rule.matchers.length === 1) return rule.matchers[0]!.header(actual, example, false);
-  return combine(rule, rule.matchers.map((matcher) => matcher.header(actual, example, false)));
+  return combine(
+    rule,
+    rule.matchers.map((matcher) => matcher.header(actual, example, false)),
+  );
 }
 
 function combine(rule: CompiledRule, failures: (string | undefined)[]): string | undefined {

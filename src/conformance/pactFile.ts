@@ -13,12 +13,16 @@ const responseSchema = z.looseObject({
   status: z.number().int(),
   headers: headersSchema.optional(),
   body: z.unknown().optional(),
-  matchingRules: z.looseObject({ body: ruleCategorySchema.optional(), header: ruleCategorySchema.optional(), status: ruleCategorySchema.optional() }).optional(),
+  matchingRules: z
+    .looseObject({ body: ruleCategorySchema.optional(), header: ruleCategorySchema.optional(), status: ruleCategorySchema.optional() })
+    .optional(),
 });
 
 const pactFileSchema = z.looseObject({
   interactions: z.array(z.looseObject({ type: z.string().optional(), description: z.string(), response: responseSchema })).min(1),
-  metadata: z.looseObject({ pactSpecification: z.looseObject({ version: z.string().regex(/^[34]\./, 'pact specification 3 or 4 (V2 pacts have another rule format)') }) }),
+  metadata: z.looseObject({
+    pactSpecification: z.looseObject({ version: z.string().regex(/^[34]\./, 'pact specification 3 or 4 (V2 pacts have another rule format)') }),
+  }),
 });
 
 /** A matching rule as the pact writes it: matchers combined with AND or OR. */
@@ -51,7 +55,9 @@ export async function readPactResponses(file: string): Promise<PactResponse[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read the pact ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (run npm run contract to write it)`, { exitCode: ExitCode.badInput });
+    throw new UserError(`cannot read the pact ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (run npm run contract to write it)`, {
+      exitCode: ExitCode.badInput,
+    });
   }
   return parsePactResponses(text, file);
 }
@@ -62,7 +68,8 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
   // The file's own text never reaches the message: it may be anything.
   if (json === NOT_JSON) throw new UserError(`the pact ${file} is not JSON`, { exitCode: ExitCode.badInput });
   const parsed = pactFileSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(`${file} is not a pact this harness can read`, { exitCode: ExitCode.badInput, problems: describeIssues(parsed.error) });
+  if (!parsed.success)
+    throw new UserError(`${file} is not a pact this harness can read`, { exitCode: ExitCode.badInput, problems: describeIssues(parsed.error) });
   const v4 = parsed.data.metadata.pactSpecification.version.startsWith('4');
   return parsed.data.interactions
     .map((interaction, index) => ({ interaction, index }))
@@ -71,7 +78,8 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
       const { response } = interaction;
       const unsupported: string[] = [];
       const headers: PactResponse['headers'] = {};
-      for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = { name, values: Array.isArray(value) ? value : [value] };
+      for (const [name, value] of Object.entries(response.headers ?? {}))
+        headers[name.toLowerCase()] = { name, values: Array.isArray(value) ? value : [value] };
       const headerRules = Object.fromEntries(Object.entries(response.matchingRules?.header ?? {}).map(([name, rule]) => [name.toLowerCase(), rule]));
       let body: unknown = response.body;
       let bodyContentType = headers['content-type']?.values[0];
@@ -80,12 +88,25 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
         const wrapped = response.body as { content?: unknown; contentType?: unknown; encoded?: unknown };
         body = wrapped.content;
         if (typeof wrapped.contentType === 'string') bodyContentType = wrapped.contentType;
-        if (wrapped.encoded !== undefined && wrapped.encoded !== false) unsupported.push(`an encoded (${String(wrapped.encoded)}) body: only JSON bodies are checked`);
+        if (wrapped.encoded !== undefined && wrapped.encoded !== false)
+          unsupported.push(`an encoded (${String(wrapped.encoded)}) body: only JSON bodies are checked`);
       }
-      if (body !== undefined && bodyContentType !== undefined && !isJsonType(bodyContentType)) unsupported.push(`a body of type ${bodyContentType}: only JSON bodies are checked`);
+      if (body !== undefined && bodyContentType !== undefined && !isJsonType(bodyContentType))
+        unsupported.push(`a body of type ${bodyContentType}: only JSON bodies are checked`);
       const statusRules = Object.entries(response.matchingRules?.status ?? {});
       if (statusRules.length > 1 || (statusRules.length === 1 && statusRules[0]![0] !== '$')) unsupported.push(`status rules on paths other than $`);
-      return { index, description: interaction.description, status: response.status, statusRule: statusRules[0]?.[1], headers, body, bodyContentType, bodyRules: response.matchingRules?.body ?? {}, headerRules, unsupported };
+      return {
+        index,
+        description: interaction.description,
+        status: response.status,
+        statusRule: statusRules[0]?.[1],
+        headers,
+        body,
+        bodyContentType,
+        bodyRules: response.matchingRules?.body ?? {},
+        headerRules,
+        unsupported,
+      };
     });
 }
 

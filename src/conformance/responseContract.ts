@@ -56,9 +56,14 @@ export class ResponseContract {
   /** Compiles every interaction; a construct the harness does not check is reported (all at once) as a user error naming it. */
   static compile(responses: readonly PactResponse[], file: string): ResponseContract {
     const problems: string[] = [];
-    const interactions = responses.map((response) => compileInteraction(response, (problem) => problems.push(`interaction "${response.description}": ${problem}`)));
+    const interactions = responses.map((response) =>
+      compileInteraction(response, (problem) => problems.push(`interaction "${response.description}": ${problem}`)),
+    );
     if (problems.length > 0) throw new UserError(`the pact ${file} uses constructs this harness does not check`, { exitCode: ExitCode.badInput, problems });
-    return new ResponseContract(interactions, [...new Set(responses.map((response) => response.status))].sort((a, b) => a - b));
+    return new ResponseContract(
+      interactions,
+      [...new Set(responses.map((response) => response.status))].sort((a, b) => a - b),
+    );
   }
 
   /** The statuses the pact's examples have (a status rule may accept others). */
@@ -110,7 +115,13 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   }
   const headerChecks: HeaderCheck[] = Object.entries(response.headers).map(([lowerName, { name, values }]) => {
     const rule = response.headerRules[lowerName];
-    return { lowerName, path: `header ${name}`, values, rule: rule ? compileRule(rule, problem) : undefined, parameterised: PARAMETERISED_HEADERS.has(lowerName) };
+    return {
+      lowerName,
+      path: `header ${name}`,
+      values,
+      rule: rule ? compileRule(rule, problem) : undefined,
+      parameterised: PARAMETERISED_HEADERS.has(lowerName),
+    };
   });
   for (const name of Object.keys(response.headerRules)) {
     if (!(name in response.headers)) problem(`a header rule for "${name}" without the header in the response`);
@@ -125,7 +136,9 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   const bodyTypeAccepted = (actualType: string): boolean => {
     if (actualType !== lastActualType) {
       lastActualType = actualType;
-      lastTypeAccepted = sameBodyType(expectedType, actualType) || (contentTypeRule !== undefined && ruleOnHeader(contentTypeRule, actualType.trim(), expectedType) === undefined);
+      lastTypeAccepted =
+        sameBodyType(expectedType, actualType) ||
+        (contentTypeRule !== undefined && ruleOnHeader(contentTypeRule, actualType.trim(), expectedType) === undefined);
     }
     return lastTypeAccepted;
   };
@@ -207,7 +220,8 @@ function checkHeader(header: HeaderCheck, actual: string | string[] | undefined,
   }
   const actualValues = typeof actual === 'string' ? undefined : actual;
   if (expected.length === 0) {
-    if (actualValues === undefined || actualValues.length > 0) out.push({ rule: 'equality', path: header.path, expected: '(empty)', actual: excerpt(String(actual)) });
+    if (actualValues === undefined || actualValues.length > 0)
+      out.push({ rule: 'equality', path: header.path, expected: '(empty)', actual: excerpt(String(actual)) });
     return;
   }
   if (actualValues === undefined || (expected.length === 1 && actualValues.length === 1)) {
@@ -238,23 +252,34 @@ function checkHeaderValue(header: HeaderCheck, expectedValue: string, actualValu
         ? undefined
         : expected;
   }
-  if (header.lastFailure !== undefined) out.push({ rule: header.rule?.name ?? 'equality', path: header.path, expected: header.lastFailure, actual: excerpt(actual) });
+  if (header.lastFailure !== undefined)
+    out.push({ rule: header.rule?.name ?? 'equality', path: header.path, expected: header.lastFailure, actual: excerpt(actual) });
 }
 
 function withoutCommaSpaces(text: string): string {
-  return text.split(',').map((part) => part.trim()).join(',');
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .join(',');
 }
 
 /** The same media type, and every parameter the pact names present with the same value (any case). */
 function parametersMatch(expected: string, actual: string): boolean {
-  const parts = (text: string) => text.split(';').map((part) => part.trim()).filter(Boolean);
+  const parts = (text: string) =>
+    text
+      .split(';')
+      .map((part) => part.trim())
+      .filter(Boolean);
   const [expectedType = '', ...expectedParameters] = parts(expected);
   const [actualType = '', ...actualParameters] = parts(actual);
   if (expectedType !== actualType) return false;
-  const parameters = (list: string[]) => new Map(list.flatMap((parameter) => {
-    const at = parameter.indexOf('=');
-    return at === -1 ? [] : [[parameter.slice(0, at).trim(), parameter.slice(at + 1).trim()] as [string, string]];
-  }));
+  const parameters = (list: string[]) =>
+    new Map(
+      list.flatMap((parameter) => {
+        const at = parameter.indexOf('=');
+        return at === -1 ? [] : [[parameter.slice(0, at).trim(), parameter.slice(at + 1).trim()] as [string, string]];
+      }),
+    );
   const actualMap = parameters(actualParameters);
   for (const [name, value] of parameters(expectedParameters)) {
     const seen = actualMap.get(name);

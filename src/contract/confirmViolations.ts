@@ -19,7 +19,12 @@ export type ReferenceConfirmation = { verdicts: ReplayVerdicts } | { unavailable
  * its status. A few answers cost a second or two; a verifier that fails or hangs is reported as
  * unavailable, never as a verdict.
  */
-export async function confirmWithReference(pactFile: string, contract: ResponseContract, answers: readonly ReplayableAnswer[], timeoutMs = 60_000): Promise<ReferenceConfirmation> {
+export async function confirmWithReference(
+  pactFile: string,
+  contract: ResponseContract,
+  answers: readonly ReplayableAnswer[],
+  timeoutMs = 60_000,
+): Promise<ReferenceConfirmation> {
   if (answers.length === 0) return { verdicts: {} };
   const dir = await mkdtemp(join(tmpdir(), 'harness-replay-'));
   try {
@@ -27,7 +32,13 @@ export async function confirmWithReference(pactFile: string, contract: ResponseC
       pactText: await readFile(pactFile, 'utf8'),
       provider: PACT_PROVIDER,
       pactOut: join(dir, 'replay-pact.json'),
-      answers: answers.map((answer) => ({ kind: answer.kind, status: answer.status, headers: answer.headers, bodyBase64: answer.body.toString('base64'), interactions: contract.interactionIndexesFor(answer.status) })),
+      answers: answers.map((answer) => ({
+        kind: answer.kind,
+        status: answer.status,
+        headers: answer.headers,
+        bodyBase64: answer.body.toString('base64'),
+        interactions: contract.interactionIndexesFor(answer.status),
+      })),
     };
     const jobFile = join(dir, 'job.json');
     const outFile = join(dir, 'verdicts.json');

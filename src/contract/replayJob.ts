@@ -29,7 +29,11 @@ export function replayPact(job: ReplayJob): { pact: PactDocument; served: { stat
   job.answers.forEach((answer, a) => {
     for (const index of answer.interactions) {
       const source = original.interactions[index]!;
-      const copy: Record<string, unknown> = { ...source, description: `answer ${a} interaction ${index}`, request: { method: 'GET', path: `/replay/${served.length}` } };
+      const copy: Record<string, unknown> = {
+        ...source,
+        description: `answer ${a} interaction ${index}`,
+        request: { method: 'GET', path: `/replay/${served.length}` },
+      };
       delete copy.providerStates;
       delete copy.providerState;
       delete copy.key;
@@ -44,5 +48,10 @@ export function replayPact(job: ReplayJob): { pact: PactDocument; served: { stat
 export function verdictsFromReport(job: ReplayJob, report: string): ReplayVerdicts {
   const parsed = JSON.parse(report) as { interactionResults: { description: string; result: string }[] };
   const passed = new Set(parsed.interactionResults.filter((result) => result.result === 'OK').map((result) => result.description));
-  return Object.fromEntries(job.answers.map((answer, a) => [answer.kind, answer.interactions.some((index) => passed.has(`answer ${a} interaction ${index}`)) ? 'disputed' : 'confirmed']));
+  return Object.fromEntries(
+    job.answers.map((answer, a) => [
+      answer.kind,
+      answer.interactions.some((index) => passed.has(`answer ${a} interaction ${index}`)) ? 'disputed' : 'confirmed',
+    ]),
+  );
 }

@@ -24,7 +24,9 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 let report: string;
 try {
-  report = String(await new Verifier({ provider: job.provider, providerBaseUrl: `http://127.0.0.1:${port}`, pactUrls: [job.pactOut], logLevel: 'error' }).verifyProvider());
+  report = String(
+    await new Verifier({ provider: job.provider, providerBaseUrl: `http://127.0.0.1:${port}`, pactUrls: [job.pactOut], logLevel: 'error' }).verifyProvider(),
+  );
 } catch (error) {
   // A failed verification rejects with the JSON report as its message.
   report = (error as Error).message;

@@ -81,7 +81,10 @@ async function checkCredentials(options: VerifyProviderOptions): Promise<void> {
     );
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new UserError(`provider unreachable: ${options.providerBaseUrl} did not answer (${cause}); nothing was verified`, { exitCode: ExitCode.targetUnreachable, cause: error });
+    throw new UserError(`provider unreachable: ${options.providerBaseUrl} did not answer (${cause}); nothing was verified`, {
+      exitCode: ExitCode.targetUnreachable,
+      cause: error,
+    });
   }
   if (answer.kind === 'unauthorized') {
     throw new UserError(

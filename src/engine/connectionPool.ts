@@ -74,7 +74,12 @@ export class ConnectionPool<T> {
     this.#maxConnections = options.maxConnections;
     this.#onOutcome = options.onOutcome;
     this.#onFree = options.onFree;
-    const lines = [`POST ${path} HTTP/1.1`, `Host: ${url.host}`, 'Connection: keep-alive', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+    const lines = [
+      `POST ${path} HTTP/1.1`,
+      `Host: ${url.host}`,
+      'Connection: keep-alive',
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ];
     this.#requestHead = Buffer.from(`${lines.join('\r\n')}\r\nContent-Length: `);
   }
 

@@ -322,5 +322,16 @@ function sampleOf(
   responseHeaders: Sample['responseHeaders'],
   errorReason?: string,
 ): Sample {
-  return { phaseIndex: meta.phaseIndex, scheduledMs: meta.scheduledMs, sentMs, doneMs, status, error, errorReason, request: meta.request, responseBody, responseHeaders };
+  return {
+    phaseIndex: meta.phaseIndex,
+    scheduledMs: meta.scheduledMs,
+    sentMs,
+    doneMs,
+    status,
+    error,
+    errorReason,
+    request: meta.request,
+    responseBody,
+    responseHeaders,
+  };
 }

@@ -18,7 +18,15 @@ export interface CsvRecord {
  */
 export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
   const parser = createReadStream(file).pipe(
-    parse({ columns: checkedHeader, info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_CSV_RECORD_BYTES }),
+    parse({
+      columns: checkedHeader,
+      info: true,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      max_record_size: MAX_CSV_RECORD_BYTES,
+    }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -26,10 +34,13 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
     }
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { lines?: number };
-    if (err instanceof DuplicateColumnError) throw new UserError(`${file}:1: column "${err.column}" appears twice in the header (which one would count is a guess)`, { exitCode: ExitCode.badInput });
+    if (err instanceof DuplicateColumnError)
+      throw new UserError(`${file}:1: column "${err.column}" appears twice in the header (which one would count is a guess)`, { exitCode: ExitCode.badInput });
     if (err.code === 'ENOENT') throw new UserError(`${file}: no such file`, { exitCode: ExitCode.badInput, cause: error });
     if (err.code === 'CSV_MAX_RECORD_SIZE') {
-      throw new UserError(`${file}:${err.lines ?? 1}: a record longer than ${MAX_CSV_RECORD_BYTES / 1024} KiB (is this a CSV file?)`, { exitCode: ExitCode.badInput });
+      throw new UserError(`${file}:${err.lines ?? 1}: a record longer than ${MAX_CSV_RECORD_BYTES / 1024} KiB (is this a CSV file?)`, {
+        exitCode: ExitCode.badInput,
+      });
     }
     if (err.code === 'EISDIR') throw new UserError(`${file}: is a directory, expected a CSV file`, { exitCode: ExitCode.badInput, cause: error });
     const where = err.lines === undefined ? file : `${file}:${err.lines}`;

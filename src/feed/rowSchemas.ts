@@ -36,16 +36,14 @@ export type MessageRow = z.output<typeof messageRowSchema>;
 
 /** A row of a recorded traffic log, replayed at its original pace. */
 export const replayRowSchema = z.object({
-  offset_ms: z
-    .string()
-    .transform((text, ctx) => {
-      const value = Number(text);
-      if (text === '' || !Number.isFinite(value) || value < 0) {
-        ctx.addIssue({ code: 'custom', message: `offset_ms must be a number of milliseconds >= 0, got "${text}"` });
-        return z.NEVER;
-      }
-      return value;
-    }),
+  offset_ms: z.string().transform((text, ctx) => {
+    const value = Number(text);
+    if (text === '' || !Number.isFinite(value) || value < 0) {
+      ctx.addIssue({ code: 'custom', message: `offset_ms must be a number of milliseconds >= 0, got "${text}"` });
+      return z.NEVER;
+    }
+    return value;
+  }),
   auth_id: LogMessageRequestSchema.shape.user.shape.auth_id,
   message_body: z.string().min(1, 'message_body must not be empty'),
   business_id: optionalInt(0, Number.MAX_SAFE_INTEGER),

@@ -59,7 +59,13 @@ export function inMemorySource<T extends Weighted>(rows: readonly T[], order: Fe
  * the background. `sequence` reopens the file at its end; `random` draws from the buffer (a
  * shuffle window of `bufferRows` rows, like a streaming shuffle); weights repeat a row's turns.
  */
-export function streamingSource<S extends z.ZodType<Weighted>>(file: string, schema: S, order: FeedOrder, seed: number, bufferRows = 16_384): RowSource<z.output<S>> & { ready: Promise<void> } {
+export function streamingSource<S extends z.ZodType<Weighted>>(
+  file: string,
+  schema: S,
+  order: FeedOrder,
+  seed: number,
+  bufferRows = 16_384,
+): RowSource<z.output<S>> & { ready: Promise<void> } {
   type Row = z.output<S>;
   const buffer: Row[] = [];
   let head = 0;

@@ -15,7 +15,17 @@ export function classifyOutcome(sample: Sample): OutcomeClass {
 }
 
 /** Every way a request ends without an answer, in the order results list them. */
-export const ERROR_KINDS = ['timeout', 'refused', 'reset', 'tls', 'protocol', 'bodyTooLarge', 'localLimit', 'socket', 'aborted'] as const satisfies readonly ErrorKind[];
+export const ERROR_KINDS = [
+  'timeout',
+  'refused',
+  'reset',
+  'tls',
+  'protocol',
+  'bodyTooLarge',
+  'localLimit',
+  'socket',
+  'aborted',
+] as const satisfies readonly ErrorKind[];
 
 /** Requests that ended without an answer (transport errors, aborted ones included). */
 export function transportErrorCount(errors: Record<ErrorKind, number>): number {

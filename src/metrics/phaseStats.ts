@@ -65,11 +65,17 @@ export class StatsAccumulator {
 
   #keepExample(sample: Sample): void {
     // At most 4 bytes a character: decoding that many bytes gives the excerpt, whole characters only.
-    const bodyExcerpt = sample.responseBody ? sample.responseBody.subarray(0, EXCERPT_CHARS * 4).toString('utf8').slice(0, EXCERPT_CHARS) : '';
+    const bodyExcerpt = sample.responseBody
+      ? sample.responseBody
+          .subarray(0, EXCERPT_CHARS * 4)
+          .toString('utf8')
+          .slice(0, EXCERPT_CHARS)
+      : '';
     const key = `${sample.status}|${sample.error ?? ''}|${sample.errorReason ?? ''}|${bodyExcerpt}`;
     const known = this.#examples.get(key);
     if (known) known.count++;
-    else if (this.#examples.size < MAX_ERROR_EXAMPLES) this.#examples.set(key, { status: sample.status, error: sample.error, reason: sample.errorReason, bodyExcerpt, count: 1 });
+    else if (this.#examples.size < MAX_ERROR_EXAMPLES)
+      this.#examples.set(key, { status: sample.status, error: sample.error, reason: sample.errorReason, bodyExcerpt, count: 1 });
   }
 
   /** Requests dropped before sending, whatever the reason. */

@@ -25,7 +25,10 @@ const percentileTableSchema = z.record(z.string(), durationMsSchema).transform((
   }
   for (let i = 1; i < points.length; i++) {
     if (points[i]!.latencyMs < points[i - 1]!.latencyMs) {
-      ctx.addIssue({ code: 'custom', message: `latencies must not decrease with the percentile (p${points[i]!.percentile} is below p${points[i - 1]!.percentile})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `latencies must not decrease with the percentile (p${points[i]!.percentile} is below p${points[i - 1]!.percentile})`,
+      });
     }
   }
   if (points[0]?.percentile !== 0) points.unshift({ percentile: 0, latencyMs: 0 });
@@ -56,20 +59,22 @@ export type LatencyProfile = z.output<typeof latencyProfileSchema>;
  * What the mock does besides answering the contract: latency, injected faults, users.
  * Written in scenarios (`mock:`) and in `npm run mock -- --config`; all faults replay under `seed`.
  */
-export const mockBehaviourSchema = z.strictObject({
-  seed: z.number().int().default(1),
-  latency: latencyProfileSchema.optional(),
-  errors: z.strictObject({ share: shareSchema, status: z.number().int().min(500).max(599).default(503) }).optional(),
-  resets: shareSchema.default(0),
-  hangs: shareSchema.default(0),
-  stalls: z
-    .strictObject({ every: durationMsSchema, for: durationMsSchema })
-    .refine((s) => s.for > 0 && s.for < s.every, 'stalls: 0 < for < every')
-    .transform((s) => ({ everyMs: s.every, forMs: s.for }))
-    .optional(),
-  rateLimit: z.number().positive().optional().describe('requests per second answered before 429s'),
-  registerAll: z.boolean().default(false),
-}).refine((b) => (b.errors?.share ?? 0) + b.resets + b.hangs <= 1, 'errors.share + resets + hangs must not exceed 1');
+export const mockBehaviourSchema = z
+  .strictObject({
+    seed: z.number().int().default(1),
+    latency: latencyProfileSchema.optional(),
+    errors: z.strictObject({ share: shareSchema, status: z.number().int().min(500).max(599).default(503) }).optional(),
+    resets: shareSchema.default(0),
+    hangs: shareSchema.default(0),
+    stalls: z
+      .strictObject({ every: durationMsSchema, for: durationMsSchema })
+      .refine((s) => s.for > 0 && s.for < s.every, 'stalls: 0 < for < every')
+      .transform((s) => ({ everyMs: s.every, forMs: s.for }))
+      .optional(),
+    rateLimit: z.number().positive().optional().describe('requests per second answered before 429s'),
+    registerAll: z.boolean().default(false),
+  })
+  .refine((b) => (b.errors?.share ?? 0) + b.resets + b.hangs <= 1, 'errors.share + resets + hangs must not exceed 1');
 export type MockBehaviour = z.output<typeof mockBehaviourSchema>;
 export type MockBehaviourInput = z.input<typeof mockBehaviourSchema>;
 

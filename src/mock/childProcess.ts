@@ -73,7 +73,11 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
     });
     child.once('exit', (code, signal) => {
       settle();
-      reject(new UserError(`the built-in mock stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) before it listened`, { exitCode: ExitCode.targetUnreachable }));
+      reject(
+        new UserError(`the built-in mock stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) before it listened`, {
+          exitCode: ExitCode.targetUnreachable,
+        }),
+      );
     });
     child.send(config);
   });

@@ -56,15 +56,30 @@ export interface RunMeasurements {
 /** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
 export function buildResult(m: RunMeasurements): RunResult {
   const confirm = confirmExamples(m.referenceConfirmation);
-  const phases = m.plan.phases.map((planned, i) => phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, m.sendingEndedMs, m.baseDir));
+  const phases = m.plan.phases.map((planned, i) =>
+    phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, m.sendingEndedMs, m.baseDir),
+  );
   const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
   const openOnly = m.plan.phases.every((phase) => phase.kind !== 'closed');
   const overallDurationMs = Math.max(1, m.sendingEndedMs);
-  const overall = statsResult({ ...m.overall, contract: confirm(m.overall.contract) }, { ...m.overall.snapshot.requests, scheduled: scheduledTotal }, overallDurationMs, openOnly ? scheduledTotal / (overallDurationMs / 1000) : null);
+  const overall = statsResult(
+    { ...m.overall, contract: confirm(m.overall.contract) },
+    { ...m.overall.snapshot.requests, scheduled: scheduledTotal },
+    overallDurationMs,
+    openOnly ? scheduledTotal / (overallDurationMs / 1000) : null,
+  );
   const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
     const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
     const { operator, limit, metric } = threshold.condition;
-    const base = { expr: threshold.expr, phase: threshold.phase ?? null, abortOnFail: threshold.abortOnFail, implicit: threshold.implicit, operator, limit, unit: thresholdUnit(metric) };
+    const base = {
+      expr: threshold.expr,
+      phase: threshold.phase ?? null,
+      abortOnFail: threshold.abortOnFail,
+      implicit: threshold.implicit,
+      operator,
+      limit,
+      unit: thresholdUnit(metric),
+    };
     // A phase the run never reached has no figures: its thresholds are not evaluated, not passed.
     if ('ran' in scope && !scope.ran) return { ...base, actual: null, passed: null };
     const { actual, passed } = checkThreshold(threshold.condition, {
@@ -120,7 +135,9 @@ function latencyOverAllRequests(scope: ResultStats): Pick<ResultStats, 'latencyM
     try {
       const statMs = (stat: LatencyStat) => summary[stat];
       const stats = Object.keys(summary) as LatencyStat[];
-      return Object.fromEntries(stats.map((stat) => [stat, latencyOverAll(stat, answered, unanswered, statMs, (percentile) => histogram.atPercentilesMs([percentile])[0]!)])) as ResultStats['latencyMs'];
+      return Object.fromEntries(
+        stats.map((stat) => [stat, latencyOverAll(stat, answered, unanswered, statMs, (percentile) => histogram.atPercentilesMs([percentile])[0]!)]),
+      ) as ResultStats['latencyMs'];
     } finally {
       histogram.destroy();
     }
@@ -147,7 +164,12 @@ function referenceSummary(confirmation: ReferenceConfirmation | null): NonNullab
   if ('unavailable' in confirmation) return { replayed: 0, confirmed: 0, disputed: [], unavailable: confirmation.unavailable };
   const verdicts = Object.entries(confirmation.verdicts);
   if (verdicts.length === 0) return null;
-  return { replayed: verdicts.length, confirmed: verdicts.filter(([, verdict]) => verdict === 'confirmed').length, disputed: verdicts.filter(([, verdict]) => verdict === 'disputed').map(([kind]) => kind), unavailable: null };
+  return {
+    replayed: verdicts.length,
+    confirmed: verdicts.filter(([, verdict]) => verdict === 'confirmed').length,
+    disputed: verdicts.filter(([, verdict]) => verdict === 'disputed').map(([kind]) => kind),
+    unavailable: null,
+  };
 }
 
 function statsResult(measured: MeasuredStats, requests: ResultStats['requests'], durationMs: number, targetRate: number | null): ResultStats {
@@ -165,7 +187,11 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
     expectedOutcomes: snapshot.expectedOutcomes,
     unexpected: snapshot.unexpected,
     errorRate: snapshot.errorRate,
-    errorExamples: snapshot.errorExamples.map((e) => (e.error ? { status: e.status, error: e.error, ...(e.reason ? { reason: e.reason } : {}), bodyExcerpt: e.bodyExcerpt, count: e.count } : { status: e.status, bodyExcerpt: e.bodyExcerpt, count: e.count })),
+    errorExamples: snapshot.errorExamples.map((e) =>
+      e.error
+        ? { status: e.status, error: e.error, ...(e.reason ? { reason: e.reason } : {}), bodyExcerpt: e.bodyExcerpt, count: e.count }
+        : { status: e.status, bodyExcerpt: e.bodyExcerpt, count: e.count },
+    ),
     histogram: measured.histogram,
     serviceHistogram: measured.serviceHistogram,
     contractViolations: measured.contract as ResultStats['contractViolations'],
@@ -189,7 +215,16 @@ function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffset
       : planned.kind === 'closed'
         ? { connections: planned.connections }
         : { replayFile: portablePath(planned.file, baseDir), speed: planned.speed };
-  return { ...base, achievedRate: ran ? base.achievedRate : 0, name: planned.name, ran, model: planned.kind === 'closed' ? 'closed' : 'open', kind: planned.kind, startOffsetMs, plan };
+  return {
+    ...base,
+    achievedRate: ran ? base.achievedRate : 0,
+    name: planned.name,
+    ran,
+    model: planned.kind === 'closed' ? 'closed' : 'open',
+    kind: planned.kind,
+    startOffsetMs,
+    plan,
+  };
 }
 
 /**

@@ -51,8 +51,14 @@ export function junitXml(result: RunResult, verdict: Verdict, comparison?: Compa
 
   if (comparison) {
     const regressed = comparison.rows.filter((row) => row.regressed);
-    const comparisonCase = suite.testCase().className(`${result.scenario.name}.baseline`).name(`no regression against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt}`);
-    const lines = [...regressed.map((row) => `${row.scope} ${row.metric}: ${row.baseline} -> ${row.current}`), ...comparison.warnings.map((w) => `WARNING: ${w}`)];
+    const comparisonCase = suite
+      .testCase()
+      .className(`${result.scenario.name}.baseline`)
+      .name(`no regression against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt}`);
+    const lines = [
+      ...regressed.map((row) => `${row.scope} ${row.metric}: ${row.baseline} -> ${row.current}`),
+      ...comparison.warnings.map((w) => `WARNING: ${w}`),
+    ];
     if (regressed.length > 0) comparisonCase.failure(`${regressed.length} metrics regressed beyond the tolerance`, 'regression');
     if (lines.length > 0) comparisonCase.standardOutput(lines.join('\n'));
   }

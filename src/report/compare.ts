@@ -43,7 +43,10 @@ export function compareRuns(current: RunResult, baseline: RunResult, tolerance: 
     if (matching) scopes.push([phase.name, phase, matching]);
   }
   const currentNames = new Set(current.phases.map((phase) => phase.name));
-  const unmatchedPhases = [...current.phases.map((p) => p.name).filter((name) => !baselinePhases.has(name)), ...baseline.phases.map((p) => p.name).filter((name) => !currentNames.has(name))];
+  const unmatchedPhases = [
+    ...current.phases.map((p) => p.name).filter((name) => !baselinePhases.has(name)),
+    ...baseline.phases.map((p) => p.name).filter((name) => !currentNames.has(name)),
+  ];
 
   const rows: MetricDelta[] = [];
   for (const [scope, now, before] of scopes) {
@@ -64,16 +67,26 @@ export function compareRuns(current: RunResult, baseline: RunResult, tolerance: 
   };
 }
 
-function delta(scope: string, metric: ComparedMetric, baseline: number, current: number, gated: boolean, worse: (baseline: number, current: number) => boolean): MetricDelta {
+function delta(
+  scope: string,
+  metric: ComparedMetric,
+  baseline: number,
+  current: number,
+  gated: boolean,
+  worse: (baseline: number, current: number) => boolean,
+): MetricDelta {
   return { scope, metric, baseline, current, change: baseline === 0 ? null : current / baseline - 1, gated, regressed: gated && worse(baseline, current) };
 }
 
 /** What makes two runs poor company for a comparison: another scenario, or another --duration-scale. */
 function comparabilityWarnings(current: RunResult, baseline: RunResult): string[] {
   const warnings: string[] = [];
-  if (current.scenario.name !== baseline.scenario.name) warnings.push(`the baseline ran scenario "${baseline.scenario.name}", this run "${current.scenario.name}"`);
+  if (current.scenario.name !== baseline.scenario.name)
+    warnings.push(`the baseline ran scenario "${baseline.scenario.name}", this run "${current.scenario.name}"`);
   if (current.durationScale !== baseline.durationScale) {
-    warnings.push(`the baseline ran at --duration-scale ${baseline.durationScale}, this run at ${current.durationScale}: phase lengths differ, so rates and tails are not like for like`);
+    warnings.push(
+      `the baseline ran at --duration-scale ${baseline.durationScale}, this run at ${current.durationScale}: phase lengths differ, so rates and tails are not like for like`,
+    );
   }
   return warnings;
 }

@@ -40,7 +40,15 @@ export function thresholdActualText(threshold: ThresholdResult): string {
 }
 
 /** How a compared metric is named in tables. */
-export const COMPARED_METRIC_LABELS: Record<ComparedMetric, string> = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9', max: 'max', errorRate: 'error rate', achievedRate: 'achieved rate' };
+export const COMPARED_METRIC_LABELS: Record<ComparedMetric, string> = {
+  p50: 'p50',
+  p90: 'p90',
+  p99: 'p99',
+  p999: 'p99.9',
+  max: 'max',
+  errorRate: 'error rate',
+  achievedRate: 'achieved rate',
+};
 
 /** A compared metric's value in its own unit: a share, a rate or a latency. */
 export function formatComparedValue(metric: ComparedMetric, value: number): string {

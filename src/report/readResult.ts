@@ -41,7 +41,9 @@ export function parseStoredResult(text: string, file: string): RunResult {
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== RESULT_SCHEMA_VERSION) {
-    throw new UserError(`${file} has schemaVersion ${JSON.stringify(version)}; this harness reads version ${RESULT_SCHEMA_VERSION}`, { exitCode: ExitCode.badInput });
+    throw new UserError(`${file} has schemaVersion ${JSON.stringify(version)}; this harness reads version ${RESULT_SCHEMA_VERSION}`, {
+      exitCode: ExitCode.badInput,
+    });
   }
   const parsed = runResultSchema.safeParse(json);
   if (!parsed.success) {

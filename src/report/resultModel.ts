@@ -4,7 +4,15 @@ import { z } from 'zod';
 export const RESULT_SCHEMA_VERSION = 1;
 
 const latencySummary = z.object({
-  min: z.number(), mean: z.number(), p50: z.number(), p75: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), p999: z.number(), max: z.number(),
+  min: z.number(),
+  mean: z.number(),
+  p50: z.number(),
+  p75: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
 });
 const counts = z.record(z.string(), z.number().int().nonnegative());
 
@@ -25,7 +33,9 @@ const contractScopeSchema = z.object({
       reference: z
         .enum(['confirmed', 'disputed', 'unavailable', 'notApplicable'])
         .default('notApplicable')
-        .describe("Pact's reference verifier on this answer replayed after the run: confirmed broken, disputed (it passes the answer), unavailable, or notApplicable (an ingestion check, beyond the pact)"),
+        .describe(
+          "Pact's reference verifier on this answer replayed after the run: confirmed broken, disputed (it passes the answer), unavailable, or notApplicable (an ingestion check, beyond the pact)",
+        ),
     }),
   ),
 });
@@ -55,7 +65,9 @@ const statsSchema = z.object({
   expectedOutcomes: counts,
   unexpected: z.number().int(),
   errorRate: z.number().min(0).max(1),
-  errorExamples: z.array(z.object({ status: z.number().int(), error: z.string().optional(), reason: z.string().optional(), bodyExcerpt: z.string(), count: z.number().int() })),
+  errorExamples: z.array(
+    z.object({ status: z.number().int(), error: z.string().optional(), reason: z.string().optional(), bodyExcerpt: z.string(), count: z.number().int() }),
+  ),
   histogram: z.string().describe('corrected latency, HdrHistogram compressed base64, µs'),
   serviceHistogram: z.string().describe('service latency, HdrHistogram compressed base64, µs'),
   contractViolations: contractScopeSchema.nullable().describe('null when contract checks were off'),
@@ -68,7 +80,13 @@ const phaseResultSchema = statsSchema.extend({
   model: z.enum(['open', 'closed']),
   kind: z.enum(['rate', 'closed', 'replay']),
   startOffsetMs: z.number(),
-  plan: z.object({ ratePerSec: z.number().optional(), rampToPerSec: z.number().optional(), connections: z.number().optional(), replayFile: z.string().optional(), speed: z.number().optional() }),
+  plan: z.object({
+    ratePerSec: z.number().optional(),
+    rampToPerSec: z.number().optional(),
+    connections: z.number().optional(),
+    replayFile: z.string().optional(),
+    speed: z.number().optional(),
+  }),
 });
 export type PhaseResult = z.infer<typeof phaseResultSchema>;
 
@@ -94,10 +112,15 @@ const thresholdResultSchema = z.object({
   abortOnFail: z.boolean(),
   operator: z.enum(['<', '<=', '>', '>=', '==', '!=']),
   limit: z.number(),
-  unit: z.enum(['ms', 'ratio', 'perSec', 'count']).describe('ms for latencies, a 0..1 share for rates, requests per second for achievedRate, responses for contractViolations'),
+  unit: z
+    .enum(['ms', 'ratio', 'perSec', 'count'])
+    .describe('ms for latencies, a 0..1 share for rates, requests per second for achievedRate, responses for contractViolations'),
   actual: z.number().nullable().describe('null when not evaluated'),
   passed: z.boolean().nullable().describe('null when not evaluated: its phase never ran'),
-  implicit: z.boolean().default(false).describe('added by the harness, not written in the scenario (contractViolations == 0 when the scenario sets no contract threshold)'),
+  implicit: z
+    .boolean()
+    .default(false)
+    .describe('added by the harness, not written in the scenario (contractViolations == 0 when the scenario sets no contract threshold)'),
 });
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 
@@ -110,7 +133,11 @@ export const runResultSchema = z.object({
   interrupted: z.boolean().default(false).describe('stopped by Ctrl-C or SIGTERM (exit 130)'),
   durationScale: z.number().positive().default(1).describe('--duration-scale of the run: phase durations were multiplied by it'),
   scenario: z.object({ name: z.string(), file: z.string(), description: z.string().nullable() }),
-  target: z.object({ url: z.string(), mock: z.boolean(), tlsVerified: z.boolean().nullable().default(null).describe('false: --insecure skipped certificate checks; null: plain http') }),
+  target: z.object({
+    url: z.string(),
+    mock: z.boolean(),
+    tlsVerified: z.boolean().nullable().default(null).describe('false: --insecure skipped certificate checks; null: plain http'),
+  }),
   startedAt: z.string(),
   endedAt: z.string(),
   overall: statsSchema,

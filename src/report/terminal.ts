@@ -1,6 +1,16 @@
 import { ERROR_KINDS } from '../metrics/outcome.ts';
 import type { Comparison } from './compare.ts';
-import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatDurationMs, formatShare, latencyColumnFormat, thresholdActualText, thresholdLabel, shareColumnFormat } from './format.ts';
+import {
+  COMPARED_METRIC_LABELS,
+  formatChange,
+  formatComparedValue,
+  formatDurationMs,
+  formatShare,
+  latencyColumnFormat,
+  thresholdActualText,
+  thresholdLabel,
+  shareColumnFormat,
+} from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -21,12 +31,16 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   }
   const header = ['phase', 'model', 'target/s', 'achieved/s', 'sent', 'dropped', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   lines.push(...table([header, ...rows([...result.phases.map((phase): [string, PhaseResult] => [phase.name, phase]), ['overall', result.overall]])]));
-  lines.push('', `  latency is measured from the scheduled send (coordinated-omission free); service time p99 ${formatDurationMs(result.overall.serviceLatencyMs.p99)}`);
+  lines.push(
+    '',
+    `  latency is measured from the scheduled send (coordinated-omission free); service time p99 ${formatDurationMs(result.overall.serviceLatencyMs.p99)}`,
+  );
   const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
   const transport = ERROR_KINDS.filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
   lines.push(`  statuses ${statuses.join(', ') || 'none'}${transport.length ? `; transport errors ${transport.join(', ')}` : ''}`);
   for (const e of result.overall.errorExamples) if (e.error && e.reason) lines.push(`    ${e.error} (${e.count}): ${e.reason}`);
-  if (result.overall.errors.localLimit > 0) lines.push('  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, or use fewer connections');
+  if (result.overall.errors.localLimit > 0)
+    lines.push('  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, or use fewer connections');
   const expected = Object.entries(result.overall.expectedOutcomes);
   if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);
   const contract = result.overall.contractViolations;
@@ -40,7 +54,10 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
       for (const kind of reference.disputed) lines.push(`  DISPUTED: ${kind}: the reference verifier passes the answer our check failed`);
     }
   } else lines.push('  contract: not checked (contract: false)');
-  if (result.serverSide) lines.push(`  server side (mock): service time p50 ${formatDurationMs(result.serverSide.serviceTimeMs.p50)}, p99 ${formatDurationMs(result.serverSide.serviceTimeMs.p99)}`);
+  if (result.serverSide)
+    lines.push(
+      `  server side (mock): service time p50 ${formatDurationMs(result.serverSide.serviceTimeMs.p50)}, p99 ${formatDurationMs(result.serverSide.serviceTimeMs.p99)}`,
+    );
   for (const [role, path] of Object.entries(files)) lines.push(`  ${role.padEnd(8)} ${path}`);
   lines.push('');
   return lines.join('\n');
@@ -77,10 +94,14 @@ function table(rows: string[][]): string[] {
 /** The baseline comparison in a few lines: verdict, then every regressed metric. */
 export function formatComparison(comparison: Comparison): string {
   const regressed = comparison.rows.filter((row) => row.regressed);
-  const lines = [`${comparison.regressed ? 'REGRESSED' : 'NO REGRESSION'}  against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt} (tolerance ${formatShare(comparison.tolerance)})`];
+  const lines = [
+    `${comparison.regressed ? 'REGRESSED' : 'NO REGRESSION'}  against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt} (tolerance ${formatShare(comparison.tolerance)})`,
+  ];
   for (const row of regressed) {
     const show = (value: number) => formatComparedValue(row.metric, value);
-    lines.push(`  ${row.scope.padEnd(10)} ${COMPARED_METRIC_LABELS[row.metric].padEnd(13)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`);
+    lines.push(
+      `  ${row.scope.padEnd(10)} ${COMPARED_METRIC_LABELS[row.metric].padEnd(13)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`,
+    );
   }
   if (comparison.unmatchedPhases.length > 0) lines.push(`  not compared (phase in one run only): ${comparison.unmatchedPhases.join(', ')}`);
   for (const warning of comparison.warnings) lines.push(`  WARNING: ${warning}`);

@@ -47,12 +47,17 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
     );
     const reference = result.contract.reference;
     if (reference?.unavailable) reasons.push(`Warning: Pact's reference verifier could not confirm the broken answers (${reference.unavailable})`);
-    else if (reference && reference.disputed.length > 0) reasons.push(`Warning: Pact's reference verifier passes answers our checks failed: ${reference.disputed.join('; ')}`);
+    else if (reference && reference.disputed.length > 0)
+      reasons.push(`Warning: Pact's reference verifier passes answers our checks failed: ${reference.disputed.join('; ')}`);
   } else reasons.push('Contract not checked (contract: false)');
 
   if (comparison) {
     const regressions = comparison.rows.filter((row) => row.regressed).length;
-    reasons.push(regressions > 0 ? `Regressed against the baseline: ${regressions} metric${regressions === 1 ? '' : 's'} beyond ${formatShare(comparison.tolerance)}` : `No regression against the baseline (tolerance ${formatShare(comparison.tolerance)})`);
+    reasons.push(
+      regressions > 0
+        ? `Regressed against the baseline: ${regressions} metric${regressions === 1 ? '' : 's'} beyond ${formatShare(comparison.tolerance)}`
+        : `No regression against the baseline (tolerance ${formatShare(comparison.tolerance)})`,
+    );
     for (const warning of comparison.warnings) reasons.push(`Warning: ${warning}`);
   }
 

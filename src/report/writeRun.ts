@@ -9,7 +9,10 @@ import type { RunResult } from './resultModel.ts';
 
 /** The UTC stamp run folders are named with: 20261124T035559Z. */
 function stampOf(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -37,19 +40,27 @@ export async function createRunDir(reportsDir: string, scenarioName: string, sta
 export async function prepareOutDir(dir: string, force: boolean): Promise<void> {
   const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
-    throw new UserError(`--out ${dir}: ${error.code === 'ENOTDIR' ? 'is a file, not a folder' : `cannot be read (${error.code})`}`, { exitCode: ExitCode.badInput });
-  });
-  if (entries.length > 0 && !force) {
-    throw new UserError(`--out ${dir} already holds files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}): a run never replaces another; choose a new folder or add --force`, {
+    throw new UserError(`--out ${dir}: ${error.code === 'ENOTDIR' ? 'is a file, not a folder' : `cannot be read (${error.code})`}`, {
       exitCode: ExitCode.badInput,
     });
+  });
+  if (entries.length > 0 && !force) {
+    throw new UserError(
+      `--out ${dir} already holds files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}): a run never replaces another; choose a new folder or add --force`,
+      {
+        exitCode: ExitCode.badInput,
+      },
+    );
   }
   try {
     await mkdir(dir, { recursive: true });
     await writeFileAtomic(join(dir, '.write-probe'), 'probe\n');
     await rm(join(dir, '.write-probe'));
   } catch (error) {
-    throw new UserError(`--out ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { exitCode: ExitCode.badInput, cause: error });
+    throw new UserError(`--out ${dir} cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      exitCode: ExitCode.badInput,
+      cause: error,
+    });
   }
 }
 

@@ -15,7 +15,15 @@ import { formatLiveLine } from './liveLine.ts';
  * (at a phase boundary the phase now running has not set those figures yet; phases start a
  * moment after a whole second, so the second's start would name the phase before).
  */
-export function liveLine(phases: readonly PlannedPhase[], recorder: RunRecorder, contract: ContractRecorder | null, inFlight: number, phaseIndex: number, elapsedMs: number, phaseOffsetsMs: number[]): string {
+export function liveLine(
+  phases: readonly PlannedPhase[],
+  recorder: RunRecorder,
+  contract: ContractRecorder | null,
+  inFlight: number,
+  phaseIndex: number,
+  elapsedMs: number,
+  phaseOffsetsMs: number[],
+): string {
   const lastSecond = recorder.lastSealed();
   const targetRate = lastSecond ? scheduledInSecond(phases, phaseOffsetsMs, lastSecond.second) : null;
   const shownPhaseIndex = (lastSecond && phaseIndexAt(phaseOffsetsMs, lastSecond.second * 1000 + 500)) ?? phaseIndex;
@@ -46,8 +54,14 @@ export function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, con
     const accumulator = scopeIndex === undefined ? recorder.overall : recorder.phases[scopeIndex]!;
     if (accumulator.completed < ABORT_MIN_SAMPLES) continue;
     const metric = threshold.condition.metric;
-    const contractScope = contract && metric.kind.startsWith('contract') ? (scopeIndex === undefined ? contract.snapshot().overall : contract.snapshot().phases[scopeIndex]!) : null;
-    if (!thresholdHolds(threshold.condition, figureSoFar(metric, accumulator, contractScope))) return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
+    const contractScope =
+      contract && metric.kind.startsWith('contract')
+        ? scopeIndex === undefined
+          ? contract.snapshot().overall
+          : contract.snapshot().phases[scopeIndex]!
+        : null;
+    if (!thresholdHolds(threshold.condition, figureSoFar(metric, accumulator, contractScope)))
+      return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
   }
   return undefined;
 }

@@ -25,7 +25,9 @@ export async function preflight(target: PoolTarget, plan: LoadPlan, interrupt?: 
   const checks: PreflightCheck[] = [];
   const probeUser = preflightUsers.accepted ?? preflightUsers.expecting!;
   const call = async (authId: string, businessId: number | undefined): Promise<LogMessageResult> => {
-    const body = Buffer.from(JSON.stringify(buildLogMessageRequest({ authId, messageBody: 'preflight check from the load harness', businessId: businessId ?? scenario.businessId })));
+    const body = Buffer.from(
+      JSON.stringify(buildLogMessageRequest({ authId, messageBody: 'preflight check from the load harness', businessId: businessId ?? scenario.businessId })),
+    );
     let outcome: RequestOutcome;
     try {
       outcome = await sendOne(target, body, interrupt);
@@ -39,7 +41,9 @@ export async function preflight(target: PoolTarget, plan: LoadPlan, interrupt?: 
         { exitCode: ExitCode.targetUnreachable },
       );
     }
-    throw new UserError(`target unreachable: ${baseUrl} did not answer the preflight request (${outcome.error}: ${outcome.reason})`, { exitCode: ExitCode.targetUnreachable });
+    throw new UserError(`target unreachable: ${baseUrl} did not answer the preflight request (${outcome.error}: ${outcome.reason})`, {
+      exitCode: ExitCode.targetUnreachable,
+    });
   };
 
   const first = await call(probeUser.auth_id, probeUser.business_id);
@@ -67,7 +71,8 @@ export async function preflight(target: PoolTarget, plan: LoadPlan, interrupt?: 
 }
 
 function describe(result: LogMessageResult, expectedStatus: number | undefined): string {
-  if (expectedStatus !== undefined) return result.status === expectedStatus ? 'as expected' : `expected ${expectedStatus}: this row's outcome will count as an error`;
+  if (expectedStatus !== undefined)
+    return result.status === expectedStatus ? 'as expected' : `expected ${expectedStatus}: this row's outcome will count as an error`;
   switch (result.kind) {
     case 'logged':
       return 'ok';

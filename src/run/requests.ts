@@ -20,7 +20,11 @@ export function feedRequests(users: RowSource<UserRow>, messages: RowSource<Mess
 }
 
 /** Requests of a replayed traffic log: row i is request i. */
-export function replayRequests(rows: readonly ReplayRow[], defaultBusinessId: number, expectedStatusOf: (authId: string) => number | undefined): RequestFactory {
+export function replayRequests(
+  rows: readonly ReplayRow[],
+  defaultBusinessId: number,
+  expectedStatusOf: (authId: string) => number | undefined,
+): RequestFactory {
   return (index) => {
     const row = rows[index];
     if (!row) return 'exhausted';

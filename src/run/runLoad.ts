@@ -67,7 +67,10 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   try {
     if (targetIsMock) {
       options.onLine('Starting the built-in mock in its own process...');
-      mock = await startMockProcess({ credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour }, { interrupt: options.interrupt });
+      mock = await startMockProcess(
+        { credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour },
+        { interrupt: options.interrupt },
+      );
     }
     const baseUrl = mock?.url ?? scenario.target.url;
     const target = await poolTarget(scenario, baseUrl, credentials);
@@ -132,14 +135,24 @@ async function measure(plan: LoadPlan, target: PoolTarget, options: RunLoadOptio
   const messages: RowSource<MessageRow> =
     'file' in scenario.messages
       ? await openRowSource(scenario.messages.file, messageRowSchema, scenario.messages.order, scenario.seed + 1)
-      : inMemorySource(scenario.messages.inline.map((text) => ({ message_body: text, message_type: 0, weight: 1 })), scenario.messages.order, scenario.seed + 1);
+      : inMemorySource(
+          scenario.messages.inline.map((text) => ({ message_body: text, message_type: 0, weight: 1 })),
+          scenario.messages.order,
+          scenario.seed + 1,
+        );
   const fromFeeds = feedRequests(users, messages, scenario.businessId);
   const expectedStatusOf = (authId: string) => plan.expectedStatusByAuthId.get(authId);
   const replayOf = (rows: Parameters<typeof replayRequests>[0]) => replayRequests(rows, scenario.businessId, expectedStatusOf);
   const phases = plan.phases.map((phase) => enginePhase(phase, fromFeeds, replayOf));
 
   const recorder = new RunRecorder(phases.length);
-  const contract = plan.contract && new ContractRecorder(plan.contract.responses, phases.length, { sampleShare: plan.contract.sampleShare, clockSkewMs: plan.contract.clockSkewMs, timeOriginMs: performance.timeOrigin });
+  const contract =
+    plan.contract &&
+    new ContractRecorder(plan.contract.responses, phases.length, {
+      sampleShare: plan.contract.sampleShare,
+      clockSkewMs: plan.contract.clockSkewMs,
+      timeOriginMs: performance.timeOrigin,
+    });
   if (contract) recorder.observe(contract.observe);
   const engine = new LoadEngine({
     target,
@@ -173,14 +186,27 @@ async function measure(plan: LoadPlan, target: PoolTarget, options: RunLoadOptio
     const nowMs = performance.now();
     recorder.sealBefore(nowMs);
     const phaseIndex = engine.status().phaseIndex;
-    options.onProgress(liveLine(plan.phases, recorder, contract, engine.status().inFlight, phaseIndex, nowMs - runStartMs, engine.phaseStartsMs.map((ms) => ms - runStartMs)));
+    options.onProgress(
+      liveLine(
+        plan.phases,
+        recorder,
+        contract,
+        engine.status().inFlight,
+        phaseIndex,
+        nowMs - runStartMs,
+        engine.phaseStartsMs.map((ms) => ms - runStartMs),
+      ),
+    );
     const failed = failingAbortThreshold(plan, recorder, contract, phaseIndex);
     if (failed) abort(`threshold "${failed}" failed (abortOnFail)`);
   };
-  const aligner = setTimeout(() => {
-    ticker = setInterval(tick, 1000);
-    tick();
-  }, Math.max(0, runStartMs + 1050 - performance.now()));
+  const aligner = setTimeout(
+    () => {
+      ticker = setInterval(tick, 1000);
+      tick();
+    },
+    Math.max(0, runStartMs + 1050 - performance.now()),
+  );
   if (options.interrupt.aborted) onInterrupt();
 
   let run: EngineRun;
@@ -228,12 +254,30 @@ function redactUrl(url: string): string {
 }
 
 /** A planned phase as the engine runs it: open model for rate and replay phases, closed for connections. */
-function enginePhase(phase: LoadPlan['phases'][number], fromFeeds: RequestFactory, replayOf: (rows: Parameters<typeof replayRequests>[0]) => RequestFactory): EnginePhase {
+function enginePhase(
+  phase: LoadPlan['phases'][number],
+  fromFeeds: RequestFactory,
+  replayOf: (rows: Parameters<typeof replayRequests>[0]) => RequestFactory,
+): EnginePhase {
   switch (phase.kind) {
     case 'rate':
-      return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: fromFeeds };
+      return {
+        model: 'open',
+        name: phase.name,
+        durationMs: phase.durationMs,
+        schedule: phase.schedule,
+        maxConnections: phase.maxConnections,
+        requests: fromFeeds,
+      };
     case 'replay':
-      return { model: 'open', name: phase.name, durationMs: phase.durationMs, schedule: phase.schedule, maxConnections: phase.maxConnections, requests: replayOf(phase.rows) };
+      return {
+        model: 'open',
+        name: phase.name,
+        durationMs: phase.durationMs,
+        schedule: phase.schedule,
+        maxConnections: phase.maxConnections,
+        requests: replayOf(phase.rows),
+      };
     case 'closed':
       return { model: 'closed', name: phase.name, durationMs: phase.durationMs, connections: phase.connections, requests: fromFeeds };
   }

@@ -7,7 +7,9 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 export async function readCaFile(file: string): Promise<Buffer> {
   const pem = await readFile(file);
   if (!PEM_CERTIFICATE.test(pem.toString('latin1'))) {
-    throw new UserError(`target.ca: ${file} holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`, { exitCode: ExitCode.badInput });
+    throw new UserError(`target.ca: ${file} holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)`, {
+      exitCode: ExitCode.badInput,
+    });
   }
   return pem;
 }

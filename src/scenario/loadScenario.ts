@@ -74,11 +74,15 @@ function resolvePaths(scenario: Scenario, source: YamlSource, durationScale: num
     users: { ...scenario.users, file: fileAt(['users', 'file'], scenario.users.file) },
     messages: 'file' in scenario.messages ? { ...scenario.messages, file: fileAt(['messages', 'file'], scenario.messages.file) } : scenario.messages,
     // Without a pact of its own, a scenario is checked against the harness's pact (npm run contract writes it).
-    contract: scenario.contract === false ? false : { ...scenario.contract, pact: scenario.contract.pact === undefined ? PACT_FILE : fileAt(['contract', 'pact'], scenario.contract.pact) },
+    contract:
+      scenario.contract === false
+        ? false
+        : { ...scenario.contract, pact: scenario.contract.pact === undefined ? PACT_FILE : fileAt(['contract', 'pact'], scenario.contract.pact) },
     phases: scenario.phases.map((phase, i) =>
       phase.kind === 'replay' ? { ...phase, file: fileAt(['phases', i, 'replay'], phase.file) } : { ...phase, durationMs: phase.durationMs * durationScale },
     ),
   };
-  if (problems.length > 0) throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
+  if (problems.length > 0)
+    throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
   return resolved;
 }

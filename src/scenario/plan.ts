@@ -107,10 +107,18 @@ export async function planLoad(loaded: LoadedScenario, durationScale = 1, interr
     if (planned) phases.push(planned);
   }
   const settings = scenario.contract;
-  const contract = settings === false ? null : await collect(async (): Promise<PlannedContract> => {
-    const pactFile = settings.pact!;
-    return { pactFile, responses: ResponseContract.compile(await readPactResponses(pactFile), pactFile), sampleShare: settings.sample, clockSkewMs: settings.clockSkew };
-  });
+  const contract =
+    settings === false
+      ? null
+      : await collect(async (): Promise<PlannedContract> => {
+          const pactFile = settings.pact!;
+          return {
+            pactFile,
+            responses: ResponseContract.compile(await readPactResponses(pactFile), pactFile),
+            sampleShare: settings.sample,
+            clockSkewMs: settings.clockSkew,
+          };
+        });
   if (problems.length > 0) throw new UserError(`${loaded.file}: its data files have problems`, { exitCode: ExitCode.badInput, problems });
   return { scenarioFile: loaded.file, scenario, phases, usersRowCount: users!.rowCount, preflightUsers, expectedStatusByAuthId, contract: contract ?? null };
 }
@@ -122,19 +130,27 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
       return {
         ...phase,
         maxConnections,
-        schedule: phase.rampToPerSec === phase.ratePerSec ? constantSchedule(phase.ratePerSec, phase.durationMs) : rampSchedule(phase.ratePerSec, phase.rampToPerSec, phase.durationMs),
+        schedule:
+          phase.rampToPerSec === phase.ratePerSec
+            ? constantSchedule(phase.ratePerSec, phase.durationMs)
+            : rampSchedule(phase.ratePerSec, phase.rampToPerSec, phase.durationMs),
       };
     case 'closed':
       return phase;
     case 'replay': {
       const allRows: ReplayRow[] = [];
       await scanCsv(phase.file, replayRowSchema, (row) => allRows.push(row), interrupt);
-      const problems = allRows.flatMap((row, i) => (i > 0 && row.offset_ms < allRows[i - 1]!.offset_ms ? [`${phase.file}: row ${i + 1}: offset_ms ${row.offset_ms} is before the previous row's`] : []));
+      const problems = allRows.flatMap((row, i) =>
+        i > 0 && row.offset_ms < allRows[i - 1]!.offset_ms ? [`${phase.file}: row ${i + 1}: offset_ms ${row.offset_ms} is before the previous row's`] : [],
+      );
       if (problems.length > 0) throw new UserError(`${phase.file}: offsets must not decrease`, { problems });
       const firstMs = allRows[0]!.offset_ms;
       // --duration-scale shortens a replay by playing only the start of the log.
       const rows = allRows.filter((row) => (row.offset_ms - firstMs) / phase.speed <= ((allRows.at(-1)!.offset_ms - firstMs) / phase.speed) * durationScale);
-      const schedule = replaySchedule(rows.map((row) => row.offset_ms), phase.speed);
+      const schedule = replaySchedule(
+        rows.map((row) => row.offset_ms),
+        phase.speed,
+      );
       const durationMs = (rows.length > 0 ? schedule.dueOffsetMs(rows.length - 1) : 0) + 1;
       return { kind: 'replay', name: phase.name, durationMs, schedule, rows, file: phase.file, speed: phase.speed, maxConnections };
     }

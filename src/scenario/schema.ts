@@ -13,10 +13,17 @@ export const MAX_RATE_PER_SEC = 100_000;
 export const MAX_CONNECTIONS = 10_000;
 export const MAX_PHASE_DURATION_MS = 24 * 60 * 60 * 1000;
 const connectionCount = positiveInt.max(MAX_CONNECTIONS, `at most ${MAX_CONNECTIONS} (each is a file descriptor and a port)`);
-const requestRate = (min: 'positive' | 'nonnegative') => (min === 'positive' ? z.number().positive() : z.number().nonnegative()).max(MAX_RATE_PER_SEC, `at most ${MAX_RATE_PER_SEC} requests/s (one process sends about 60k/s)`);
+const requestRate = (min: 'positive' | 'nonnegative') =>
+  (min === 'positive' ? z.number().positive() : z.number().nonnegative()).max(
+    MAX_RATE_PER_SEC,
+    `at most ${MAX_RATE_PER_SEC} requests/s (one process sends about 60k/s)`,
+  );
 
 const phaseInputSchema = z.strictObject({
-  name: z.string().min(1).regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "."'),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "."'),
   duration: durationMsSchema.optional(),
   rate: requestRate('positive').optional().describe('requests per second (open model)'),
   rampTo: requestRate('nonnegative').optional(),
@@ -31,25 +38,50 @@ const phaseSchema = phaseInputSchema
   .superRefine((phase, ctx) => {
     const kinds = (['rate', 'connections', 'replay'] as const).filter((key) => phase[key] !== undefined);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: kinds.length === 0 ? 'give one of rate (open model), connections (closed model) or replay (a traffic log)' : `${kinds.join(' and ')} cannot be combined: a phase is one of rate, connections or replay` });
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          kinds.length === 0
+            ? 'give one of rate (open model), connections (closed model) or replay (a traffic log)'
+            : `${kinds.join(' and ')} cannot be combined: a phase is one of rate, connections or replay`,
+      });
       return;
     }
     const kind = kinds[0]!;
     if (kind !== 'replay' && phase.duration === undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required, e.g. 30s' });
     if (phase.duration !== undefined && phase.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be longer than 0' });
-    if (phase.duration !== undefined && phase.duration > MAX_PHASE_DURATION_MS) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'at most 24h per phase' });
+    if (phase.duration !== undefined && phase.duration > MAX_PHASE_DURATION_MS)
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'at most 24h per phase' });
     // A rate that schedules no request in the whole phase is a typo, not a test.
-    if (kind === 'rate' && phase.duration !== undefined && phase.duration > 0 && ((phase.rate! + (phase.rampTo ?? phase.rate!)) / 2) * (phase.duration / 1000) < 1) {
-      ctx.addIssue({ code: 'custom', path: ['rate'], message: `schedules no request in ${phase.duration} ms: a phase needs at least one (rate × duration ≥ 1)` });
+    if (
+      kind === 'rate' &&
+      phase.duration !== undefined &&
+      phase.duration > 0 &&
+      ((phase.rate! + (phase.rampTo ?? phase.rate!)) / 2) * (phase.duration / 1000) < 1
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rate'],
+        message: `schedules no request in ${phase.duration} ms: a phase needs at least one (rate × duration ≥ 1)`,
+      });
     }
-    if (kind === 'replay' && phase.duration !== undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a replay lasts as long as its log (scaled by speed)' });
+    if (kind === 'replay' && phase.duration !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a replay lasts as long as its log (scaled by speed)' });
     if (phase.rampTo !== undefined && kind !== 'rate') ctx.addIssue({ code: 'custom', path: ['rampTo'], message: 'only with rate' });
     if (phase.speed !== undefined && kind !== 'replay') ctx.addIssue({ code: 'custom', path: ['speed'], message: 'only with replay' });
-    if (phase.maxConnections !== undefined && kind === 'connections') ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'a closed-model phase uses exactly `connections`' });
+    if (phase.maxConnections !== undefined && kind === 'connections')
+      ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'a closed-model phase uses exactly `connections`' });
   })
   .transform((phase) => {
     if (phase.rate !== undefined) {
-      return { kind: 'rate' as const, name: phase.name, durationMs: phase.duration!, ratePerSec: phase.rate, rampToPerSec: phase.rampTo ?? phase.rate, maxConnections: phase.maxConnections };
+      return {
+        kind: 'rate' as const,
+        name: phase.name,
+        durationMs: phase.duration!,
+        ratePerSec: phase.rate,
+        rampToPerSec: phase.rampTo ?? phase.rate,
+        maxConnections: phase.maxConnections,
+      };
     }
     if (phase.connections !== undefined) return { kind: 'closed' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };
     return { kind: 'replay' as const, name: phase.name, file: phase.replay!, speed: phase.speed ?? 1, maxConnections: phase.maxConnections };
@@ -68,7 +100,9 @@ const thresholdExpression = z.string().transform((expression, ctx) => {
 /** `p99 < 250ms`, or `{ expr, phase, abortOnFail }` to scope it to a phase or stop the run early. */
 const thresholdSchema = z.union([
   thresholdExpression.transform((t) => ({ ...t, phase: undefined as string | undefined, abortOnFail: false, implicit: false })),
-  z.strictObject({ expr: thresholdExpression, phase: z.string().optional(), abortOnFail: z.boolean().default(false) }).transform((t) => ({ ...t.expr, phase: t.phase, abortOnFail: t.abortOnFail, implicit: false })),
+  z
+    .strictObject({ expr: thresholdExpression, phase: z.string().optional(), abortOnFail: z.boolean().default(false) })
+    .transform((t) => ({ ...t.expr, phase: t.phase, abortOnFail: t.abortOnFail, implicit: false })),
 ]);
 export type ScenarioThreshold = z.output<typeof thresholdSchema>;
 
@@ -108,11 +142,14 @@ export type ScenarioContract = z.output<typeof contractSchema>;
 /** A load scenario as written in YAML (after `${ENV}` interpolation). */
 export const scenarioSchema = z
   .strictObject({
-    name: z.string().min(1).regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "." (it names the report folder)'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "." (it names the report folder)'),
     description: z.string().optional(),
     seed: z.number().int().default(1).describe('seed of random orders'),
     target: z.strictObject({
-      url: z.string().refine((url) => url === 'mock' || /^https?:\/\//.test(url) && URL.canParse(url), 'expected "mock" or an http(s) base URL'),
+      url: z.string().refine((url) => url === 'mock' || (/^https?:\/\//.test(url) && URL.canParse(url)), 'expected "mock" or an http(s) base URL'),
       token: z.string().min(1).optional(),
       clientId: z.string().min(1).optional(),
       timeout: durationMsSchema.default(10_000),
@@ -120,7 +157,10 @@ export const scenarioSchema = z
       maxQueue: durationMsSchema.optional().describe('how long a due request may wait for a connection before it is dropped'),
       ca: z.string().min(1).optional().describe('PEM file of extra CA certificates trusted for an https target (a private CA)'),
       insecure: z.boolean().default(false).describe('skip TLS certificate verification (the token then goes to whoever answers)'),
-      maxBodyBytes: positiveInt.max(MAX_BODY_BYTES_LIMIT, `at most ${MAX_BODY_BYTES_LIMIT} (64 MiB)`).default(1024 * 1024).describe('a response body larger than this is read, dropped and counted as bodyTooLarge'),
+      maxBodyBytes: positiveInt
+        .max(MAX_BODY_BYTES_LIMIT, `at most ${MAX_BODY_BYTES_LIMIT} (64 MiB)`)
+        .default(1024 * 1024)
+        .describe('a response body larger than this is read, dropped and counted as bodyTooLarge'),
     }),
     businessId: z.number().int().nonnegative().default(343),
     users: z.strictObject({ file: z.string().min(1), order: feedOrder.default('sequence') }),
@@ -132,8 +172,14 @@ export const scenarioSchema = z
   })
   .superRefine((scenario, ctx) => {
     if (scenario.target.url !== 'mock') {
-      if (!scenario.target.token) ctx.addIssue({ code: 'custom', path: ['target', 'token'], message: 'required for a real target: set token: ${HAPTIK_TOKEN} and export HAPTIK_TOKEN' });
-      if (!scenario.target.clientId) ctx.addIssue({ code: 'custom', path: ['target', 'clientId'], message: 'required for a real target: set clientId: ${HAPTIK_CLIENT_ID} and export HAPTIK_CLIENT_ID' });
+      if (!scenario.target.token)
+        ctx.addIssue({ code: 'custom', path: ['target', 'token'], message: 'required for a real target: set token: ${HAPTIK_TOKEN} and export HAPTIK_TOKEN' });
+      if (!scenario.target.clientId)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['target', 'clientId'],
+          message: 'required for a real target: set clientId: ${HAPTIK_CLIENT_ID} and export HAPTIK_CLIENT_ID',
+        });
     }
     const names = new Set<string>();
     scenario.phases.forEach((phase, i) => {

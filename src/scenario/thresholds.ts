@@ -26,7 +26,15 @@ export interface ThresholdCondition {
 const EXPRESSION = /^\s*([A-Za-z][A-Za-z0-9._]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/;
 
 /** Metric names accepted in thresholds (for help texts and errors). */
-export const THRESHOLD_METRICS = [...LATENCY_STATS, ...LATENCY_STATS.map((s) => `service.${s}`), 'errorRate', 'dropRate', 'achievedRate', 'contractViolations', 'contractViolationRate'];
+export const THRESHOLD_METRICS = [
+  ...LATENCY_STATS,
+  ...LATENCY_STATS.map((s) => `service.${s}`),
+  'errorRate',
+  'dropRate',
+  'achievedRate',
+  'contractViolations',
+  'contractViolationRate',
+];
 
 /** Parses a threshold expression; returns the condition or a message saying what was expected. */
 export function parseThreshold(expression: string): ThresholdCondition | { problem: string } {
@@ -56,7 +64,8 @@ export function parseThreshold(expression: string): ThresholdCondition | { probl
 }
 
 function parseMetric(name: string): ThresholdMetric | undefined {
-  if (name === 'errorRate' || name === 'dropRate' || name === 'achievedRate' || name === 'contractViolations' || name === 'contractViolationRate') return { kind: name };
+  if (name === 'errorRate' || name === 'dropRate' || name === 'achievedRate' || name === 'contractViolations' || name === 'contractViolationRate')
+    return { kind: name };
   const service = name.startsWith('service.');
   const stat = service ? name.slice('service.'.length) : name;
   if ((LATENCY_STATS as readonly string[]).includes(stat)) return { kind: 'latency', clock: service ? 'service' : 'corrected', stat: stat as LatencyStat };
@@ -82,7 +91,13 @@ export const PERCENTILE_OF: Partial<Record<LatencyStat, number>> = { p50: 50, p7
  * than (100 - X)% got none; max and mean are Infinity when any got none. So a run where most
  * requests failed cannot pass a latency threshold on the few that were answered.
  */
-export function latencyOverAll(stat: LatencyStat, answered: number, unanswered: number, statMs: (stat: LatencyStat) => number, percentileMs: (percentile: number) => number): number {
+export function latencyOverAll(
+  stat: LatencyStat,
+  answered: number,
+  unanswered: number,
+  statMs: (stat: LatencyStat) => number,
+  percentileMs: (percentile: number) => number,
+): number {
   if (unanswered === 0) return statMs(stat);
   if (answered === 0) return Number.POSITIVE_INFINITY;
   if (stat === 'min') return statMs('min');
@@ -108,10 +123,7 @@ export interface ThresholdFigures {
 /** The actual value of the metric and whether the condition holds. */
 export function checkThreshold(condition: ThresholdCondition, figures: ThresholdFigures): { actual: number; passed: boolean } {
   const { metric } = condition;
-  const actual =
-    metric.kind === 'latency'
-      ? (metric.clock === 'service' ? figures.serviceLatencyMs : figures.latencyMs)[metric.stat]
-      : figures[metric.kind];
+  const actual = metric.kind === 'latency' ? (metric.clock === 'service' ? figures.serviceLatencyMs : figures.latencyMs)[metric.stat] : figures[metric.kind];
   return { actual, passed: compare(actual, condition.operator, condition.limit) };
 }
 

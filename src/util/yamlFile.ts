@@ -13,7 +13,12 @@ export interface MissingVariable {
 }
 
 /** Replaces `${VAR}` and `${VAR:-default}` in every string of a parsed value; lists unset ones. */
-export function interpolateEnv(value: unknown, env: Record<string, string | undefined>, path: (string | number)[] = [], missing: MissingVariable[] = []): { value: unknown; missing: MissingVariable[] } {
+export function interpolateEnv(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  path: (string | number)[] = [],
+  missing: MissingVariable[] = [],
+): { value: unknown; missing: MissingVariable[] } {
   if (typeof value === 'string') {
     const replaced = value.replace(ENV_REFERENCE, (_match, name: string, fallback: string | undefined) => {
       const set = env[name];
@@ -104,12 +109,19 @@ export class YamlSource {
  * Fields in `explainedPaths` already have a problem of their own in `extraProblems` (an unset
  * `${VAR}`, say): the schema's issues there are consequences, so one cause makes one line.
  */
-export function validateAgainst<S extends z.ZodType>(source: YamlSource, value: unknown, schema: S, extraProblems: string[] = [], explainedPaths: readonly (readonly PropertyKey[])[] = []): z.output<S> {
+export function validateAgainst<S extends z.ZodType>(
+  source: YamlSource,
+  value: unknown,
+  schema: S,
+  extraProblems: string[] = [],
+  explainedPaths: readonly (readonly PropertyKey[])[] = [],
+): z.output<S> {
   const parsed = schema.safeParse(value);
   const problems = [...extraProblems];
   const explained = new Set(explainedPaths.map((path) => path.map(String).join('.')));
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) if (!explained.has(issue.path.map(String).join('.'))) problems.push(source.problem(issue.path, describeIssue(issue)));
+    for (const issue of parsed.error.issues)
+      if (!explained.has(issue.path.map(String).join('.'))) problems.push(source.problem(issue.path, describeIssue(issue)));
   }
   if (problems.length > 0) {
     throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });

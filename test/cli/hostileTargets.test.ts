@@ -68,7 +68,10 @@ describe('load against hostile targets', () => {
       if (request.index > 0 && request.index % 5 === 0) socket.end('HTTP/1.1 200 OK\r\nCon');
       else socket.write(answerOk());
     });
-    const run = await runCliProcess(['load', scenario(server.url, { phases: '  - { name: steady, duration: 1s, rate: 40 }' }), '--out', join(files.dir, 'out')], { env });
+    const run = await runCliProcess(
+      ['load', scenario(server.url, { phases: '  - { name: steady, duration: 1s, rate: 40 }' }), '--out', join(files.dir, 'out')],
+      { env },
+    );
     expect(run.exitCode).toBe(ExitCode.ok);
     const result = readRunResult(join(files.dir, 'out'));
     expect(result.overall.requests.sent).toBe(40);
@@ -113,14 +116,17 @@ describe('load against hostile targets', () => {
     // Answers after 300 ms, so connections pile up; the CLI's descriptor limit is cut to 64 once preflight passed.
     server = await startRawServer((socket, request) => (request.index === 0 ? socket.write(answerOk()) : setTimeout(() => socket.write(answerOk()), 300)));
     let limited = false;
-    const run = await runCliProcess(['load', scenario(server.url, { phases: '  - { name: steady, duration: 1s, rate: 300, maxConnections: 400 }' }), '--out', join(files.dir, 'out')], {
-      env,
-      onStdout: (text, _kill, pid) => {
-        if (limited || !text.includes('preflight:')) return;
-        limited = true;
-        execFileSync('prlimit', [`--pid=${pid}`, '--nofile=64:64']);
+    const run = await runCliProcess(
+      ['load', scenario(server.url, { phases: '  - { name: steady, duration: 1s, rate: 300, maxConnections: 400 }' }), '--out', join(files.dir, 'out')],
+      {
+        env,
+        onStdout: (text, _kill, pid) => {
+          if (limited || !text.includes('preflight:')) return;
+          limited = true;
+          execFileSync('prlimit', [`--pid=${pid}`, '--nofile=64:64']);
+        },
       },
-    });
+    );
     expect(limited).toBe(true);
     const result = readRunResult(join(files.dir, 'out'));
     expect(result.overall.errors.localLimit).toBeGreaterThan(0);
@@ -138,7 +144,9 @@ describe('TLS on a real target', () => {
     server = await startRawServer(() => {}, { tls: certificates.selfSigned });
     const preflight = await runCliProcess(['load', scenario(server.url), '--out', join(files.dir, 'preflight')], { env });
     expect(preflight.exitCode).toBe(ExitCode.targetUnreachable);
-    expect(preflight.stderr).toMatch(/certificate not trusted: https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT: .*\)\. Give its CA with target\.ca: FILE, or run with --insecure/);
+    expect(preflight.stderr).toMatch(
+      /certificate not trusted: https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT: .*\)\. Give its CA with target\.ca: FILE, or run with --insecure/,
+    );
 
     const forced = await runCliProcess(['load', scenario(server.url), '--no-preflight', '--out', join(files.dir, 'forced')], { env });
     expect(forced.exitCode).toBe(ExitCode.thresholdFailed);

@@ -80,7 +80,10 @@ describe('npm run load', () => {
 
   it('stops the run early when an abortOnFail threshold fails, and exits 1', async () => {
     const out = join(files.dir, 'out');
-    const file = scenario('  - { name: steady, duration: 20s, rate: 100 }', 'thresholds:\n  - { expr: p99 < 5ms, abortOnFail: true }\n  - errorRate < 1%\nmock: { latency: 15ms }');
+    const file = scenario(
+      '  - { name: steady, duration: 20s, rate: 100 }',
+      'thresholds:\n  - { expr: p99 < 5ms, abortOnFail: true }\n  - errorRate < 1%\nmock: { latency: 15ms }',
+    );
     const result = await runCliProcess(['load', file, '--out', out]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('Stopping: threshold "p99 < 5ms" failed (abortOnFail)');

@@ -28,7 +28,14 @@ function startNullIdProvider(): Promise<TestServer> {
     const body = JSON.parse(await readBody(req)) as { message_body: string };
     answered++;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ message_id: answered % 3 === 0 ? null : answered, message_body: body.message_body, created_at: new Date().toISOString(), message_type: 0 }));
+    res.end(
+      JSON.stringify({
+        message_id: answered % 3 === 0 ? null : answered,
+        message_body: body.message_body,
+        created_at: new Date().toISOString(),
+        message_type: 0,
+      }),
+    );
   });
 }
 
@@ -64,7 +71,10 @@ describe('load verdicts', () => {
       expect(strict.stdout).toMatch(/Contract broken by \d+ of \d+ checked responses/);
       expect(readFileSync(join(files.dir, 'strict', 'report.html'), 'utf8')).toContain('data-verdict="FAILED" data-exit-code="1"');
 
-      const relaxed = await runCliProcess(['load', scenario('thresholds:\n  - contractViolationRate < 50%'), '--target', provider.url, '--out', join(files.dir, 'relaxed')], { env });
+      const relaxed = await runCliProcess(
+        ['load', scenario('thresholds:\n  - contractViolationRate < 50%'), '--target', provider.url, '--out', join(files.dir, 'relaxed')],
+        { env },
+      );
       expect(relaxed.exitCode).toBe(ExitCode.ok);
       expect(readResult(join(files.dir, 'relaxed')).thresholds.map((t) => t.expr)).toEqual(['contractViolationRate < 50%']);
     } finally {
@@ -131,7 +141,17 @@ describe('load verdicts', () => {
     const out = join(files.dir, 'out');
     const junitFile = join(files.dir, 'junit.xml');
     const summaryFile = join(files.dir, 'summary.json');
-    const result = await runCliProcess(['load', scenario('thresholds:\n  - p99 < 1ms\nmock: { latency: 5ms }'), '--out', out, '--quiet', '--junit', junitFile, '--summary-json', summaryFile]);
+    const result = await runCliProcess([
+      'load',
+      scenario('thresholds:\n  - p99 < 1ms\nmock: { latency: 5ms }'),
+      '--out',
+      out,
+      '--quiet',
+      '--junit',
+      junitFile,
+      '--summary-json',
+      summaryFile,
+    ]);
     expect(result.exitCode).toBe(ExitCode.thresholdFailed);
     expect(result.stdout).not.toMatch(/preflight|\[\s+1s\]|Starting/);
     expect(result.stdout).toMatch(/^FAILED {2}verdicts/m);
@@ -146,7 +166,13 @@ describe('load verdicts', () => {
     ]);
     expect(junit!.failures).toBe(1);
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-    expect(summary).toMatchObject({ verdict: 'FAILED', exitCode: 1, scenario: 'verdicts', requests: { sent: 30 }, files: { result: join(out, 'result.json') } });
+    expect(summary).toMatchObject({
+      verdict: 'FAILED',
+      exitCode: 1,
+      scenario: 'verdicts',
+      requests: { sent: 30 },
+      files: { result: join(out, 'result.json') },
+    });
   });
 
   it('names the flag and what it wants, and suggests the flag meant by a typo', async () => {
@@ -181,7 +207,10 @@ describe('load verdicts', () => {
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error_message":"down"}');
     });
     try {
-      const hanging = await runCliProcess(['load', scenario('thresholds:\n  - p99 < 100ms'), '--target', silent.url, '--no-preflight', '--out', join(files.dir, 'hanging')], { env });
+      const hanging = await runCliProcess(
+        ['load', scenario('thresholds:\n  - p99 < 100ms'), '--target', silent.url, '--no-preflight', '--out', join(files.dir, 'hanging')],
+        { env },
+      );
       expect(hanging.exitCode).toBe(ExitCode.thresholdFailed);
       expect(hanging.stdout).toMatch(/FAIL\s+p99 < 100ms\s+∞ \(too many requests got no answer\)/);
       const run = readResult(join(files.dir, 'hanging'));
@@ -210,7 +239,7 @@ describe('load verdicts', () => {
     expect(unreachable.exitCode).toBe(ExitCode.targetUnreachable);
     expect(readdirSync(join(elsewhere, 'reports'))).toEqual([]);
   });
-  it("counts add up when a once feed runs out: the phase ends there, nothing is counted as scheduled that was not sent or dropped", async () => {
+  it('counts add up when a once feed runs out: the phase ends there, nothing is counted as scheduled that was not sent or dropped', async () => {
     const file = writeCliScenario(files, 'once', '  - { name: steady, duration: 2s, rate: 20 }').replace('scenario.yml', 'scenario.yml');
     const text = readFileSync(file, 'utf8').replace('users: { file: users.csv, order: sequence }', 'users: { file: users.csv, order: once }');
     const onceFile = files.write('once.yml', text);
@@ -234,7 +263,12 @@ describe('load verdicts', () => {
     });
     expect(mockDied.exitCode).toBe(ExitCode.thresholdFailed);
     expect(mockDied.stdout).toContain('Stopping: the built-in mock stopped (signal SIGKILL)');
-    expect(readResult(join(files.dir, 'died'))).toMatchObject({ aborted: true, interrupted: false, abortReason: 'the built-in mock stopped (signal SIGKILL)', serverSide: null });
+    expect(readResult(join(files.dir, 'died'))).toMatchObject({
+      aborted: true,
+      interrupted: false,
+      abortReason: 'the built-in mock stopped (signal SIGKILL)',
+      serverSide: null,
+    });
 
     let signalled = false;
     const grouped = await runCliProcess(['load', scenario('', long), '--out', join(files.dir, 'group')], {
@@ -277,7 +311,10 @@ describe('load verdicts', () => {
       interruptCli?.('SIGINT');
     });
     try {
-      const preflighting = await runCliProcess(['load', scenario(), '--target', silent.url, '--out', join(files.dir, 'pre')], { env, onStart: (kill) => (interruptCli = kill) });
+      const preflighting = await runCliProcess(['load', scenario(), '--target', silent.url, '--out', join(files.dir, 'pre')], {
+        env,
+        onStart: (kill) => (interruptCli = kill),
+      });
       expect(preflighting.exitCode).toBe(ExitCode.interrupted);
       expect(preflighting.stderr).toContain('error: interrupted during preflight; no load was sent');
       expect(Date.now() - signalledAt).toBeLessThan(1500);

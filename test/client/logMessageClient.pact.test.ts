@@ -59,7 +59,11 @@ describe('Log Message API consumer contract', () => {
       )
       .executeTest(async (mockServer) => {
         const client = new LogMessageClient(mockServer.url, { token: PactExamples.validToken, clientId: PactExamples.clientId });
-        const result = await client.logMessage({ authId: PactExamples.registeredAuthId, messageBody: PactExamples.messageBody, businessId: PactExamples.businessId });
+        const result = await client.logMessage({
+          authId: PactExamples.registeredAuthId,
+          messageBody: PactExamples.messageBody,
+          businessId: PactExamples.businessId,
+        });
         expect(result.kind).toBe('logged');
         if (result.kind !== 'logged') return;
         expect(Number.isInteger(result.message.message_id)).toBe(true);
@@ -78,7 +82,11 @@ describe('Log Message API consumer contract', () => {
       .willRespondWith(403, (builder) => builder.headers({ 'Content-Type': JSON_CONTENT_TYPE }).jsonBody(errorBody(ErrorMessages.unregisteredUser)))
       .executeTest(async (mockServer) => {
         const client = new LogMessageClient(mockServer.url, { token: PactExamples.validToken, clientId: PactExamples.clientId });
-        const result = await client.logMessage({ authId: PactExamples.unregisteredAuthId, messageBody: PactExamples.messageBody, businessId: PactExamples.businessId });
+        const result = await client.logMessage({
+          authId: PactExamples.unregisteredAuthId,
+          messageBody: PactExamples.messageBody,
+          businessId: PactExamples.businessId,
+        });
         expect(result).toEqual({ kind: 'unregistered', status: 403, errorMessage: ErrorMessages.unregisteredUser });
       });
   });
@@ -94,7 +102,11 @@ describe('Log Message API consumer contract', () => {
       .willRespondWith(401, (builder) => builder.headers({ 'Content-Type': JSON_CONTENT_TYPE }).jsonBody(errorBody(ErrorMessages.invalidAuthorization)))
       .executeTest(async (mockServer) => {
         const client = new LogMessageClient(mockServer.url, { token: PactExamples.invalidToken, clientId: PactExamples.clientId });
-        const result = await client.logMessage({ authId: PactExamples.registeredAuthId, messageBody: PactExamples.messageBody, businessId: PactExamples.businessId });
+        const result = await client.logMessage({
+          authId: PactExamples.registeredAuthId,
+          messageBody: PactExamples.messageBody,
+          businessId: PactExamples.businessId,
+        });
         expect(result).toEqual({ kind: 'unauthorized', status: 401, errorMessage: ErrorMessages.invalidAuthorization });
       });
   });
@@ -109,7 +121,11 @@ describe('Log Message API consumer contract', () => {
       .willRespondWith(401, (builder) => builder.headers({ 'Content-Type': JSON_CONTENT_TYPE }).jsonBody(errorBody(ErrorMessages.invalidAuthorization)))
       .executeTest(async (mockServer) => {
         const client = new LogMessageClient(mockServer.url, { clientId: PactExamples.clientId });
-        const result = await client.logMessage({ authId: PactExamples.registeredAuthId, messageBody: PactExamples.messageBody, businessId: PactExamples.businessId });
+        const result = await client.logMessage({
+          authId: PactExamples.registeredAuthId,
+          messageBody: PactExamples.messageBody,
+          businessId: PactExamples.businessId,
+        });
         expect(result).toEqual({ kind: 'unauthorized', status: 401, errorMessage: ErrorMessages.invalidAuthorization });
       });
   });
@@ -122,7 +138,16 @@ describe('Log Message API consumer contract', () => {
   // never sees the difference.
   it('the client accepts exactly the created_at texts the written pact accepts', () => {
     const contract = ResponseContract.compile(parsePactResponses(readFileSync(pactFile, 'utf8'), pactFile), pactFile);
-    const texts = ['2018-10-04T12:41:27.980Z', '2018-1-4T2:4:7.9Z', '2018-02-30T12:41:27.980Z', '2020-02-29T23:59:59.999Z', '2018-10-04T12:41:27Z', '2018-10-04T12:41:27.9800Z', '2018-10-04 12:41:27.980Z', '12018-10-04T12:41:27.980Z'];
+    const texts = [
+      '2018-10-04T12:41:27.980Z',
+      '2018-1-4T2:4:7.9Z',
+      '2018-02-30T12:41:27.980Z',
+      '2020-02-29T23:59:59.999Z',
+      '2018-10-04T12:41:27Z',
+      '2018-10-04T12:41:27.9800Z',
+      '2018-10-04 12:41:27.980Z',
+      '12018-10-04T12:41:27.980Z',
+    ];
     for (const created_at of texts) {
       const body = { message_id: 1, message_body: 'hi', created_at, message_type: 0 };
       const pactAccepts = contract.check(200, { 'content-type': 'application/json' }, JSON.stringify(body)) as unknown[];

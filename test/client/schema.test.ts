@@ -5,7 +5,29 @@ import type { Random } from '../../src/util/random.ts';
 
 const valid = { user: { auth_id: 'cust5k19f8yy' }, message_body: 'नमस्ते 🙏', message_type: 0, business_id: 343 };
 
-const ODD_VALUES: unknown[] = [null, undefined, '', 'x', ' ', -1, -0, 0, 1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER, '7', true, [], {}, { auth_id: 'a' }, 'a'.repeat(256), 'a'.repeat(257), 'bad id!', 'ok.id@x-_'];
+const ODD_VALUES: unknown[] = [
+  null,
+  undefined,
+  '',
+  'x',
+  ' ',
+  -1,
+  -0,
+  0,
+  1,
+  1.5,
+  2 ** 53,
+  Number.MAX_SAFE_INTEGER,
+  '7',
+  true,
+  [],
+  {},
+  { auth_id: 'a' },
+  'a'.repeat(256),
+  'a'.repeat(257),
+  'bad id!',
+  'ok.id@x-_',
+];
 
 /** A valid body with one or two random changes: a field replaced, removed or added. */
 function mutate(random: Random): unknown {

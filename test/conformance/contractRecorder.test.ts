@@ -10,7 +10,9 @@ const TIME_ORIGIN_MS = Date.parse('2026-11-24T10:00:00.000Z');
 const at = (ms: number) => new Date(TIME_ORIGIN_MS + ms).toISOString();
 
 let nextId = 1;
-function sample(options: { phaseIndex?: number; status?: number; sentText?: string; body?: Record<string, unknown> | string; sentMs?: number; error?: 'timeout' } = {}): Sample {
+function sample(
+  options: { phaseIndex?: number; status?: number; sentText?: string; body?: Record<string, unknown> | string; sentMs?: number; error?: 'timeout' } = {},
+): Sample {
   const sentMs = options.sentMs ?? 1000;
   const sentText = options.sentText ?? 'नमस्ते 🙏';
   const body = options.body ?? { message_id: nextId++, message_body: sentText, created_at: at(sentMs + 5), message_type: 0 };
@@ -66,7 +68,9 @@ describe('ContractRecorder', () => {
 
   it('keeps examples redacted: message texts become their length', () => {
     const r = recorder();
-    r.observe(sample({ sentText: 'my card number is 4111', body: { message_id: null, message_body: 'my card number is 4111', created_at: at(1005), message_type: 0 } }));
+    r.observe(
+      sample({ sentText: 'my card number is 4111', body: { message_id: null, message_body: 'my card number is 4111', created_at: at(1005), message_type: 0 } }),
+    );
     const [example] = r.snapshot().overall.examples;
     expect(example).toMatchObject({ status: 200, rule: 'integer', path: '$.message_id', actual: 'null' });
     expect(example!.bodyExcerpt).toBe(`{"message_id":null,"message_body":"[redacted: 22 chars]","created_at":"${at(1005)}","message_type":0}`);
@@ -74,7 +78,14 @@ describe('ContractRecorder', () => {
 
   it('counts statuses the pact has no interaction for apart, and checks an even share when sampling', () => {
     const r = recorder(0.25);
-    for (let i = 0; i < 400; i++) r.observe(sample({ status: i % 4 === 3 ? 503 : 200, body: i % 4 === 3 ? '{"error":"busy"}' : { message_id: null, message_body: 'x', created_at: at(1005), message_type: 0 }, sentText: 'x' }));
+    for (let i = 0; i < 400; i++)
+      r.observe(
+        sample({
+          status: i % 4 === 3 ? 503 : 200,
+          body: i % 4 === 3 ? '{"error":"busy"}' : { message_id: null, message_body: 'x', created_at: at(1005), message_type: 0 },
+          sentText: 'x',
+        }),
+      );
     const { overall } = r.snapshot();
     // Every 4th response is taken: exactly those that are 503s, which the pact has nothing to check against.
     expect(overall.noInteraction).toEqual({ '503': 100 });

@@ -70,7 +70,12 @@ afterEach(async () => {
 
 describe('contract checks under load', () => {
   it('detects and counts exactly each kind of breakage the provider makes', async () => {
-    const scenario = writeCliScenario(files, 'flaky', '  - { name: first, duration: 1s, rate: 300 }\n  - { name: second, duration: 1.5s, rate: 400 }', 'thresholds:\n  - contractViolations == 0');
+    const scenario = writeCliScenario(
+      files,
+      'flaky',
+      '  - { name: first, duration: 1s, rate: 300 }\n  - { name: second, duration: 1.5s, rate: 400 }',
+      'thresholds:\n  - contractViolations == 0',
+    );
     const out = join(files.dir, 'out');
     const run = await runCliProcess(['load', scenario, '--target', provider.url, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
     expect(run.stderr).toBe('');
@@ -83,7 +88,9 @@ describe('contract checks under load', () => {
     expect(checked.checked).toBe(900);
     expect(checked.count).toBe(provider.broken.responses);
     expect(checked.count).toBe(289);
-    expect(run.stdout).toContain('contract: 289 of 900 checked responses broke it (32.1%); integer $.message_id: 128, datetime $.created_at: 81, unique $.message_id: 60, echo $.message_body: 52');
+    expect(run.stdout).toContain(
+      'contract: 289 of 900 checked responses broke it (32.1%); integer $.message_id: 128, datetime $.created_at: 81, unique $.message_id: 60, echo $.message_body: 52',
+    );
     expect(Object.fromEntries(checked.byKind.map((kind) => [`${kind.rule} ${kind.path}`, kind.count]))).toEqual(provider.broken.byKind);
     expect(provider.broken.byKind).toEqual({ 'integer $.message_id': 128, 'unique $.message_id': 60, 'datetime $.created_at': 81, 'echo $.message_body': 52 });
     // Per phase: the counts add up to the whole run.
@@ -104,7 +111,14 @@ describe('contract checks under load', () => {
   it('finds no echo violation when every answer arrives a byte at a time, multi-byte characters split across reads', async () => {
     const splitting = await startTestServer(async (req, res) => {
       const sent = JSON.parse(await readBody(req)) as { message_body: string };
-      const bytes = Buffer.from(JSON.stringify({ message_id: Number(process.hrtime.bigint() % 1_000_000_000_000n), message_body: sent.message_body, created_at: new Date().toISOString(), message_type: 0 }));
+      const bytes = Buffer.from(
+        JSON.stringify({
+          message_id: Number(process.hrtime.bigint() % 1_000_000_000_000n),
+          message_body: sent.message_body,
+          created_at: new Date().toISOString(),
+          message_type: 0,
+        }),
+      );
       res.socket!.setNoDelay(true);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
       for (const byte of bytes) {
@@ -117,7 +131,9 @@ describe('contract checks under load', () => {
       files.write('messages.csv', 'message_body\nनमस्ते 🙏 — こんにちは, добрый день\n');
       const scenario = writeCliScenario(files, 'split', '  - { name: steady, duration: 1s, rate: 40 }');
       const out = join(files.dir, 'split');
-      const run = await runCliProcess(['load', scenario, '--target', splitting.url, '--out', out], { env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' } });
+      const run = await runCliProcess(['load', scenario, '--target', splitting.url, '--out', out], {
+        env: { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' },
+      });
       expect(run.stderr).toBe('');
       const result = readRunResult(out);
       expect(result.overall.contractViolations).toMatchObject({ checked: 40, count: 0, byKind: [] });

@@ -16,10 +16,12 @@ describe('date/time patterns as Pact reads them', () => {
     }
   });
 
-  it('reads fields greedily from one digit to the letters\' count, then checks ranges and the calendar', () => {
+  it("reads fields greedily from one digit to the letters' count, then checks ranges and the calendar", () => {
     const check = compileDateTimePattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'") as (text: string) => boolean;
     expect(['2018-10-04T12:41:27.980Z', '2018-1-4T2:4:7.9Z', '2020-02-29T00:00:60.000Z'].map(check)).toEqual([true, true, true]);
-    expect(['2018-02-30T12:41:27.980Z', '2019-02-29T00:00:00.000Z', '12018-10-04T12:41:27.980Z', '2018-10-04T24:00:00.000Z', '2018-10-04T12:41:27.9800Z'].map(check)).toEqual([false, false, false, false, false]);
+    expect(
+      ['2018-02-30T12:41:27.980Z', '2019-02-29T00:00:00.000Z', '12018-10-04T12:41:27.980Z', '2018-10-04T24:00:00.000Z', '2018-10-04T12:41:27.9800Z'].map(check),
+    ).toEqual([false, false, false, false, false]);
     const quoted = compileDateTimePattern("h 'o''clock' a") as (text: string) => boolean;
     expect([quoted("9 o'clock PM"), quoted("13 o'clock pm")]).toEqual([true, false]);
   });

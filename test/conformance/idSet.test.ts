@@ -10,7 +10,16 @@ describe('IdSet', () => {
     for (let i = 0; i < 50_000; i++) {
       const draw = random();
       // Mostly a counter from a big offset, some random 32-bit ids, negatives, fractions and strings.
-      const id = draw < 0.7 ? 1_411_200_000 + Math.floor(random() * 60_000) : draw < 0.85 ? Math.floor(random() * 2 ** 32) : draw < 0.9 ? -Math.floor(random() * 50) : draw < 0.95 ? Math.floor(random() * 100) + 0.5 : `id-${Math.floor(random() * 5000)}`;
+      const id =
+        draw < 0.7
+          ? 1_411_200_000 + Math.floor(random() * 60_000)
+          : draw < 0.85
+            ? Math.floor(random() * 2 ** 32)
+            : draw < 0.9
+              ? -Math.floor(random() * 50)
+              : draw < 0.95
+                ? Math.floor(random() * 100) + 0.5
+                : `id-${Math.floor(random() * 5000)}`;
       expect(ids.add(id)).toBe(!reference.has(id));
       reference.add(id);
     }

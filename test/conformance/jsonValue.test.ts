@@ -3,7 +3,24 @@ import { JsonNumber, NOT_JSON, compactJson, formatDecimal, jsonEquals, jsonKind,
 import { seededRandom } from '../../src/util/random.ts';
 import type { Random } from '../../src/util/random.ts';
 
-const NUMBER_LITERALS = ['0', '7', '-3', '123456789012345', '1234567890123456', '9007199254740993', '12345678901234567890', '-9223372036854775809', '1.0', '1.5', '-0.25', '1e3', '1E3', '2.5e-3', '1e+21', '0.1'];
+const NUMBER_LITERALS = [
+  '0',
+  '7',
+  '-3',
+  '123456789012345',
+  '1234567890123456',
+  '9007199254740993',
+  '12345678901234567890',
+  '-9223372036854775809',
+  '1.0',
+  '1.5',
+  '-0.25',
+  '1e3',
+  '1E3',
+  '2.5e-3',
+  '1e+21',
+  '0.1',
+];
 const STRINGS = ['', 'abc', 'a\\"b', 'back\\\\', '\\\\\\"', 'x: 1.5e3, \\"y\\"', 'नमस्ते 🙏', '\\u00e9', 'tab\\tnew\\nline', '1.0', 'true'];
 
 function randomJson(random: Random, depth: number): string {
@@ -23,10 +40,21 @@ function numbers(value: unknown, out: (number | JsonNumber)[] = []): (number | J
   return out;
 }
 
-describe('JSON values with the reference engine\'s numbers', () => {
+describe("JSON values with the reference engine's numbers", () => {
   it('tells integers from decimals by their literal, and keeps integers past 2^53', () => {
-    const parsed = parseJson('{"a": 1, "b": 1.0, "c": 1e3, "d": 12345678901234567890, "e": 1.5, "f": -7, "g": 99999999999999999999999}') as Record<string, unknown>;
-    expect(Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, jsonKind(value)]))).toEqual({ a: 'integer', b: 'decimal', c: 'decimal', d: 'integer', e: 'decimal', f: 'integer', g: 'decimal' });
+    const parsed = parseJson('{"a": 1, "b": 1.0, "c": 1e3, "d": 12345678901234567890, "e": 1.5, "f": -7, "g": 99999999999999999999999}') as Record<
+      string,
+      unknown
+    >;
+    expect(Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, jsonKind(value)]))).toEqual({
+      a: 'integer',
+      b: 'decimal',
+      c: 'decimal',
+      d: 'integer',
+      e: 'decimal',
+      f: 'integer',
+      g: 'decimal',
+    });
     expect(compactJson(parsed)).toBe('{"a":1,"b":1.0,"c":1000.0,"d":12345678901234567890,"e":1.5,"f":-7,"g":1e23}');
     expect(jsonEquals(parseJson('{"x":1,"y":[1,2]}'), parseJson('{"y":[1,2],"x":1}'))).toBe(true);
     expect(jsonEquals(parseJson('1'), parseJson('1.0'))).toBe(false);

@@ -6,7 +6,9 @@ describe('the matchers the contract checks support', () => {
   it('are the ones docs/contract.md lists, each with a meaning for the report', () => {
     const docs = readFileSync(new URL('../../docs/contract.md', import.meta.url), 'utf8');
     const listed = /<!-- supported-matchers -->([\s\S]*?)<!-- \/supported-matchers -->/.exec(docs)![1]!;
-    expect([...listed.matchAll(/`(\w+)`(?! \(with)|`(\w+)` \(with/g)].map((match) => match[1] ?? match[2]).filter((name) => name !== 'min' && name !== 'max')).toEqual(SUPPORTED_MATCHERS);
+    expect(
+      [...listed.matchAll(/`(\w+)`(?! \(with)|`(\w+)` \(with/g)].map((match) => match[1] ?? match[2]).filter((name) => name !== 'min' && name !== 'max'),
+    ).toEqual(SUPPORTED_MATCHERS);
     for (const name of SUPPORTED_MATCHERS) expect(compileMatcher({ match: name, regex: 'x', value: 'x' }), name).not.toHaveProperty('problem');
     expect(Object.keys(MATCHER_MEANINGS)).toEqual(SUPPORTED_MATCHERS);
   });

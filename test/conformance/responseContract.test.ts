@@ -5,7 +5,8 @@ import { ResponseContract } from '../../src/conformance/responseContract.ts';
 
 const contract = ResponseContract.compile(await readPactResponses(PACT_FILE), PACT_FILE);
 const json = { 'content-type': 'application/json' };
-const logged = (fields: Record<string, unknown> = {}) => JSON.stringify({ message_id: 42, message_body: 'hi', created_at: '2026-11-24T10:00:00.123Z', message_type: 0, ...fields });
+const logged = (fields: Record<string, unknown> = {}) =>
+  JSON.stringify({ message_id: 42, message_body: 'hi', created_at: '2026-11-24T10:00:00.123Z', message_type: 0, ...fields });
 
 describe('ResponseContract (the committed pact)', () => {
   it('has interactions for 200, 401 and 403', () => {
@@ -20,18 +21,33 @@ describe('ResponseContract (the committed pact)', () => {
   });
 
   it('names the rule, the path, what was expected and what came', () => {
-    expect(contract.check(200, json, logged({ message_id: null }))).toEqual([{ rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null' }]);
-    expect(contract.check(200, json, logged({ message_id: '42' }))).toEqual([{ rule: 'integer', path: '$.message_id', expected: 'an integer', actual: '"42"' }]);
+    expect(contract.check(200, json, logged({ message_id: null }))).toEqual([
+      { rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null' },
+    ]);
+    expect(contract.check(200, json, logged({ message_id: '42' }))).toEqual([
+      { rule: 'integer', path: '$.message_id', expected: 'an integer', actual: '"42"' },
+    ]);
     expect(contract.check(200, json, logged({ created_at: 'yesterday' }))).toEqual([
       { rule: 'datetime', path: '$.created_at', expected: "a datetime formatted yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", actual: '"yesterday"' },
     ]);
     expect(contract.check(200, json, logged({ created_at: '2026-02-30T10:00:00.123Z' }))[0]).toMatchObject({ rule: 'datetime' });
-    expect(contract.check(200, json, JSON.stringify({ message_id: 1, message_body: 'hi', message_type: 0 }))).toEqual([{ rule: 'present', path: '$.created_at', expected: 'a string', actual: 'missing' }]);
-    expect(contract.check(200, json, logged({ message_type: 1.5 }))).toEqual([{ rule: 'integer', path: '$.message_type', expected: 'an integer', actual: '1.5' }]);
+    expect(contract.check(200, json, JSON.stringify({ message_id: 1, message_body: 'hi', message_type: 0 }))).toEqual([
+      { rule: 'present', path: '$.created_at', expected: 'a string', actual: 'missing' },
+    ]);
+    expect(contract.check(200, json, logged({ message_type: 1.5 }))).toEqual([
+      { rule: 'integer', path: '$.message_type', expected: 'an integer', actual: '1.5' },
+    ]);
   });
 
   it('judges a repeated timestamp as it judged it the first time', () => {
-    const texts = ['2026-11-24T10:00:00.123Z', '2026-11-24T10:00:00.123Z', '2026-02-30T10:00:00.123Z', '2026-02-30T10:00:00.123Z', '2026-11-24T10:00:00.123Z', 'yesterday'];
+    const texts = [
+      '2026-11-24T10:00:00.123Z',
+      '2026-11-24T10:00:00.123Z',
+      '2026-02-30T10:00:00.123Z',
+      '2026-02-30T10:00:00.123Z',
+      '2026-11-24T10:00:00.123Z',
+      'yesterday',
+    ];
     expect(texts.map((created_at) => contract.check(200, json, logged({ created_at })).length)).toEqual([0, 0, 1, 1, 0, 1]);
   });
 
@@ -59,18 +75,50 @@ describe('pact files', () => {
       v3Pact({
         status: 200,
         body: { items: [{ id: 1, tags: ['a'] }], version: '1.2.3' },
-        matchingRules: { body: { '$.items': { matchers: [{ match: 'type', min: 1 }] }, '$.items[*].id': { matchers: [{ match: 'integer' }] }, '$.version': { matchers: [{ match: 'semver' }] } } },
+        matchingRules: {
+          body: {
+            '$.items': { matchers: [{ match: 'type', min: 1 }] },
+            '$.items[*].id': { matchers: [{ match: 'integer' }] },
+            '$.version': { matchers: [{ match: 'semver' }] },
+          },
+        },
       }),
       'v3.json',
     );
     const v3 = ResponseContract.compile(responses, 'v3.json');
-    expect(v3.check(200, {}, JSON.stringify({ items: [{ id: 1, tags: [] }, { id: 2, tags: ['x', 'y'] }], version: '2.0.0' }))).toEqual([]);
-    expect(v3.check(200, {}, JSON.stringify({ items: [{ id: 1, tags: [] }, { id: 'two', tags: 7 }], version: 'v2' }))).toEqual([
+    expect(
+      v3.check(
+        200,
+        {},
+        JSON.stringify({
+          items: [
+            { id: 1, tags: [] },
+            { id: 2, tags: ['x', 'y'] },
+          ],
+          version: '2.0.0',
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      v3.check(
+        200,
+        {},
+        JSON.stringify({
+          items: [
+            { id: 1, tags: [] },
+            { id: 'two', tags: 7 },
+          ],
+          version: 'v2',
+        }),
+      ),
+    ).toEqual([
       { rule: 'integer', path: '$.items[1].id', expected: 'an integer', actual: '"two"' },
       { rule: 'type', path: '$.items[1].tags', expected: 'an array', actual: '7' },
       { rule: 'semver', path: '$.version', expected: 'a semantic version', actual: '"v2"' },
     ]);
-    expect(v3.check(200, {}, JSON.stringify({ items: [], version: '1.0.0' }))).toEqual([{ rule: 'type', path: '$.items', expected: 'at least 1 items', actual: '[]' }]);
+    expect(v3.check(200, {}, JSON.stringify({ items: [], version: '1.0.0' }))).toEqual([
+      { rule: 'type', path: '$.items', expected: 'at least 1 items', actual: '[]' },
+    ]);
   });
 
   it('matches arrays without a type rule item by item, and lets a rule on one index outrank [*]', () => {
@@ -78,7 +126,13 @@ describe('pact files', () => {
       v3Pact({
         status: 200,
         body: { pair: [1, 'b'], rows: [{ n: 1 }, { n: 2 }, { n: 3 }], nested: [[{ at: 'x' }]] },
-        matchingRules: { body: { '$.rows[*].n': { matchers: [{ match: 'integer' }] }, '$.rows[1].n': { matchers: [{ match: 'null' }] }, '$.nested': { matchers: [{ match: 'type' }] } } },
+        matchingRules: {
+          body: {
+            '$.rows[*].n': { matchers: [{ match: 'integer' }] },
+            '$.rows[1].n': { matchers: [{ match: 'null' }] },
+            '$.nested': { matchers: [{ match: 'type' }] },
+          },
+        },
       }),
       'arrays.json',
     );
@@ -109,7 +163,14 @@ describe('pact files', () => {
   });
 
   it('matches values without rules exactly, and combines matchers with OR', () => {
-    const responses = parsePactResponses(v3Pact({ status: 200, body: { kind: 'note', size: 3 }, matchingRules: { body: { '$.size': { combine: 'OR', matchers: [{ match: 'null' }, { match: 'integer' }] } } } }), 'v3.json');
+    const responses = parsePactResponses(
+      v3Pact({
+        status: 200,
+        body: { kind: 'note', size: 3 },
+        matchingRules: { body: { '$.size': { combine: 'OR', matchers: [{ match: 'null' }, { match: 'integer' }] } } },
+      }),
+      'v3.json',
+    );
     const pact = ResponseContract.compile(responses, 'v3.json');
     expect(pact.check(200, {}, '{"kind":"note","size":null}')).toEqual([]);
     expect(pact.check(200, {}, '{"kind":"memo","size":"big"}')).toEqual([
@@ -119,17 +180,31 @@ describe('pact files', () => {
   });
 
   it('refuses, all at once, rules it cannot check and pacts it cannot read', () => {
-    const responses = parsePactResponses(v3Pact({ status: 200, body: { a: 1 }, matchingRules: { body: { '$.a': { matchers: [{ match: 'eachKey' }] }, 'a.b': { matchers: [{ match: 'type' }] } } } }), 'odd.json');
+    const responses = parsePactResponses(
+      v3Pact({
+        status: 200,
+        body: { a: 1 },
+        matchingRules: { body: { '$.a': { matchers: [{ match: 'eachKey' }] }, 'a.b': { matchers: [{ match: 'type' }] } } },
+      }),
+      'odd.json',
+    );
     expect(() => ResponseContract.compile(responses, 'odd.json')).toThrow(
       expect.objectContaining({
         message: 'the pact odd.json uses constructs this harness does not check',
-        problems: [expect.stringMatching(/^interaction "thing": matcher "eachKey" is not supported/), 'interaction "thing": rule path "a.b" is not a JSON path this harness reads'],
+        problems: [
+          expect.stringMatching(/^interaction "thing": matcher "eachKey" is not supported/),
+          'interaction "thing": rule path "a.b" is not a JSON path this harness reads',
+        ],
       }),
     );
     // A file that is not JSON is named, its content never echoed (it may be anything, a token say).
-    expect(() => parsePactResponses('Bearer s3cr3t-token and more', 'notes.txt')).toThrow(expect.objectContaining({ message: 'the pact notes.txt is not JSON' }));
+    expect(() => parsePactResponses('Bearer s3cr3t-token and more', 'notes.txt')).toThrow(
+      expect.objectContaining({ message: 'the pact notes.txt is not JSON' }),
+    );
     expect(() => parsePactResponses('{"metadata":{"pactSpecification":{"version":"2.0.0"}},"interactions":[]}', 'old.json')).toThrow(
-      expect.objectContaining({ problems: expect.arrayContaining([expect.stringMatching(/^interactions: /), expect.stringMatching(/pact specification 3 or 4/)]) }),
+      expect.objectContaining({
+        problems: expect.arrayContaining([expect.stringMatching(/^interactions: /), expect.stringMatching(/pact specification 3 or 4/)]),
+      }),
     );
   });
 });

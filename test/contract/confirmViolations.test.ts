@@ -16,7 +16,9 @@ describe("answers replayed through Pact's reference verifier", () => {
       // Two interactions answer 401 (bad token, no token): broken only if both fail it.
       answer('type $.error_message', 401, '{"error_message":7}'),
     ]);
-    expect(confirmation).toEqual({ verdicts: { 'integer $.message_id': 'confirmed', 'datetime $.created_at': 'disputed', 'type $.error_message': 'confirmed' } });
+    expect(confirmation).toEqual({
+      verdicts: { 'integer $.message_id': 'confirmed', 'datetime $.created_at': 'disputed', 'type $.error_message': 'confirmed' },
+    });
     expect(contract.interactionIndexesFor(401)).toHaveLength(2);
   });
 

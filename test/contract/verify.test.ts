@@ -48,7 +48,10 @@ describe('npm run verify', () => {
   });
 
   it('passes on the mock given its users and credentials from the environment', async () => {
-    const result = await runCliProcess(['verify', '--provider-base-url', mock.url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'], { env });
+    const result = await runCliProcess(
+      ['verify', '--provider-base-url', mock.url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'],
+      { env },
+    );
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('honours every interaction');
@@ -63,11 +66,16 @@ describe('npm run verify', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
   it('reports a rejected token as credentials to fix (exit 3), not as a provider that breaks the pact', async () => {
-    const result = await runCliProcess(['verify', '--provider-base-url', broken.url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'], {
-      env: { HAPTIK_TOKEN: 'not-the-right-token', HAPTIK_CLIENT_ID: env.HAPTIK_CLIENT_ID },
-    });
+    const result = await runCliProcess(
+      ['verify', '--provider-base-url', broken.url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'],
+      {
+        env: { HAPTIK_TOKEN: 'not-the-right-token', HAPTIK_CLIENT_ID: env.HAPTIK_CLIENT_ID },
+      },
+    );
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/^error: credentials rejected: .* answered 401 "invalid authorization details" with the token and client id from HAPTIK_TOKEN and HAPTIK_CLIENT_ID/);
+    expect(result.stderr).toMatch(
+      /^error: credentials rejected: .* answered 401 "invalid authorization details" with the token and client id from HAPTIK_TOKEN and HAPTIK_CLIENT_ID/,
+    );
     expect(result.stdout + result.stderr).not.toMatch(/does not honour|\$\.message_id|not-the-right-token/);
   });
 });

@@ -14,7 +14,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function poolFor(url: string, options: { maxConnections?: number; timeoutMs?: number; maxBodyBytes?: number; ca?: Buffer; insecure?: boolean } = {}) {
   const outcomes: { meta: string; outcome: RequestOutcome }[] = [];
   const pool = new ConnectionPool<string>({
-    target: { url: new URL(url), path: '/v1.0/log_message_from_user/', headers: { 'content-type': 'application/json', 'x-probe': 'yes' }, timeoutMs: options.timeoutMs ?? 2000, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, ca: options.ca, insecure: options.insecure },
+    target: {
+      url: new URL(url),
+      path: '/v1.0/log_message_from_user/',
+      headers: { 'content-type': 'application/json', 'x-probe': 'yes' },
+      timeoutMs: options.timeoutMs ?? 2000,
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      ca: options.ca,
+      insecure: options.insecure,
+    },
     maxConnections: options.maxConnections ?? 4,
     onOutcome: (request: InFlightRequest<string>, outcome) => outcomes.push({ meta: request.meta, outcome }),
     onFree: () => {},

@@ -13,7 +13,10 @@ describe('open model against a server with a fixed 20 ms delay', () => {
       expect(samples).toHaveLength(600);
       expect(dropped).toEqual([]);
       expect(samples.every((s) => s.status === 200)).toBe(true);
-      const correctedP50 = percentile(samples.map((s) => s.doneMs - s.scheduledMs), 50);
+      const correctedP50 = percentile(
+        samples.map((s) => s.doneMs - s.scheduledMs),
+        50,
+      );
       const truthP50 = percentile(server.serviceTimesMs, 50);
       expect(truthP50).toBeGreaterThanOrEqual(20);
       expect(correctedP50).toBeGreaterThanOrEqual(truthP50);
@@ -38,11 +41,22 @@ describe('coordinated omission', () => {
         { model: 'open', name: 'steady', durationMs: 3000, schedule: constantSchedule(200, 3000), maxConnections: 4, requests: always },
       ]);
       expect(samples).toHaveLength(600);
-      const correctedP99 = percentile(samples.map((s) => s.doneMs - s.scheduledMs), 99);
-      const serviceP99 = percentile(samples.map((s) => s.doneMs - s.sentMs), 99);
+      const correctedP99 = percentile(
+        samples.map((s) => s.doneMs - s.scheduledMs),
+        99,
+      );
+      const serviceP99 = percentile(
+        samples.map((s) => s.doneMs - s.sentMs),
+        99,
+      );
       // About 200 requests were due during the stall: the worst waited the full second.
       expect(correctedP99).toBeGreaterThan(800);
-      expect(percentile(samples.map((s) => s.doneMs - s.scheduledMs), 90)).toBeGreaterThan(300);
+      expect(
+        percentile(
+          samples.map((s) => s.doneMs - s.scheduledMs),
+          90,
+        ),
+      ).toBeGreaterThan(300);
       expect(serviceP99).toBeLessThan(correctedP99 / 4);
     } finally {
       await server.close();
@@ -70,9 +84,11 @@ describe('abort', () => {
   it('stops sending, keeps what was measured and resolves as aborted', async () => {
     const server = await startDelayServer({ delayMs: 5 });
     try {
-      const { run, samples, dropped } = await runEngine(server.url, [
-        { model: 'open', name: 'steady', durationMs: 10_000, schedule: constantSchedule(100, 10_000), maxConnections: 10, requests: always },
-      ], { abortAfterMs: 1000 });
+      const { run, samples, dropped } = await runEngine(
+        server.url,
+        [{ model: 'open', name: 'steady', durationMs: 10_000, schedule: constantSchedule(100, 10_000), maxConnections: 10, requests: always }],
+        { abortAfterMs: 1000 },
+      );
       expect(run.aborted).toBe(true);
       expect(run.endMs - run.startMs).toBeLessThan(2500);
       expect(samples.length).toBeGreaterThan(80);
@@ -86,9 +102,11 @@ describe('abort', () => {
   it('drops requests that waited longer than maxQueueMs for a connection, counting each', async () => {
     const server = await startDelayServer({ delayMs: 400 });
     try {
-      const { samples, dropped } = await runEngine(server.url, [
-        { model: 'open', name: 'steady', durationMs: 1000, schedule: constantSchedule(100, 1000), maxConnections: 2, requests: always },
-      ], { maxQueueMs: 300 });
+      const { samples, dropped } = await runEngine(
+        server.url,
+        [{ model: 'open', name: 'steady', durationMs: 1000, schedule: constantSchedule(100, 1000), maxConnections: 2, requests: always }],
+        { maxQueueMs: 300 },
+      );
       expect(samples.length + dropped.length).toBe(100);
       expect(dropped.length).toBeGreaterThan(80);
       expect(dropped.every((reason) => reason === 'queueTimeout')).toBe(true);
@@ -104,9 +122,11 @@ describe('samples', () => {
     // in flight when the abort's 500 ms grace ends.
     const server = await startDelayServer({ delayMs: 5, stall: { atMs: 300, forMs: 10_000 } });
     try {
-      const { samples } = await runEngine(server.url, [
-        { model: 'open', name: 'steady', durationMs: 10_000, schedule: constantSchedule(20, 10_000), maxConnections: 50, requests: always },
-      ], { timeoutMs: 1000, abortAfterMs: 1500 });
+      const { samples } = await runEngine(
+        server.url,
+        [{ model: 'open', name: 'steady', durationMs: 10_000, schedule: constantSchedule(20, 10_000), maxConnections: 50, requests: always }],
+        { timeoutMs: 1000, abortAfterMs: 1500 },
+      );
       const kinds = new Set(samples.map((s) => s.error ?? s.status));
       expect(kinds).toEqual(new Set([200, 'timeout', 'aborted']));
       // One hidden class for every sample keeps the code reading them monomorphic (see sampleOf).

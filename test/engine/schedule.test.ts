@@ -37,7 +37,10 @@ describe('rampSchedule', () => {
   });
 
   it('is increasing and consistent with countBetween, from zero and downwards too', () => {
-    for (const [from, to] of [[0, 100], [300, 10]] as const) {
+    for (const [from, to] of [
+      [0, 100],
+      [300, 10],
+    ] as const) {
       const schedule = rampSchedule(from, to, 10_000);
       expect(schedule.count).toBe(Math.floor(((from + to) / 2) * 10));
       let previous = -1;

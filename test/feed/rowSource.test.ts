@@ -12,7 +12,9 @@ const DRAIN_SCRIPT = fileURLToPath(new URL('../fixtures/drainUsers.ts', import.m
 
 function runNode(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { timeout: 110_000 }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    execFile(process.execPath, args, { timeout: 110_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -20,7 +22,8 @@ let files: ReturnType<typeof tempDir>;
 beforeEach(() => (files = tempDir()));
 afterEach(() => files.cleanup());
 
-const rows = (ids: string, weights: number[] = []): UserRow[] => ids.split('').map((id, i) => ({ auth_id: id, weight: weights[i] ?? 1, business_id: undefined, expect: undefined }));
+const rows = (ids: string, weights: number[] = []): UserRow[] =>
+  ids.split('').map((id, i) => ({ auth_id: id, weight: weights[i] ?? 1, business_id: undefined, expect: undefined }));
 const take = <T>(source: { next(): T | string }, n: number) => Array.from({ length: n }, () => source.next());
 
 describe('in-memory feeds', () => {
@@ -63,7 +66,11 @@ describe('CSV validation', () => {
 
   it('reads unicode, quoted commas and quoted newlines', async () => {
     const file = files.write('m.csv', 'message_body,weight\n"hi, there",2\nनमस्ते 🙏\n"two\nlines"\n');
-    expect((await readAllRows(file, messageRowSchema)).map((r) => [r.message_body, r.weight])).toEqual([['hi, there', 2], ['नमस्ते 🙏', 1], ['two\nlines', 1]]);
+    expect((await readAllRows(file, messageRowSchema)).map((r) => [r.message_body, r.weight])).toEqual([
+      ['hi, there', 2],
+      ['नमस्ते 🙏', 1],
+      ['two\nlines', 1],
+    ]);
   });
 });
 

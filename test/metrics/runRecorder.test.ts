@@ -5,7 +5,16 @@ import { RunRecorder } from '../../src/metrics/runRecorder.ts';
 
 function sample(fields: Partial<Sample> & { expectedStatus?: number }): Sample {
   const { expectedStatus, ...rest } = fields;
-  return { phaseIndex: 0, scheduledMs: 0, sentMs: 0, doneMs: 10, status: 200, request: { body: Buffer.from('{}'), messageBody: 'hi', expectedStatus }, responseBody: Buffer.from('{}'), ...rest };
+  return {
+    phaseIndex: 0,
+    scheduledMs: 0,
+    sentMs: 0,
+    doneMs: 10,
+    status: 200,
+    request: { body: Buffer.from('{}'), messageBody: 'hi', expectedStatus },
+    responseBody: Buffer.from('{}'),
+    ...rest,
+  };
 }
 
 describe('classifyOutcome', () => {

@@ -27,7 +27,9 @@ describe('the mock in its own process', () => {
       const pidsBefore = new Set(childPids());
       setTimeout(() => interrupt.abort('SIGINT'), 300);
       const started = Date.now();
-      const error = await startMockProcess({ credentials, usersFile, behaviour: defaultMockBehaviour }, { interrupt: interrupt.signal }).catch((e: unknown) => e);
+      const error = await startMockProcess({ credentials, usersFile, behaviour: defaultMockBehaviour }, { interrupt: interrupt.signal }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(UserError);
       expect(error).toMatchObject({ exitCode: ExitCode.interrupted, message: expect.stringContaining('interrupted while the built-in mock was starting') });
       expect(Date.now() - started).toBeLessThan(1300);

@@ -17,7 +17,11 @@ function call(mock: RunningMock, timeoutMs = 2000): Promise<{ status?: number; e
     const req = request(mock.url + LOG_MESSAGE_PATH, {
       method: 'POST',
       agent: false,
-      headers: { authorization: `Bearer ${MOCK_DEFAULT_CREDENTIALS.token}`, 'client-id': MOCK_DEFAULT_CREDENTIALS.clientId, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${MOCK_DEFAULT_CREDENTIALS.token}`,
+        'client-id': MOCK_DEFAULT_CREDENTIALS.clientId,
+        'content-type': 'application/json',
+      },
       timeout: timeoutMs,
     });
     req.on('response', (res) => {

@@ -47,7 +47,11 @@ describe('latency profiles (100k draws, fixed seed)', () => {
   it('percentile table: reproduces each given percentile', () => {
     const values = draw({ percentiles: { p50: '40ms', p90: '90ms', p99: '250ms', max: '400ms' } });
     // Within 5%: where the table is steep, a 0.1% rank error moves the value by a few ms.
-    for (const [p, expected] of [[50, 40], [90, 90], [99, 250]] as const) {
+    for (const [p, expected] of [
+      [50, 40],
+      [90, 90],
+      [99, 250],
+    ] as const) {
       expect(percentile(values, p) / expected).toBeGreaterThan(0.95);
       expect(percentile(values, p) / expected).toBeLessThan(1.05);
     }

@@ -23,7 +23,7 @@ describe('mock server', () => {
     await mock.close();
   });
 
-  it('logs a registered user\'s message with unique increasing ids and a current created_at', async () => {
+  it("logs a registered user's message with unique increasing ids and a current created_at", async () => {
     const before = Date.now();
     const first = await post(mock, JSON.stringify(goodBody));
     const second = await post(mock, JSON.stringify({ ...goodBody, message_body: 'नमस्ते 🙏' }));
@@ -40,7 +40,13 @@ describe('mock server', () => {
   it.each([
     ['an unregistered user', JSON.stringify({ ...goodBody, user: { auth_id: 'mallory' } }), goodHeaders, 403, 'user is not registered'],
     ['a wrong token', JSON.stringify(goodBody), { ...goodHeaders, authorization: 'Bearer nope' }, 401, 'invalid authorization details'],
-    ['no Authorization header', JSON.stringify(goodBody), { 'client-id': credentials.clientId, 'content-type': 'application/json' }, 401, 'invalid authorization details'],
+    [
+      'no Authorization header',
+      JSON.stringify(goodBody),
+      { 'client-id': credentials.clientId, 'content-type': 'application/json' },
+      401,
+      'invalid authorization details',
+    ],
     ['a token without Bearer', JSON.stringify(goodBody), { ...goodHeaders, authorization: credentials.token }, 401, 'invalid authorization details'],
     ['a wrong client-id', JSON.stringify(goodBody), { ...goodHeaders, 'client-id': 'other' }, 401, 'invalid authorization details'],
     ['malformed JSON', '{"user": ', goodHeaders, 400, 'body is not valid JSON'],

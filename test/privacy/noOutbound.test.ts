@@ -37,7 +37,11 @@ export function outboundAddresses(straceLog: string): string[] {
 /** Runs a command under strace (asynchronously: the mock answering it lives in this process). */
 function traced(args: string[], env: Record<string, string>, logFile: string): Promise<{ status: number | null; output: string; log: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(STRACE, ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg', '-o', logFile, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(STRACE, ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg', '-o', logFile, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -76,7 +80,19 @@ describe.runIf(available || required)('nothing leaves the machine', () => {
 
   it('npm run verify talks to the provider on 127.0.0.1 and nothing else', async () => {
     const run = await traced(
-      [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'verify', '--provider-base-url', mock.url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'stranger'],
+      [
+        process.execPath,
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'verify',
+        '--provider-base-url',
+        mock.url,
+        '--registered-auth-id',
+        'knownUser',
+        '--unregistered-auth-id',
+        'stranger',
+      ],
       { HAPTIK_TOKEN: 'trace-token', HAPTIK_CLIENT_ID: 'trace-client', PACT_DO_NOT_TRACK: '' },
       join(files.dir, 'verify.strace'),
     );

@@ -8,7 +8,15 @@ describe('compareRuns', () => {
   it('finds no regression against itself', () => {
     const comparison = compareRuns(baseline, baseline);
     expect(comparison.regressed).toBe(false);
-    expect(comparison.rows.filter((row) => row.scope === 'overall').map((row) => row.metric)).toEqual(['p50', 'p90', 'p99', 'p999', 'max', 'errorRate', 'achievedRate']);
+    expect(comparison.rows.filter((row) => row.scope === 'overall').map((row) => row.metric)).toEqual([
+      'p50',
+      'p90',
+      'p99',
+      'p999',
+      'max',
+      'errorRate',
+      'achievedRate',
+    ]);
     expect(comparison.rows.every((row) => row.change === 0)).toBe(true);
   });
 

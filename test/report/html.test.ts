@@ -93,7 +93,9 @@ describe('report.html', () => {
     const page = renderReportHtml(syntheticRun({ latenciesMs: seededLatenciesMs(900, 20), contractViolations }), assets);
     const section = /<section id="contract">[\s\S]*?<\/section>/.exec(page)![0];
     expect(section).toContain('<strong>2 of 900 checked responses broke the contract (0.222%).</strong>');
-    expect(section).toMatch(/<td><code>integer<\/code><\/td><td><code>\$\.message_id<\/code><\/td><td>pact rule<\/td><td>not an integer<\/td><td class="num">2<\/td>/);
+    expect(section).toMatch(
+      /<td><code>integer<\/code><\/td><td><code>\$\.message_id<\/code><\/td><td>pact rule<\/td><td>not an integer<\/td><td class="num">2<\/td>/,
+    );
     expect(section).toContain('<th scope="row">steady</th><td class="num">900</td><td class="num">2</td>');
     expect(section).toContain('HTTP 503: 4');
     expect(section).toContain('{&quot;message_id&quot;:null,&quot;x&quot;:&quot;&lt;script&gt;&quot;}');

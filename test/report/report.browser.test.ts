@@ -26,8 +26,18 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
     if (!available) throw new Error(`HARNESS_REQUIRE_BROWSER is set but ${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
     files = tempDir();
     const baseline = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 20) });
-    const contractViolations = nullIdViolations(3960, 120, '{"message_id":null,"message_body":"[redacted: 5 chars]","created_at":"2026-11-24T11:20:45.444Z","message_type":0}');
-    const measured = syntheticRun({ latenciesMs: seededLatenciesMs(4000, 24), errorRate: 0.01, name: 'peak', errorExamples: [{ status: 503, bodyExcerpt: HOSTILE_BODY, count: 40 }], contractViolations });
+    const contractViolations = nullIdViolations(
+      3960,
+      120,
+      '{"message_id":null,"message_body":"[redacted: 5 chars]","created_at":"2026-11-24T11:20:45.444Z","message_type":0}',
+    );
+    const measured = syntheticRun({
+      latenciesMs: seededLatenciesMs(4000, 24),
+      errorRate: 0.01,
+      name: 'peak',
+      errorExamples: [{ status: 503, bodyExcerpt: HOSTILE_BODY, count: 40 }],
+      contractViolations,
+    });
     // Users meant to be unregistered: a hundred 403s a second would dwarf the real errors on a shared scale.
     const run = {
       ...measured,
@@ -122,7 +132,9 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
             const card = table.closest('section')!;
             const cardBox = card.getBoundingClientRect();
             const box = table.getBoundingClientRect();
-            return box.width > cardBox.width || box.right > cardBox.right + 0.5 || table.scrollWidth > table.clientWidth + 1 ? [`${card.id}: table ${Math.round(box.width)} px in a card of ${Math.round(cardBox.width)} px`] : [];
+            return box.width > cardBox.width || box.right > cardBox.right + 0.5 || table.scrollWidth > table.clientWidth + 1
+              ? [`${card.id}: table ${Math.round(box.width)} px in a card of ${Math.round(cardBox.width)} px`]
+              : [];
           }),
         }));
         expect(layout.pageWidth).toBeLessThanOrEqual(width);

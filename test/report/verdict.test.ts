@@ -33,12 +33,26 @@ function withContract(run: RunResult, violating: number, thresholds: RunResult['
 }
 
 const implicitContract = (violating: number): RunResult['thresholds'][number] => ({
-  expr: 'contractViolations == 0', phase: null, abortOnFail: false, operator: '==', limit: 0, unit: 'count', actual: violating, passed: violating === 0, implicit: true,
+  expr: 'contractViolations == 0',
+  phase: null,
+  abortOnFail: false,
+  operator: '==',
+  limit: 0,
+  unit: 'count',
+  actual: violating,
+  passed: violating === 0,
+  implicit: true,
 });
 
 /** The cases of every exit code `load` and `report` give, and the verdict each must show. */
 const CASES: { name: string; build: () => { run: RunResult; comparison?: Comparison }; word: string; exitCode: number; reason: RegExp }[] = [
-  { name: 'all thresholds and the contract hold', build: () => ({ run: withContract(fast(), 0, [fast().thresholds[0]!, implicitContract(0)]) }), word: 'PASSED', exitCode: ExitCode.ok, reason: /Contract honoured by all 3,000/ },
+  {
+    name: 'all thresholds and the contract hold',
+    build: () => ({ run: withContract(fast(), 0, [fast().thresholds[0]!, implicitContract(0)]) }),
+    word: 'PASSED',
+    exitCode: ExitCode.ok,
+    reason: /Contract honoured by all 3,000/,
+  },
   {
     name: 'a broken contract with no contract threshold of its own',
     build: () => ({ run: withContract(fast(), 42, [fast().thresholds[0]!, implicitContract(42)]) }),
@@ -96,15 +110,33 @@ describe('the verdict', () => {
 
     const junit = (await parse(junitXml(run, verdict, comparison))) as TestSuites;
     const failures = junit!.testsuite!.flatMap((suite) => suite.testcase ?? []).filter((testCase) => (testCase.failure ?? []).length > 0);
-    expect(junit!.testsuite![0]!.properties).toEqual(expect.arrayContaining([{ name: 'verdict', value: word }, { name: 'exitCode', value: exitCode }]));
+    expect(junit!.testsuite![0]!.properties).toEqual(
+      expect.arrayContaining([
+        { name: 'verdict', value: word },
+        { name: 'exitCode', value: exitCode },
+      ]),
+    );
     // The JUnit file fails exactly when the exit code says the run failed.
     expect(failures.length > 0).toBe(exitCode !== ExitCode.ok);
 
-    expect(JSON.parse(summaryJson(run, verdict, {}, comparison))).toMatchObject({ verdict: word, exitCode, regressed: comparison ? comparison.regressed : null });
+    expect(JSON.parse(summaryJson(run, verdict, {}, comparison))).toMatchObject({
+      verdict: word,
+      exitCode,
+      regressed: comparison ? comparison.regressed : null,
+    });
   });
 
   it('a relaxed contract threshold lets a few violations pass, and says how many there were', () => {
-    const relaxed = { ...implicitContract(0), expr: 'contractViolationRate < 1%', operator: '<' as const, limit: 0.01, unit: 'ratio' as const, actual: 5 / 3000, passed: true, implicit: false };
+    const relaxed = {
+      ...implicitContract(0),
+      expr: 'contractViolationRate < 1%',
+      operator: '<' as const,
+      limit: 0.01,
+      unit: 'ratio' as const,
+      actual: 5 / 3000,
+      passed: true,
+      implicit: false,
+    };
     const run = withContract(fast(), 5, [relaxed]);
     const verdict = judgeRun(run);
     expect(verdict.word).toBe('PASSED');

@@ -36,7 +36,15 @@ describe('liveLine', () => {
       // The second's own latency: 10 ms for most, 100 ms for the slowest 2%.
       const sentMs = (i * 1000) / 300;
       const doneMs = Math.min(999, sentMs + (i % 50 === 0 ? 100 : 10));
-      recorder.onSample({ phaseIndex: 0, scheduledMs: sentMs, sentMs, doneMs, status: i % 100 === 0 ? 503 : 200, request: { body: Buffer.alloc(0), messageBody: 'hi' }, responseBody: Buffer.from('{}') });
+      recorder.onSample({
+        phaseIndex: 0,
+        scheduledMs: sentMs,
+        sentMs,
+        doneMs,
+        status: i % 100 === 0 ? 503 : 200,
+        request: { body: Buffer.alloc(0), messageBody: 'hi' },
+        responseBody: Buffer.from('{}'),
+      });
     }
     recorder.sealBefore(1050);
     const line = liveLine(phases, recorder, null, 0, 0, 1050, phaseOffsetsMs);

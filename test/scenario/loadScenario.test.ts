@@ -61,15 +61,17 @@ describe('loadScenario', () => {
 
   it('requires the credentials of a real target, naming the unset variable and its line', async () => {
     const problems = await problemsOf(valid.replace('url: mock', 'url: https://staging.example.com'));
-    expect(problems).toContain(`${files.dir}/scenario.yml:4: target.token: \${HAPTIK_TOKEN} is not set: export HAPTIK_TOKEN, or write \${HAPTIK_TOKEN:-default}`);
+    expect(problems).toContain(
+      `${files.dir}/scenario.yml:4: target.token: \${HAPTIK_TOKEN} is not set: export HAPTIK_TOKEN, or write \${HAPTIK_TOKEN:-default}`,
+    );
     expect(problems.some((p) => p.includes(':5: target.clientId') && p.includes('HAPTIK_CLIENT_ID'))).toBe(true);
   });
 
   it('interpolates ${VAR} and ${VAR:-default}', async () => {
-    const { scenario } = await loadScenario(
-      files.write('scenario.yml', valid.replace('url: mock', 'url: ${TARGET:-https://staging.example.com}')),
-      { HAPTIK_TOKEN: 'tok', HAPTIK_CLIENT_ID: 'cid' },
-    );
+    const { scenario } = await loadScenario(files.write('scenario.yml', valid.replace('url: mock', 'url: ${TARGET:-https://staging.example.com}')), {
+      HAPTIK_TOKEN: 'tok',
+      HAPTIK_CLIENT_ID: 'cid',
+    });
     expect(scenario.target).toMatchObject({ url: 'https://staging.example.com', token: 'tok', clientId: 'cid' });
   });
 
@@ -144,12 +146,28 @@ thresholds:
   });
 
   it('refuses phases that cannot schedule anything: zero length, or a rate too low for its length', async () => {
-    const problems = await problemsOf(valid.replace('{ name: warmup, duration: 2s, rate: 10 }', '{ name: warmup, duration: 0s, rate: 10 }').replace('rate: 10, rampTo: 50', 'rate: 0.001, rampTo: 0.001'));
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/phases\.0\.duration: must be longer than 0/), expect.stringMatching(/phases\.1\.rate: schedules no request in 60000 ms/)]));
+    const problems = await problemsOf(
+      valid
+        .replace('{ name: warmup, duration: 2s, rate: 10 }', '{ name: warmup, duration: 0s, rate: 10 }')
+        .replace('rate: 10, rampTo: 50', 'rate: 0.001, rampTo: 0.001'),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/phases\.0\.duration: must be longer than 0/),
+        expect.stringMatching(/phases\.1\.rate: schedules no request in 60000 ms/),
+      ]),
+    );
   });
 
   it('refuses a YAML alias bomb with a message, not a crash', async () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
     const problems = await problemsOf(bomb);
     expect(problems.at(-1)).toMatch(/scenario\.yml: cannot be read: .*alias/i);
   });
@@ -182,6 +200,8 @@ thresholds:
     const { planLoad } = await import('../../src/scenario/plan.ts');
     files.write('users.csv', `auth_id\n${'\0'.repeat(3 * 1024 * 1024)}\n`);
     const loaded = await loadScenario(files.write('scenario.yml', valid), {});
-    await expect(planLoad(loaded)).rejects.toMatchObject({ problems: [expect.stringMatching(/users\.csv:\d+: a record longer than 1024 KiB \(is this a CSV file\?\)/)] });
+    await expect(planLoad(loaded)).rejects.toMatchObject({
+      problems: [expect.stringMatching(/users\.csv:\d+: a record longer than 1024 KiB \(is this a CSV file\?\)/)],
+    });
   });
 });

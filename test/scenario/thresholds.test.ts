@@ -3,7 +3,15 @@ import { checkThreshold, parseThreshold, latencyOverAll } from '../../src/scenar
 import type { ThresholdCondition, ThresholdFigures } from '../../src/scenario/thresholds.ts';
 
 const latency = { min: 1, mean: 20, p50: 18, p75: 25, p90: 40, p95: 60, p99: 240, p999: 900, max: 1200 };
-const figures: ThresholdFigures = { latencyMs: latency, serviceLatencyMs: { ...latency, p99: 30 }, errorRate: 0.004, dropRate: 0, achievedRate: 497.5, contractViolations: 3, contractViolationRate: 0.0002 };
+const figures: ThresholdFigures = {
+  latencyMs: latency,
+  serviceLatencyMs: { ...latency, p99: 30 },
+  errorRate: 0.004,
+  dropRate: 0,
+  achievedRate: 497.5,
+  contractViolations: 3,
+  contractViolationRate: 0.0002,
+};
 
 function condition(expression: string): ThresholdCondition {
   const parsed = parseThreshold(expression);

@@ -15,10 +15,19 @@ export async function accuracyRow(settings: BenchSettings, ratesPerSec: number[]
     const results: Record<string, { p50: number; p90: number; p99: number; truth: { p50: number; p90: number; p99: number } }> = {};
     for (const rate of ratesPerSec) {
       await server.reset();
-      const run = await runHarness(benchScenario({ name: `accuracy-${rate}`, url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${rate} }`] }), settings.workDir, `accuracy-${rate}`);
+      const run = await runHarness(
+        benchScenario({ name: `accuracy-${rate}`, url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${rate} }`] }),
+        settings.workDir,
+        `accuracy-${rate}`,
+      );
       const { serviceMs } = await server.report();
       const latency = run.result.phases[0]!.latencyMs;
-      results[rate] = { p50: latency.p50, p90: latency.p90, p99: latency.p99, truth: { p50: percentileOf(serviceMs, 50), p90: percentileOf(serviceMs, 90), p99: percentileOf(serviceMs, 99) } };
+      results[rate] = {
+        p50: latency.p50,
+        p90: latency.p90,
+        p99: latency.p99,
+        truth: { p50: percentileOf(serviceMs, 50), p90: percentileOf(serviceMs, 90), p99: percentileOf(serviceMs, 99) },
+      };
     }
     const deltas = Object.entries(results).map(([rate, r]) => ({ rate, p50: r.p50 - r.truth.p50, p90: r.p90 - r.truth.p90, p99: r.p99 - r.truth.p99 }));
     const met = deltas.every((d) => d.p50 <= 1 && d.p99 <= 5);
@@ -55,12 +64,25 @@ export async function coordinatedOmissionRow(settings: BenchSettings, durationSe
   const base = { delayMs: 2, stallAfterMs: Math.round((durationSec * 1000) / 2), stallForMs: 1000 };
   const server = await startBenchServer({ kind: 'stall', ...base });
   try {
-    const run = await runHarness(benchScenario({ name: 'stall', url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${rate} }`] }), settings.workDir, 'stall');
+    const run = await runHarness(
+      benchScenario({ name: 'stall', url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${rate} }`] }),
+      settings.workDir,
+      'stall',
+    );
     const harnessP99 = run.result.phases[0]!.latencyMs.p99;
     const serviceP99 = run.result.phases[0]!.serviceLatencyMs.p99;
     const expectedP99 = scheduledP99Ms(rate, durationSec, base.delayMs, base.stallAfterMs, base.stallForMs);
     await server.reset();
-    const cannon = await runAutocannonCli([...autocannonArgs(), '-c', '50', '--overallRate', String(rate), '-d', String(durationSec), server.url + LOG_MESSAGE_PATH]);
+    const cannon = await runAutocannonCli([
+      ...autocannonArgs(),
+      '-c',
+      '50',
+      '--overallRate',
+      String(rate),
+      '-d',
+      String(durationSec),
+      server.url + LOG_MESSAGE_PATH,
+    ]);
     const error = harnessP99 / expectedP99 - 1;
     return {
       id: '6',

@@ -11,7 +11,13 @@ import type { BenchSettings } from './throughput.ts';
 function held(run: HarnessRun): boolean {
   const phase = run.result.phases[0]!;
   const scheduled = phase.requests.scheduled;
-  return phase.errorRate === 0 && phase.requests.dropped <= scheduled * 0.01 && phase.requests.completed >= scheduled * 0.99 && phase.targetRate !== null && Math.abs(phase.achievedRate / phase.targetRate - 1) <= 0.01;
+  return (
+    phase.errorRate === 0 &&
+    phase.requests.dropped <= scheduled * 0.01 &&
+    phase.requests.completed >= scheduled * 0.99 &&
+    phase.targetRate !== null &&
+    Math.abs(phase.achievedRate / phase.targetRate - 1) <= 0.01
+  );
 }
 
 /** Row 7: the highest open-model rate held within 1% for `durationSec`, as a share of the closed-model throughput. */
@@ -22,7 +28,11 @@ export async function ceilingRow(settings: BenchSettings, closedPerSec: number, 
     let ceilingPerSec = 0;
     for (const share of [0.4, 0.55, 0.7, 0.8, 0.9, 1, 1.1]) {
       const ratePerSec = Math.round((closedPerSec * share) / 100) * 100;
-      const run = await runHarness(benchScenario({ name: `ceiling-${ratePerSec}`, url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${ratePerSec} }`] }), settings.workDir, `ceiling-${ratePerSec}`);
+      const run = await runHarness(
+        benchScenario({ name: `ceiling-${ratePerSec}`, url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${ratePerSec} }`] }),
+        settings.workDir,
+        `ceiling-${ratePerSec}`,
+      );
       const ok = held(run);
       const phase = run.result.phases[0]!;
       tried.push({ ratePerSec, held: ok, achieved: phase.achievedRate, dropped: phase.requests.dropped });
@@ -61,7 +71,11 @@ async function writeUsersCsv(file: string, rows: number): Promise<void> {
 export async function memoryRow(settings: BenchSettings, ratePerSec: number, longSec: number, csvSec: number): Promise<BenchRow> {
   const server = await startBenchServer({ kind: 'canned', record: false });
   try {
-    const long = await runHarness(benchScenario({ name: 'memory-long', url: server.url, phases: [`{ name: steady, duration: ${longSec}s, rate: ${ratePerSec} }`] }), settings.workDir, 'memory-long');
+    const long = await runHarness(
+      benchScenario({ name: 'memory-long', url: server.url, phases: [`{ name: steady, duration: ${longSec}s, rate: ${ratePerSec} }`] }),
+      settings.workDir,
+      'memory-long',
+    );
     const samples = long.rssMbSamples;
     const fifth = Math.max(1, Math.floor(samples.length / 5));
     const early = average(samples.slice(fifth, 2 * fifth));
@@ -69,8 +83,16 @@ export async function memoryRow(settings: BenchSettings, ratePerSec: number, lon
     const bigCsv = join(settings.workDir, 'million-users.csv');
     await writeUsersCsv(bigCsv, 1_000_000);
     const csvRate = 1000;
-    const small = await runHarness(benchScenario({ name: 'memory-small-csv', url: server.url, phases: [`{ name: steady, duration: ${csvSec}s, rate: ${csvRate} }`] }), settings.workDir, 'memory-small-csv');
-    const big = await runHarness(benchScenario({ name: 'memory-million-csv', url: server.url, usersFile: bigCsv, phases: [`{ name: steady, duration: ${csvSec}s, rate: ${csvRate} }`] }), settings.workDir, 'memory-million-csv');
+    const small = await runHarness(
+      benchScenario({ name: 'memory-small-csv', url: server.url, phases: [`{ name: steady, duration: ${csvSec}s, rate: ${csvRate} }`] }),
+      settings.workDir,
+      'memory-small-csv',
+    );
+    const big = await runHarness(
+      benchScenario({ name: 'memory-million-csv', url: server.url, usersFile: bigCsv, phases: [`{ name: steady, duration: ${csvSec}s, rate: ${csvRate} }`] }),
+      settings.workDir,
+      'memory-million-csv',
+    );
     const csvExtraMb = big.peakRssMb - small.peakRssMb;
     const growthMb = late - early;
     return {

@@ -24,7 +24,15 @@ export async function mockVsReferenceRow(settings: BenchSettings): Promise<Bench
     // Warm both up (JIT) before measuring.
     await autocannonThroughput(mock.url, 50, 1);
     await autocannonThroughput(referenceUrl, 50, 1);
-    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => autocannonThroughput(mock.url, 50, settings.durationSec), () => autocannonThroughput(referenceUrl, 50, settings.durationSec));
+    const {
+      a,
+      b,
+      ratio: pairs,
+    } = await sideBySide(
+      settings.repetitions,
+      () => autocannonThroughput(mock.url, 50, settings.durationSec),
+      () => autocannonThroughput(referenceUrl, 50, settings.durationSec),
+    );
     const ratio = pairs.median;
     return {
       id: '3',

@@ -28,7 +28,11 @@ export function fidelityOf(arrivalsMs: readonly number[], ratePerSec: number, du
 export async function rateFidelityRow(settings: BenchSettings, ratePerSec: number, durationSec: number): Promise<BenchRow> {
   const server = await startBenchServer({ kind: 'canned' });
   try {
-    await runHarness(benchScenario({ name: 'fidelity', url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${ratePerSec} }`] }), settings.workDir, 'fidelity');
+    await runHarness(
+      benchScenario({ name: 'fidelity', url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${ratePerSec} }`] }),
+      settings.workDir,
+      'fidelity',
+    );
     const harness = fidelityOf((await server.report()).arrivalsMs, ratePerSec, durationSec);
     await server.reset();
     await runAutocannonCli([...autocannonArgs(), '-c', '50', '--overallRate', String(ratePerSec), '-d', String(durationSec), server.url + LOG_MESSAGE_PATH]);

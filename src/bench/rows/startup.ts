@@ -12,7 +12,12 @@ export async function startupRow(settings: BenchSettings): Promise<BenchRow> {
     for (let i = 0; i < Math.max(3, settings.repetitions); i++) {
       await server.reset();
       // Not pinned: start-up is measured as a user runs it (tsx's loader thread uses the other core).
-      const run = await runHarness(benchScenario({ name: 'startup', url: server.url, phases: ['{ name: short, duration: 1s, rate: 50 }'] }), settings.workDir, `startup-${i}`, { pin: false });
+      const run = await runHarness(
+        benchScenario({ name: 'startup', url: server.url, phases: ['{ name: short, duration: 1s, rate: 50 }'] }),
+        settings.workDir,
+        `startup-${i}`,
+        { pin: false },
+      );
       const { firstArrivalEpochMs } = await server.report();
       if (firstArrivalEpochMs === null) throw new Error('start-up bench: no request arrived');
       delays.push(firstArrivalEpochMs - run.startedAtEpochMs);

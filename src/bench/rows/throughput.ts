@@ -28,7 +28,15 @@ async function harnessThroughput(settings: BenchSettings, url: string, name: str
 export async function closedThroughputRow(settings: BenchSettings): Promise<{ row: BenchRow; harnessPerSec: Spread }> {
   const server = await startBenchServer({ kind: 'canned', record: false });
   try {
-    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'closed-canned'), () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec));
+    const {
+      a,
+      b,
+      ratio: pairs,
+    } = await sideBySide(
+      settings.repetitions,
+      () => harnessThroughput(settings, server.url, 'closed-canned'),
+      () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec),
+    );
     const ratio = pairs.median;
     return {
       harnessPerSec: a,
@@ -52,7 +60,15 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
   const mock = await startMockProcess({ credentials: { ...MOCK_DEFAULT_CREDENTIALS }, behaviour: { ...defaultMockBehaviour, registerAll: true } });
   await pinTo(mock.pid, TARGET_CORE);
   try {
-    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, mock.url, 'closed-mock'), () => autocannonThroughput(mock.url, CONNECTIONS, settings.durationSec));
+    const {
+      a,
+      b,
+      ratio: pairs,
+    } = await sideBySide(
+      settings.repetitions,
+      () => harnessThroughput(settings, mock.url, 'closed-mock'),
+      () => autocannonThroughput(mock.url, CONNECTIONS, settings.durationSec),
+    );
     const peers: Record<string, Spread | string> = {};
     for (const [tool, measure] of [
       ['wrk', () => wrkThroughput(settings.workDir, mock.url, CONNECTIONS, settings.durationSec)],
@@ -67,7 +83,9 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
       peers[tool] = spread(values);
     }
     const ratio = pairs.median;
-    const peerText = Object.entries(peers).map(([tool, value]) => `${tool} ${typeof value === 'string' ? value : `${formatSpread(value)} req/s`}`).join('; ');
+    const peerText = Object.entries(peers)
+      .map(([tool, value]) => `${tool} ${typeof value === 'string' ? value : `${formatSpread(value)} req/s`}`)
+      .join('; ');
     return {
       id: '2',
       name: 'max throughput against the built-in mock (no latency), 50 connections',
@@ -98,7 +116,10 @@ export async function contractCostRow(settings: BenchSettings): Promise<BenchRow
     // Twice as long, so the moments when one run has started or ended and the other has not weigh less.
     const sharedSettings = { ...settings, durationSec: settings.durationSec * 2 };
     const atOnce = async (onA: boolean, onB: boolean) => {
-      const [a, b] = await Promise.all([harnessThroughput(sharedSettings, server.url, 'shared-a', onA), harnessThroughput(sharedSettings, server.url, 'shared-b', onB)]);
+      const [a, b] = await Promise.all([
+        harnessThroughput(sharedSettings, server.url, 'shared-a', onA),
+        harnessThroughput(sharedSettings, server.url, 'shared-b', onB),
+      ]);
       return a / b;
     };
     const sharedRatios: number[] = [];
@@ -109,7 +130,15 @@ export async function contractCostRow(settings: BenchSettings): Promise<BenchRow
     }
     const shared = spread(sharedRatios);
     const control = spread(controlRatios);
-    const { a, b, ratio: pairs } = await sideBySide(settings.repetitions, () => harnessThroughput(settings, server.url, 'contract-on', true), () => harnessThroughput(settings, server.url, 'contract-off', false));
+    const {
+      a,
+      b,
+      ratio: pairs,
+    } = await sideBySide(
+      settings.repetitions,
+      () => harnessThroughput(settings, server.url, 'contract-on', true),
+      () => harnessThroughput(settings, server.url, 'contract-off', false),
+    );
     return {
       id: 'C',
       name: 'contract checks on every response vs off, closed model, 50 connections, raw responder',

@@ -17,7 +17,10 @@ export interface BaselineArgs {
 export function withBaselineOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('baseline', { type: 'string', describe: 'a stored run (folder or result.json) to compare with; exit 4 when this run regressed' })
-    .option('tolerance', { type: 'string', describe: `how much worse than the baseline counts as a regression, e.g. 10% or 0.1 (default ${DEFAULT_TOLERANCE * 100}%)` });
+    .option('tolerance', {
+      type: 'string',
+      describe: `how much worse than the baseline counts as a regression, e.g. 10% or 0.1 (default ${DEFAULT_TOLERANCE * 100}%)`,
+    });
 }
 
 /** Validates the tolerance flag; call before any long work so a typo fails fast. */

@@ -35,10 +35,16 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       withBaselineOptions(yargs)
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file, e.g. scenarios/peak.yml' })
         .option('target', { type: 'string', describe: 'override target.url: "mock" or a base URL' })
-        .option('out', { type: 'string', describe: 'results folder (default reports/<scenario>-<UTC timestamp>/); an existing one that holds files is refused' })
+        .option('out', {
+          type: 'string',
+          describe: 'results folder (default reports/<scenario>-<UTC timestamp>/); an existing one that holds files is refused',
+        })
         .option('force', { type: 'boolean', default: false, describe: 'with --out: write into a folder that already holds files, replacing a run there' })
         // A string, parsed here: yargs turns "abc" into NaN and the message could not quote it.
-        .option('duration-scale', { type: 'string', describe: 'multiply every phase duration, e.g. 0.1 for a quick try (stored in the result and its folder name)' })
+        .option('duration-scale', {
+          type: 'string',
+          describe: 'multiply every phase duration, e.g. 0.1 for a quick try (stored in the result and its folder name)',
+        })
         .option('insecure', { type: 'boolean', default: false, describe: 'skip TLS certificate verification (as target.insecure: true); printed as a warning' })
         .option('preflight', { type: 'boolean', default: true, describe: 'send one request per kind of user before the load; --no-preflight skips it' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print the summary only (no status or live lines)' })
@@ -72,7 +78,9 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           beforeLoad: async (scenarioName) => {
             if (dir) return;
             dir = await createRunDir(resolve('reports'), scenarioName, new Date(), durationScale).catch((error: NodeJS.ErrnoException) => {
-              throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, { exitCode: ExitCode.badInput });
+              throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, {
+                exitCode: ExitCode.badInput,
+              });
             });
             await prepareOutDir(dir, true);
           },

@@ -28,7 +28,7 @@ export function mockCommand(io: CliIo) {
       yargs
         .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 picks a free one)' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
-        .option('config', { type: 'string', describe: 'YAML file of mock behaviour (latency, faults), as a scenario\'s mock: section' })
+        .option('config', { type: 'string', describe: "YAML file of mock behaviour (latency, faults), as a scenario's mock: section" })
         .option('users', { type: 'string', describe: 'users CSV: every auth_id not marked expect=403 is registered' })
         .option('register', { type: 'string', array: true, describe: 'register these auth ids' })
         .option('register-all', { type: 'boolean', describe: 'accept every auth_id as registered' })
@@ -40,7 +40,10 @@ export function mockCommand(io: CliIo) {
       const behaviour = await behaviourFrom(args, io);
       const registered = args.users ? await registeredAuthIdsOf(args.users) : new Set<string>();
       for (const authId of args.register ?? []) registered.add(authId);
-      const credentials = { token: io.env.HAPTIK_TOKEN || MOCK_DEFAULT_CREDENTIALS.token, clientId: io.env.HAPTIK_CLIENT_ID || MOCK_DEFAULT_CREDENTIALS.clientId };
+      const credentials = {
+        token: io.env.HAPTIK_TOKEN || MOCK_DEFAULT_CREDENTIALS.token,
+        clientId: io.env.HAPTIK_CLIENT_ID || MOCK_DEFAULT_CREDENTIALS.clientId,
+      };
       const mock = await startMockServer({ credentials, registeredAuthIds: registered, behaviour, port: args.port, host: args.host });
       io.stdout(
         [

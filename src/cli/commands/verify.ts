@@ -18,7 +18,7 @@ export function verifyCommand(io: CliIo) {
       const token = io.env.HAPTIK_TOKEN;
       const clientId = io.env.HAPTIK_CLIENT_ID;
       if (!token) problems.push('HAPTIK_TOKEN is not set: export the bearer token the provider issued');
-      if (!clientId) problems.push('HAPTIK_CLIENT_ID is not set: export your account\'s client id');
+      if (!clientId) problems.push("HAPTIK_CLIENT_ID is not set: export your account's client id");
       if (!URL.canParse(args.providerBaseUrl)) problems.push(`--provider-base-url "${args.providerBaseUrl}" is not a URL`);
       if (problems.length > 0) throw new UserError('cannot verify the provider', { exitCode: ExitCode.badInput, problems });
       // Loaded on use: Pact's native core is heavy, and other commands never need it.

@@ -43,7 +43,8 @@ export function buildChartData(result: RunResult, baseline?: RunResult): ReportC
     { label: 'latency (from scheduled send)', role: 'corrected', latencyMs: spectrum.latencyMs[0]! },
     { label: 'service time (from actual send)', role: 'service', latencyMs: spectrum.latencyMs[1]! },
   ];
-  if (baseline) lines.push({ label: `baseline latency (${baseline.startedAt.slice(0, 16).replace('T', ' ')} UTC)`, role: 'baseline', latencyMs: spectrum.latencyMs[2]! });
+  if (baseline)
+    lines.push({ label: `baseline latency (${baseline.startedAt.slice(0, 16).replace('T', ' ')} UTC)`, role: 'baseline', latencyMs: spectrum.latencyMs[2]! });
   return {
     spectrum: { inverseTail: spectrum.inverseTail, percentiles: spectrum.percentiles, lines },
     timeline: timelineSeries(result.timeline),
@@ -58,7 +59,18 @@ function timelineSeries(timeline: RunResult['timeline']): ReportChartData['timel
   for (const entry of timeline) for (const [kind, count] of Object.entries(entry.errors)) kindTotals.set(kind, (kindTotals.get(kind) ?? 0) + count);
   const kinds = [...kindTotals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([kind]) => kind);
 
-  const series: ReportChartData['timeline'] = { seconds: [], targetRate: [], sent: [], completed: [], dropped: [], p50Ms: [], p99Ms: [], maxMs: [], errors: kinds.map((kind) => ({ kind, counts: [] })), expected: [] };
+  const series: ReportChartData['timeline'] = {
+    seconds: [],
+    targetRate: [],
+    sent: [],
+    completed: [],
+    dropped: [],
+    p50Ms: [],
+    p99Ms: [],
+    maxMs: [],
+    errors: kinds.map((kind) => ({ kind, counts: [] })),
+    expected: [],
+  };
   for (let second = 0; second <= lastSecond; second++) {
     const entry = bySecond.get(second);
     const hasLatency = entry !== undefined && entry.completed > 0 && entry.maxMs > 0;

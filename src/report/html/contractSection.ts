@@ -36,13 +36,16 @@ export function contractSection(result: RunResult): Html {
       : html`<p class="regressed"><strong>${formatCount(checks.count)} of ${formatCount(checks.checked)} checked responses${sampled} broke the contract (${formatShare(checks.rate)}).</strong></p>`;
   const kindShare = shareColumnFormat(checks.byKind.map((kind) => kind.count / Math.max(1, checks.checked)));
   const kinds = checks.byKind.map(
-    (kind) => html`<tr class="fail"><td><code>${kind.rule}</code></td><td><code>${kind.path}</code></td><td>${kind.source === 'pact' ? 'pact rule' : 'ingestion check'}</td><td>${RULE_MEANINGS[kind.rule] ?? ''}</td><td class="num">${formatCount(kind.count)}</td><td class="num">${kindShare(kind.count / Math.max(1, checks.checked))}</td></tr>`,
+    (kind) =>
+      html`<tr class="fail"><td><code>${kind.rule}</code></td><td><code>${kind.path}</code></td><td>${kind.source === 'pact' ? 'pact rule' : 'ingestion check'}</td><td>${RULE_MEANINGS[kind.rule] ?? ''}</td><td class="num">${formatCount(kind.count)}</td><td class="num">${kindShare(kind.count / Math.max(1, checks.checked))}</td></tr>`,
   );
   const phaseShare = shareColumnFormat(result.phases.map((phase) => phase.contractViolations?.rate ?? 0));
   const phases = result.phases.map((phase) => {
     const scope = phase.contractViolations;
     if (!phase.ran) return html`<tr class="not-run"><th scope="row">${phase.name}</th><td colspan="3" class="muted">not run</td></tr>`;
-    return scope ? html`<tr><th scope="row">${phase.name}</th><td class="num">${formatCount(scope.checked)}</td><td class="num">${formatCount(scope.count)}</td><td class="num">${phaseShare(scope.rate)}</td></tr>` : '';
+    return scope
+      ? html`<tr><th scope="row">${phase.name}</th><td class="num">${formatCount(scope.checked)}</td><td class="num">${formatCount(scope.count)}</td><td class="num">${phaseShare(scope.rate)}</td></tr>`
+      : '';
   });
   const noInteraction = Object.entries(checks.noInteraction);
   const examples = checks.examples.map(

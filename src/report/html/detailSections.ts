@@ -9,7 +9,8 @@ export function errorSamplesSection(result: RunResult): Html {
   const examples = result.overall.errorExamples;
   if (examples.length === 0) return html`<section id="error-samples"><h2>Error samples</h2><p class="muted">No unexpected answers.</p></section>`;
   const rows = examples.map(
-    (e) => html`<tr><td>${e.error ?? `HTTP ${e.status}`}</td><td class="num">${formatCount(e.count)}</td><td><pre class="body">${e.reason ?? (e.bodyExcerpt || '(empty body)')}</pre></td></tr>`,
+    (e) =>
+      html`<tr><td>${e.error ?? `HTTP ${e.status}`}</td><td class="num">${formatCount(e.count)}</td><td><pre class="body">${e.reason ?? (e.bodyExcerpt || '(empty body)')}</pre></td></tr>`,
   );
   return html`<section id="error-samples"><h2>Error samples</h2>
 <p class="note">Up to ten distinct answers (first 300 characters), with how often each came back.</p>
@@ -46,14 +47,20 @@ export function serverSideSection(result: RunResult): Html {
 <tr><th scope="row">mock's own service time</th>${stats.map((s) => html`<td class="num">${latencyColumnFormat([server.serviceTimeMs[s], client[s]])(server.serviceTimeMs[s])}</td>`)}</tr>
 <tr><th scope="row">client-measured service time</th>${stats.map((s) => html`<td class="num">${latencyColumnFormat([server.serviceTimeMs[s], client[s]])(client[s])}</td>`)}</tr>
 </tbody></table>
-<p class="note">The gap between the two rows is network, kernel and client overhead. Answers by status: ${Object.entries(server.statusCounts).map(([status, count]) => `${status}: ${formatCount(count)}`).join(', ') || 'none'}. Injected faults: ${injected.map(([kind, count]) => `${kind}: ${formatCount(count)}`).join(', ') || 'none'}.</p></section>`;
+<p class="note">The gap between the two rows is network, kernel and client overhead. Answers by status: ${
+    Object.entries(server.statusCounts)
+      .map(([status, count]) => `${status}: ${formatCount(count)}`)
+      .join(', ') || 'none'
+  }. Injected faults: ${injected.map(([kind, count]) => `${kind}: ${formatCount(count)}`).join(', ') || 'none'}.</p></section>`;
 }
 
 /** Preflight checks and where the run happened. */
 export function metadataSection(result: RunResult): Html {
   const env = result.environment;
   const item = (label: string, value: Html | string) => html`<dt>${label}</dt><dd>${value}</dd>`;
-  const preflight = result.preflight.map((check) => html`<li><code>${check.check}</code>: ${check.status === 0 ? 'no answer' : `HTTP ${check.status}`}, ${check.note}</li>`);
+  const preflight = result.preflight.map(
+    (check) => html`<li><code>${check.check}</code>: ${check.status === 0 ? 'no answer' : `HTTP ${check.status}`}, ${check.note}</li>`,
+  );
   return html`<section id="metadata"><h2>Run details</h2><dl class="meta">
 ${item('scenario', html`${result.scenario.name} (<code>${result.scenario.file}</code>)`)}
 ${item('target', html`<code>${result.target.url}</code>${result.target.mock ? ' — the built-in mock, in its own process' : ''}`)}

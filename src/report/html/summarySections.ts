@@ -1,5 +1,14 @@
 import { ERROR_KINDS } from '../../metrics/outcome.ts';
-import { formatCount, formatDurationMs, formatRate, formatShare, formatThresholdValue, latencyColumnFormat, shareColumnFormat, thresholdActualText } from '../format.ts';
+import {
+  formatCount,
+  formatDurationMs,
+  formatRate,
+  formatShare,
+  formatThresholdValue,
+  latencyColumnFormat,
+  shareColumnFormat,
+  thresholdActualText,
+} from '../format.ts';
 import type { PhaseResult, ResultStats, RunResult } from '../resultModel.ts';
 import type { Verdict } from '../verdict.ts';
 import { html } from './escape.ts';
@@ -44,7 +53,8 @@ export function headlineSection(result: RunResult): Html {
   // With nothing answered there is no latency to show (0 would read as "instant").
   const latency = (ms: number) => (o.requests.completed === 0 ? '–' : formatDurationMs(ms));
   const rate = o.targetRate === null ? html`<span class="muted">closed-model phases: no fixed target</span>` : html`target ${formatRate(o.targetRate)}`;
-  const card = (label: string, value: string, detail: Html | string = '') => html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
+  const card = (label: string, value: string, detail: Html | string = '') =>
+    html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
   return html`<section id="headline"><h2>Headline</h2><div class="cards">
 ${card('requests sent', formatCount(o.requests.sent), `${formatCount(o.requests.completed)} completed, ${formatCount(o.requests.dropped)} dropped`)}
 ${card('achieved rate', formatRate(o.achievedRate), rate)}
@@ -60,7 +70,10 @@ ${card('max', latency(o.latencyMs.max))}
 
 /** One row per phase plus the whole run: plan, rates, volume, errors and latency, each column in one format. */
 export function phasesSection(result: RunResult): Html {
-  const scopes: [string, ResultStats | PhaseResult, boolean][] = [...result.phases.map((phase): [string, PhaseResult, boolean] => [phase.name, phase, false]), ['whole run', result.overall, true]];
+  const scopes: [string, ResultStats | PhaseResult, boolean][] = [
+    ...result.phases.map((phase): [string, PhaseResult, boolean] => [phase.name, phase, false]),
+    ['whole run', result.overall, true],
+  ];
   const measured = scopes.map(([, stats]) => stats).filter((stats) => stats.requests.completed > 0);
   const stats = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
   const latencyFormats = stats.map((stat) => latencyColumnFormat(measured.map((m) => m.latencyMs[stat])));
@@ -108,14 +121,23 @@ export function outcomesSection(result: RunResult): Html {
   const statusRows = Object.entries(o.statusCounts).map(([status, count]) => {
     const expectedCount = o.expectedOutcomes[status] ?? 0;
     const errorCount = o.errors.http[status] ?? 0;
-    const meaning = Number(status) < 300 && errorCount === 0 ? 'ok' : expectedCount > 0 && errorCount === 0 ? 'expected' : expectedCount > 0 ? `${formatCount(expectedCount)} expected, ${formatCount(errorCount)} errors` : 'error';
+    const meaning =
+      Number(status) < 300 && errorCount === 0
+        ? 'ok'
+        : expectedCount > 0 && errorCount === 0
+          ? 'expected'
+          : expectedCount > 0
+            ? `${formatCount(expectedCount)} expected, ${formatCount(errorCount)} errors`
+            : 'error';
     return html`<tr class="${meaning === 'error' ? 'fail' : ''}"><th scope="row">HTTP ${status}</th><td class="num">${formatCount(count)}</td><td class="num">${shareFormat(count / completed)}</td><td>${meaning}</td></tr>`;
   });
   const transport = transportKinds.map(
-    (kind) => html`<tr class="fail"><th scope="row">${kind}</th><td class="num">${formatCount(o.errors[kind])}</td><td class="num">${shareFormat(o.errors[kind] / completed)}</td><td>transport error</td></tr>`,
+    (kind) =>
+      html`<tr class="fail"><th scope="row">${kind}</th><td class="num">${formatCount(o.errors[kind])}</td><td class="num">${shareFormat(o.errors[kind] / completed)}</td><td>transport error</td></tr>`,
   );
   const drops = dropReasons.map(
-    (reason) => html`<tr><th scope="row">not sent: ${reason}</th><td class="num">${formatCount(o.dropped[reason])}</td><td class="num">${shareFormat(o.dropped[reason] / scheduled)}</td><td>dropped before sending (share of scheduled)</td></tr>`,
+    (reason) =>
+      html`<tr><th scope="row">not sent: ${reason}</th><td class="num">${formatCount(o.dropped[reason])}</td><td class="num">${shareFormat(o.dropped[reason] / scheduled)}</td><td>dropped before sending (share of scheduled)</td></tr>`,
   );
   const expectedNote =
     expected.size > 0

@@ -8,7 +8,7 @@ import { curatedCases, randomCases } from './corpus.ts';
  * same with 2,000 generated cases (and any seed).
  */
 describe('contract checks agree with Pact itself', () => {
-  it('gives the reference verifier\'s verdict on every case, or refuses the pact naming the construct', async () => {
+  it("gives the reference verifier's verdict on every case, or refuses the pact naming the construct", async () => {
     const cases = [...curatedCases(), ...randomCases(20261130, 300)];
     const report = await compareWithReference(cases);
     const described = report.disagreements.map((d) => `${d.id}: reference ${d.reference} ${JSON.stringify(d.referenceDetail)}, ours ${d.ours} ${d.ourDetail}`);

@@ -35,7 +35,15 @@ export async function compareWithReference(cases: readonly AgreementCase[]): Pro
     const theirs = reference.verdicts[testCase.id]!;
     if (ours.verdict === 'refused') report.refused.push({ id: testCase.id, detail: ours.detail });
     else if (ours.verdict === theirs) report.agreements++;
-    else report.disagreements.push({ id: testCase.id, reference: theirs, ours: ours.verdict, ourDetail: ours.detail, referenceDetail: reference.reasons[testCase.id], actualBody: testCase.actual.body });
+    else
+      report.disagreements.push({
+        id: testCase.id,
+        reference: theirs,
+        ours: ours.verdict,
+        ourDetail: ours.detail,
+        referenceDetail: reference.reasons[testCase.id],
+        actualBody: testCase.actual.body,
+      });
   }
   return report;
 }

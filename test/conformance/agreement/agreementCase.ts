@@ -40,7 +40,8 @@ export function pactOf(cases: readonly AgreementCase[]): unknown {
       const { pact } = testCase;
       const contentType = pact.contentType ?? 'application/json';
       const response: Record<string, unknown> = { status: pact.status };
-      if (pact.headers) response.headers = Object.fromEntries(Object.entries(pact.headers).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]));
+      if (pact.headers)
+        response.headers = Object.fromEntries(Object.entries(pact.headers).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]));
       if (pact.body !== undefined) response.body = { content: pact.body, contentType, encoded: false };
       if (pact.rules) response.matchingRules = pact.rules;
       return { type: 'Synchronous/HTTP', key: `case-${index}`, description: testCase.id, request: { method: 'GET', path: `/case/${index}` }, response };

@@ -18,10 +18,43 @@ function field(id: string, example: unknown, fieldRule: CaseRule | undefined, ac
 
 /** Raw JSON values a provider might send: the texts matter (`1` vs `1.0` vs `1e3`, integers past 2^53). */
 export const RAW_VALUES = [
-  '0', '1', '-7', '1.0', '1.5', '-0.25', '1e3', '2.5E-3', '9007199254740993', '12345678901234567890',
-  '"1"', '"1.5"', '""', '"abc"', '"ABC"', '"  "', '"1.2.3"', '"2024-02-29"', '"2024-02-30"', '"2023-02-29"',
-  '"12345-01-01"', '"25:00:00"', '"23:59:59"', '"2024-02-29T12:30:45.123Z"', '"2024-02-29T12:30:45+05:30"', '"2024-02-30T12:30:45.123Z"',
-  '"नमस्ते 🙏"', 'true', 'false', 'null', '[]', '[1]', '[1, 2, 3]', '["a", "b"]', '{}', '{"a": 1}', '{"a": "x", "b": 2}',
+  '0',
+  '1',
+  '-7',
+  '1.0',
+  '1.5',
+  '-0.25',
+  '1e3',
+  '2.5E-3',
+  '9007199254740993',
+  '12345678901234567890',
+  '"1"',
+  '"1.5"',
+  '""',
+  '"abc"',
+  '"ABC"',
+  '"  "',
+  '"1.2.3"',
+  '"2024-02-29"',
+  '"2024-02-30"',
+  '"2023-02-29"',
+  '"12345-01-01"',
+  '"25:00:00"',
+  '"23:59:59"',
+  '"2024-02-29T12:30:45.123Z"',
+  '"2024-02-29T12:30:45+05:30"',
+  '"2024-02-30T12:30:45.123Z"',
+  '"नमस्ते 🙏"',
+  'true',
+  'false',
+  'null',
+  '[]',
+  '[1]',
+  '[1, 2, 3]',
+  '["a", "b"]',
+  '{}',
+  '{"a": 1}',
+  '{"a": "x", "b": 2}',
 ];
 
 /** Matchers with the example each is written with; every one meets every raw value. */
@@ -134,7 +167,12 @@ function structureCases(): AgreementCase[] {
     body('wildcard field', { a: { x: 1, y: 2 } }, { '$.a.*': rule('integer') }, '{"a": {"x": 5, "y": 6}}'),
     body('wildcard field broken', { a: { x: 1, y: 2 } }, { '$.a.*': rule('integer') }, '{"a": {"x": 5, "y": "6"}}'),
     body('items field wildcard', { items: [{ id: 1 }] }, { '$.items': minMax(0), '$.items[*].id': rule('integer') }, '{"items": [{"id": 1}, {"id": 2}]}'),
-    body('items field wildcard broken', { items: [{ id: 1 }] }, { '$.items': minMax(0), '$.items[*].id': rule('integer') }, '{"items": [{"id": 1}, {"id": 2.5}]}'),
+    body(
+      'items field wildcard broken',
+      { items: [{ id: 1 }] },
+      { '$.items': minMax(0), '$.items[*].id': rule('integer') },
+      '{"items": [{"id": 1}, {"id": 2.5}]}',
+    ),
     body('equality nested key order', { a: { x: 1, y: 2 } }, { '$.a': rule('equality') }, '{"a": {"y": 2, "x": 1}}'),
     body('equality nested extra key', { a: { x: 1 } }, { '$.a': rule('equality') }, '{"a": {"x": 1, "y": 2}}'),
     body('equality array', { a: [1, 2] }, { '$.a': rule('equality') }, '{"a": [1, 2]}'),
@@ -142,7 +180,12 @@ function structureCases(): AgreementCase[] {
     body('equality decimal vs integer', { a: 1 }, { '$.a': rule('equality') }, '{"a": 1.0}'),
     body('or combine pass second', { a: 1 }, { '$.a': { combine: 'OR', matchers: [{ match: 'null' }, { match: 'integer' }] } }, '{"a": 5}'),
     body('or combine fail both', { a: 1 }, { '$.a': { combine: 'OR', matchers: [{ match: 'null' }, { match: 'integer' }] } }, '{"a": "x"}'),
-    body('and combine fail one', { a: 'a1' }, { '$.a': { combine: 'AND', matchers: [{ match: 'type' }, { match: 'regex', regex: '[a-z]\\d' }] } }, '{"a": "zz"}'),
+    body(
+      'and combine fail one',
+      { a: 'a1' },
+      { '$.a': { combine: 'AND', matchers: [{ match: 'type' }, { match: 'regex', regex: '[a-z]\\d' }] } },
+      '{"a": "zz"}',
+    ),
     body('top-level type on object', { a: 1, b: 'x' }, typed, '{"a": 2, "b": "y", "c": true}'),
     body('top-level type wrong nested kind', { a: 1, b: 'x' }, typed, '{"a": "2", "b": "y"}'),
     body('null body example vs object', { a: null }, undefined, '{"a": {}}'),
@@ -156,7 +199,15 @@ function structureCases(): AgreementCase[] {
 
 /** Headers: repeated lines, value case, parameters, rules on header values, and the body's content type. */
 function headerCases(): AgreementCase[] {
-  const h = (id: string, headers: Record<string, string | string[]>, rules: Record<string, CaseRule> | undefined, actual: [string, string][], contentType?: string, body: unknown = { a: 1 }, actualBody = '{"a": 1}'): AgreementCase => ({
+  const h = (
+    id: string,
+    headers: Record<string, string | string[]>,
+    rules: Record<string, CaseRule> | undefined,
+    actual: [string, string][],
+    contentType?: string,
+    body: unknown = { a: 1 },
+    actualBody = '{"a": 1}',
+  ): AgreementCase => ({
     id,
     pact: { status: 200, headers, body, contentType, rules: rules ? { header: rules } : undefined },
     actual: { status: 200, headers: actual, body: actualBody },
@@ -182,16 +233,24 @@ function headerCases(): AgreementCase[] {
     h('content-type charset, no rule', { 'Content-Type': 'application/json' }, undefined, [['Content-Type', 'application/json; charset=UTF-8']]),
     h('content-type charset both', { 'Content-Type': 'application/json; charset=UTF-8' }, undefined, [['Content-Type', 'application/json; charset=UTF-8']]),
     h('content-type charset case', { 'Content-Type': 'application/json; charset=utf-8' }, undefined, [['Content-Type', 'application/json;charset=UTF-8']]),
-    h('content-type other charset', { 'Content-Type': 'application/json; charset=UTF-8' }, undefined, [['Content-Type', 'application/json; charset=ISO-8859-1']]),
+    h('content-type other charset', { 'Content-Type': 'application/json; charset=UTF-8' }, undefined, [
+      ['Content-Type', 'application/json; charset=ISO-8859-1'],
+    ]),
     h('content-type case', { 'Content-Type': 'application/json' }, undefined, [['Content-Type', 'Application/JSON']]),
     h('content-type text/plain', { 'Content-Type': 'application/json' }, undefined, [['Content-Type', 'text/plain']]),
     h('body json served as text/plain', {}, undefined, [['Content-Type', 'text/plain']]),
     h('body json served without content-type', {}, undefined, []),
     h('body json served as vnd+json', {}, undefined, [['Content-Type', 'application/vnd.api+json']]),
     h('body json served with charset', {}, undefined, [['Content-Type', 'application/json; charset=utf-8']]),
-    h('content-type regex rule', { 'Content-Type': 'application/json' }, { 'Content-Type': rule('regex', { regex: '^application/json(;.*)?$' }) }, [['Content-Type', 'application/json; charset=UTF-8']]),
-    h('content-type regex rule broken', { 'Content-Type': 'application/json' }, { 'Content-Type': rule('regex', { regex: '^application/json(;.*)?$' }) }, [['Content-Type', 'text/json']]),
-    h('contentType matcher', { 'Content-Type': 'application/json' }, { 'Content-Type': rule('contentType', { value: 'application/json' }) }, [['Content-Type', 'application/json; charset=UTF-8']]),
+    h('content-type regex rule', { 'Content-Type': 'application/json' }, { 'Content-Type': rule('regex', { regex: '^application/json(;.*)?$' }) }, [
+      ['Content-Type', 'application/json; charset=UTF-8'],
+    ]),
+    h('content-type regex rule broken', { 'Content-Type': 'application/json' }, { 'Content-Type': rule('regex', { regex: '^application/json(;.*)?$' }) }, [
+      ['Content-Type', 'text/json'],
+    ]),
+    h('contentType matcher', { 'Content-Type': 'application/json' }, { 'Content-Type': rule('contentType', { value: 'application/json' }) }, [
+      ['Content-Type', 'application/json; charset=UTF-8'],
+    ]),
     h('header date-like value equal', { 'X-When': 'Tue, 01 Jan 2030 00:00:00 GMT' }, undefined, [json, ['X-When', 'Tue, 01 Jan 2030 00:00:00 GMT']]),
   ];
 }
@@ -215,7 +274,12 @@ function statusCases(): AgreementCase[] {
 
 /** The harness's own pact: each interaction against answers that honour it and answers that break it. */
 function committedPactCases(): AgreementCase[] {
-  const pact = JSON.parse(readFileSync(PACT_FILE, 'utf8')) as { interactions: { description: string; response: { status: number; headers?: Record<string, string[]>; body?: { content: unknown }; matchingRules?: AgreementCase['pact']['rules'] } }[] };
+  const pact = JSON.parse(readFileSync(PACT_FILE, 'utf8')) as {
+    interactions: {
+      description: string;
+      response: { status: number; headers?: Record<string, string[]>; body?: { content: unknown }; matchingRules?: AgreementCase['pact']['rules'] };
+    }[];
+  };
   const cases: AgreementCase[] = [];
   for (const interaction of pact.interactions) {
     const { response } = interaction;
@@ -244,7 +308,11 @@ function committedPactCases(): AgreementCase[] {
           ];
     for (const [name, answer] of answers) {
       for (const contentType of ['application/json', 'application/json; charset=UTF-8']) {
-        cases.push({ id: `pact ${interaction.description}: ${name} (${contentType})`, pact: base, actual: { status: response.status, headers: [['Content-Type', contentType]], body: answer } });
+        cases.push({
+          id: `pact ${interaction.description}: ${name} (${contentType})`,
+          pact: base,
+          actual: { status: response.status, headers: [['Content-Type', contentType]], body: answer },
+        });
       }
     }
   }
@@ -253,12 +321,38 @@ function committedPactCases(): AgreementCase[] {
 
 /** Date and time patterns against texts: field widths, ranges, calendars, offsets, names. */
 const DATE_TIME_CASES: [string, string[]][] = [
-  ["yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", ['2018-10-04T12:41:27.980Z', '2018-10-04T12:41:27.98Z', '2018-10-04T12:41:27.9Z', '2018-10-04T12:41:27.980+00:00', '2018-13-04T12:41:27.980Z', '2019-02-29T12:41:27.980Z', '2020-02-29T12:41:27.980Z', '1900-02-29T12:41:27.980Z', '2000-02-29T12:41:27.980Z', '2018-04-31T12:41:27.980Z', '2018-1O-04T12:41:27.980Z', '2018-10-04 12:41:27.980Z', '20180-10-04T12:41:27.980Z', '2018-1-4T2:4:7.980Z', '2018-10-04T24:00:00.000Z', '2018-10-04T23:59:60.000Z', '18-10-04T12:41:27.980Z', 'yesterday', '']],
+  [
+    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'",
+    [
+      '2018-10-04T12:41:27.980Z',
+      '2018-10-04T12:41:27.98Z',
+      '2018-10-04T12:41:27.9Z',
+      '2018-10-04T12:41:27.980+00:00',
+      '2018-13-04T12:41:27.980Z',
+      '2019-02-29T12:41:27.980Z',
+      '2020-02-29T12:41:27.980Z',
+      '1900-02-29T12:41:27.980Z',
+      '2000-02-29T12:41:27.980Z',
+      '2018-04-31T12:41:27.980Z',
+      '2018-1O-04T12:41:27.980Z',
+      '2018-10-04 12:41:27.980Z',
+      '20180-10-04T12:41:27.980Z',
+      '2018-1-4T2:4:7.980Z',
+      '2018-10-04T24:00:00.000Z',
+      '2018-10-04T23:59:60.000Z',
+      '18-10-04T12:41:27.980Z',
+      'yesterday',
+      '',
+    ],
+  ],
   ['yyyy-M-d', ['2018-2-9', '2018-2-30', '2018-12-31', '2018-0-9', '2018-02-09', '2018-2-9x']],
   ['dd MMM yyyy', ['31 Apr 2018', '29 Feb 2024', '29 feb 2023', '01 Sept 2024', '1 Jan 2024']],
   ['dd MMMM yyyy', ['01 January 2024', '31 june 2024', '30 June 2024']],
   ['dd MMM yyyy, h:mm a', ['04 Oct 2018, 9:41 PM', '04 Oct 2018, 13:41 PM', '04 Oct 2018, 0:41 am', '04 Oct 2018, 12:41 pm']],
-  ['yyyy-MM-dd HH:mm:ssXXX', ['2026-11-24 10:00:00+05:30', '2026-11-24 10:00:00Z', '2026-11-24 10:00:00+0530', '2026-11-24 10:00:00+12:00', '2026-11-24 10:00:00-11:59']],
+  [
+    'yyyy-MM-dd HH:mm:ssXXX',
+    ['2026-11-24 10:00:00+05:30', '2026-11-24 10:00:00Z', '2026-11-24 10:00:00+0530', '2026-11-24 10:00:00+12:00', '2026-11-24 10:00:00-11:59'],
+  ],
   ['yyyy-MM-dd HH:mm:ssX', ['2026-11-24 10:00:00+05', '2026-11-24 10:00:00+0530', '2026-11-24 10:00:00Z']],
   ['yyyy-MM-dd HH:mm:ssZ', ['2026-11-24 10:00:00+0530', '2026-11-24 10:00:00+05:30', '2026-11-24 10:00:00Z']],
   ['yyyy-MM-dd HH:mm:ss.SSSSSS', ['2026-11-24 10:00:00.123456', '2026-11-24 10:00:00.1', '2026-11-24 10:00:00.1234567']],
@@ -281,7 +375,27 @@ function dateTimeCases(): AgreementCase[] {
 }
 
 /** Semantic versions as the reference's semver crate reads them. */
-const SEMVERS = ['1.2.3', '0.0.0', '1.2', '1.2.3.4', 'v1.2.3', '01.2.3', '1.02.3', '1.2.3-alpha', '1.2.3-alpha.1', '1.2.3-01', '1.2.3-0a', '1.2.3-a..b', '1.2.3-', '1.2.3+build.01', '1.2.3-rc.1+build', '1.2.3+', ' 1.2.3', '1.2.3 ', '10.20.30'];
+const SEMVERS = [
+  '1.2.3',
+  '0.0.0',
+  '1.2',
+  '1.2.3.4',
+  'v1.2.3',
+  '01.2.3',
+  '1.02.3',
+  '1.2.3-alpha',
+  '1.2.3-alpha.1',
+  '1.2.3-01',
+  '1.2.3-0a',
+  '1.2.3-a..b',
+  '1.2.3-',
+  '1.2.3+build.01',
+  '1.2.3-rc.1+build',
+  '1.2.3+',
+  ' 1.2.3',
+  '1.2.3 ',
+  '10.20.30',
+];
 
 function semverCases(): AgreementCase[] {
   return SEMVERS.map((version) => field(`semver "${version}"`, '1.0.0', rule('semver'), JSON.stringify(version)));
@@ -342,7 +456,8 @@ function rulePaths(example: unknown, path: string, out: string[]): string[] {
   out.push(path);
   if (Array.isArray(example)) for (const [i, item] of example.entries()) rulePaths(item, `${path}[${i}]`, out);
   if (Array.isArray(example) && example.length > 0) rulePaths(example[0], `${path}[*]`, out);
-  if (example !== null && typeof example === 'object' && !Array.isArray(example)) for (const [key, value] of Object.entries(example)) rulePaths(value, `${path}.${key}`, out);
+  if (example !== null && typeof example === 'object' && !Array.isArray(example))
+    for (const [key, value] of Object.entries(example)) rulePaths(value, `${path}.${key}`, out);
   return out;
 }
 

@@ -27,5 +27,8 @@ export function ourVerdict(testCase: AgreementCase): { verdict: CaseVerdict; det
   const { status, headers, body } = testCase.actual;
   const violations = contract.check(status, headerRecord(headers), body);
   if (violations === 'noInteraction') return { verdict: 'fail', detail: `status ${status}: no interaction` };
-  return { verdict: violations.length === 0 ? 'pass' : 'fail', detail: violations.map((v) => `${v.rule} ${v.path}: expected ${v.expected}, actual ${v.actual}`).join('; ') };
+  return {
+    verdict: violations.length === 0 ? 'pass' : 'fail',
+    detail: violations.map((v) => `${v.rule} ${v.path}: expected ${v.expected}, actual ${v.actual}`).join('; '),
+  };
 }

@@ -9,7 +9,9 @@ import { pactOf } from './agreementCase.ts';
 import type { AgreementCase } from './agreementCase.ts';
 
 // CommonJS: its default export is the Pact instance; the types describe the module.
-const pactCore = pactCoreModule as unknown as { verifyPacts(options: { providerBaseUrl: string; pactUrls: string[]; provider: string; logLevel: string }): Promise<string> };
+const pactCore = pactCoreModule as unknown as {
+  verifyPacts(options: { providerBaseUrl: string; pactUrls: string[]; provider: string; logLevel: string }): Promise<string>;
+};
 
 const [casesFile, outFile] = process.argv.slice(2) as [string, string];
 const cases = JSON.parse(readFileSync(casesFile, 'utf8')) as AgreementCase[];

@@ -12,5 +12,7 @@ for (const d of report.disagreements) {
   console.log(`DISAGREE ${d.id}\n  reference ${d.reference}: ${JSON.stringify(d.referenceDetail)}\n  ours ${d.ours}: ${d.ourDetail}\n  body ${d.actualBody}`);
 }
 for (const r of report.refused) console.log(`REFUSED ${r.id}: ${r.detail.split('\n').join(' ')}`);
-console.log(`agreement: ${report.cases} cases (seed ${seed}), ${report.agreements} agree, ${report.refused.length} refused by us, ${report.disagreements.length} disagree`);
+console.log(
+  `agreement: ${report.cases} cases (seed ${seed}), ${report.agreements} agree, ${report.refused.length} refused by us, ${report.disagreements.length} disagree`,
+);
 process.exitCode = report.disagreements.length === 0 ? 0 : 1;

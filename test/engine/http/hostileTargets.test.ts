@@ -77,7 +77,11 @@ describe('the HTTP/1.1 client against hostile and unusual servers', () => {
   }
 
   it('skips interim 1xx answers (103 Early Hints, 100 Continue, 102) and takes the final one', async () => {
-    const interims = ['HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n', 'HTTP/1.1 100 Continue\r\n\r\n', 'HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n'];
+    const interims = [
+      'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n',
+      'HTTP/1.1 100 Continue\r\n\r\n',
+      'HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n',
+    ];
     const { sendInTurn } = await target((socket, request) => {
       socket.write(interims[request.index % interims.length]!);
       setTimeout(() => socket.write(okAnswer(`{"n":${request.index}}`)), 5);
@@ -113,7 +117,11 @@ describe('the HTTP/1.1 client against hostile and unusual servers', () => {
     ['Content-Length: abc', 'HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nok', /invalid Content-Length "abc"/],
     ['a negative Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nok', /invalid Content-Length "-1"/],
     ['bytes after the declared body', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokXYZ', /bytes after the end of the answer/],
-    ['Transfer-Encoding with Content-Length', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n2\r\nok\r\n0\r\n\r\n', /both Transfer-Encoding and Content-Length/],
+    [
+      'Transfer-Encoding with Content-Length',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      /both Transfer-Encoding and Content-Length/,
+    ],
     ['a 101 nobody asked for', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n', /switched protocols/],
   ])('%s is a protocol error at once, and the next request is unharmed', async (_name, broken, reason) => {
     const { sendInTurn } = await target((socket, request) => socket.write(request.index === 0 ? broken : okAnswer()), { timeoutMs: 5000 });
@@ -152,10 +160,13 @@ describe('the HTTP/1.1 client against hostile and unusual servers', () => {
   });
 
   it('times out a request whose answer never completes, and only that one', async () => {
-    const { sendInTurn } = await target((socket, request) => {
-      if (request.index === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok');
-      else socket.write(okAnswer());
-    }, { timeoutMs: 300 });
+    const { sendInTurn } = await target(
+      (socket, request) => {
+        if (request.index === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok');
+        else socket.write(okAnswer());
+      },
+      { timeoutMs: 300 },
+    );
     const outcomes = await sendInTurn(3);
     expect(kinds(outcomes)).toEqual([200, 'timeout', 200]);
   });
