@@ -2,6 +2,7 @@ import type { DropReason, ErrorKind, Sample } from '../engine/types.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { LatencySummaryMs } from './histogram.ts';
 import type { OutcomeClass } from './outcome.ts';
+import { errorRate } from './definitions.ts';
 
 /** An unexpected answer kept as an example for the report (body cut short). */
 export interface ErrorExample {
@@ -92,7 +93,7 @@ export class StatsAccumulator {
       errors: { ...this.errors, http: mapToRecord(this.httpErrors) },
       expectedOutcomes: mapToRecord(this.expectedOutcomes),
       unexpected: this.unexpected,
-      errorRate: this.sent === 0 ? 0 : this.unexpected / this.sent,
+      errorRate: errorRate(this),
       latencyMs: this.latency.summaryMs(),
       serviceLatencyMs: this.service.summaryMs(),
       errorExamples: [...this.#examples.values()],

@@ -7,7 +7,9 @@ import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { LatencyHistogram } from '../metrics/histogram.ts';
 import { transportErrorCount } from '../metrics/outcome.ts';
-import { checkThreshold, latencyOverAll, thresholdUnit } from '../scenario/thresholds.ts';
+import { thresholdHolds, thresholdUnit } from '../scenario/thresholds.ts';
+import { achievedRate, thresholdFigure } from '../metrics/definitions.ts';
+import type { AnsweredLatency, ScopeFigures } from '../metrics/definitions.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { PreflightCheck } from '../run/preflight.ts';
 import type { ReferenceConfirmation } from '../contract/confirmViolations.ts';
@@ -82,13 +84,8 @@ export function buildResult(m: RunMeasurements): RunResult {
     };
     // A phase the run never reached has no figures: its thresholds are not evaluated, not passed.
     if ('ran' in scope && !scope.ran) return { ...base, actual: null, passed: null };
-    const { actual, passed } = checkThreshold(threshold.condition, {
-      ...scope,
-      ...latencyOverAllRequests(scope),
-      dropRate: scope.requests.scheduled === 0 ? 0 : scope.requests.dropped / scope.requests.scheduled,
-      contractViolations: scope.contractViolations?.count ?? 0,
-      contractViolationRate: scope.contractViolations?.rate ?? 0,
-    });
+    const actual = thresholdFigure(threshold.condition.metric, figuresOf(scope));
+    const passed = thresholdHolds(threshold.condition, actual);
     // JSON has no Infinity: a latency no percentile of the answered requests can give is stored as null, failed.
     return { ...base, actual: Number.isFinite(actual) ? actual : null, passed };
   });
@@ -121,28 +118,32 @@ export function buildResult(m: RunMeasurements): RunResult {
   };
 }
 
-/**
- * A scope's latency figures over every request it scheduled, the unanswered ones (transport
- * errors, drops) counting as infinitely slow (see latencyOverAll): what latency thresholds judge.
- */
-function latencyOverAllRequests(scope: ResultStats): Pick<ResultStats, 'latencyMs' | 'serviceLatencyMs'> {
+/** A finished scope's figures, for the threshold metrics (see metrics/definitions.ts). */
+function figuresOf(scope: ResultStats): ScopeFigures {
   const transportErrors = transportErrorCount(scope.errors);
-  const unanswered = transportErrors + scope.requests.dropped;
-  if (unanswered === 0) return scope;
   const answered = scope.requests.completed - transportErrors;
-  const over = (summary: ResultStats['latencyMs'], encoded: string) => {
-    const histogram = LatencyHistogram.decode(encoded);
-    try {
-      const statMs = (stat: LatencyStat) => summary[stat];
-      const stats = Object.keys(summary) as LatencyStat[];
-      return Object.fromEntries(
-        stats.map((stat) => [stat, latencyOverAll(stat, answered, unanswered, statMs, (percentile) => histogram.atPercentilesMs([percentile])[0]!)]),
-      ) as ResultStats['latencyMs'];
-    } finally {
-      histogram.destroy();
-    }
+  const latency = (summary: ResultStats['latencyMs'], encoded: string): AnsweredLatency => ({
+    count: answered,
+    statMs: (stat) => summary[stat],
+    // Only asked for when requests went unanswered: the stored histogram is decoded then.
+    percentileMs: (percentile) => {
+      const histogram = LatencyHistogram.decode(encoded);
+      try {
+        return histogram.atPercentilesMs([percentile])[0]!;
+      } finally {
+        histogram.destroy();
+      }
+    },
+  });
+  return {
+    sent: scope.requests.sent,
+    dropped: scope.requests.dropped,
+    unexpected: scope.unexpected,
+    transportErrors,
+    latency: (clock) => (clock === 'service' ? latency(scope.serviceLatencyMs, scope.serviceHistogram) : latency(scope.latencyMs, scope.histogram)),
+    achievedRatePerSec: scope.achievedRate,
+    contract: scope.contractViolations && { count: scope.contractViolations.count, rate: scope.contractViolations.rate },
   };
-  return { latencyMs: over(scope.latencyMs, scope.histogram), serviceLatencyMs: over(scope.serviceLatencyMs, scope.serviceHistogram) };
 }
 
 /** Marks each violation example with the reference verifier's word on its kind. */
@@ -178,7 +179,7 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
     requests,
     dropped: snapshot.dropped,
     durationMs,
-    achievedRate: round(snapshot.requests.sent / (durationMs / 1000)),
+    achievedRate: round(achievedRate(snapshot.requests.sent, durationMs)),
     targetRate: targetRate === null ? null : round(targetRate),
     latencyMs: snapshot.latencyMs,
     serviceLatencyMs: snapshot.serviceLatencyMs,

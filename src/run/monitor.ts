@@ -3,8 +3,10 @@ import type { RunRecorder } from '../metrics/runRecorder.ts';
 import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { transportErrorCount } from '../metrics/outcome.ts';
-import { PERCENTILE_OF, latencyOverAll, thresholdHolds } from '../scenario/thresholds.ts';
-import type { LatencyStat, ThresholdMetric } from '../scenario/thresholds.ts';
+import { PERCENTILE_OF, thresholdFigure } from '../metrics/definitions.ts';
+import type { ScopeFigures } from '../metrics/definitions.ts';
+import { thresholdHolds } from '../scenario/thresholds.ts';
+import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { StatsAccumulator } from '../metrics/phaseStats.ts';
 import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
 import { formatLiveLine } from './liveLine.ts';
@@ -53,45 +55,38 @@ export function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, con
     if (scopeIndex !== undefined && scopeIndex !== phaseIndex) continue;
     const accumulator = scopeIndex === undefined ? recorder.overall : recorder.phases[scopeIndex]!;
     if (accumulator.completed < ABORT_MIN_SAMPLES) continue;
-    const metric = threshold.condition.metric;
-    const contractScope =
-      contract && metric.kind.startsWith('contract')
-        ? scopeIndex === undefined
-          ? contract.snapshot().overall
-          : contract.snapshot().phases[scopeIndex]!
-        : null;
-    if (!thresholdHolds(threshold.condition, figureSoFar(metric, accumulator, contractScope)))
+    const contractScope = () => (contract ? (scopeIndex === undefined ? contract.snapshot().overall : contract.snapshot().phases[scopeIndex]!) : null);
+    if (!thresholdHolds(threshold.condition, thresholdFigure(threshold.condition.metric, figuresSoFar(accumulator, contractScope))))
       return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
   }
   return undefined;
 }
 
 /**
- * One threshold's metric on what was measured so far, computed alone: this runs every second
- * while requests are in flight, and a full snapshot (mean included) blocks for milliseconds.
+ * A scope's figures so far, each computed only when a threshold asks for it: this runs every
+ * second while requests are in flight, and a full snapshot (mean included) blocks for milliseconds.
  */
-function figureSoFar(metric: ThresholdMetric, accumulator: StatsAccumulator, contractScope: ContractScopeSnapshot | null): number {
-  switch (metric.kind) {
-    case 'latency': {
-      const histogram = metric.clock === 'service' ? accumulator.service : accumulator.latency;
-      const statMs = (stat: LatencyStat) => {
-        const percentile = PERCENTILE_OF[stat];
-        return percentile === undefined ? histogram.summaryMs()[stat] : histogram.atPercentilesMs([percentile])[0]!;
+function figuresSoFar(accumulator: StatsAccumulator, contractScope: () => ContractScopeSnapshot | null): ScopeFigures {
+  return {
+    sent: accumulator.sent,
+    dropped: accumulator.droppedTotal,
+    unexpected: accumulator.unexpected,
+    transportErrors: transportErrorCount(accumulator.errors),
+    latency: (clock) => {
+      const histogram = clock === 'service' ? accumulator.service : accumulator.latency;
+      const percentileMs = (percentile: number) => histogram.atPercentilesMs([percentile])[0]!;
+      return {
+        count: histogram.count,
+        statMs: (stat: LatencyStat) => {
+          const percentile = PERCENTILE_OF[stat];
+          return percentile === undefined ? histogram.summaryMs()[stat] : percentileMs(percentile);
+        },
+        percentileMs,
       };
-      const unanswered = transportErrorCount(accumulator.errors) + accumulator.droppedTotal;
-      return latencyOverAll(metric.stat, histogram.count, unanswered, statMs, (percentile) => histogram.atPercentilesMs([percentile])[0]!);
-    }
-    case 'errorRate':
-      return accumulator.sent === 0 ? 0 : accumulator.unexpected / accumulator.sent;
-    case 'dropRate': {
-      const dropped = accumulator.droppedTotal;
-      return dropped / Math.max(1, accumulator.sent + dropped);
-    }
-    case 'contractViolations':
-      return contractScope?.count ?? 0;
-    case 'contractViolationRate':
-      return contractScope?.rate ?? 0;
-    case 'achievedRate':
-      return 0;
-  }
+    },
+    achievedRatePerSec: null,
+    get contract() {
+      return contractScope();
+    },
+  };
 }

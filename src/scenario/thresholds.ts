@@ -81,53 +81,7 @@ export function thresholdUnit(metric: ThresholdMetric): ThresholdUnit {
   return metric.kind === 'achievedRate' ? 'perSec' : 'ratio';
 }
 
-/** The percentile each latency statistic is (max the 100th); min and mean are none. */
-export const PERCENTILE_OF: Partial<Record<LatencyStat, number>> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9, max: 100 };
-
-/**
- * A latency statistic over every request the scope scheduled, where a request that got no answer
- * (a transport error such as a timeout, or dropped before sending) counts as infinitely slow:
- * pX is the latency within which X% of all scheduled requests were answered, Infinity when more
- * than (100 - X)% got none; max and mean are Infinity when any got none. So a run where most
- * requests failed cannot pass a latency threshold on the few that were answered.
- */
-export function latencyOverAll(
-  stat: LatencyStat,
-  answered: number,
-  unanswered: number,
-  statMs: (stat: LatencyStat) => number,
-  percentileMs: (percentile: number) => number,
-): number {
-  if (unanswered === 0) return statMs(stat);
-  if (answered === 0) return Number.POSITIVE_INFINITY;
-  if (stat === 'min') return statMs('min');
-  const percentile = PERCENTILE_OF[stat];
-  // The mean of all requests, and their maximum, are infinite once one got no answer.
-  if (percentile === undefined || percentile === 100) return Number.POSITIVE_INFINITY;
-  const rank = (percentile / 100) * (answered + unanswered);
-  return rank > answered ? Number.POSITIVE_INFINITY : percentileMs((100 * rank) / answered);
-}
-
-/** The figures a threshold may be checked against. */
-export interface ThresholdFigures {
-  latencyMs: Record<LatencyStat, number>;
-  serviceLatencyMs: Record<LatencyStat, number>;
-  errorRate: number;
-  dropRate: number;
-  achievedRate: number;
-  /** Responses that broke the contract, and their share of those checked (0 when checks are off). */
-  contractViolations: number;
-  contractViolationRate: number;
-}
-
-/** The actual value of the metric and whether the condition holds. */
-export function checkThreshold(condition: ThresholdCondition, figures: ThresholdFigures): { actual: number; passed: boolean } {
-  const { metric } = condition;
-  const actual = metric.kind === 'latency' ? (metric.clock === 'service' ? figures.serviceLatencyMs : figures.latencyMs)[metric.stat] : figures[metric.kind];
-  return { actual, passed: compare(actual, condition.operator, condition.limit) };
-}
-
-/** Whether `actual` satisfies the condition (for callers that computed the metric themselves). */
+/** Whether a metric's value (see metrics/definitions.ts) satisfies the condition. */
 export function thresholdHolds(condition: ThresholdCondition, actual: number): boolean {
   return compare(actual, condition.operator, condition.limit);
 }

@@ -1,0 +1,96 @@
+// Every metric a threshold can name, defined once: the live checks (abortOnFail, every second)
+// and the final verdict (result.json) both compute a threshold's figure with `thresholdFigure`,
+// from the same counts, so they cannot disagree on the same run.
+import type { LatencyStat, ThresholdMetric } from '../scenario/thresholds.ts';
+
+/** The percentile each latency statistic is (max the 100th); min and mean are none. */
+export const PERCENTILE_OF: Partial<Record<LatencyStat, number>> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9, max: 100 };
+
+/** Unexpected outcomes (errors of any kind, HTTP or transport) per request sent. */
+export function errorRate(counts: { sent: number; unexpected: number }): number {
+  return counts.sent === 0 ? 0 : counts.unexpected / counts.sent;
+}
+
+/** Requests dropped before sending per request that fell due (sent + dropped). */
+export function dropRate(counts: { sent: number; dropped: number }): number {
+  const due = counts.sent + counts.dropped;
+  return due === 0 ? 0 : counts.dropped / due;
+}
+
+/** Requests sent per second of the time the scope sent (each ends as an answer or a transport error). */
+export function achievedRate(sent: number, durationMs: number): number {
+  return sent / (Math.max(1, durationMs) / 1000);
+}
+
+/**
+ * A latency statistic over every request the scope scheduled, where a request that got no answer
+ * (a transport error such as a timeout, or dropped before sending) counts as infinitely slow:
+ * pX is the latency within which X% of all scheduled requests were answered, Infinity when more
+ * than (100 - X)% got none; max and mean are Infinity when any got none. So a run where most
+ * requests failed cannot pass a latency threshold on the few that were answered.
+ */
+export function latencyOverAll(
+  stat: LatencyStat,
+  answered: number,
+  unanswered: number,
+  statMs: (stat: LatencyStat) => number,
+  percentileMs: (percentile: number) => number,
+): number {
+  if (unanswered === 0) return statMs(stat);
+  if (answered === 0) return Number.POSITIVE_INFINITY;
+  if (stat === 'min') return statMs('min');
+  const percentile = PERCENTILE_OF[stat];
+  // The mean of all requests, and their maximum, are infinite once one got no answer.
+  if (percentile === undefined || percentile === 100) return Number.POSITIVE_INFINITY;
+  const rank = (percentile / 100) * (answered + unanswered);
+  return rank > answered ? Number.POSITIVE_INFINITY : percentileMs((100 * rank) / answered);
+}
+
+/** The latency of a scope's answered requests on one clock (corrected or service). */
+export interface AnsweredLatency {
+  /** Answered requests (those with a latency). */
+  count: number;
+  statMs(stat: LatencyStat): number;
+  percentileMs(percentile: number): number;
+}
+
+/** What every threshold metric of one scope (a phase or the run) is computed from. */
+export interface ScopeFigures {
+  sent: number;
+  dropped: number;
+  unexpected: number;
+  /** Requests sent that got no answer (transport errors, those aborted at Ctrl-C included). */
+  transportErrors: number;
+  latency(clock: 'corrected' | 'service'): AnsweredLatency;
+  /** Null while the scope is still sending: a rate is only judged over a whole phase. */
+  achievedRatePerSec: number | null;
+  /** Responses that broke the contract and their share of those checked; null when checks are off. */
+  contract: { count: number; rate: number } | null;
+}
+
+/** A threshold metric's value for a scope: the one definition the live checks and the verdict use. */
+export function thresholdFigure(metric: ThresholdMetric, scope: ScopeFigures): number {
+  switch (metric.kind) {
+    case 'latency': {
+      const latency = scope.latency(metric.clock);
+      const unanswered = scope.transportErrors + scope.dropped;
+      return latencyOverAll(
+        metric.stat,
+        latency.count,
+        unanswered,
+        (stat) => latency.statMs(stat),
+        (percentile) => latency.percentileMs(percentile),
+      );
+    }
+    case 'errorRate':
+      return errorRate(scope);
+    case 'dropRate':
+      return dropRate(scope);
+    case 'achievedRate':
+      return scope.achievedRatePerSec ?? Number.NaN;
+    case 'contractViolations':
+      return scope.contract?.count ?? 0;
+    case 'contractViolationRate':
+      return scope.contract?.rate ?? 0;
+  }
+}
