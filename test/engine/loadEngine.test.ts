@@ -99,6 +99,25 @@ describe('abort', () => {
     }
   });
 
+  it('counts every request waiting for a connection at the abort as dropped (aborted), so due = sent + dropped', async () => {
+    const server = await startDelayServer({ delayMs: 2000 });
+    try {
+      // 100/s on one connection whose answer takes 2 s: after 500 ms, 1 request is in flight and about 49 wait.
+      const { run, samples, sentMs, dropped } = await runEngine(
+        server.url,
+        [{ model: 'open', name: 'steady', durationMs: 10_000, schedule: constantSchedule(100, 10_000), maxConnections: 1, requests: always }],
+        { abortAfterMs: 500 },
+      );
+      expect(run.aborted).toBe(true);
+      expect(sentMs).toHaveLength(1);
+      expect(samples.map((sample) => sample.error)).toEqual(['aborted']);
+      expect(dropped.length).toBeGreaterThan(40);
+      expect(dropped.every((reason) => reason === 'aborted')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('drops requests that waited longer than maxQueueMs for a connection, counting each', async () => {
     const server = await startDelayServer({ delayMs: 400 });
     try {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { constantSchedule } from '../../src/engine/schedule.ts';
 import { RunRecorder } from '../../src/metrics/runRecorder.ts';
-import { liveLine } from '../../src/run/monitor.ts';
-import type { PlannedPhase } from '../../src/scenario/plan.ts';
+import type { Sample } from '../../src/engine/types.ts';
+import { failingAbortThreshold, liveLine } from '../../src/run/monitor.ts';
+import type { LoadPlan, PlannedPhase } from '../../src/scenario/plan.ts';
+import { parseThreshold } from '../../src/scenario/thresholds.ts';
 
 function ratePhase(name: string, ratePerSec: number, durationMs: number): PlannedPhase {
   return { kind: 'rate', name, durationMs, schedule: constantSchedule(ratePerSec, durationMs), ratePerSec, rampToPerSec: ratePerSec, maxConnections: 100 };
@@ -49,5 +51,40 @@ describe('liveLine', () => {
     recorder.sealBefore(1050);
     const line = liveLine(phases, recorder, null, 0, 0, 1050, phaseOffsetsMs);
     expect(line).toMatch(/p50 \(1s\)\s+10(\.\d+)?ms\s+p99 \(1s\)\s+10\d(\.\d+)?ms\s+errors \(1s\)\s+3\s+\| run: errors 3 \(1\.00%\)/);
+  });
+});
+
+describe('abortOnFail thresholds', () => {
+  const phases = [ratePhase('warm', 300, 1000), ratePhase('peak', 400, 1000), ratePhase('cool', 100, 1000)];
+  const condition = parseThreshold('errorRate < 1%');
+  if ('problem' in condition) throw new Error(condition.problem);
+  const plan = {
+    phases,
+    scenario: { thresholds: [{ expr: 'errorRate < 1%', condition, phase: 'peak', abortOnFail: true, implicit: false }] },
+  } as unknown as LoadPlan;
+  const answer = (phaseIndex: number, status: number): Sample => ({
+    phaseIndex,
+    scheduledMs: 0,
+    sentMs: 0,
+    doneMs: 5,
+    status,
+    request: { body: Buffer.from('{}'), messageBody: 'hi' },
+  });
+
+  it('judges a phase-scoped threshold on its phase, and only while that phase runs', () => {
+    const recorder = new RunRecorder(phases.length);
+    const answered = (sample: Sample) => {
+      recorder.onSent(sample.phaseIndex, 0);
+      recorder.onSample(sample);
+    };
+    for (let i = 0; i < 200; i++) answered(answer(0, 500));
+    // Errors in warm do not count against a threshold on peak.
+    expect(failingAbortThreshold(plan, recorder, null, 0)).toBeUndefined();
+    for (let i = 0; i < 200; i++) answered(answer(1, 200));
+    expect(failingAbortThreshold(plan, recorder, null, 1)).toBeUndefined();
+    for (let i = 0; i < 10; i++) answered(answer(1, 503));
+    expect(failingAbortThreshold(plan, recorder, null, 1)).toBe('errorRate < 1% (phase peak)');
+    // Once peak is over, its verdict is the final result's, not a reason to stop cool.
+    expect(failingAbortThreshold(plan, recorder, null, 2)).toBeUndefined();
   });
 });
