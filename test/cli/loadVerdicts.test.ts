@@ -107,6 +107,15 @@ describe('load verdicts', () => {
     }
   });
 
+  it('exits 4 (REGRESSED) when a run with thresholds met is worse than its --baseline', async () => {
+    const fast = join(files.dir, 'fast');
+    const first = await runCliProcess(['load', scenario(), '--out', fast]);
+    expect(first.exitCode, first.stderr).toBe(ExitCode.ok);
+    const slow = await runCliProcess(['load', scenario('mock: { latency: 60ms }'), '--out', join(files.dir, 'slow'), '--baseline', fast]);
+    expect(slow.exitCode).toBe(ExitCode.regression);
+    expect(slow.stdout).toMatch(/^REGRESSED {2}verdicts .* exit 4$/m);
+  });
+
   it('never writes into a folder that holds a run, unless --force', async () => {
     const out = join(files.dir, 'used');
     const first = await runCliProcess(['load', scenario(), '--out', out]);
