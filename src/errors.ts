@@ -3,7 +3,8 @@ export const ExitCode = {
   ok: 0,
   thresholdFailed: 1,
   badInput: 2,
-  targetUnreachable: 3,
+  /** The target cannot be used as set up: unreachable, certificate not trusted, credentials or user refused. */
+  targetNotUsable: 3,
   regression: 4,
   interrupted: 130,
 } as const;

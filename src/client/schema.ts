@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compileDateTimePattern } from '../conformance/dateTimePattern.ts';
+import { compileDateTimePattern } from '../checks/dateTimePattern.ts';
 
 /** Path of the Log Message API, fixed by the vendor; scenarios give only the base URL. */
 export const LOG_MESSAGE_PATH = '/v1.0/log_message_from_user/';

@@ -16,7 +16,8 @@ export interface ErrorExample {
 
 /** Counters and histograms of one phase (or of the whole run), plain data. */
 export interface StatsSnapshot {
-  requests: { scheduled: number; sent: number; completed: number; dropped: number };
+  /** Scheduled (sent + dropped) is the result's to say: it depends on the phase's kind and whether it ran. */
+  requests: { sent: number; completed: number; dropped: number };
   dropped: Record<DropReason, number>;
   statusCounts: Record<string, number>;
   errors: Record<ErrorKind, number> & { http: Record<string, number> };
@@ -35,7 +36,6 @@ const EXCERPT_CHARS = 300;
 export class StatsAccumulator {
   readonly latency = LatencyHistogram.create();
   readonly service = LatencyHistogram.create();
-  scheduled = 0;
   sent = 0;
   completed = 0;
   unexpected = 0;
@@ -87,7 +87,7 @@ export class StatsAccumulator {
   snapshot(): StatsSnapshot {
     const dropped = this.droppedTotal;
     return {
-      requests: { scheduled: this.scheduled, sent: this.sent, completed: this.completed, dropped },
+      requests: { sent: this.sent, completed: this.completed, dropped },
       dropped: { ...this.dropped },
       statusCounts: mapToRecord(this.statusCounts),
       errors: { ...this.errors, http: mapToRecord(this.httpErrors) },

@@ -59,7 +59,7 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
     const onInterrupt = () => fail(new UserError('interrupted while the built-in mock was starting; no load was sent', { exitCode: ExitCode.interrupted }));
     const timer = setTimeout(() => {
       const reading = config.usersFile ? ` (it reads every row of ${config.usersFile}, ${usersMib.toFixed(0)} MiB, first)` : '';
-      fail(new UserError(`the built-in mock did not start within ${startTimeoutMs / 1000} s${reading}`, { exitCode: ExitCode.targetUnreachable }));
+      fail(new UserError(`the built-in mock did not start within ${startTimeoutMs / 1000} s${reading}`, { exitCode: ExitCode.targetNotUsable }));
     }, startTimeoutMs);
     const settle = () => {
       clearTimeout(timer);
@@ -75,7 +75,7 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
       settle();
       reject(
         new UserError(`the built-in mock stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) before it listened`, {
-          exitCode: ExitCode.targetUnreachable,
+          exitCode: ExitCode.targetNotUsable,
         }),
       );
     });

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
+import type { ContractScopeSnapshot } from '../checks/contractRecorder.ts';
 import type { StatsSnapshot } from '../metrics/phaseStats.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MockStats } from '../mock/stats.ts';
@@ -11,8 +11,7 @@ import { thresholdHolds, thresholdUnit } from '../scenario/thresholds.ts';
 import { achievedRate, thresholdFigure } from '../metrics/definitions.ts';
 import type { AnsweredLatency, ScopeFigures } from '../metrics/definitions.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
-import type { PreflightCheck } from '../run/preflight.ts';
-import type { ReferenceConfirmation } from '../contract/confirmViolations.ts';
+import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
 import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
 
@@ -48,7 +47,7 @@ export interface RunMeasurements {
   overall: MeasuredStats;
   phases: MeasuredStats[];
   timeline: TimelineSecond[];
-  preflight: PreflightCheck[];
+  preflight: RunResult['preflight'];
   /** Pact's reference verifier on the broken answers, replayed after the run (null when checks were off or nothing broke a pact rule). */
   referenceConfirmation: ReferenceConfirmation | null;
   serverSide: MockStats | null;
@@ -62,7 +61,7 @@ export function buildResult(m: RunMeasurements): RunResult {
     phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, m.sendingEndedMs, m.baseDir),
   );
   const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
-  const openOnly = m.plan.phases.every((phase) => phase.kind !== 'closed');
+  const openOnly = m.plan.phases.every((phase) => phase.kind !== 'connections');
   const overallDurationMs = Math.max(1, m.sendingEndedMs);
   const overall = statsResult(
     { ...m.overall, contract: confirm(m.overall.contract) },
@@ -207,13 +206,13 @@ function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffset
   // Scheduled: every request that fell due while the phase sent, each of them sent or dropped (a
   // `once` feed that runs out ends its phase there). So scheduled = sent + dropped, always.
   const { sent, dropped } = measured.snapshot.requests;
-  const scheduled = !ran ? 0 : planned.kind === 'closed' ? sent : sent + dropped;
-  const targetRate = !ran || planned.kind === 'closed' ? null : planned.schedule.countBetween(0, ranMs) / (ranMs / 1000);
+  const scheduled = ran ? sent + dropped : 0;
+  const targetRate = !ran || planned.kind === 'connections' ? null : planned.schedule.countBetween(0, ranMs) / (ranMs / 1000);
   const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, ranMs, targetRate);
   const plan: PhaseResult['plan'] =
     planned.kind === 'rate'
       ? { ratePerSec: planned.ratePerSec, rampToPerSec: planned.rampToPerSec }
-      : planned.kind === 'closed'
+      : planned.kind === 'connections'
         ? { connections: planned.connections }
         : { replayFile: portablePath(planned.file, baseDir), speed: planned.speed };
   return {
@@ -221,7 +220,7 @@ function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffset
     achievedRate: ran ? base.achievedRate : 0,
     name: planned.name,
     ran,
-    model: planned.kind === 'closed' ? 'closed' : 'open',
+    model: planned.kind === 'connections' ? 'closed' : 'open',
     kind: planned.kind,
     startOffsetMs,
     plan,

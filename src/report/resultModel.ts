@@ -78,7 +78,8 @@ const phaseResultSchema = statsSchema.extend({
   name: z.string(),
   ran: z.boolean().default(true).describe('false for a phase an interrupted or aborted run never reached: no figures, its thresholds not evaluated'),
   model: z.enum(['open', 'closed']),
-  kind: z.enum(['rate', 'closed', 'replay']),
+  // The scenario's word for the phase type; results written before it was used say `closed`.
+  kind: z.preprocess((kind) => (kind === 'closed' ? 'connections' : kind), z.enum(['rate', 'connections', 'replay'])),
   startOffsetMs: z.number(),
   plan: z.object({
     ratePerSec: z.number().optional(),

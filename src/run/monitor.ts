@@ -1,4 +1,4 @@
-import type { ContractRecorder } from '../conformance/contractRecorder.ts';
+import type { ContractRecorder } from '../checks/contractRecorder.ts';
 import type { RunRecorder } from '../metrics/runRecorder.ts';
 import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
@@ -8,7 +8,7 @@ import type { ScopeFigures } from '../metrics/definitions.ts';
 import { thresholdHolds } from '../scenario/thresholds.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { StatsAccumulator } from '../metrics/phaseStats.ts';
-import type { ContractScopeSnapshot } from '../conformance/contractRecorder.ts';
+import type { ContractScopeSnapshot } from '../checks/contractRecorder.ts';
 import { formatLiveLine } from './liveLine.ts';
 
 /**

@@ -3,14 +3,11 @@ import type { LogMessageResult } from '../client/logMessageClient.ts';
 import type { PoolTarget, RequestOutcome } from '../engine/connectionPool.ts';
 import { sendOne } from '../engine/singleRequest.ts';
 import { ExitCode, UserError } from '../errors.ts';
+import type { RunResult } from '../report/resultModel.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 
-/** One preflight request and what it showed. */
-export interface PreflightCheck {
-  check: string;
-  status: number;
-  note: string;
-}
+/** One preflight request and what it showed (as result.json keeps it). */
+export type PreflightCheck = RunResult['preflight'][number];
 
 /**
  * Before any load: one request as a user expected to be accepted (credentials, reachability) and
@@ -38,11 +35,11 @@ export async function preflight(target: PoolTarget, plan: LoadPlan, interrupt?: 
     if (outcome.error === 'tls') {
       throw new UserError(
         `certificate not trusted: ${baseUrl} (${outcome.code ?? 'TLS'}: ${outcome.reason}). Give its CA with target.ca: FILE, or run with --insecure to skip verification (no load was sent)`,
-        { exitCode: ExitCode.targetUnreachable },
+        { exitCode: ExitCode.targetNotUsable },
       );
     }
     throw new UserError(`target unreachable: ${baseUrl} did not answer the preflight request (${outcome.error}: ${outcome.reason})`, {
-      exitCode: ExitCode.targetUnreachable,
+      exitCode: ExitCode.targetNotUsable,
     });
   };
 
@@ -50,14 +47,14 @@ export async function preflight(target: PoolTarget, plan: LoadPlan, interrupt?: 
   if (first.kind === 'unauthorized') {
     throw new UserError(
       `credentials rejected: ${baseUrl} answered 401 "${first.errorMessage}" to the preflight request; check HAPTIK_TOKEN and HAPTIK_CLIENT_ID (no load was sent)`,
-      { exitCode: ExitCode.targetUnreachable },
+      { exitCode: ExitCode.targetNotUsable },
     );
   }
   if (first.kind === 'unregistered' && probeUser.expect === undefined) {
     throw new UserError(
       `user not registered: ${baseUrl} answered 403 "${first.errorMessage}" to the preflight request for auth_id ${probeUser.auth_id}, the first user of ${scenario.users.file} expected to be accepted (no load was sent). ` +
         'The users CSV must hold auth_ids registered on that server; mark rows meant to be refused with 403 in its expect column. --no-preflight runs anyway.',
-      { exitCode: ExitCode.targetUnreachable },
+      { exitCode: ExitCode.targetNotUsable },
     );
   }
   checks.push({ check: `credentials accepted (auth_id ${probeUser.auth_id})`, status: first.status, note: describe(first, probeUser.expect) });

@@ -22,9 +22,9 @@ import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
-import { ContractRecorder } from '../conformance/contractRecorder.ts';
-import { confirmWithReference } from '../contract/confirmViolations.ts';
-import type { ReferenceConfirmation } from '../contract/confirmViolations.ts';
+import { ContractRecorder } from '../checks/contractRecorder.ts';
+import { confirmWithReference } from '../verify/confirmViolations.ts';
+import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
 import type { PoolTarget } from '../engine/connectionPool.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { describeEnvironment } from './environment.ts';
@@ -278,7 +278,7 @@ function enginePhase(
         maxConnections: phase.maxConnections,
         requests: replayOf(phase.rows),
       };
-    case 'closed':
+    case 'connections':
       return { model: 'closed', name: phase.name, durationMs: phase.durationMs, connections: phase.connections, requests: fromFeeds };
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PACT_FILE } from '../contract/pactTerms.ts';
+import { PACT_FILE } from '../pact/pactTerms.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { interpolateEnv, validateAgainst, YamlSource } from '../util/yamlFile.ts';
 import { scenarioSchema } from './schema.ts';

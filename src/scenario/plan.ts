@@ -1,5 +1,5 @@
-import { readPactResponses } from '../conformance/pactFile.ts';
-import { ResponseContract } from '../conformance/responseContract.ts';
+import { readPactResponses } from '../pact/pactFile.ts';
+import { ResponseContract } from '../checks/responseContract.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { constantSchedule, rampSchedule, replaySchedule } from '../engine/schedule.ts';
 import type { Schedule } from '../engine/schedule.ts';
@@ -12,7 +12,7 @@ import type { Scenario, ScenarioPhase } from './schema.ts';
 /** A phase with its schedule worked out. */
 export type PlannedPhase =
   | { kind: 'rate'; name: string; durationMs: number; schedule: Schedule; ratePerSec: number; rampToPerSec: number; maxConnections: number }
-  | { kind: 'closed'; name: string; durationMs: number; connections: number }
+  | { kind: 'connections'; name: string; durationMs: number; connections: number }
   | { kind: 'replay'; name: string; durationMs: number; schedule: Schedule; rows: ReplayRow[]; file: string; speed: number; maxConnections: number };
 
 /** Everything the runner needs, validated: no file is read again except to stream rows. */
@@ -48,7 +48,7 @@ export function scheduledInSecond(phases: readonly PlannedPhase[], startOffsetsM
   for (const [i, phase] of phases.entries()) {
     const startMs = startOffsetsMs[i];
     if (startMs === undefined || startMs >= toMs || startMs + phase.durationMs <= fromMs) continue;
-    if (phase.kind === 'closed') return null;
+    if (phase.kind === 'connections') return null;
     scheduled += phase.schedule.countBetween(fromMs - startMs, toMs - startMs);
   }
   return scheduled;
@@ -135,7 +135,7 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
             ? constantSchedule(phase.ratePerSec, phase.durationMs)
             : rampSchedule(phase.ratePerSec, phase.rampToPerSec, phase.durationMs),
       };
-    case 'closed':
+    case 'connections':
       return phase;
     case 'replay': {
       const allRows: ReplayRow[] = [];

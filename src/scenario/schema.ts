@@ -83,7 +83,7 @@ const phaseSchema = phaseInputSchema
         maxConnections: phase.maxConnections,
       };
     }
-    if (phase.connections !== undefined) return { kind: 'closed' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };
+    if (phase.connections !== undefined) return { kind: 'connections' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };
     return { kind: 'replay' as const, name: phase.name, file: phase.replay!, speed: phase.speed ?? 1, maxConnections: phase.maxConnections };
   });
 export type ScenarioPhase = z.output<typeof phaseSchema>;

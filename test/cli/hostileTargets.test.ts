@@ -143,7 +143,7 @@ describe('TLS on a real target', () => {
   it('refuses an untrusted certificate at preflight (exit 3) and, with --no-preflight, sends the token to no one', async () => {
     server = await startRawServer(() => {}, { tls: certificates.selfSigned });
     const preflight = await runCliProcess(['load', scenario(server.url), '--out', join(files.dir, 'preflight')], { env });
-    expect(preflight.exitCode).toBe(ExitCode.targetUnreachable);
+    expect(preflight.exitCode).toBe(ExitCode.targetNotUsable);
     expect(preflight.stderr).toMatch(
       /certificate not trusted: https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT: .*\)\. Give its CA with target\.ca: FILE, or run with --insecure/,
     );

@@ -92,7 +92,7 @@ describe('load verdicts', () => {
     });
     try {
       const refused = await runCliProcess(['load', scenario(), '--target', server.url, '--out', join(files.dir, 'refused')], { env });
-      expect(refused.exitCode).toBe(ExitCode.targetUnreachable);
+      expect(refused.exitCode).toBe(ExitCode.targetNotUsable);
       expect(refused.stderr).toMatch(/user not registered: .* answered 403 "user is not registered" .* auth_id alice01/);
       expect(refused.stderr).toContain('mark rows meant to be refused with 403 in its expect column');
       expect(refused.stderr).not.toMatch(/\n\s+at /);
@@ -245,7 +245,7 @@ describe('load verdicts', () => {
     const elsewhere = join(files.dir, 'elsewhere');
     mkdirSync(elsewhere);
     const unreachable = await runCliProcess(['load', file, '--target', 'http://127.0.0.1:9'], { cwd: elsewhere, env });
-    expect(unreachable.exitCode).toBe(ExitCode.targetUnreachable);
+    expect(unreachable.exitCode).toBe(ExitCode.targetNotUsable);
     expect(readdirSync(join(elsewhere, 'reports'))).toEqual([]);
   });
   it('counts add up when a once feed runs out: the phase ends there, nothing is counted as scheduled that was not sent or dropped', async () => {

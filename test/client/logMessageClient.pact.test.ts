@@ -4,10 +4,10 @@ import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LogMessageClient } from '../../src/client/logMessageClient.ts';
 import { CREATED_AT_FORMAT, ErrorMessages, LOG_MESSAGE_PATH, LogMessageSuccessSchema, isCreatedAt } from '../../src/client/schema.ts';
-import { parsePactResponses } from '../../src/conformance/pactFile.ts';
-import { ResponseContract } from '../../src/conformance/responseContract.ts';
+import { parsePactResponses } from '../../src/pact/pactFile.ts';
+import { ResponseContract } from '../../src/checks/responseContract.ts';
 import { readFileSync } from 'node:fs';
-import { PACT_CONSUMER, PACT_DIR, PACT_FILE, PACT_PROVIDER, PactExamples, ProviderStates } from '../../src/contract/pactTerms.ts';
+import { PACT_CONSUMER, PACT_DIR, PACT_FILE, PACT_PROVIDER, PactExamples, ProviderStates } from '../../src/pact/pactTerms.ts';
 
 const { datetime, fromProviderState, integer, regex, string } = MatchersV3;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { verifyProvider } from '../../src/contract/verify.ts';
+import { verifyProvider } from '../../src/verify/verify.ts';
 import { startMockServer } from '../../src/mock/server.ts';
 import type { RunningMock } from '../../src/mock/server.ts';
 

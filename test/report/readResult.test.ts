@@ -26,6 +26,20 @@ describe('stored results', () => {
     expect((await readStoredRun(`${files.dir}/result.json`)).dir).toBe(files.dir);
   });
 
+  it('reads results written by earlier versions: phase kind "closed", no TLS flag, error kinds added since', () => {
+    const run = syntheticRun();
+    const old = JSON.parse(JSON.stringify(run));
+    old.phases[0].kind = 'closed';
+    delete old.target.tlsVerified;
+    delete old.environment.peakRssBytes;
+    for (const kind of ['tls', 'protocol', 'bodyTooLarge', 'localLimit']) delete old.overall.errors[kind];
+    const read = parseStoredResult(JSON.stringify(old), 'r.json');
+    expect(read.phases[0]!.kind).toBe('connections');
+    expect(read.target.tlsVerified).toBeNull();
+    expect(read.environment.peakRssBytes).toBeNull();
+    expect(read.overall.errors).toMatchObject({ tls: 0, protocol: 0, bodyTooLarge: 0, localLimit: 0 });
+  });
+
   it('names a missing run', async () => {
     await expect(readStoredRun(`${files.dir}/nope`)).rejects.toThrow(/no run found at .*nope/);
     await expect(readStoredRun(files.dir)).rejects.toThrow(/cannot read .*result\.json: ENOENT/);

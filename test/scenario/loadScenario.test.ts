@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PACT_FILE } from '../../src/contract/pactTerms.ts';
+import { PACT_FILE } from '../../src/pact/pactTerms.ts';
 import { UserError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/loadScenario.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
@@ -49,7 +49,7 @@ describe('loadScenario', () => {
     expect(scenario.target.timeout).toBe(10_000);
     expect(scenario.users.order).toBe('sequence');
     expect(scenario.users.file).toBe(`${files.dir}/users.csv`);
-    expect(scenario.phases.map((p) => p.kind)).toEqual(['rate', 'rate', 'closed']);
+    expect(scenario.phases.map((p) => p.kind)).toEqual(['rate', 'rate', 'connections']);
     expect(scenario.phases[1]).toMatchObject({ durationMs: 60_000, ratePerSec: 10, rampToPerSec: 50 });
     expect(scenario.thresholds[2]).toMatchObject({ phase: 'ramp', abortOnFail: true });
   });

@@ -6,7 +6,7 @@ import type { PlannedPhase } from '../../src/scenario/plan.ts';
 function ratePhase(name: string, ratePerSec: number, durationMs: number): PlannedPhase {
   return { kind: 'rate', name, durationMs, schedule: constantSchedule(ratePerSec, durationMs), ratePerSec, rampToPerSec: ratePerSec, maxConnections: 100 };
 }
-const closedPhase: PlannedPhase = { kind: 'closed', name: 'soak', durationMs: 2000, connections: 10 };
+const closedPhase: PlannedPhase = { kind: 'connections', name: 'soak', durationMs: 2000, connections: 10 };
 
 describe('scheduledInSecond (the live line and the timeline target)', () => {
   const phases = [ratePhase('warm', 300, 1500), ratePhase('peak', 400, 1000), closedPhase];

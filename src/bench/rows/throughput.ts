@@ -105,10 +105,10 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
  * target is the raw responder: node:http on one core answers about as fast as the harness sends,
  * so against it a run is partly bound by the target, and the checks' cost hides in the
  * generator's idle time. The verdict runs checks on and off at once, sharing the generator core,
- * so this VM's slow spells (often 2x, for seconds) hit both alike: the ratio is the checks' share
+ * so the host's slow spells hit both alike: the ratio is the checks' share
  * of the generator's CPU. The same runs with checks off on both sides show what the method reads
  * when there is no difference. Runs one after the other are listed too; their pairs swing with
- * the VM.
+ * the host.
  */
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
   const server = await startBenchServer({ kind: 'raw' });

@@ -22,7 +22,7 @@ export function verifyCommand(io: CliIo) {
       if (!URL.canParse(args.providerBaseUrl)) problems.push(`--provider-base-url "${args.providerBaseUrl}" is not a URL`);
       if (problems.length > 0) throw new UserError('cannot verify the provider', { exitCode: ExitCode.badInput, problems });
       // Loaded on use: Pact's native core is heavy, and other commands never need it.
-      const { verifyProvider } = await import('../../contract/verify.ts');
+      const { verifyProvider } = await import('../../verify/verify.ts');
       await verifyProvider({
         providerBaseUrl: args.providerBaseUrl,
         credentials: { token: token!, clientId: clientId! },

@@ -1,4 +1,4 @@
-import { MATCHER_MEANINGS } from '../../conformance/matchers.ts';
+import { MATCHER_MEANINGS } from '../../checks/matchers.ts';
 import { formatCount, formatShare, shareColumnFormat } from '../format.ts';
 import type { RunResult } from '../resultModel.ts';
 import { html } from './escape.ts';

@@ -99,7 +99,7 @@ export function phasesSection(result: RunResult): Html {
 }
 
 function describePlan(phase: PhaseResult): string {
-  if (phase.kind === 'closed') return `closed, ${phase.plan.connections} conns`;
+  if (phase.kind === 'connections') return `closed, ${phase.plan.connections} conns`;
   if (phase.kind === 'replay') return `replay ×${phase.plan.speed ?? 1}`;
   const ramp = phase.plan.rampToPerSec !== undefined && phase.plan.rampToPerSec !== phase.plan.ratePerSec ? `→${phase.plan.rampToPerSec}` : '';
   return `open ${phase.plan.ratePerSec}${ramp}/s`;

@@ -1,5 +1,5 @@
 import type { Sample } from '../engine/types.ts';
-import { IngestionChecks } from './ingestionChecks.ts';
+import { INGESTION_RULES, IngestionChecks } from './ingestionChecks.ts';
 import { NOT_JSON, parseResponseBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
 
@@ -9,14 +9,14 @@ const MAX_REPLAYS = 20;
 /**
  * Responses are not checked as they arrive but together, once the event loop has handled the
  * I/O of its turn (setImmediate): the next requests are written first, so the checks run while
- * the target works on them, and back to back they keep their code in the CPU caches. Measured
- * with both runs sharing one core: 0.81-0.86 of the throughput without checks when checked one by
- * one, 0.90-0.99 this way. More than MAX_PENDING waiting are checked at once. Anything that
+ * the target works on them, and back to back they keep their code in the CPU caches (the gain is
+ * in docs/performance.md, row C). More than MAX_PENDING waiting are checked at once. Anything that
  * reads the counts checks what is pending first, so counts are always exact.
  */
 const MAX_PENDING = 1024;
 const EXCERPT_CHARS = 200;
-const INGESTION_RULES = new Set(['echo', 'unique', 'window']);
+/** Which violations come from the ingestion checks rather than the pact. */
+const INGESTION_RULE_NAMES: ReadonlySet<string> = new Set(INGESTION_RULES);
 
 /** An answer that broke a pact rule, as it was received: replayed through the reference verifier after the run. */
 export interface ReplayableAnswer {
@@ -65,7 +65,7 @@ class ScopeCounts {
       const known = this.byKind.get(key);
       if (known) known.count++;
       else {
-        const source = INGESTION_RULES.has(violation.rule) ? 'ingestion' : 'pact';
+        const source = INGESTION_RULE_NAMES.has(violation.rule) ? 'ingestion' : 'pact';
         this.byKind.set(key, { rule: violation.rule, path: violation.path, source, count: 1 });
         if (source === 'pact') onNewPactKind?.(key);
       }

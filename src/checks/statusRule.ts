@@ -1,4 +1,4 @@
-import type { PactRule } from './pactFile.ts';
+import type { PactRule } from '../pact/pactFile.ts';
 
 /** Status classes of V4's `statusCode` matcher, as the reference (pact_models' HttpStatus) reads them. */
 const STATUS_CLASSES: Record<string, (status: number) => boolean> = {

@@ -2,6 +2,10 @@ import { IdSet } from './idSet.ts';
 import { JsonNumber } from './jsonValue.ts';
 import type { Violation } from './responseContract.ts';
 
+/** The rules the ingestion checks report violations of (any other rule is the pact's). */
+export const INGESTION_RULES = ['echo', 'unique', 'window'] as const;
+type IngestionRule = (typeof INGESTION_RULES)[number];
+
 /** Settings of the checks a pact cannot express. */
 export interface IngestionCheckOptions {
   /** How far `created_at` may lie outside the request's send/receive window (clocks differ). */
@@ -49,7 +53,7 @@ export class IngestionChecks {
     const body = message.body as Record<string, unknown>;
     if (typeof body.message_body === 'string' && body.message_body !== message.sentMessageBody) {
       out.push({
-        rule: 'echo',
+        rule: 'echo' satisfies IngestionRule,
         path: '$.message_body',
         expected: `the message sent (${message.sentMessageBody.length} chars)`,
         actual: `another text (${body.message_body.length} chars)`,
@@ -59,7 +63,12 @@ export class IngestionChecks {
     const id = body.message_id instanceof JsonNumber ? body.message_id.text : body.message_id;
     if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
       if (!this.#seenIds.add(id))
-        out.push({ rule: 'unique', path: '$.message_id', expected: 'an id no earlier answer had', actual: `${JSON.stringify(id)} again` });
+        out.push({
+          rule: 'unique' satisfies IngestionRule,
+          path: '$.message_id',
+          expected: 'an id no earlier answer had',
+          actual: `${JSON.stringify(id)} again`,
+        });
     }
     if (typeof body.created_at === 'string') {
       const createdAtMs = this.#timestampMs(body.created_at);
@@ -70,7 +79,7 @@ export class IngestionChecks {
       if (createdAtMs < fromMs || createdAtMs > toMs) {
         const offsetMs = createdAtMs < fromMs ? createdAtMs - (fromMs + clockSkewMs) : createdAtMs - (toMs - clockSkewMs);
         out.push({
-          rule: 'window',
+          rule: 'window' satisfies IngestionRule,
           path: '$.created_at',
           expected: `between send and receive (±${clockSkewMs} ms)`,
           actual: `${body.created_at} (${offsetMs > 0 ? '+' : ''}${Math.round(offsetMs)} ms outside)`,

@@ -41,8 +41,15 @@ export const MATCHER_MEANINGS = {
   semver: 'not a semantic version',
 } as const;
 
+/** A matcher this harness checks. */
+export type MatcherName = keyof typeof MATCHER_MEANINGS;
+
 /** The matchers this harness checks, by Pact name. */
-export const SUPPORTED_MATCHERS = Object.keys(MATCHER_MEANINGS) as (keyof typeof MATCHER_MEANINGS)[];
+export const SUPPORTED_MATCHERS = Object.keys(MATCHER_MEANINGS) as MatcherName[];
+
+function isSupported(name: string): name is MatcherName {
+  return Object.hasOwn(MATCHER_MEANINGS, name);
+}
 
 /** Pact's default formats when a date/time matcher names none. */
 const DEFAULT_FORMATS: Record<string, string> = {
@@ -74,6 +81,8 @@ function sameKind(actual: unknown, example: unknown): boolean {
 /** Compiles one matcher definition once, so every response is checked without re-reading the pact. */
 export function compileMatcher(definition: MatcherDefinition): CompiledMatcher | { problem: string } {
   const name = definition.match;
+  if (!isSupported(name)) return { problem: `matcher "${name}" is not supported (supported: ${SUPPORTED_MATCHERS.join(', ')})` };
+  // Every name in MATCHER_MEANINGS has a case here and no case lacks one: the switch is exhaustive over MatcherName.
   switch (name) {
     case 'type': {
       const min = typeof definition.min === 'number' ? definition.min : undefined;
@@ -225,7 +234,7 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
         header: (actual) => (SEMVER.test(actual) ? undefined : 'a semantic version'),
       };
     default:
-      return { problem: `matcher "${name}" is not supported (supported: ${SUPPORTED_MATCHERS.join(', ')})` };
+      return name satisfies never;
   }
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileDateTimePattern } from '../../src/conformance/dateTimePattern.ts';
+import { compileDateTimePattern } from '../../src/checks/dateTimePattern.ts';
 
 // Which texts a pattern accepts is judged by Pact's reference engine itself in the agreement
-// corpus (test/conformance/agreement); here, what the compiler refuses and a few readings.
+// corpus (test/checks/agreement); here, what the compiler refuses and a few readings.
 describe('date/time patterns as Pact reads them', () => {
   it('refuses, naming it, what the reference cannot read or the harness cannot check', () => {
     expect(compileDateTimePattern("yyyy-'T")).toEqual({ problem: `unclosed quote in date/time pattern "yyyy-'T"` });

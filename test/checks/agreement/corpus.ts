@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PACT_FILE } from '../../../src/contract/pactTerms.ts';
+import { PACT_FILE } from '../../../src/pact/pactTerms.ts';
 import { seededRandom } from '../../../src/util/random.ts';
 import type { Random } from '../../../src/util/random.ts';
 import type { AgreementCase, CaseRule } from './agreementCase.ts';

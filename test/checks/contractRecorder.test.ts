@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PACT_FILE } from '../../src/contract/pactTerms.ts';
-import { ContractRecorder } from '../../src/conformance/contractRecorder.ts';
-import { readPactResponses } from '../../src/conformance/pactFile.ts';
-import { ResponseContract } from '../../src/conformance/responseContract.ts';
+import { PACT_FILE } from '../../src/pact/pactTerms.ts';
+import { ContractRecorder } from '../../src/checks/contractRecorder.ts';
+import { readPactResponses } from '../../src/pact/pactFile.ts';
+import { ResponseContract } from '../../src/checks/responseContract.ts';
 import type { Sample } from '../../src/engine/types.ts';
 
 const contract = ResponseContract.compile(await readPactResponses(PACT_FILE), PACT_FILE);

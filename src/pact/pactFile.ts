@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ExitCode, UserError } from '../errors.ts';
 import { describeIssues } from '../util/schemaHelpers.ts';
-import { NOT_JSON, parseJson } from './jsonValue.ts';
+import { NOT_JSON, parseJson } from '../checks/jsonValue.ts';
 
 const matcherSchema = z.looseObject({ match: z.string() });
 const ruleSchema = z.object({ combine: z.enum(['AND', 'OR']).default('AND'), matchers: z.array(matcherSchema).min(1) });

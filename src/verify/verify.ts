@@ -4,7 +4,7 @@ import { Verifier } from '@pact-foundation/pact';
 import { LogMessageClient } from '../client/logMessageClient.ts';
 import type { LogMessageResult } from '../client/logMessageClient.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import { PACT_DIR, PACT_PROVIDER, PactExamples, ProviderStates } from './pactTerms.ts';
+import { PACT_DIR, PACT_PROVIDER, PactExamples, ProviderStates } from '../pact/pactTerms.ts';
 
 /** What verifying a provider against the pacts needs. */
 export interface VerifyProviderOptions {
@@ -82,14 +82,14 @@ async function checkCredentials(options: VerifyProviderOptions): Promise<void> {
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
     throw new UserError(`provider unreachable: ${options.providerBaseUrl} did not answer (${cause}); nothing was verified`, {
-      exitCode: ExitCode.targetUnreachable,
+      exitCode: ExitCode.targetNotUsable,
       cause: error,
     });
   }
   if (answer.kind === 'unauthorized') {
     throw new UserError(
       `credentials rejected: ${options.providerBaseUrl} answered 401 "${answer.errorMessage}" with the token and client id from HAPTIK_TOKEN and HAPTIK_CLIENT_ID; check them (the pact was not verified)`,
-      { exitCode: ExitCode.targetUnreachable },
+      { exitCode: ExitCode.targetNotUsable },
     );
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readPactResponses } from '../../src/conformance/pactFile.ts';
-import { ResponseContract } from '../../src/conformance/responseContract.ts';
-import { confirmWithReference } from '../../src/contract/confirmViolations.ts';
-import { PACT_FILE } from '../../src/contract/pactTerms.ts';
+import { readPactResponses } from '../../src/pact/pactFile.ts';
+import { ResponseContract } from '../../src/checks/responseContract.ts';
+import { confirmWithReference } from '../../src/verify/confirmViolations.ts';
+import { PACT_FILE } from '../../src/pact/pactTerms.ts';
 
 const contract = ResponseContract.compile(await readPactResponses(PACT_FILE), PACT_FILE);
 const json: [string, string][] = [['content-type', 'application/json']];

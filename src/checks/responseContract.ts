@@ -6,8 +6,8 @@ import { parseRulePath } from './jsonPath.ts';
 import { NOT_JSON, parseJson } from './jsonValue.ts';
 import { compileMatcher, ruleOnHeader, ruleOnList } from './matchers.ts';
 import type { CompiledMatcher, CompiledRule, MatcherDefinition } from './matchers.ts';
-import { isJsonType } from './pactFile.ts';
-import type { PactResponse, PactRule } from './pactFile.ts';
+import { isJsonType } from '../pact/pactFile.ts';
+import type { PactResponse, PactRule } from '../pact/pactFile.ts';
 import { compileStatusRule } from './statusRule.ts';
 
 export type { Violation } from './bodyMatcher.ts';

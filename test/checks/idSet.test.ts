@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdSet } from '../../src/conformance/idSet.ts';
+import { IdSet } from '../../src/checks/idSet.ts';
 import { seededRandom } from '../../src/util/random.ts';
 
 describe('IdSet', () => {

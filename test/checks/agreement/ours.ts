@@ -1,6 +1,6 @@
 import { UserError } from '../../../src/errors.ts';
-import { parsePactResponses } from '../../../src/conformance/pactFile.ts';
-import { ResponseContract } from '../../../src/conformance/responseContract.ts';
+import { parsePactResponses } from '../../../src/pact/pactFile.ts';
+import { ResponseContract } from '../../../src/checks/responseContract.ts';
 import { pactOf } from './agreementCase.ts';
 import type { AgreementCase, CaseVerdict } from './agreementCase.ts';
 

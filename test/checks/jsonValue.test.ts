@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonNumber, NOT_JSON, compactJson, formatDecimal, jsonEquals, jsonKind, parseJson, parseKeepingLiterals } from '../../src/conformance/jsonValue.ts';
+import { JsonNumber, NOT_JSON, compactJson, formatDecimal, jsonEquals, jsonKind, parseJson, parseKeepingLiterals } from '../../src/checks/jsonValue.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import type { Random } from '../../src/util/random.ts';
 

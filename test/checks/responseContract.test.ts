@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PACT_FILE } from '../../src/contract/pactTerms.ts';
-import { parsePactResponses, readPactResponses } from '../../src/conformance/pactFile.ts';
-import { ResponseContract } from '../../src/conformance/responseContract.ts';
+import { PACT_FILE } from '../../src/pact/pactTerms.ts';
+import { parsePactResponses, readPactResponses } from '../../src/pact/pactFile.ts';
+import { ResponseContract } from '../../src/checks/responseContract.ts';
 
 const contract = ResponseContract.compile(await readPactResponses(PACT_FILE), PACT_FILE);
 const json = { 'content-type': 'application/json' };

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ReplayableAnswer } from '../conformance/contractRecorder.ts';
-import type { ResponseContract } from '../conformance/responseContract.ts';
-import { PACT_PROVIDER } from './pactTerms.ts';
+import type { ReplayableAnswer } from '../checks/contractRecorder.ts';
+import type { ResponseContract } from '../checks/responseContract.ts';
+import { PACT_PROVIDER } from '../pact/pactTerms.ts';
 import type { ReplayJob, ReplayVerdicts } from './replayJob.ts';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./replayMain.ts', import.meta.url));

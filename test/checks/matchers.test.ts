@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MATCHER_MEANINGS, SUPPORTED_MATCHERS, compileMatcher } from '../../src/conformance/matchers.ts';
+import { MATCHER_MEANINGS, SUPPORTED_MATCHERS, compileMatcher } from '../../src/checks/matchers.ts';
 
 describe('the matchers the contract checks support', () => {
   it('are the ones docs/contract.md lists, each with a meaning for the report', () => {
