@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { DropReason, Sample, SampleSink } from '../engine/types.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { classifyOutcome } from './outcome.ts';
-import { StatsAccumulator } from './phaseStats.ts';
+import { ScopeAccumulator } from './scopeStats.ts';
 
 /** One second of the run, as plotted on the timelines. */
 export interface TimelineSecond {
@@ -32,8 +32,8 @@ interface OpenSecond {
 
 /** The engine's sink: per-phase and overall accumulators plus a per-second timeline. */
 export class RunRecorder implements SampleSink {
-  readonly overall = new StatsAccumulator();
-  readonly phases: StatsAccumulator[];
+  readonly overall = new ScopeAccumulator();
+  readonly phases: ScopeAccumulator[];
   readonly #open = new Map<number, OpenSecond>();
   readonly #sealed: TimelineSecond[] = [];
   /** Called for every sample after it is counted (e.g. the contract checker). */
@@ -41,7 +41,7 @@ export class RunRecorder implements SampleSink {
   #runStartMs = 0;
 
   constructor(phaseCount: number) {
-    this.phases = Array.from({ length: phaseCount }, () => new StatsAccumulator());
+    this.phases = Array.from({ length: phaseCount }, () => new ScopeAccumulator());
   }
 
   /** Sets the time second 0 of the timeline starts (performance.now() ms). */

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { ContractScopeSnapshot } from '../checks/contractRecorder.ts';
-import type { StatsSnapshot } from '../metrics/phaseStats.ts';
+import type { StatsSnapshot } from '../metrics/scopeStats.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MockStats } from '../mock/stats.ts';
 import { scheduledInSecond } from '../scenario/plan.ts';

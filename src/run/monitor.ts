@@ -7,7 +7,7 @@ import { PERCENTILE_OF, thresholdFigure } from '../metrics/definitions.ts';
 import type { ScopeFigures } from '../metrics/definitions.ts';
 import { thresholdHolds } from '../scenario/thresholds.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
-import type { StatsAccumulator } from '../metrics/phaseStats.ts';
+import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
 import type { ContractScopeSnapshot } from '../checks/contractRecorder.ts';
 import { formatLiveLine } from './liveLine.ts';
 
@@ -66,7 +66,7 @@ export function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, con
  * A scope's figures so far, each computed only when a threshold asks for it: this runs every
  * second while requests are in flight, and a full snapshot (mean included) blocks for milliseconds.
  */
-function figuresSoFar(accumulator: StatsAccumulator, contractScope: () => ContractScopeSnapshot | null): ScopeFigures {
+function figuresSoFar(accumulator: ScopeAccumulator, contractScope: () => ContractScopeSnapshot | null): ScopeFigures {
   return {
     sent: accumulator.sent,
     dropped: accumulator.droppedTotal,

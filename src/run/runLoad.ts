@@ -9,7 +9,7 @@ import type { MessageRow } from '../feed/rowSchemas.ts';
 import { inMemorySource, openRowSource } from '../feed/rowSource.ts';
 import type { RowSource } from '../feed/rowSource.ts';
 import { RunRecorder } from '../metrics/runRecorder.ts';
-import type { StatsAccumulator } from '../metrics/phaseStats.ts';
+import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
 import { defaultMockBehaviour } from '../mock/behaviour.ts';
 import { startMockProcess } from '../mock/childProcess.ts';
 import type { MockProcess } from '../mock/childProcess.ts';
@@ -222,7 +222,7 @@ async function measure(plan: LoadPlan, target: PoolTarget, options: RunLoadOptio
   }
   const endedAt = new Date();
   const contractSnapshot = contract?.snapshot();
-  const snapshot = (accumulator: StatsAccumulator, phaseIndex?: number): MeasuredStats => ({
+  const snapshot = (accumulator: ScopeAccumulator, phaseIndex?: number): MeasuredStats => ({
     snapshot: accumulator.snapshot(),
     histogram: accumulator.latency.encode(),
     serviceHistogram: accumulator.service.encode(),

@@ -32,8 +32,8 @@ export interface StatsSnapshot {
 const MAX_ERROR_EXAMPLES = 10;
 const EXCERPT_CHARS = 300;
 
-/** Accumulates samples: latency from the scheduled send (corrected) and from the actual send (service). */
-export class StatsAccumulator {
+/** Accumulates the samples of one scope, a phase or the whole run: counts, and latency from the scheduled send (corrected) and from the actual send (service). */
+export class ScopeAccumulator {
   readonly latency = LatencyHistogram.create();
   readonly service = LatencyHistogram.create();
   sent = 0;
