@@ -209,12 +209,7 @@ function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffset
   const scheduled = ran ? sent + dropped : 0;
   const targetRate = !ran || planned.kind === 'connections' ? null : planned.schedule.countBetween(0, ranMs) / (ranMs / 1000);
   const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, ranMs, targetRate);
-  const plan: PhaseResult['plan'] =
-    planned.kind === 'rate'
-      ? { ratePerSec: planned.ratePerSec, rampToPerSec: planned.rampToPerSec }
-      : planned.kind === 'connections'
-        ? { connections: planned.connections }
-        : { replayFile: portablePath(planned.file, baseDir), speed: planned.speed };
+  const plan = phasePlan(planned, baseDir);
   return {
     ...base,
     achievedRate: ran ? base.achievedRate : 0,
@@ -249,4 +244,16 @@ function timelineEntry(second: TimelineSecond, phases: readonly PlannedPhase[], 
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** What a phase was set to do, as the result records it. */
+function phasePlan(planned: PlannedPhase, baseDir: string): PhaseResult['plan'] {
+  switch (planned.kind) {
+    case 'rate':
+      return { ratePerSec: planned.ratePerSec, rampToPerSec: planned.rampToPerSec };
+    case 'connections':
+      return { connections: planned.connections };
+    case 'replay':
+      return { replayFile: portablePath(planned.file, baseDir), speed: planned.speed };
+  }
 }

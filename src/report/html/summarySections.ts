@@ -99,10 +99,16 @@ export function phasesSection(result: RunResult): Html {
 }
 
 function describePlan(phase: PhaseResult): string {
-  if (phase.kind === 'connections') return `closed, ${phase.plan.connections} conns`;
-  if (phase.kind === 'replay') return `replay ×${phase.plan.speed ?? 1}`;
-  const ramp = phase.plan.rampToPerSec !== undefined && phase.plan.rampToPerSec !== phase.plan.ratePerSec ? `→${phase.plan.rampToPerSec}` : '';
-  return `open ${phase.plan.ratePerSec}${ramp}/s`;
+  switch (phase.kind) {
+    case 'connections':
+      return `closed, ${phase.plan.connections} conns`;
+    case 'replay':
+      return `replay ×${phase.plan.speed ?? 1}`;
+    case 'rate': {
+      const ramp = phase.plan.rampToPerSec !== undefined && phase.plan.rampToPerSec !== phase.plan.ratePerSec ? `→${phase.plan.rampToPerSec}` : '';
+      return `open ${phase.plan.ratePerSec}${ramp}/s`;
+    }
+  }
 }
 
 /** Status codes and error kinds with counts and shares; expected outcomes apart from errors; drops. */
