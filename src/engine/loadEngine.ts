@@ -4,7 +4,7 @@ import type { InFlightRequest, PoolTarget, RequestOutcome } from './connectionPo
 import type { EnginePhase, PreparedRequest, Sample, SampleSink } from './types.ts';
 
 /** A due request waiting for a free connection. */
-interface Due {
+interface DueRequest {
   phaseIndex: number;
   index: number;
   scheduledMs: number;
@@ -56,7 +56,7 @@ export class LoadEngine {
   readonly #phaseStartMs: number[] = [];
   readonly #nextIndex: number[];
   readonly #exhausted: boolean[];
-  #backlog: Due[] = [];
+  #backlog: DueRequest[] = [];
   #backlogHead = 0;
   #startMs = 0;
   #endMs = 0;
