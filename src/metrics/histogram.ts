@@ -1,21 +1,23 @@
 import * as hdr from 'hdr-histogram-js';
+import { z } from 'zod';
 
 /** Latency values are recorded in integer microseconds; anything above one hour is clamped. */
 const HIGHEST_TRACKABLE_US = 3_600_000_000;
 const SIGNIFICANT_DIGITS = 3;
 
 /** Percentiles every result and report carries, in milliseconds. */
-export interface LatencySummaryMs {
-  min: number;
-  mean: number;
-  p50: number;
-  p75: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
+export const latencySummarySchema = z.object({
+  min: z.number(),
+  mean: z.number(),
+  p50: z.number(),
+  p75: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+});
+export type LatencySummaryMs = z.infer<typeof latencySummarySchema>;
 
 function newHdr(): hdr.Histogram {
   return hdr.build({

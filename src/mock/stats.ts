@@ -1,22 +1,12 @@
 import { z } from 'zod';
-import { LatencyHistogram } from '../metrics/histogram.ts';
+import { LatencyHistogram, latencySummarySchema } from '../metrics/histogram.ts';
 
 /** What `GET /__mock/stats` returns: counters since start (or the last reset) and service time. */
 export const mockStatsSchema = z.object({
   requests: z.number().int(),
   statusCounts: z.record(z.string(), z.number().int()),
   injected: z.object({ errors: z.number().int(), resets: z.number().int(), hangs: z.number().int(), rateLimited: z.number().int(), stalled: z.number().int() }),
-  serviceTimeMs: z.object({
-    min: z.number(),
-    mean: z.number(),
-    p50: z.number(),
-    p75: z.number(),
-    p90: z.number(),
-    p95: z.number(),
-    p99: z.number(),
-    p999: z.number(),
-    max: z.number(),
-  }),
+  serviceTimeMs: latencySummarySchema,
   serviceTimeHistogram: z.string(),
 });
 export type MockStats = z.infer<typeof mockStatsSchema>;

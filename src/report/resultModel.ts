@@ -1,19 +1,10 @@
 import { z } from 'zod';
+import { latencySummarySchema } from '../metrics/histogram.ts';
 
 /** Version of result.json's shape; readers refuse other versions. */
 export const RESULT_SCHEMA_VERSION = 1;
 
-const latencySummary = z.object({
-  min: z.number(),
-  mean: z.number(),
-  p50: z.number(),
-  p75: z.number(),
-  p90: z.number(),
-  p95: z.number(),
-  p99: z.number(),
-  p999: z.number(),
-  max: z.number(),
-});
+const latencySummary = latencySummarySchema;
 const counts = z.record(z.string(), z.number().int().nonnegative());
 
 const contractScopeSchema = z.object({
