@@ -36,6 +36,8 @@ export function pinningAvailable(): Promise<boolean> {
 /** A bench target running in its own process. */
 export interface BenchServer {
   url: string;
+  /** Its process, whose CPU use the rows record. */
+  pid: number | undefined;
   report(): Promise<BenchServerReport>;
   reset(): Promise<void>;
   stop(): void;
@@ -65,6 +67,7 @@ export async function startBenchServer(mode: BenchServerMode): Promise<BenchServ
   await pinTo(child.pid, TARGET_CORE);
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     report: async () => {
       const reply = nextMessage<{ report: BenchServerReport }>(child, 'report');
       child.send({ kind: 'report' });

@@ -22,7 +22,7 @@ function held(run: HarnessRun): boolean {
 
 /** Row 7: the highest open-model rate held within 1% for `durationSec`, as a share of the closed-model throughput. */
 export async function ceilingRow(settings: BenchSettings, closedPerSec: number, durationSec: number): Promise<{ row: BenchRow; ceilingPerSec: number }> {
-  const server = await startBenchServer({ kind: 'canned', record: false });
+  const server = await startBenchServer({ kind: 'raw' });
   try {
     const tried: { ratePerSec: number; held: boolean; achieved: number; dropped: number }[] = [];
     let ceilingPerSec = 0;
@@ -44,7 +44,7 @@ export async function ceilingRow(settings: BenchSettings, closedPerSec: number, 
       ceilingPerSec,
       row: {
         id: '7',
-        name: `open-model ceiling: highest rate held within 1% for ${durationSec} s, canned responder`,
+        name: `open-model ceiling: highest rate held within 1% for ${durationSec} s, raw responder`,
         measured: `${ceilingPerSec.toLocaleString('en-US')} req/s held (tried ${tried.map((t) => `${t.ratePerSec}${t.held ? ' ok' : ' missed'}`).join(', ')}) vs ${Math.round(closedPerSec).toLocaleString('en-US')} req/s closed-model`,
         figure: ratio.toFixed(2),
         goal: '- (ratio to row 1)',
@@ -69,7 +69,7 @@ async function writeUsersCsv(file: string, rows: number): Promise<void> {
 
 /** Row 8: peak RSS of a long run at the ceiling (and whether it stays flat), and of streaming a 1,000,000-row users CSV. */
 export async function memoryRow(settings: BenchSettings, ratePerSec: number, longSec: number, csvSec: number): Promise<BenchRow> {
-  const server = await startBenchServer({ kind: 'canned', record: false });
+  const server = await startBenchServer({ kind: 'raw' });
   try {
     const long = await runHarness(
       benchScenario({ name: 'memory-long', url: server.url, phases: [`{ name: steady, duration: ${longSec}s, rate: ${ratePerSec} }`] }),
