@@ -261,14 +261,6 @@ function enginePhase(
 ): EnginePhase {
   switch (phase.kind) {
     case 'rate':
-      return {
-        model: 'open',
-        name: phase.name,
-        durationMs: phase.durationMs,
-        schedule: phase.schedule,
-        maxConnections: phase.maxConnections,
-        requests: fromFeeds,
-      };
     case 'replay':
       return {
         model: 'open',
@@ -276,7 +268,7 @@ function enginePhase(
         durationMs: phase.durationMs,
         schedule: phase.schedule,
         maxConnections: phase.maxConnections,
-        requests: replayOf(phase.rows),
+        requests: phase.kind === 'replay' ? replayOf(phase.rows) : fromFeeds,
       };
     case 'connections':
       return { model: 'closed', name: phase.name, durationMs: phase.durationMs, connections: phase.connections, requests: fromFeeds };
