@@ -1,6 +1,6 @@
 import type { Sample } from '../engine/types.ts';
 import { INGESTION_RULES, IngestionChecks } from './ingestionChecks.ts';
-import { NOT_JSON, parseResponseBody } from './responseContract.ts';
+import { NOT_JSON, headerPairs, parseResponseBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
 
 const MAX_EXAMPLES = 5;
@@ -142,7 +142,7 @@ export class ContractRecorder {
     const phase = this.#phases[sample.phaseIndex]!;
     const body = parseResponseBody(sample.responseBody ?? EMPTY_BODY);
     const bodyText = body.text;
-    const result = this.#contract.check(sample.status, sample.responseHeaders ?? {}, body);
+    const result = this.#contract.check(sample.status, sample.responseHeaders ?? [], body);
     if (result === 'noInteraction') {
       for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);
       return;
@@ -162,7 +162,7 @@ export class ContractRecorder {
   readonly #keepForReplay = (kind: string): void => {
     const sample = this.#sampleBeingChecked!;
     if (this.#replays.size < MAX_REPLAYS)
-      this.#replays.set(kind, { kind, status: sample.status, headers: headerLines(sample.responseHeaders ?? {}), body: sample.responseBody ?? EMPTY_BODY });
+      this.#replays.set(kind, { kind, status: sample.status, headers: headerPairs(sample.responseHeaders ?? []), body: sample.responseBody ?? EMPTY_BODY });
   };
 
   /** The first answer of each kind of pact violation, whole, for the reference verifier. */
@@ -175,12 +175,6 @@ export class ContractRecorder {
     this.#flush();
     return { overall: this.#overall.snapshot(), phases: this.#phases.map((phase) => phase.snapshot()) };
   }
-}
-
-function headerLines(headers: Record<string, string | string[]>): [string, string][] {
-  return Object.entries(headers).flatMap(([name, value]) =>
-    Array.isArray(value) ? value.map((item): [string, string] => [name, item]) : [[name, value] as [string, string]],
-  );
 }
 
 /** A body excerpt safe to keep in a report: every `message_body` text becomes its length. */

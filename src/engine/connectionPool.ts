@@ -15,7 +15,7 @@ export interface InFlightRequest<T> {
 
 /** What came back for one request. */
 export type RequestOutcome =
-  | { kind: 'response'; doneMs: number; status: number; body: Buffer; headers: Record<string, string | string[]> }
+  | { kind: 'response'; doneMs: number; status: number; body: Buffer; headers: readonly string[] }
   | { kind: 'error'; doneMs: number; error: TransportErrorKind; code?: string; reason: string };
 
 /** The target and the fixed parts of every request. */

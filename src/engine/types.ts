@@ -39,7 +39,8 @@ export interface Sample {
   request: PreparedRequest;
   /** The answer's body as received (bytes, decoded by whoever reads it). */
   responseBody?: Buffer;
-  responseHeaders?: Record<string, string | string[]>;
+  /** The answer's header lines, flat: name, value, name, value... */
+  responseHeaders?: readonly string[];
 }
 
 /** Why a due request was never sent. */

@@ -25,7 +25,7 @@ function sample(
     error: options.error,
     request: { body: Buffer.alloc(0), messageBody: sentText },
     responseBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
-    responseHeaders: { 'content-type': 'application/json' },
+    responseHeaders: ['content-type', 'application/json'],
   };
 }
 

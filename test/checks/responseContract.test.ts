@@ -60,6 +60,18 @@ describe('ResponseContract (the committed pact)', () => {
     expect(contract.check(200, json, 'Bad gateway')).toEqual([{ rule: 'json', path: '$', expected: 'a JSON body', actual: 'Bad gateway' }]);
   });
 
+  it('reads header lines as the engine hands them on (flat, any case, repeated lines together) as it reads them by name', () => {
+    expect(contract.check(200, ['Date', 'Mon', 'Content-Type', 'application/json; charset=utf-8'], logged())).toEqual([]);
+    expect(contract.check(200, ['content-type', 'text/html'], '<html></html>')).toEqual(contract.check(200, { 'content-type': 'text/html' }, '<html></html>'));
+    expect(contract.check(200, ['X-Other', 'application/json'], logged())).toEqual([
+      { rule: 'present', path: 'header Content-Type', expected: 'application/json', actual: 'missing' },
+    ]);
+    // Two Content-Type lines, whatever their case, are two values of one header.
+    expect(contract.check(200, ['Content-Type', 'application/json', 'content-type', 'text/html'], logged())).toEqual(
+      contract.check(200, { 'content-type': ['application/json', 'text/html'] }, logged()),
+    );
+  });
+
   it('has no interaction for other statuses', () => {
     expect(contract.check(503, json, '{}')).toBe('noInteraction');
   });

@@ -31,7 +31,8 @@ export interface ConnectionTarget {
 /** A complete final answer. */
 export interface HttpAnswer {
   status: number;
-  headers: Record<string, string | string[]>;
+  /** Header lines as received, flat: name, value, name, value... (a map is built only by whoever needs one). */
+  headers: readonly string[];
   body: Buffer;
   doneMs: number;
 }
@@ -58,7 +59,7 @@ export class HttpConnection {
   #timer: NodeJS.Timeout | undefined;
   // The answer being read.
   #status = 0;
-  #headers: Record<string, string | string[]> | undefined;
+  #headers: readonly string[] | undefined;
   #chunks: Buffer[] = [];
   #bodyBytes = 0;
   #keepAlive = true;
@@ -166,7 +167,7 @@ export class HttpConnection {
       return 1;
     }
     this.#status = status;
-    this.#headers = headerMap(info.headers);
+    this.#headers = info.headers;
     this.#keepAlive = info.shouldKeepAlive;
     // 204 and 304 never have a body, whatever their headers say.
     return status === 204 || status === 304 ? 1 : undefined;
@@ -241,20 +242,6 @@ export class HttpConnection {
     this.#socket = undefined;
     socket?.destroy();
   }
-}
-
-/** Names as received; a name sent twice or more maps to all its values in order. */
-function headerMap(flat: string[]): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (let i = 0; i < flat.length; i += 2) {
-    const name = flat[i]!;
-    const value = flat[i + 1]!;
-    const seen = headers[name];
-    if (seen === undefined) headers[name] = value;
-    else if (typeof seen === 'string') headers[name] = [seen, value];
-    else seen.push(value);
-  }
-  return headers;
 }
 
 const DIGITS = /^\d+$/;
