@@ -32,6 +32,14 @@ export function buildLogMessageRequest(input: LogMessageInput): LogMessageReques
   };
 }
 
+/**
+ * The JSON text of `buildLogMessageRequest(input)`, byte for byte, written without building the
+ * object first: the load engine makes one per request.
+ */
+export function logMessageRequestJson(input: LogMessageInput): string {
+  return `{"user":{"auth_id":${JSON.stringify(input.authId)}},"message_body":${JSON.stringify(input.messageBody)},"message_type":${JSON.stringify(input.messageType ?? STANDARD_MESSAGE_TYPE)},"business_id":${JSON.stringify(input.businessId)}}`;
+}
+
 /** Headers of an authenticated call; Authorization is left out when no token is given. */
 export function buildLogMessageHeaders(credentials: ClientCredentials): Record<string, string> {
   const headers: Record<string, string> = {

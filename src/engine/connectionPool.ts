@@ -100,14 +100,27 @@ export class ConnectionPool<T> {
   }
 
   /** Sends `body` now on a free connection (opening one if allowed); false if none is free. */
-  send(body: Buffer, meta: T): boolean {
+  send(body: string | Buffer, meta: T): boolean {
     const slot = this.#idle.pop() ?? this.#newSlot();
     if (!slot) return false;
     const request: InFlightRequest<T> = { meta, sentMs: performance.now() };
     slot.inFlight = request;
     this.#inFlightCount++;
-    slot.connection.send(Buffer.concat([this.#requestHead, Buffer.from(`${body.length}\r\n\r\n`), body]));
+    slot.connection.send(this.#requestBytes(body));
     return true;
+  }
+
+  /** The whole request in one buffer: the cached head, the Content-Length, the body. */
+  #requestBytes(body: string | Buffer): Buffer {
+    const head = this.#requestHead;
+    const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    const lengthLine = `${bodyBytes}\r\n\r\n`;
+    const bytes = Buffer.allocUnsafe(head.length + lengthLine.length + bodyBytes);
+    head.copy(bytes, 0);
+    const bodyAt = head.length + bytes.write(lengthLine, head.length, 'latin1');
+    if (typeof body === 'string') bytes.write(body, bodyAt, 'utf8');
+    else body.copy(bytes, bodyAt);
+    return bytes;
   }
 
   /** Closes every connection; requests still in flight are returned, not reported. */

@@ -6,7 +6,8 @@ export type ErrorKind = TransportErrorKind | 'aborted';
 
 /** One request ready to send, with what the sender expects of its answer. */
 export interface PreparedRequest {
-  body: Buffer;
+  /** The body: JSON text (written straight into the request's bytes) or bytes. */
+  body: string | Buffer;
   /** A status that is the expected answer for this request (e.g. 403 for an unregistered user). */
   expectedStatus?: number;
   /** The message text sent, for checks of the answer. */

@@ -1,11 +1,10 @@
 import type { PreparedRequest, RequestFactory } from '../engine/types.ts';
 import type { MessageRow, ReplayRow, UserRow } from '../feed/rowSchemas.ts';
 import type { RowSource } from '../feed/rowSource.ts';
-import { buildLogMessageRequest } from '../client/logMessageClient.ts';
+import { logMessageRequestJson } from '../client/logMessageClient.ts';
 
 function prepare(authId: string, messageBody: string, businessId: number, messageType: number, expectedStatus: number | undefined): PreparedRequest {
-  const body = Buffer.from(JSON.stringify(buildLogMessageRequest({ authId, messageBody, businessId, messageType })));
-  return { body, messageBody, expectedStatus };
+  return { body: logMessageRequestJson({ authId, messageBody, businessId, messageType }), messageBody, expectedStatus };
 }
 
 /** Requests drawn from the users and messages feeds (shared by every phase, so orders carry on). */
