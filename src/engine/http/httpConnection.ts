@@ -74,10 +74,6 @@ export class HttpConnection {
     return this.#socket !== undefined;
   }
 
-  get busy(): boolean {
-    return this.#busy;
-  }
-
   /** Writes one whole request; the connection must be free. Opens a socket when it has none. */
   send(request: Buffer): void {
     if (this.#busy) throw new Error('bug: send on a busy connection');
@@ -189,22 +185,21 @@ export class HttpConnection {
       this.#fail({ kind: 'protocol', reason: 'bytes after the end of the answer (its Content-Length or chunking is wrong)' });
       return;
     }
-    if (this.#bodyBytes > this.#target.maxBodyBytes) {
-      this.#finishRequest();
-      if (!this.#keepAlive) this.#dropSocket();
-      this.#events.onFailure({ kind: 'bodyTooLarge', reason: `a body over target.maxBodyBytes (${this.#target.maxBodyBytes} bytes), read and dropped` });
-      return;
-    }
+    const tooLarge = this.#bodyBytes > this.#target.maxBodyBytes;
     const chunks = this.#chunks;
     const answer: HttpAnswer = {
       status: this.#status,
       headers: this.#headers,
-      body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      body: tooLarge ? EMPTY_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
       doneMs: performance.now(),
     };
+    // Read before the answer's state is reset: a server that said it will close gets a new socket next time.
+    const keepAlive = this.#keepAlive;
     this.#finishRequest();
-    if (!this.#keepAlive) this.#dropSocket();
-    this.#events.onAnswer(answer);
+    if (!keepAlive) this.#dropSocket();
+    if (tooLarge)
+      this.#events.onFailure({ kind: 'bodyTooLarge', reason: `a body over target.maxBodyBytes (${this.#target.maxBodyBytes} bytes), read and dropped` });
+    else this.#events.onAnswer(answer);
   }
 
   #onTimer = (): void => {
@@ -244,6 +239,7 @@ export class HttpConnection {
   }
 }
 
+const EMPTY_BODY = Buffer.alloc(0);
 const DIGITS = /^\d+$/;
 
 /** What is wrong with the answer's framing headers, if anything (RFC 9112 §6). */

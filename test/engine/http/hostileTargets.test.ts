@@ -111,6 +111,18 @@ describe('the HTTP/1.1 client against hostile and unusual servers', () => {
     expect(outcomes.map((o) => (o.kind === 'response' ? JSON.parse(o.body.toString()) : null))).toEqual([0, 1, 2].map((n) => ({ n, text: 'नमस्ते' })));
   });
 
+  it('after an answer saying Connection: close, sends the next request on a new connection even before the server closes', async () => {
+    const { sendInTurn } = await target((socket, request) => {
+      const body = `{"n":${request.index}}`;
+      // The server says it will close, but closes only later.
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      setTimeout(() => socket.end(), 200);
+    });
+    const outcomes = await sendInTurn(3);
+    expect(kinds(outcomes)).toEqual([200, 200, 200]);
+    expect(server!.requests.map((r) => r.connection)).toEqual([0, 1, 2]);
+  });
+
   it.each([
     ['a garbage status line', 'HTXP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', /not an HTTP\/1\.x answer/],
     ['conflicting Content-Lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok!', /conflicting Content-Length/],
