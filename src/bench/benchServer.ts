@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { PREFLIGHT_MESSAGE } from '../run/preflight.ts';
 import { startRawResponder } from './rawResponder.ts';
 
 export type BenchServerMode =
@@ -32,7 +33,6 @@ let nextId = 1;
 function answerBody(): Buffer {
   return Buffer.from(`${ANSWER_HEAD}${nextId++}${ANSWER_TAIL}${new Date().toISOString()}"}`);
 }
-const PREFLIGHT_TEXT = 'preflight check from the load harness';
 
 let recording = mode.kind !== 'canned' || mode.record !== false;
 let arrivalsMs: number[] = [];
@@ -49,7 +49,7 @@ const server =
         req.on('data', (chunk: Buffer) => chunks.push(chunk));
         req.on('end', () => {
           // Preflight requests are not load: they are neither timed nor counted.
-          const isPreflight = chunks.length > 0 && Buffer.concat(chunks).includes(PREFLIGHT_TEXT);
+          const isPreflight = chunks.length > 0 && Buffer.concat(chunks).includes(PREFLIGHT_MESSAGE);
           if (!isPreflight && recording) {
             firstArrivalEpochMs ??= performance.timeOrigin + arrivedMs;
             firstLoadArrivalMs ??= arrivedMs;

@@ -6,7 +6,7 @@ import type { PoolTarget, RequestOutcome } from './connectionPool.ts';
  * settings and limits), and resolves with its outcome. Rejects with the signal's reason when
  * interrupted; the connection is closed either way.
  */
-export function sendOne(target: PoolTarget, body: Buffer, interrupt?: AbortSignal): Promise<RequestOutcome> {
+export function sendOne(target: PoolTarget, body: string | Buffer, interrupt?: AbortSignal): Promise<RequestOutcome> {
   return new Promise((resolve, reject) => {
     if (interrupt?.aborted) return reject(interrupt.reason);
     const onInterrupt = () => {

@@ -1,10 +1,13 @@
-import { buildLogMessageRequest, classifyResponse } from '../client/logMessageClient.ts';
+import { classifyResponse, logMessageRequestJson } from '../client/logMessageClient.ts';
 import type { LogMessageResult } from '../client/logMessageClient.ts';
 import type { PoolTarget, RequestOutcome } from '../engine/connectionPool.ts';
 import { sendOne } from '../engine/singleRequest.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import type { RunResult } from '../report/resultModel.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
+
+/** The text of every preflight message (servers that count load can tell these apart). */
+export const PREFLIGHT_MESSAGE = 'preflight check from the load harness';
 
 /** One preflight request and what it showed (as result.json keeps it). */
 export type PreflightCheck = RunResult['preflight'][number];
@@ -22,9 +25,7 @@ export async function preflight(target: PoolTarget, plan: LoadPlan, interrupt?: 
   const checks: PreflightCheck[] = [];
   const probeUser = preflightUsers.accepted ?? preflightUsers.expecting!;
   const call = async (authId: string, businessId: number | undefined): Promise<LogMessageResult> => {
-    const body = Buffer.from(
-      JSON.stringify(buildLogMessageRequest({ authId, messageBody: 'preflight check from the load harness', businessId: businessId ?? scenario.businessId })),
-    );
+    const body = logMessageRequestJson({ authId, messageBody: PREFLIGHT_MESSAGE, businessId: businessId ?? scenario.businessId });
     let outcome: RequestOutcome;
     try {
       outcome = await sendOne(target, body, interrupt);

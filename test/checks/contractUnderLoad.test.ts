@@ -5,6 +5,7 @@ import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
+import { PREFLIGHT_MESSAGE } from '../../src/run/preflight.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 
 /** What the provider broke, by the checker's kind, and how many answers it broke at least once. */
@@ -28,7 +29,7 @@ async function startFlakyProvider(): Promise<TestServer & { broken: Breakage }> 
     const sent = JSON.parse(await readBody(req)) as { message_body: string };
     const answer: Record<string, unknown> = { message_id: nextId++, message_body: sent.message_body, created_at: new Date().toISOString(), message_type: 0 };
     // Preflight requests are left alone: only load is counted.
-    if (sent.message_body !== 'preflight check from the load harness') {
+    if (sent.message_body !== PREFLIGHT_MESSAGE) {
       const k = ++loadRequests;
       const kinds: string[] = [];
       if (k % 7 === 0) {
