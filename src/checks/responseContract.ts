@@ -28,11 +28,8 @@ export function parseResponseBody(body: string | Uint8Array): ResponseBody {
   return { text, json: !text.includes('\uFFFD') || isUtf8(body) ? parseJson(text) : NOT_JSON };
 }
 
-/**
- * Response headers: as the engine hands them on, flat header lines (name, value, name, value...),
- * or by name with a repeated header line as an array of values.
- */
-export type ResponseHeaders = readonly string[] | Record<string, string | string[]>;
+/** Response headers as the engine hands them on: the header lines, flat (name, value, name, value...). */
+export type ResponseHeaders = readonly string[];
 
 interface CompiledInteraction {
   index: number;
@@ -189,39 +186,24 @@ function compileRule(rule: PactRule, problem: (text: string) => void): CompiledR
 
 /** A header's value(s) by lower-cased name, found whatever the case the server wrote it in. */
 function headerValue(headers: ResponseHeaders, lowerName: string): string | string[] | undefined {
-  if (isHeaderLines(headers)) {
-    let found: string | string[] | undefined;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i]!;
-      // Most names differ in length: only a same-length name is lower-cased to compare.
-      if (name.length !== lowerName.length || (name !== lowerName && name.toLowerCase() !== lowerName)) continue;
-      const value = headers[i + 1]!;
-      if (found === undefined) found = value;
-      else if (typeof found === 'string') found = [found, value];
-      else found.push(value);
-    }
-    return found;
+  let found: string | string[] | undefined;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    // Most names differ in length: only a same-length name is lower-cased to compare.
+    if (name.length !== lowerName.length || (name !== lowerName && name.toLowerCase() !== lowerName)) continue;
+    const value = headers[i + 1]!;
+    if (found === undefined) found = value;
+    else if (typeof found === 'string') found = [found, value];
+    else found.push(value);
   }
-  const direct = headers[lowerName];
-  if (direct !== undefined) return direct;
-  for (const name in headers) if (name.toLowerCase() === lowerName) return headers[name];
-  return undefined;
+  return found;
 }
 
-function isHeaderLines(headers: ResponseHeaders): headers is readonly string[] {
-  return Array.isArray(headers);
-}
-
-/** Header lines of either form, as [name, value] pairs in order. */
+/** Header lines as [name, value] pairs in order. */
 export function headerPairs(headers: ResponseHeaders): [string, string][] {
-  if (isHeaderLines(headers)) {
-    const pairs: [string, string][] = [];
-    for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i]!, headers[i + 1]!]);
-    return pairs;
-  }
-  return Object.entries(headers).flatMap(([name, value]) =>
-    Array.isArray(value) ? value.map((item): [string, string] => [name, item]) : [[name, value] as [string, string]],
-  );
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i]!, headers[i + 1]!]);
+  return pairs;
 }
 
 /** Headers whose parameters are compared one by one (pact_models' PARAMETERISED_HEADERS). */

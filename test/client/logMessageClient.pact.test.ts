@@ -150,7 +150,7 @@ describe('Log Message API consumer contract', () => {
     ];
     for (const created_at of texts) {
       const body = { message_id: 1, message_body: 'hi', created_at, message_type: 0 };
-      const pactAccepts = contract.check(200, { 'content-type': 'application/json' }, JSON.stringify(body)) as unknown[];
+      const pactAccepts = contract.check(200, ['content-type', 'application/json'], JSON.stringify(body)) as unknown[];
       expect(LogMessageSuccessSchema.safeParse(body).success, created_at).toBe(pactAccepts.length === 0);
     }
   });
