@@ -13,11 +13,7 @@ export const MAX_RATE_PER_SEC = 100_000;
 export const MAX_CONNECTIONS = 10_000;
 export const MAX_PHASE_DURATION_MS = 24 * 60 * 60 * 1000;
 const connectionCount = positiveInt.max(MAX_CONNECTIONS, `at most ${MAX_CONNECTIONS} (each is a file descriptor and a port)`);
-const requestRate = (min: 'positive' | 'nonnegative') =>
-  (min === 'positive' ? z.number().positive() : z.number().nonnegative()).max(
-    MAX_RATE_PER_SEC,
-    `at most ${MAX_RATE_PER_SEC} requests/s (one process sends about 60k/s)`,
-  );
+const RATE_TOO_HIGH = `at most ${MAX_RATE_PER_SEC} requests/s (one process sends about 60k/s)`;
 
 const phaseInputSchema = z.strictObject({
   name: z
@@ -25,8 +21,8 @@ const phaseInputSchema = z.strictObject({
     .min(1)
     .regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "."'),
   duration: durationMsSchema.optional(),
-  rate: requestRate('positive').optional().describe('requests per second (open model)'),
-  rampTo: requestRate('nonnegative').optional(),
+  rate: z.number().positive().max(MAX_RATE_PER_SEC, RATE_TOO_HIGH).optional().describe('requests per second (open model)'),
+  rampTo: z.number().nonnegative().max(MAX_RATE_PER_SEC, RATE_TOO_HIGH).optional(),
   connections: connectionCount.optional().describe('closed model: keep N requests in flight'),
   maxConnections: connectionCount.optional(),
   replay: z.string().min(1).optional(),
