@@ -37,6 +37,16 @@ describe('report.html', () => {
     for (const chart of ['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors']) expect(page).toContain(`id="${chart}"`);
   });
 
+  it('says why a request got no answer where an answer would show its body', () => {
+    const run = syntheticRun({
+      latenciesMs: seededLatenciesMs(100, 25),
+      errorExamples: [{ status: 0, error: 'protocol', reason: 'invalid Content-Length "abc"', bodyExcerpt: '', count: 4 }],
+    });
+    const samples = /<section id="error-samples">[\s\S]*?<\/section>/.exec(renderReportHtml(run, assets))![0];
+    expect(samples).toContain('<th>body, or why no answer came</th>');
+    expect(samples).toMatch(/<td>protocol<\/td><td class="num">4<\/td><td><pre class="body">invalid Content-Length &quot;abc&quot;<\/pre><\/td>/);
+  });
+
   it('shows each threshold with its limit and actual value', () => {
     const run = hostileRun();
     const page = renderReportHtml(run, assets);

@@ -13,8 +13,8 @@ export function errorSamplesSection(result: RunResult): Html {
       html`<tr><td>${e.error ?? `HTTP ${e.status}`}</td><td class="num">${formatCount(e.count)}</td><td><pre class="body">${e.reason ?? (e.bodyExcerpt || '(empty body)')}</pre></td></tr>`,
   );
   return html`<section id="error-samples"><h2>Error samples</h2>
-<p class="note">Up to ten distinct answers (first 300 characters), with how often each came back.</p>
-<table><thead><tr><th>answer</th><th class="num">count</th><th>body</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+<p class="note">Up to ten distinct answers (first 300 characters) with how often each came back; for a request that got none, why.</p>
+<table><thead><tr><th>answer</th><th class="num">count</th><th>body, or why no answer came</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** The baseline comparison: a delta table per scope with regressions flagged. */
