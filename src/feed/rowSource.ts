@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { seededRandom } from '../util/random.ts';
 import type { Random } from '../util/random.ts';
 import { readCsvRecords } from './csvRecords.ts';
+import { WHOLE_RUN, stripeSeed } from '../scale/stripe.ts';
+import type { Stripe } from '../scale/stripe.ts';
 
 /** How rows are handed out: in file order forever, at random, or in file order once. */
 export type FeedOrder = 'sequence' | 'random' | 'once';
@@ -22,18 +24,38 @@ export interface Weighted {
 /** Files up to this size are held in memory (exact orders); larger ones are streamed. */
 export const IN_MEMORY_LIMIT_BYTES = 8 * 1024 * 1024;
 
-/** Rows held in memory: exact sequence (each row `weight` turns per cycle), weighted random, once. */
-export function inMemorySource<T extends Weighted>(rows: readonly T[], order: FeedOrder, seed: number): RowSource<T> {
-  if (order === 'random') {
-    const cumulative: number[] = [];
-    let total = 0;
-    for (const row of rows) {
-      total += row.weight;
-      cumulative.push(total);
-    }
-    const random = seededRandom(seed);
-    return { next: () => rows[upperBound(cumulative, random() * total)]!, close() {} };
+/**
+ * Rows held in memory: exact sequence (each row `weight` turns per cycle), weighted random, once.
+ * A stripe takes the turns at its positions of the sequence (so every stripe's `once` rows
+ * together are each row once), and draws `random` rows from a stream seeded for it.
+ */
+export function inMemorySource<T extends Weighted>(rows: readonly T[], order: FeedOrder, seed: number, stripe: Stripe = WHOLE_RUN): RowSource<T> {
+  if (order === 'random') return weightedRandomSource(rows, stripeSeed(seed, stripe));
+  const whole = sequenceSource(rows, order);
+  if (stripe.step === 1) return whole;
+  let skip = stripe.offset;
+  return {
+    next() {
+      for (; skip > 0; skip--) if (whole.next() === 'exhausted') return 'exhausted';
+      skip = stripe.step - 1;
+      return whole.next();
+    },
+    close() {},
+  };
+}
+
+function weightedRandomSource<T extends Weighted>(rows: readonly T[], seed: number): RowSource<T> {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const row of rows) {
+    total += row.weight;
+    cumulative.push(total);
   }
+  const random = seededRandom(seed);
+  return { next: () => rows[upperBound(cumulative, random() * total)]!, close() {} };
+}
+
+function sequenceSource<T extends Weighted>(rows: readonly T[], order: 'sequence' | 'once'): RowSource<T> {
   let index = 0;
   let turnsLeft = rows[0]?.weight ?? 0;
   return {
@@ -58,6 +80,7 @@ export function inMemorySource<T extends Weighted>(rows: readonly T[], order: Fe
  * Rows streamed from a CSV with bounded memory: a prefetch buffer of `bufferRows` rows refilled in
  * the background. `sequence` reopens the file at its end; `random` draws from the buffer (a
  * shuffle window of `bufferRows` rows, like a streaming shuffle); weights repeat a row's turns.
+ * A stripe keeps only the turns at its positions of the sequence (`random`: a stream seeded for it).
  */
 export function streamingSource<S extends z.ZodType<Weighted>>(
   file: string,
@@ -65,11 +88,15 @@ export function streamingSource<S extends z.ZodType<Weighted>>(
   order: FeedOrder,
   seed: number,
   bufferRows = 16_384,
+  stripe: Stripe = WHOLE_RUN,
 ): RowSource<z.output<S>> & { ready: Promise<void> } {
   type Row = z.output<S>;
   const buffer: Row[] = [];
   let head = 0;
-  const random: Random = seededRandom(seed);
+  const random: Random = seededRandom(stripeSeed(seed, stripe));
+  const striped = order !== 'random' && stripe.step > 1;
+  /** The position in the whole run's sequence of the next turn read (it runs on across reopenings). */
+  let position = 0;
   let endOfFile = false;
   let closed = false;
   let wake: (() => void) | undefined;
@@ -80,7 +107,10 @@ export function streamingSource<S extends z.ZodType<Weighted>>(
       for await (const { record } of readCsvRecords(file)) {
         if (closed) return;
         const row = schema.parse(record) as Row;
-        for (let turn = 0; turn < row.weight; turn++) buffer.push(row);
+        for (let turn = 0; turn < row.weight; turn++) {
+          if (!striped || position % stripe.step === stripe.offset) buffer.push(row);
+          position++;
+        }
         if (buffer.length - head >= bufferRows) {
           firstFill();
           await new Promise<void>((resolve) => (wake = resolve));
@@ -141,10 +171,16 @@ export async function readAllRows<S extends z.ZodType>(file: string, schema: S):
 }
 
 /** Opens the right source for a file's size: in memory when small, streamed when large. */
-export async function openRowSource<S extends z.ZodType<Weighted>>(file: string, schema: S, order: FeedOrder, seed: number): Promise<RowSource<z.output<S>>> {
+export async function openRowSource<S extends z.ZodType<Weighted>>(
+  file: string,
+  schema: S,
+  order: FeedOrder,
+  seed: number,
+  stripe: Stripe = WHOLE_RUN,
+): Promise<RowSource<z.output<S>>> {
   const { size } = await stat(file);
-  if (size <= IN_MEMORY_LIMIT_BYTES) return inMemorySource(await readAllRows(file, schema), order, seed);
-  const source = streamingSource(file, schema, order, seed);
+  if (size <= IN_MEMORY_LIMIT_BYTES) return inMemorySource(await readAllRows(file, schema), order, seed, stripe);
+  const source = streamingSource(file, schema, order, seed, undefined, stripe);
   await source.ready;
   return source;
 }
