@@ -1,11 +1,13 @@
 import type { Sample } from '../engine/types.ts';
+import { IdLedger } from './idLedger.ts';
+import type { StoredIdLedger } from './idLedger.ts';
 import { INGESTION_RULES, IngestionChecks } from './ingestionChecks.ts';
 import { NOT_JSON, headerPairs, parseResponseBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
 
-const MAX_EXAMPLES = 5;
+export const MAX_EXAMPLES = 5;
 /** Answers kept whole (headers and bytes) for Pact's reference verifier to judge again after the run: the first of each kind of pact violation. */
-const MAX_REPLAYS = 20;
+export const MAX_REPLAYS = 20;
 /**
  * Responses are not checked as they arrive but together, once the event loop has handled the
  * I/O of its turn (setImmediate): the next requests are written first, so the checks run while
@@ -47,6 +49,8 @@ export interface ContractRecorderOptions {
   sampleShare: number;
   clockSkewMs: number;
   timeOriginMs: number;
+  /** Keep the ids seen first, for a merge with other generators of the run (see IdLedger). */
+  keepIdLedger?: boolean;
 }
 
 class ScopeCounts {
@@ -98,6 +102,7 @@ export class ContractRecorder {
   /** Samples taken for checking and not checked yet (see MAX_PENDING). */
   readonly #pending: Sample[] = [];
   readonly #replays = new Map<string, ReplayableAnswer>();
+  readonly #idLedger: IdLedger | undefined;
   #flushScheduled = false;
   #credit = 0;
 
@@ -106,6 +111,7 @@ export class ContractRecorder {
     this.#ingestion = new IngestionChecks(options);
     this.#sampleShare = options.sampleShare;
     this.#phases = Array.from({ length: phaseCount }, () => new ScopeCounts());
+    this.#idLedger = options.keepIdLedger ? new IdLedger(phaseCount) : undefined;
   }
 
   /** Responses with at least one violation so far (for the live line). */
@@ -151,6 +157,8 @@ export class ContractRecorder {
     phase.checked++;
     if (sample.status === 200 && body.json !== NOT_JSON) {
       this.#ingestion.check({ body: body.json, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
+      const newId = this.#ingestion.newId;
+      if (this.#idLedger && newId !== undefined) this.#idLedger.record(sample.phaseIndex, newId, result.length > 0);
     }
     this.#sampleBeingChecked = sample;
     this.#overall.record(sample.status, result, bodyText, this.#keepForReplay);
@@ -169,6 +177,12 @@ export class ContractRecorder {
   replayableAnswers(): ReplayableAnswer[] {
     this.#flush();
     return [...this.#replays.values()];
+  }
+
+  /** The ids seen first, by phase; null unless asked for (`keepIdLedger`). */
+  idLedger(): StoredIdLedger | null {
+    this.#flush();
+    return this.#idLedger?.toStored() ?? null;
   }
 
   snapshot(): { overall: ContractScopeSnapshot; phases: ContractScopeSnapshot[] } {

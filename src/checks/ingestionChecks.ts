@@ -48,7 +48,11 @@ export class IngestionChecks {
     return this.#lastTimestampMs;
   }
 
+  /** The id of the last answer checked when no earlier answer had it; undefined otherwise. */
+  newId: number | string | undefined;
+
   check(message: AcceptedMessage, out: Violation[]): void {
+    this.newId = undefined;
     if (message.body === null || typeof message.body !== 'object' || Array.isArray(message.body)) return;
     const body = message.body as Record<string, unknown>;
     if (typeof body.message_body === 'string' && body.message_body !== message.sentMessageBody) {
@@ -62,7 +66,8 @@ export class IngestionChecks {
     // A number the engine cannot hold exactly (past 2^53, or written 1.0) is keyed by its literal.
     const id = body.message_id instanceof JsonNumber ? body.message_id.text : body.message_id;
     if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
-      if (!this.#seenIds.add(id))
+      if (this.#seenIds.add(id)) this.newId = id;
+      else
         out.push({
           rule: 'unique' satisfies IngestionRule,
           path: '$.message_id',

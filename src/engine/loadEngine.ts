@@ -39,6 +39,8 @@ export interface LoadEngineOptions {
   maxQueueMs: number;
   /** After an abort, how long to wait for requests in flight before giving up on them. */
   abortGraceMs?: number;
+  /** When the schedule starts (performance.now() ms), for generators sharing one start; a moment from now when unset or past. */
+  startAtMs?: number;
 }
 
 const START_LEAD_MS = 5;
@@ -85,7 +87,7 @@ export class LoadEngine {
   run(): Promise<EngineRun> {
     return new Promise((resolve) => {
       this.#resolve = resolve;
-      this.#startMs = performance.now() + START_LEAD_MS;
+      this.#startMs = Math.max(performance.now() + START_LEAD_MS, this.#options.startAtMs ?? 0);
       let offsetMs = this.#startMs;
       for (const phase of this.#options.phases) {
         this.#phaseStartMs.push(offsetMs);

@@ -29,7 +29,7 @@ export interface StatsSnapshot {
   errorExamples: ErrorExample[];
 }
 
-const MAX_ERROR_EXAMPLES = 10;
+export const MAX_ERROR_EXAMPLES = 10;
 const EXCERPT_CHARS = 300;
 
 /** Accumulates the samples of one scope, a phase or the whole run: counts, and latency from the scheduled send (corrected) and from the actual send (service). */
@@ -72,7 +72,7 @@ export class ScopeAccumulator {
           .toString('utf8')
           .slice(0, EXCERPT_CHARS)
       : '';
-    const key = `${sample.status}|${sample.error ?? ''}|${sample.errorReason ?? ''}|${bodyExcerpt}`;
+    const key = errorExampleKey(sample.status, sample.error, sample.errorReason, bodyExcerpt);
     const known = this.#examples.get(key);
     if (known) known.count++;
     else if (this.#examples.size < MAX_ERROR_EXAMPLES)
@@ -99,6 +99,11 @@ export class ScopeAccumulator {
       errorExamples: [...this.#examples.values()],
     };
   }
+}
+
+/** Examples that share this key are one example with a count. */
+export function errorExampleKey(status: number, error: string | undefined, reason: string | undefined, bodyExcerpt: string): string {
+  return `${status}|${error ?? ''}|${reason ?? ''}|${bodyExcerpt}`;
 }
 
 function mapToRecord(map: Map<number, number>): Record<string, number> {

@@ -10,7 +10,6 @@ import { transportErrorCount } from '../metrics/outcome.ts';
 import { thresholdHolds, thresholdUnit } from '../scenario/thresholds.ts';
 import { achievedRate, thresholdFigure } from '../metrics/definitions.ts';
 import type { AnsweredLatency, ScopeFigures } from '../metrics/definitions.ts';
-import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
 import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';

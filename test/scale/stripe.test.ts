@@ -11,10 +11,7 @@ import { tempDir } from '../fixtures/tempFiles.ts';
 
 const stripesOf = (count: number): Stripe[] => Array.from({ length: count }, (_, i) => within(WHOLE_RUN, i, count));
 /** Two shards, the first with 2 workers and the second with 3: 5 stripes of uneven steps. */
-const nested = (): Stripe[] => [
-  ...[0, 1].map((w) => within(within(WHOLE_RUN, 0, 2), w, 2)),
-  ...[0, 1, 2].map((w) => within(within(WHOLE_RUN, 1, 2), w, 3)),
-];
+const nested = (): Stripe[] => [...[0, 1].map((w) => within(within(WHOLE_RUN, 0, 2), w, 2)), ...[0, 1, 2].map((w) => within(within(WHOLE_RUN, 1, 2), w, 3))];
 
 function dueTimes(schedule: Schedule): number[] {
   return Array.from({ length: schedule.count }, (_, i) => schedule.dueOffsetMs(i));
@@ -24,7 +21,13 @@ describe('striped schedules', () => {
   const schedules: [string, Schedule][] = [
     ['constant 997/s for 3 s', constantSchedule(997, 3000)],
     ['ramp 10 -> 900/s over 4 s', rampSchedule(10, 900, 4000)],
-    ['replay of 101 records', replaySchedule(Array.from({ length: 101 }, (_, i) => i * i * 0.37), 2)],
+    [
+      'replay of 101 records',
+      replaySchedule(
+        Array.from({ length: 101 }, (_, i) => i * i * 0.37),
+        2,
+      ),
+    ],
   ];
   for (const [name, schedule] of schedules) {
     for (const [layout, stripes] of [

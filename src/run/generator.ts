@@ -1,0 +1,205 @@
+import { performance } from 'node:perf_hooks';
+import { ContractRecorder } from '../checks/contractRecorder.ts';
+import type { PoolTarget } from '../engine/connectionPool.ts';
+import { LoadEngine } from '../engine/loadEngine.ts';
+import type { EngineRun, EngineStatus } from '../engine/loadEngine.ts';
+import type { EnginePhase, RequestFactory } from '../engine/types.ts';
+import { messageRowSchema, userRowSchema } from '../feed/rowSchemas.ts';
+import type { MessageRow } from '../feed/rowSchemas.ts';
+import { inMemorySource, openRowSource } from '../feed/rowSource.ts';
+import type { RowSource } from '../feed/rowSource.ts';
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
+import { storeReplayable } from '../merge/measurements.ts';
+import { RunRecorder } from '../metrics/runRecorder.ts';
+import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
+import { WHOLE_RUN, globalIndex, stripeConnections, stripeSchedule } from '../scale/stripe.ts';
+import type { Stripe } from '../scale/stripe.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
+import { feedRequests, replayRequests } from './requests.ts';
+
+/** What a generator shows its monitor once a second, just after the second ended. */
+export interface GeneratorSecond {
+  recorder: RunRecorder;
+  contract: ContractRecorder | null;
+  engine: EngineStatus;
+  /** ms since the schedule's start. */
+  elapsedMs: number;
+  /** When each phase starts, in ms from the schedule's start. */
+  phaseOffsetsMs: number[];
+}
+
+export interface GeneratorOptions {
+  /** The share of the run this process sends (the whole run unless shards or workers split it). */
+  stripe?: Stripe;
+  /** Wall-clock time (epoch ms) the schedule starts at, shared by every generator of the run; now when unset or past. */
+  startAtEpochMs?: number;
+  interrupt: AbortSignal;
+  /** Stops the run at once (the target was lost); its reason is the abort reason. */
+  stop?: AbortSignal;
+  /** Receives status lines (stopping) as they happen. */
+  onLine(line: string): void;
+  /** Called just after each second of the run: returns a reason to stop the run, or undefined. */
+  onSecond(second: GeneratorSecond): string | undefined;
+}
+
+/**
+ * Sends the plan's load (or its stripe of it) at the target and measures every answer; an
+ * interrupt or a stop ends sending and keeps everything measured so far.
+ */
+export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: GeneratorOptions): Promise<GeneratorMeasurements> {
+  const { scenario } = plan;
+  const stripe = options.stripe ?? WHOLE_RUN;
+  const users = await openRowSource(scenario.users.file, userRowSchema, scenario.users.order, scenario.seed, stripe);
+  const messages: RowSource<MessageRow> =
+    'file' in scenario.messages
+      ? await openRowSource(scenario.messages.file, messageRowSchema, scenario.messages.order, scenario.seed + 1, stripe)
+      : inMemorySource(
+          scenario.messages.inline.map((text) => ({ message_body: text, message_type: 0, weight: 1 })),
+          scenario.messages.order,
+          scenario.seed + 1,
+          stripe,
+        );
+  const fromFeeds = feedRequests(users, messages, scenario.businessId);
+  const expectedStatusOf = (authId: string) => plan.expectedStatusByAuthId.get(authId);
+  const replayOf = (rows: Parameters<typeof replayRequests>[0]) => replayRequests(rows, scenario.businessId, expectedStatusOf);
+  const phases = plan.phases.map((phase) => enginePhase(phase, fromFeeds, replayOf, stripe));
+
+  const recorder = new RunRecorder(phases.length);
+  const contract =
+    plan.contract &&
+    new ContractRecorder(plan.contract.responses, phases.length, {
+      sampleShare: plan.contract.sampleShare,
+      clockSkewMs: plan.contract.clockSkewMs,
+      timeOriginMs: performance.timeOrigin,
+      keepIdLedger: stripe.step > 1,
+    });
+  if (contract) recorder.observe(contract.observe);
+  const engine = new LoadEngine({
+    target,
+    phases,
+    sink: recorder,
+    maxQueueMs: scenario.target.maxQueue ?? scenario.target.timeout,
+    startAtMs: options.startAtEpochMs === undefined ? undefined : options.startAtEpochMs - Date.now() + performance.now(),
+  });
+  let abortReason: string | null = null;
+  let interrupted = false;
+  const abort = (reason: string) => {
+    if (abortReason !== null) return;
+    abortReason = reason;
+    options.onLine(`Stopping: ${reason}. Waiting briefly for requests in flight...`);
+    engine.abort();
+  };
+  const onInterrupt = () => {
+    if (abortReason === null) interrupted = true;
+    abort(`interrupted (${String(options.interrupt.reason ?? 'signal')})`);
+  };
+  options.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const onStop = () => abort(String(options.stop?.reason));
+  options.stop?.addEventListener('abort', onStop, { once: true });
+
+  const startedAt = new Date();
+  const running = engine.run();
+  const runStartMs = engine.startMs;
+  recorder.startClock(runStartMs);
+  // Tick just after each second boundary of the run, when that second can be sealed.
+  let ticker: NodeJS.Timeout | undefined;
+  const tick = () => {
+    const nowMs = performance.now();
+    recorder.sealBefore(nowMs);
+    const stopReason = options.onSecond({
+      recorder,
+      contract,
+      engine: engine.status(),
+      elapsedMs: nowMs - runStartMs,
+      phaseOffsetsMs: engine.phaseStartsMs.map((ms) => ms - runStartMs),
+    });
+    if (stopReason) abort(stopReason);
+  };
+  const aligner = setTimeout(
+    () => {
+      ticker = setInterval(tick, 1000);
+      tick();
+    },
+    Math.max(0, runStartMs + 1050 - performance.now()),
+  );
+  if (options.interrupt.aborted) onInterrupt();
+  if (options.stop?.aborted) onStop();
+
+  let run: EngineRun;
+  try {
+    run = await running;
+  } finally {
+    clearTimeout(aligner);
+    clearInterval(ticker);
+    options.interrupt.removeEventListener('abort', onInterrupt);
+    options.stop?.removeEventListener('abort', onStop);
+    users.close();
+    messages.close();
+  }
+  const endedAt = new Date();
+  return {
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    scheduleStartEpochMs: Date.now() - performance.now() + run.startMs,
+    sendingEndedMs: Math.max(0, (engine.abortedAtMs ?? run.endMs) - run.startMs),
+    phaseStartOffsetsMs: engine.phaseStartsMs.map((ms) => ms - run.startMs),
+    aborted: run.aborted,
+    abortReason,
+    interrupted: run.aborted && interrupted,
+    ...recordedFigures(recorder, contract),
+  };
+}
+
+/** What the recorders hold, as plain data that merges with other generators'. */
+export function recordedFigures(
+  recorder: RunRecorder,
+  contract: ContractRecorder | null,
+): Pick<GeneratorMeasurements, 'overall' | 'phases' | 'timeline' | 'replayableAnswers' | 'idLedger'> {
+  const contractSnapshot = contract?.snapshot();
+  const snapshot = (accumulator: ScopeAccumulator, phaseIndex?: number) => ({
+    snapshot: accumulator.snapshot(),
+    histogram: accumulator.latency.encode(),
+    serviceHistogram: accumulator.service.encode(),
+    contract: (phaseIndex === undefined ? contractSnapshot?.overall : contractSnapshot?.phases[phaseIndex]) ?? null,
+  });
+  return {
+    overall: snapshot(recorder.overall),
+    phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)),
+    timeline: recorder.timeline(),
+    replayableAnswers: storeReplayable(contract?.replayableAnswers() ?? []),
+    idLedger: contract?.idLedger() ?? null,
+  };
+}
+
+/** A planned phase as the engine runs it (its stripe of it): open model for rate and replay phases, closed for connections. */
+function enginePhase(
+  phase: LoadPlan['phases'][number],
+  fromFeeds: RequestFactory,
+  replayOf: (rows: Parameters<typeof replayRequests>[0]) => RequestFactory,
+  stripe: Stripe,
+): EnginePhase {
+  switch (phase.kind) {
+    case 'rate':
+    case 'replay': {
+      const requests = phase.kind === 'replay' ? replayOf(phase.rows) : fromFeeds;
+      return {
+        model: 'open',
+        name: phase.name,
+        durationMs: phase.durationMs,
+        schedule: stripeSchedule(phase.schedule, stripe),
+        // The cap on connections is the run's: each stripe gets its share of it.
+        maxConnections: Math.max(1, stripeConnections(phase.maxConnections, stripe)),
+        // Replayed records are looked up by their place in the whole log.
+        requests: stripe.step === 1 ? requests : (index) => requests(globalIndex(index, stripe)),
+      };
+    }
+    case 'connections':
+      return {
+        model: 'closed',
+        name: phase.name,
+        durationMs: phase.durationMs,
+        connections: stripeConnections(phase.connections, stripe),
+        requests: fromFeeds,
+      };
+  }
+}
