@@ -45,19 +45,16 @@ export interface PhaseRepeats {
  * order; within one phase, which generator's answer came first cannot be known across processes
  * (or machines, whose clocks differ), so the lower stripe's is taken as the first. Only the
  * violating-response count can depend on that choice, and only when two answers with one id in
- * one phase differ in breaking another rule.
+ * one phase differ in breaking another rule. Also returns the ledger of the generators together
+ * (each id once, where it was first seen), so merged shards can be merged again.
  */
-export function crossGeneratorRepeats(ledgers: readonly StoredIdLedger[], phaseCount: number): PhaseRepeats[] {
-  const result: PhaseRepeats[] = Array.from({ length: phaseCount }, () => ({ repeats: 0, cleanRepeats: 0, exampleId: undefined }));
+export function crossGeneratorRepeats(ledgers: readonly StoredIdLedger[], phaseCount: number): { repeats: PhaseRepeats[]; union: StoredIdLedger } {
+  const repeats: PhaseRepeats[] = Array.from({ length: phaseCount }, () => ({ repeats: 0, cleanRepeats: 0, exampleId: undefined }));
+  const union = Array.from({ length: phaseCount }, () => ({ clean: new IdSet(), dirty: new IdSet() }));
   const seenChunks = new Map<number, Uint32Array>();
   const seenOthers = new Set<number | string>();
   for (let phaseIndex = 0; phaseIndex < phaseCount; phaseIndex++) {
-    const phase = result[phaseIndex]!;
-    const count = (repeats: number, dirty: boolean, exampleId: number | string) => {
-      phase.repeats += repeats;
-      if (!dirty) phase.cleanRepeats += repeats;
-      phase.exampleId ??= exampleId;
-    };
+    const phase = repeats[phaseIndex]!;
     for (const ledger of ledgers) {
       const stored = ledger.phases[phaseIndex];
       if (!stored) continue;
@@ -66,32 +63,35 @@ export function crossGeneratorRepeats(ledgers: readonly StoredIdLedger[], phaseC
         [stored.clean, false],
         [stored.dirty, true],
       ] as const) {
-        addChunks(set, seenChunks, (repeats, exampleId) => count(repeats, dirty, exampleId));
+        const firstSeen = dirty ? union[phaseIndex]!.dirty : union[phaseIndex]!.clean;
+        const onRepeat = (id: number | string) => {
+          phase.repeats++;
+          if (!dirty) phase.cleanRepeats++;
+          phase.exampleId ??= id;
+        };
+        for (const [chunkIndex, base64] of set.chunks) {
+          const words = IdSet.chunkWords(base64);
+          for (let w = 0; w < words.length; w++) {
+            for (let bits = words[w]!; bits !== 0; bits &= bits - 1) {
+              const id = chunkIndex * IdSet.BITS_PER_CHUNK + w * 32 + (31 - Math.clz32(bits & -bits));
+              if (markDense(seenChunks, id)) firstSeen.add(id);
+              else onRepeat(id);
+            }
+          }
+        }
         for (const id of set.others) {
           const dense = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0;
-          if (dense ? !markDense(seenChunks, id) : seenOthers.has(id)) count(1, dirty, id);
-          else if (!dense) seenOthers.add(id);
+          const isNew = dense ? markDense(seenChunks, id) : !seenOthers.has(id);
+          if (!isNew) onRepeat(id);
+          else {
+            if (!dense) seenOthers.add(id);
+            firstSeen.add(id);
+          }
         }
       }
     }
   }
-  return result;
-}
-
-function addChunks(set: StoredIdSet, seen: Map<number, Uint32Array>, onRepeats: (repeats: number, exampleId: number) => void): void {
-  for (const [chunkIndex, base64] of set.chunks) {
-    const words = IdSet.chunkWords(base64);
-    const seenWords = seen.get(chunkIndex);
-    if (!seenWords) {
-      seen.set(chunkIndex, words);
-      continue;
-    }
-    for (let w = 0; w < words.length; w++) {
-      const repeated = words[w]! & seenWords[w]!;
-      if (repeated !== 0) onRepeats(popCount(repeated), chunkIndex * IdSet.BITS_PER_CHUNK + w * 32 + (31 - Math.clz32(repeated & -repeated)));
-      seenWords[w] = seenWords[w]! | words[w]!;
-    }
-  }
+  return { repeats, union: { phases: union.map(({ clean, dirty }) => ({ clean: clean.toStored(), dirty: dirty.toStored() })) } };
 }
 
 /** Marks a dense id seen; false if it already was. */
@@ -107,11 +107,4 @@ function markDense(seen: Map<number, Uint32Array>, id: number): boolean {
   if (words[bit >>> 5]! & mask) return false;
   words[bit >>> 5] = words[bit >>> 5]! | mask;
   return true;
-}
-
-function popCount(word: number): number {
-  let v = word >>> 0;
-  v -= (v >>> 1) & 0x55555555;
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }

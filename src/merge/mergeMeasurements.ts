@@ -25,7 +25,8 @@ export function mergeMeasurements(generators: readonly GeneratorMeasurements[]):
   if (generators.length === 1) return first;
   const phaseCount = first.phases.length;
   const ledgers = generators.map((g) => g.idLedger).filter((ledger) => ledger !== null);
-  const repeats = ledgers.length > 1 ? crossGeneratorRepeats(ledgers, phaseCount) : null;
+  const ids = ledgers.length > 0 ? crossGeneratorRepeats(ledgers, phaseCount) : null;
+  const repeats = ids?.repeats;
   const phases = Array.from({ length: phaseCount }, (_, i) => mergeStats(generators.map((g) => g.phases[i]!)));
   const overall = mergeStats(generators.map((g) => g.overall));
   if (repeats) {
@@ -46,7 +47,8 @@ export function mergeMeasurements(generators: readonly GeneratorMeasurements[]):
     phases,
     timeline: mergeTimelines(generators.map((g) => g.timeline)),
     replayableAnswers: firstOfEachKind(generators.flatMap((g) => g.replayableAnswers)),
-    idLedger: null,
+    // The generators' ledger together: merged shards merge again with other shards.
+    idLedger: ids?.union ?? null,
   };
 }
 

@@ -117,6 +117,17 @@ describe('mergeMeasurements', () => {
     );
   });
 
+  it('merges merged shards again: two shards of two workers give the same figures as four generators', () => {
+    const generator = (stripe: number) => measure(all.filter((_, i) => i % 4 === stripe), true);
+    // Shard i of 2 runs stripes i and i + 2 (worker w of shard i sends k = i + 2w mod 4).
+    const shards = [0, 1].map((shard) => mergeMeasurements([generator(shard), generator(shard + 2)]));
+    const twice = mergeMeasurements(shards);
+    const kinds = (m: GeneratorMeasurements) => ({ checked: m.overall.contract!.checked, byKind: m.overall.contract!.byKind });
+    expect(kinds(twice)).toEqual(kinds(whole));
+    expect(twice.overall.snapshot.latencyMs).toEqual(whole.overall.snapshot.latencyMs);
+    expect(twice.timeline.map((second) => second.p99Ms)).toEqual(whole.timeline.map((second) => second.p99Ms));
+  });
+
   it('without the id ledgers, repeats across generators go unseen (the ledger is what finds them)', () => {
     const blind = mergeMeasurements(
       Array.from({ length: STRIPES }, (_, s) => ({
