@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { IdSet, idSetSchema } from './idSet.ts';
-import type { StoredIdSet } from './idSet.ts';
 
 /**
  * The message ids one generator saw first, by phase, split by whether that answer broke any other

@@ -5,11 +5,10 @@ import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MockStats } from '../mock/stats.ts';
 import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
-import { LatencyHistogram } from '../metrics/histogram.ts';
-import { transportErrorCount } from '../metrics/outcome.ts';
 import { thresholdHolds, thresholdUnit } from '../scenario/thresholds.ts';
 import { achievedRate, thresholdFigure } from '../metrics/definitions.ts';
-import type { AnsweredLatency, ScopeFigures } from '../metrics/definitions.ts';
+import { storedFigures } from '../metrics/storedFigures.ts';
+import type { ScopeFigures } from '../metrics/definitions.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
 import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
@@ -118,30 +117,8 @@ export function buildResult(m: RunMeasurements): RunResult {
 
 /** A finished scope's figures, for the threshold metrics (see metrics/definitions.ts). */
 function figuresOf(scope: ResultStats): ScopeFigures {
-  const transportErrors = transportErrorCount(scope.errors);
-  const answered = scope.requests.completed - transportErrors;
-  const latency = (summary: ResultStats['latencyMs'], encoded: string): AnsweredLatency => ({
-    count: answered,
-    statMs: (stat) => summary[stat],
-    // Only asked for when requests went unanswered: the stored histogram is decoded then.
-    percentileMs: (percentile) => {
-      const histogram = LatencyHistogram.decode(encoded);
-      try {
-        return histogram.atPercentilesMs([percentile])[0]!;
-      } finally {
-        histogram.destroy();
-      }
-    },
-  });
-  return {
-    sent: scope.requests.sent,
-    dropped: scope.requests.dropped,
-    unexpected: scope.unexpected,
-    transportErrors,
-    latency: (clock) => (clock === 'service' ? latency(scope.serviceLatencyMs, scope.serviceHistogram) : latency(scope.latencyMs, scope.histogram)),
-    achievedRatePerSec: scope.achievedRate,
-    contract: scope.contractViolations && { count: scope.contractViolations.count, rate: scope.contractViolations.rate },
-  };
+  const { contractViolations, ...stats } = scope;
+  return storedFigures({ ...stats, contract: contractViolations && { count: contractViolations.count, rate: contractViolations.rate } });
 }
 
 /** Marks each violation example with the reference verifier's word on its kind. */

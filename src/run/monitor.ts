@@ -1,5 +1,5 @@
 import type { ContractRecorder } from '../checks/contractRecorder.ts';
-import type { RunRecorder } from '../metrics/runRecorder.ts';
+import type { RunRecorder, TimelineSecond } from '../metrics/runRecorder.ts';
 import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { transportErrorCount } from '../metrics/outcome.ts';
@@ -12,6 +12,47 @@ import type { ContractScopeSnapshot } from '../checks/contractRecorder.ts';
 import { formatLiveLine } from './liveLine.ts';
 
 /**
+ * What the monitor reads of the run so far: one generator's recorders (recordersSoFar), or the
+ * figures of every worker merged (scale/liveMerge.ts). The live line, abortOnFail and the final
+ * verdict read the same definitions either way.
+ */
+export interface RunSoFar {
+  /** The last second every generator has sealed. */
+  lastSealed(): TimelineSecond | undefined;
+  sent: number;
+  unexpected: number;
+  dropped: number;
+  /** Responses with a contract violation so far; null when checks are off. */
+  contractViolations: number | null;
+  /** A scope's answers so far and its threshold figures (computed when asked). */
+  scope(phaseIndex: number | undefined): { completed: number; figures: ScopeFigures };
+}
+
+/** The run so far as one generator's recorders hold it. */
+export function recordersSoFar(recorder: RunRecorder, contract: ContractRecorder | null): RunSoFar {
+  return {
+    lastSealed: () => recorder.lastSealed(),
+    get sent() {
+      return recorder.overall.sent;
+    },
+    get unexpected() {
+      return recorder.overall.unexpected;
+    },
+    get dropped() {
+      return recorder.overall.droppedTotal;
+    },
+    get contractViolations() {
+      return contract?.violatingResponses ?? null;
+    },
+    scope(phaseIndex) {
+      const accumulator = phaseIndex === undefined ? recorder.overall : recorder.phases[phaseIndex]!;
+      const contractScope = () => (contract ? (phaseIndex === undefined ? contract.snapshot().overall : contract.snapshot().phases[phaseIndex]!) : null);
+      return { completed: accumulator.completed, figures: figuresSoFar(accumulator, contractScope) };
+    },
+  };
+}
+
+/**
  * The live progress line, printed just after each second: target and achieved rate are those of
  * the second that just ended, so the line names the phase running in the middle of that second
  * (at a phase boundary the phase now running has not set those figures yet; phases start a
@@ -19,27 +60,25 @@ import { formatLiveLine } from './liveLine.ts';
  */
 export function liveLine(
   phases: readonly PlannedPhase[],
-  recorder: RunRecorder,
-  contract: ContractRecorder | null,
+  run: RunSoFar,
   inFlight: number,
   phaseIndex: number,
   elapsedMs: number,
   phaseOffsetsMs: number[],
 ): string {
-  const lastSecond = recorder.lastSealed();
+  const lastSecond = run.lastSealed();
   const targetRate = lastSecond ? scheduledInSecond(phases, phaseOffsetsMs, lastSecond.second) : null;
   const shownPhaseIndex = (lastSecond && phaseIndexAt(phaseOffsetsMs, lastSecond.second * 1000 + 500)) ?? phaseIndex;
-  const overall = recorder.overall;
   return formatLiveLine({
     elapsedSec: elapsedMs / 1000,
     phase: phases[shownPhaseIndex]!.name,
     targetRate,
     lastSecond,
     inFlight,
-    errors: overall.unexpected,
-    sent: overall.sent,
-    dropped: overall.droppedTotal,
-    contractViolations: contract?.violatingResponses ?? null,
+    errors: run.unexpected,
+    sent: run.sent,
+    dropped: run.dropped,
+    contractViolations: run.contractViolations,
   });
 }
 
@@ -47,16 +86,15 @@ export function liveLine(
 const ABORT_MIN_SAMPLES = 100;
 
 /** The first abortOnFail threshold that fails on what was measured so far, if any. */
-export function failingAbortThreshold(plan: LoadPlan, recorder: RunRecorder, contract: ContractRecorder | null, phaseIndex: number): string | undefined {
+export function failingAbortThreshold(plan: LoadPlan, run: RunSoFar, phaseIndex: number): string | undefined {
   for (const threshold of plan.scenario.thresholds) {
     // achievedRate is only meaningful over a whole phase, so it is judged at the end.
     if (!threshold.abortOnFail || threshold.condition.metric.kind === 'achievedRate') continue;
     const scopeIndex = threshold.phase === undefined ? undefined : plan.phases.findIndex((p) => p.name === threshold.phase);
     if (scopeIndex !== undefined && scopeIndex !== phaseIndex) continue;
-    const accumulator = scopeIndex === undefined ? recorder.overall : recorder.phases[scopeIndex]!;
-    if (accumulator.completed < ABORT_MIN_SAMPLES) continue;
-    const contractScope = () => (contract ? (scopeIndex === undefined ? contract.snapshot().overall : contract.snapshot().phases[scopeIndex]!) : null);
-    if (!thresholdHolds(threshold.condition, thresholdFigure(threshold.condition.metric, figuresSoFar(accumulator, contractScope))))
+    const scope = run.scope(scopeIndex);
+    if (scope.completed < ABORT_MIN_SAMPLES) continue;
+    if (!thresholdHolds(threshold.condition, thresholdFigure(threshold.condition.metric, scope.figures)))
       return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
   }
   return undefined;

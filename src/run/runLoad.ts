@@ -16,7 +16,7 @@ import type { PoolTarget } from '../engine/connectionPool.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { describeEnvironment } from './environment.ts';
 import { readCaFile } from './trustedCa.ts';
-import { failingAbortThreshold, liveLine } from './monitor.ts';
+import { failingAbortThreshold, liveLine, recordersSoFar } from './monitor.ts';
 import { preflight } from './preflight.ts';
 import { runGenerator } from './generator.ts';
 import { readReplayable, resultInputs } from '../merge/measurements.ts';
@@ -77,8 +77,9 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
       stop: targetLost.signal,
       onLine: options.onLine,
       onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
-        options.onProgress(liveLine(plan.phases, recorder, contract, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
-        const failed = failingAbortThreshold(plan, recorder, contract, engine.phaseIndex);
+        const run = recordersSoFar(recorder, contract);
+        options.onProgress(liveLine(plan.phases, run, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
+        const failed = failingAbortThreshold(plan, run, engine.phaseIndex);
         return failed && `threshold "${failed}" failed (abortOnFail)`;
       },
     });

@@ -118,7 +118,11 @@ describe('mergeMeasurements', () => {
   });
 
   it('merges merged shards again: two shards of two workers give the same figures as four generators', () => {
-    const generator = (stripe: number) => measure(all.filter((_, i) => i % 4 === stripe), true);
+    const generator = (stripe: number) =>
+      measure(
+        all.filter((_, i) => i % 4 === stripe),
+        true,
+      );
     // Shard i of 2 runs stripes i and i + 2 (worker w of shard i sends k = i + 2w mod 4).
     const shards = [0, 1].map((shard) => mergeMeasurements([generator(shard), generator(shard + 2)]));
     const twice = mergeMeasurements(shards);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { constantSchedule } from '../../src/engine/schedule.ts';
 import { RunRecorder } from '../../src/metrics/runRecorder.ts';
 import type { Sample } from '../../src/engine/types.ts';
-import { failingAbortThreshold, liveLine } from '../../src/run/monitor.ts';
+import { failingAbortThreshold, liveLine, recordersSoFar } from '../../src/run/monitor.ts';
 import type { LoadPlan, PlannedPhase } from '../../src/scenario/plan.ts';
 import { parseThreshold } from '../../src/scenario/thresholds.ts';
 
@@ -22,13 +22,13 @@ describe('liveLine', () => {
     recorder.onSent(1, 1000.5);
     recorder.sealBefore(1050);
     // At 1.05 s the peak phase runs, yet the figures are warm's first second.
-    const atOneSecond = liveLine(phases, recorder, null, 1, 1, 1050, phaseOffsetsMs);
+    const atOneSecond = liveLine(phases, recordersSoFar(recorder, null), 1, 1, 1050, phaseOffsetsMs);
     expect(atOneSecond).toMatch(/^\[\s+1s\]\s+warm\s+target\s+300\/s\s+achieved\s+300\/s/);
     expect(atOneSecond).not.toContain('contract');
 
     for (let i = 1; i < 400; i++) recorder.onSent(1, 1000.5 + (i * 1000) / 400);
     recorder.sealBefore(2050);
-    expect(liveLine(phases, recorder, null, 0, 1, 2050, phaseOffsetsMs)).toMatch(/^\[\s+2s\]\s+peak\s+target\s+400\/s\s+achieved\s+400\/s/);
+    expect(liveLine(phases, recordersSoFar(recorder, null), 0, 1, 2050, phaseOffsetsMs)).toMatch(/^\[\s+2s\]\s+peak\s+target\s+400\/s\s+achieved\s+400\/s/);
   });
   it("labels each figure's window: the second just ended, then the run so far", () => {
     const recorder = new RunRecorder(phases.length);
@@ -49,7 +49,7 @@ describe('liveLine', () => {
       });
     }
     recorder.sealBefore(1050);
-    const line = liveLine(phases, recorder, null, 0, 0, 1050, phaseOffsetsMs);
+    const line = liveLine(phases, recordersSoFar(recorder, null), 0, 0, 1050, phaseOffsetsMs);
     expect(line).toMatch(/p50 \(1s\)\s+10(\.\d+)?ms\s+p99 \(1s\)\s+10\d(\.\d+)?ms\s+errors \(1s\)\s+3\s+\| run: errors 3 \(1\.00%\)/);
   });
 });
@@ -79,15 +79,15 @@ describe('abortOnFail thresholds', () => {
     };
     for (let i = 0; i < 200; i++) answered(answer(0, 500));
     // Errors in warm do not count against a threshold on peak.
-    expect(failingAbortThreshold(plan, recorder, null, 0)).toBeUndefined();
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 0)).toBeUndefined();
     for (let i = 0; i < 200; i++) answered(answer(1, 200));
     // 800 more in flight: errors are counted per request sent, as at the end of the run.
     for (let i = 0; i < 800; i++) recorder.onSent(1, 0);
     for (let i = 0; i < 10; i++) answered(answer(1, 503));
-    expect(failingAbortThreshold(plan, recorder, null, 1)).toBeUndefined();
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 1)).toBeUndefined();
     for (let i = 0; i < 5; i++) answered(answer(1, 503));
-    expect(failingAbortThreshold(plan, recorder, null, 1)).toBe('errorRate < 1% (phase peak)');
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 1)).toBe('errorRate < 1% (phase peak)');
     // Once peak is over, its verdict is the final result's, not a reason to stop cool.
-    expect(failingAbortThreshold(plan, recorder, null, 2)).toBeUndefined();
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 2)).toBeUndefined();
   });
 });
