@@ -92,6 +92,11 @@ export class RunRecorder implements SampleSink {
     }
   }
 
+  /** Every sealed second so far, in order of sealing (a worker sends the new ones to its coordinator). */
+  get sealed(): readonly TimelineSecond[] {
+    return this.#sealed;
+  }
+
   /** The last sealed second, for the live line. */
   lastSealed(): TimelineSecond | undefined {
     return this.#sealed.at(-1);

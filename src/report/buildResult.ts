@@ -50,6 +50,8 @@ export interface RunMeasurements {
   referenceConfirmation: ReferenceConfirmation | null;
   serverSide: MockStats | null;
   environment: RunResult['environment'];
+  /** Each worker's or shard's headline figures, when the run was split; null or absent for one process. */
+  generators?: RunResult['generators'];
 }
 
 /** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
@@ -111,6 +113,7 @@ export function buildResult(m: RunMeasurements): RunResult {
     },
     preflight: m.preflight,
     serverSide: m.serverSide && { serviceTimeMs: m.serverSide.serviceTimeMs, statusCounts: m.serverSide.statusCounts, injected: m.serverSide.injected },
+    generators: m.generators ?? null,
     environment: m.environment,
   };
 }

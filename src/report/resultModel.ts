@@ -155,6 +155,26 @@ export const runResultSchema = z.object({
     .object({ serviceTimeMs: latencySummary, statusCounts: counts, injected: z.record(z.string(), z.number().int()) })
     .nullable()
     .describe('what the built-in mock measured itself, when the target was the mock'),
+  generators: z
+    .object({
+      splitBy: z.enum(['worker', 'shard']),
+      skewToleranceMs: z.number().describe('schedules that started further apart than this are flagged'),
+      rows: z.array(
+        z.object({
+          label: z.string(),
+          sent: z.number().int(),
+          achievedRate: z.number(),
+          p50Ms: z.number(),
+          p99Ms: z.number(),
+          unexpected: z.number().int(),
+          startOffsetMs: z.number().describe("when this part's schedule started, after the first part's"),
+          aborted: z.boolean(),
+        }),
+      ),
+    })
+    .nullable()
+    .default(null)
+    .describe('each worker or shard of a run split over processes or machines; null for a single process'),
   environment: z.object({
     harnessVersion: z.string(),
     gitCommit: z.string().nullable(),

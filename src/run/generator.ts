@@ -155,6 +155,16 @@ export function recordedFigures(
   recorder: RunRecorder,
   contract: ContractRecorder | null,
 ): Pick<GeneratorMeasurements, 'overall' | 'phases' | 'timeline' | 'replayableAnswers' | 'idLedger'> {
+  return {
+    ...scopeFigures(recorder, contract),
+    timeline: recorder.timeline(),
+    replayableAnswers: storeReplayable(contract?.replayableAnswers() ?? []),
+    idLedger: contract?.idLedger() ?? null,
+  };
+}
+
+/** The whole run's and each phase's figures so far, as plain data. */
+export function scopeFigures(recorder: RunRecorder, contract: ContractRecorder | null): Pick<GeneratorMeasurements, 'overall' | 'phases'> {
   const contractSnapshot = contract?.snapshot();
   const snapshot = (accumulator: ScopeAccumulator, phaseIndex?: number) => ({
     snapshot: accumulator.snapshot(),
@@ -162,13 +172,7 @@ export function recordedFigures(
     serviceHistogram: accumulator.service.encode(),
     contract: (phaseIndex === undefined ? contractSnapshot?.overall : contractSnapshot?.phases[phaseIndex]) ?? null,
   });
-  return {
-    overall: snapshot(recorder.overall),
-    phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)),
-    timeline: recorder.timeline(),
-    replayableAnswers: storeReplayable(contract?.replayableAnswers() ?? []),
-    idLedger: contract?.idLedger() ?? null,
-  };
+  return { overall: snapshot(recorder.overall), phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)) };
 }
 
 /** A planned phase as the engine runs it (its stripe of it): open model for rate and replay phases, closed for connections. */

@@ -1,25 +1,28 @@
-import { LOG_MESSAGE_PATH } from '../client/schema.ts';
-import { buildLogMessageHeaders } from '../client/logMessageClient.ts';
+import { availableParallelism } from 'node:os';
+import type { RunResult } from '../report/resultModel.ts';
+import { buildResult } from '../report/buildResult.ts';
+import type { MockStats } from '../mock/stats.ts';
 import { defaultMockBehaviour } from '../mock/behaviour.ts';
 import { startMockProcess } from '../mock/childProcess.ts';
 import type { MockProcess } from '../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
-import type { MockStats } from '../mock/stats.ts';
-import { buildResult } from '../report/buildResult.ts';
-import type { RunResult } from '../report/resultModel.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
 import { confirmWithReference } from '../verify/confirmViolations.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
-import type { PoolTarget } from '../engine/connectionPool.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { readReplayable, resultInputs } from '../merge/measurements.ts';
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
+import { WHOLE_RUN, within } from '../scale/stripe.ts';
+import type { Stripe } from '../scale/stripe.ts';
+import { runWorkers } from '../scale/workers.ts';
+import { generatorsTable } from '../scale/generatorsTable.ts';
 import { describeEnvironment } from './environment.ts';
-import { readCaFile } from './trustedCa.ts';
+import { runGenerator } from './generator.ts';
 import { failingAbortThreshold, liveLine, recordersSoFar } from './monitor.ts';
 import { preflight } from './preflight.ts';
-import { runGenerator } from './generator.ts';
-import { readReplayable, resultInputs } from '../merge/measurements.ts';
+import { poolTarget, redactUrl } from './target.ts';
 
 /** How to run a scenario. */
 export interface RunLoadOptions extends ScenarioOverrides {
@@ -32,8 +35,27 @@ export interface RunLoadOptions extends ScenarioOverrides {
   onProgress(line: string): void;
   /** Skips the preflight requests (`--no-preflight`). */
   skipPreflight?: boolean;
+  /** Generator processes on this machine (`--workers`), replacing the scenario's `workers`. */
+  workers?: number | 'auto';
+  /** This machine's part of a run split over machines (`--shard i/N`); the whole run when unset. */
+  shard?: { index: number; count: number };
+  /** When the schedule starts (`--start-at`), shared by every shard of the run. */
+  startAtEpochMs?: number;
   /** Called once the scenario is valid, before the mock, preflight or any load: where results will go is made ready here. */
   beforeLoad?(scenarioName: string): Promise<void>;
+}
+
+/** What a run measured and where, before results are built: a shard stores this for the merge. */
+export interface MeasuredLoad {
+  plan: LoadPlan;
+  measured: GeneratorMeasurements;
+  /** Each worker's own measurements, in stripe order, when there was more than one. */
+  workers: GeneratorMeasurements[] | null;
+  targetUrl: string;
+  targetIsMock: boolean;
+  tlsVerified: boolean | null;
+  preflight: RunResult['preflight'];
+  serverSide: MockStats | null;
 }
 
 /**
@@ -42,6 +64,37 @@ export interface RunLoadOptions extends ScenarioOverrides {
  * happens; an interrupt stops sending and keeps everything measured so far.
  */
 export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
+  const load = await measureLoad(options);
+  const { plan, measured } = load;
+  let referenceConfirmation: ReferenceConfirmation | null = null;
+  if (plan.contract && measured.replayableAnswers.length > 0) {
+    options.onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
+    referenceConfirmation = await confirmWithReference(plan.contract.pactFile, plan.contract.responses, readReplayable(measured.replayableAnswers));
+  }
+  return buildResult({
+    ...resultInputs(measured),
+    plan,
+    targetUrl: load.targetUrl,
+    targetIsMock: load.targetIsMock,
+    tlsVerified: load.tlsVerified,
+    preflight: load.preflight,
+    referenceConfirmation,
+    serverSide: load.serverSide,
+    durationScale: options.durationScale ?? 1,
+    baseDir: process.cwd(),
+    environment: describeEnvironment(),
+    generators: load.workers && generatorsTable('worker', load.workers),
+  });
+}
+
+/** Generator processes for a run: `auto` is one per core, less one for the built-in mock when it is the target. */
+export function workerCount(requested: number | 'auto', targetIsMock: boolean): number {
+  if (requested !== 'auto') return requested;
+  return Math.max(1, availableParallelism() - (targetIsMock ? 1 : 0));
+}
+
+/** Runs the load (this machine's share of it) and returns what it measured, unbuilt. */
+export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad> {
   const loaded = await loadScenario(options.scenarioFile, options.env, options);
   const plan = await planLoad(loaded, options.durationScale ?? 1, options.interrupt);
   const { scenario } = plan;
@@ -51,6 +104,8 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
     token: scenario.target.token ?? MOCK_DEFAULT_CREDENTIALS.token,
     clientId: scenario.target.clientId ?? MOCK_DEFAULT_CREDENTIALS.clientId,
   };
+  const stripe: Stripe = options.shard ? within(WHOLE_RUN, options.shard.index, options.shard.count) : WHOLE_RUN;
+  const workers = workerCount(options.workers ?? scenario.workers, targetIsMock);
   let mock: MockProcess | undefined;
   try {
     if (targetIsMock) {
@@ -72,17 +127,46 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
     // A mock that dies mid-run (killed, crashed) ends the run at once, keeping what was measured.
     const targetLost = new AbortController();
     mock?.onUnexpectedExit((how) => targetLost.abort(`the built-in mock stopped (${how})`));
-    const measured = await runGenerator(plan, target, {
-      interrupt: options.interrupt,
-      stop: targetLost.signal,
-      onLine: options.onLine,
-      onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
-        const run = recordersSoFar(recorder, contract);
-        options.onProgress(liveLine(plan.phases, run, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
-        const failed = failingAbortThreshold(plan, run, engine.phaseIndex);
-        return failed && `threshold "${failed}" failed (abortOnFail)`;
-      },
-    });
+    let measured: GeneratorMeasurements;
+    let perWorker: GeneratorMeasurements[] | null = null;
+    if (workers > 1) {
+      options.onLine(`Starting ${workers} worker processes (each sends every ${workers}th request of the schedule)...`);
+      const run = await runWorkers({
+        plan,
+        job: {
+          scenarioFile: options.scenarioFile,
+          overrides: { target: options.target, durationScale: options.durationScale, insecure: options.insecure },
+          baseUrl,
+          credentials,
+        },
+        env: options.env,
+        stripes: Array.from({ length: workers }, (_, w) => within(stripe, w, workers)),
+        startAtEpochMs: options.startAtEpochMs,
+        interrupt: options.interrupt,
+        stop: targetLost.signal,
+        onLine: options.onLine,
+        onProgress: options.onProgress,
+      });
+      measured = run.measured;
+      perWorker = run.workers;
+    } else {
+      if (options.startAtEpochMs !== undefined && options.startAtEpochMs > Date.now()) {
+        options.onLine(`Waiting for the common start at ${new Date(options.startAtEpochMs).toISOString()}...`);
+      }
+      measured = await runGenerator(plan, target, {
+        stripe,
+        startAtEpochMs: options.startAtEpochMs,
+        interrupt: options.interrupt,
+        stop: targetLost.signal,
+        onLine: options.onLine,
+        onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
+          const run = recordersSoFar(recorder, contract);
+          options.onProgress(liveLine(plan.phases, run, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
+          const failed = failingAbortThreshold(plan, run, engine.phaseIndex);
+          return failed && `threshold "${failed}" failed (abortOnFail)`;
+        },
+      });
+    }
     let serverSide: MockStats | null = null;
     if (mock && !mock.endedHow) {
       serverSide = await mock.stats().catch((error: Error) => {
@@ -90,49 +174,17 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
         return null;
       });
     }
-    let referenceConfirmation: ReferenceConfirmation | null = null;
-    if (plan.contract && measured.replayableAnswers.length > 0) {
-      options.onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
-      referenceConfirmation = await confirmWithReference(plan.contract.pactFile, plan.contract.responses, readReplayable(measured.replayableAnswers));
-    }
-    return buildResult({
-      ...resultInputs(measured),
+    return {
       plan,
+      measured,
+      workers: perWorker,
       targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
       targetIsMock,
       tlsVerified: target.url.protocol === 'https:' ? !target.insecure : null,
       preflight: preflightChecks,
-      referenceConfirmation,
       serverSide,
-      durationScale: options.durationScale ?? 1,
-      baseDir: process.cwd(),
-      environment: describeEnvironment(),
-    });
+    };
   } finally {
     await mock?.stop();
   }
-}
-
-/** The load's target and fixed request parts; preflight uses the same. */
-async function poolTarget(scenario: Scenario, baseUrl: string, credentials: { token: string; clientId: string }): Promise<PoolTarget> {
-  const { timeout, insecure, maxBodyBytes, ca } = scenario.target;
-  return {
-    url: new URL(baseUrl),
-    path: LOG_MESSAGE_PATH,
-    headers: buildLogMessageHeaders(credentials),
-    timeoutMs: timeout,
-    insecure,
-    maxBodyBytes,
-    ca: ca === undefined ? undefined : await readCaFile(ca),
-  };
-}
-
-/** A URL without user info, query or fragment: safe to write into reports. */
-function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  parsed.search = '';
-  parsed.hash = '';
-  return parsed.toString();
 }

@@ -11,6 +11,8 @@ export const MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
 export const MAX_RATE_PER_SEC = 100_000;
 /** Each connection is a file descriptor, and each needs its own ephemeral port. */
 export const MAX_CONNECTIONS = 10_000;
+/** Generator processes on one machine: beyond a few dozen cores, shards on more machines do better. */
+export const MAX_WORKERS = 64;
 export const MAX_PHASE_DURATION_MS = 24 * 60 * 60 * 1000;
 const connectionCount = positiveInt.max(MAX_CONNECTIONS, `at most ${MAX_CONNECTIONS} (each is a file descriptor and a port)`);
 const RATE_TOO_HIGH = `at most ${MAX_RATE_PER_SEC} requests/s (one process sends about 60k/s)`;
@@ -144,6 +146,10 @@ export const scenarioSchema = z
       .regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "." (it names the report folder)'),
     description: z.string().optional(),
     seed: z.number().int().default(1).describe('seed of random orders'),
+    workers: z
+      .union([z.literal('auto'), positiveInt.max(MAX_WORKERS, `at most ${MAX_WORKERS}`)])
+      .default(1)
+      .describe('generator processes on this machine: a number, or auto (one per core, less one for the built-in mock)'),
     target: z.strictObject({
       url: z.string().refine((url) => url === 'mock' || (/^https?:\/\//.test(url) && URL.canParse(url)), 'expected "mock" or an http(s) base URL'),
       token: z.string().min(1).optional(),

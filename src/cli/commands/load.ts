@@ -2,15 +2,20 @@ import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
-import { junitXml, summaryJson } from '../../report/ciOutputs.ts';
-import { formatComparison, formatSummary } from '../../report/terminal.ts';
+import { join } from 'node:path';
+import { SHARD_FILE, shardFileContent } from '../../merge/shardFile.ts';
+import { portablePath } from '../../report/buildResult.ts';
 import type { RunResult } from '../../report/resultModel.ts';
-import { judgeRun } from '../../report/verdict.ts';
-import { createRunDir, prepareOutDir, writeFileAtomic, writeRunFiles } from '../../report/writeRun.ts';
-import { runLoad } from '../../run/runLoad.ts';
+import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
+import { describeEnvironment } from '../../run/environment.ts';
+import { measureLoad, runLoad } from '../../run/runLoad.ts';
+import type { MeasuredLoad } from '../../run/runLoad.ts';
+import { planFingerprint } from '../../scale/planFingerprint.ts';
 import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
-import { compareWithBaseline, parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
+import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
+import { publishRun } from './publishRun.ts';
+import { parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 
 interface LoadArgs extends BaselineArgs {
@@ -24,6 +29,9 @@ interface LoadArgs extends BaselineArgs {
   junit?: string;
   summaryJson?: string;
   insecure: boolean;
+  workers?: string;
+  shard?: string;
+  startAt?: string;
 }
 
 /** `load`: runs a scenario and writes its results; exits with the run's verdict (0, 1, 4 or 130). */
@@ -49,7 +57,16 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         .option('preflight', { type: 'boolean', default: true, describe: 'send one request per kind of user before the load; --no-preflight skips it' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print the summary only (no status or live lines)' })
         .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file (a test case per threshold, one for the contract)' })
-        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' }),
+        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' })
+        .option('workers', {
+          type: 'string',
+          describe: "generator processes on this machine: N, or auto (one per core, less one for the built-in mock); replaces the scenario's workers",
+        })
+        .option('shard', {
+          type: 'string',
+          describe: 'run shard i of N of a run split over machines (i/N, from 0; or N with JOB_COMPLETION_INDEX set): writes shard.json for npm run merge',
+        })
+        .option('start-at', { type: 'string', describe: 'UTC time the schedule starts at, e.g. 2026-12-01T09:00:00Z: give every shard the same' }),
     handler: async (args: LoadArgs) => {
       const durationScale = parseDurationScale(args.durationScale);
       if (args.target !== undefined && args.target !== 'mock' && !/^https?:\/\//.test(args.target)) {
@@ -59,32 +76,45 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       // Read and prepared before the run: a missing baseline or an unusable --out is found before any load is sent.
       const storedBaseline = await readBaseline(args);
       if (args.out) await prepareOutDir(resolve(args.out), args.force);
+      const workers = parseWorkers(args.workers);
+      const shard = parseShard(args.shard, io.env);
+      const startAtEpochMs = parseStartAt(args.startAt, Date.now());
+      if (shard && (args.baseline !== undefined || args.junit !== undefined || args.summaryJson !== undefined)) {
+        throw new UserError('--baseline, --junit and --summary-json judge a whole run: give them to npm run merge, not to a shard', {
+          exitCode: ExitCode.badInput,
+        });
+      }
       const output = createRunOutput(io, { quiet: args.quiet });
       let dir = args.out ? resolve(args.out) : undefined;
-      let result: RunResult;
-      try {
-        result = await runLoad({
-          scenarioFile: args.scenario,
-          target: args.target,
-          durationScale,
-          skipPreflight: !args.preflight,
-          insecure: args.insecure,
-          env: io.env,
-          interrupt: io.interrupt,
-          onLine: output.status,
-          onProgress: output.progress,
-          // The run's folder exists and takes files before any load is sent: a full disk or a
-          // read-only reports/ is found at once, not after the run.
-          beforeLoad: async (scenarioName) => {
-            if (dir) return;
-            dir = await createRunDir(resolve('reports'), scenarioName, new Date(), durationScale).catch((error: NodeJS.ErrnoException) => {
-              throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, {
-                exitCode: ExitCode.badInput,
-              });
+      const options = {
+        scenarioFile: args.scenario,
+        target: args.target,
+        durationScale,
+        skipPreflight: !args.preflight,
+        insecure: args.insecure,
+        workers,
+        shard,
+        startAtEpochMs,
+        env: io.env,
+        interrupt: io.interrupt,
+        onLine: output.status,
+        onProgress: output.progress,
+        // The run's folder exists and takes files before any load is sent: a full disk or a
+        // read-only reports/ is found at once, not after the run.
+        beforeLoad: async (scenarioName: string) => {
+          if (dir) return;
+          const name = shard ? `${scenarioName}-shard${shard.index}of${shard.count}` : scenarioName;
+          dir = await createRunDir(resolve('reports'), name, new Date(), durationScale).catch((error: NodeJS.ErrnoException) => {
+            throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, {
+              exitCode: ExitCode.badInput,
             });
-            await prepareOutDir(dir, true);
-          },
-        });
+          });
+          await prepareOutDir(dir, true);
+        },
+      };
+      let outcome: { result: RunResult } | { shard: MeasuredLoad };
+      try {
+        outcome = shard ? { shard: await measureLoad(options) } : { result: await runLoad(options) };
       } catch (error) {
         // A run that never produced results leaves no empty folder of its own behind.
         if (!args.out && dir) await rmdir(dir).catch(() => {});
@@ -93,25 +123,54 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         output.finish();
       }
       if (!dir) throw new Error('the run folder was not prepared before the load');
-      const baseline = compareWithBaseline(storedBaseline, tolerance, result);
-      const verdict = judgeRun(result, baseline?.comparison);
-      const files: Record<string, string> = { ...(await writeRunFiles(dir, result, baseline)) };
-      if (args.junit) {
-        files.junit = resolve(args.junit);
-        await writeFileAtomic(files.junit, junitXml(result, verdict, baseline?.comparison));
+      if ('shard' in outcome) {
+        setExitCode(
+          await writeShard(io, dir, outcome.shard, { shard: shard!, startAtEpochMs, durationScale: durationScale ?? 1, scenarioFile: args.scenario }),
+        );
+        return;
       }
-      if (args.summaryJson) {
-        files.summary = resolve(args.summaryJson);
-        await writeFileAtomic(files.summary, summaryJson(result, verdict, { ...files }, baseline?.comparison));
-      }
-      const summary = formatSummary(result, verdict, files);
-      io.stdout(summary.replace(verdict.word, output.paintVerdict(verdict.word)));
-      if (baseline) io.stdout(formatComparison(baseline.comparison));
-      // The last line names the result, for scripts that pick it up.
-      io.stdout(`result ${files.result}\n`);
-      setExitCode(verdict.exitCode);
+      setExitCode(
+        await publishRun(io, dir, outcome.result, {
+          storedBaseline,
+          tolerance,
+          junit: args.junit,
+          summaryJson: args.summaryJson,
+          paintVerdict: output.paintVerdict,
+        }),
+      );
     },
   };
+}
+
+/** Writes a shard's shard.json and says how to merge it; the verdict is the merge's to give. */
+async function writeShard(
+  io: CliIo,
+  dir: string,
+  load: MeasuredLoad,
+  run: { shard: { index: number; count: number }; startAtEpochMs: number | undefined; durationScale: number; scenarioFile: string },
+): Promise<number> {
+  const { measured } = load;
+  const file = join(dir, SHARD_FILE);
+  const content = shardFileContent({
+    planFingerprint: await planFingerprint(load.plan),
+    scenario: { name: load.plan.scenario.name, file: portablePath(resolve(run.scenarioFile), process.cwd()) },
+    durationScale: run.durationScale,
+    shard: run.shard,
+    workers: load.workers?.length ?? 1,
+    startAt: run.startAtEpochMs === undefined ? null : new Date(run.startAtEpochMs).toISOString(),
+    target: { url: load.targetUrl, mock: load.targetIsMock, tlsVerified: load.tlsVerified },
+    preflight: load.preflight,
+    environment: describeEnvironment(),
+    measured,
+  });
+  await writeFileAtomic(file, `${JSON.stringify(content)}\n`);
+  const { requests, unexpected } = measured.overall.snapshot;
+  io.stdout(
+    `shard ${run.shard.index}/${run.shard.count} ${measured.aborted ? `stopped early (${measured.abortReason})` : 'done'}: ${requests.sent} sent, ${unexpected} unexpected outcomes\n` +
+      `merge every shard's folder: npm run merge -- <folders...>\n`,
+  );
+  io.stdout(`shard ${file}\n`);
+  return measured.interrupted ? ExitCode.interrupted : ExitCode.ok;
 }
 
 function parseDurationScale(text: string | undefined): number | undefined {

@@ -1,0 +1,43 @@
+import { ExitCode, UserError } from '../../errors.ts';
+import { MAX_WORKERS } from '../../scenario/schema.ts';
+
+/** `--workers N|auto`. */
+export function parseWorkers(text: string | undefined): number | 'auto' | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === 'auto') return 'auto';
+  const count = Number(text.trim());
+  if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
+    throw new UserError(`--workers wants a whole number from 1 to ${MAX_WORKERS}, or auto (one per core); got "${text}"`, { exitCode: ExitCode.badInput });
+  }
+  return count;
+}
+
+/**
+ * `--shard i/N` (shard i of N, from 0), or `--shard N` with the index from JOB_COMPLETION_INDEX,
+ * which Kubernetes sets in each pod of an Indexed Job.
+ */
+export function parseShard(text: string | undefined, env: Record<string, string | undefined>): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^\s*(?:(\d+)\s*\/\s*)?(\d+)\s*$/.exec(text);
+  if (!match) throw new UserError(`--shard wants i/N (shard i of N, counted from 0), or N with JOB_COMPLETION_INDEX set; got "${text}"`);
+  const count = Number(match[2]);
+  const indexText = match[1] ?? env.JOB_COMPLETION_INDEX;
+  if (indexText === undefined) {
+    throw new UserError(`--shard ${text} names no shard: write --shard i/${count}, or set JOB_COMPLETION_INDEX (a Kubernetes Indexed Job sets it)`);
+  }
+  const index = Number(indexText);
+  if (count < 1 || count > 1000) throw new UserError(`--shard: between 1 and 1000 shards; got ${count}`);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new UserError(`--shard: shard index ${indexText}${match[1] === undefined ? ' (from JOB_COMPLETION_INDEX)' : ''} is not one of 0..${count - 1}`);
+  }
+  return { index, count };
+}
+
+/** `--start-at`: an ISO 8601 UTC time within the next 24 hours (a past one starts at once, and shows as a late start in the merge). */
+export function parseStartAt(text: string | undefined, nowMs: number): number | undefined {
+  if (text === undefined) return undefined;
+  const epochMs = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
+  if (Number.isNaN(epochMs)) throw new UserError(`--start-at wants a UTC time such as 2026-12-01T09:00:00Z; got "${text}"`);
+  if (epochMs > nowMs + 24 * 3600_000) throw new UserError(`--start-at ${text} is more than 24 hours away`);
+  return epochMs;
+}

@@ -1,0 +1,25 @@
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
+import { achievedRate } from '../metrics/definitions.ts';
+import type { RunResult } from '../report/resultModel.ts';
+
+/** Shards whose schedules started further apart than this are reported: their clocks (or their starts) differ. */
+export const START_SKEW_TOLERANCE_MS = 250;
+
+/** One row per worker or shard, so a slow or far-away one shows in the report. */
+export function generatorsTable(splitBy: 'worker' | 'shard', parts: readonly GeneratorMeasurements[]): NonNullable<RunResult['generators']> {
+  const firstStartMs = Math.min(...parts.map((part) => part.scheduleStartEpochMs));
+  return {
+    splitBy,
+    skewToleranceMs: START_SKEW_TOLERANCE_MS,
+    rows: parts.map((part, i) => ({
+      label: `${splitBy} ${i}/${parts.length}`,
+      sent: part.overall.snapshot.requests.sent,
+      achievedRate: Math.round(achievedRate(part.overall.snapshot.requests.sent, part.sendingEndedMs) * 100) / 100,
+      p50Ms: part.overall.snapshot.latencyMs.p50,
+      p99Ms: part.overall.snapshot.latencyMs.p99,
+      unexpected: part.overall.snapshot.unexpected,
+      startOffsetMs: Math.round(part.scheduleStartEpochMs - firstStartMs),
+      aborted: part.aborted,
+    })),
+  };
+}

@@ -1,0 +1,80 @@
+// A worker process: runs one stripe of the plan for its coordinator (scale/workers.ts) and sends
+// back what it measured. Signals are the coordinator's to handle: a Ctrl-C reaches every process
+// of the terminal's group, and a worker that stopped on its own would lose the merged verdict.
+import { UserError } from '../errors.ts';
+import { runGenerator, scopeFigures } from '../run/generator.ts';
+import { poolTarget } from '../run/target.ts';
+import { loadScenario } from '../scenario/loadScenario.ts';
+import { planLoad } from '../scenario/plan.ts';
+import type { CoordinatorMessage, WorkerJob, WorkerMessage } from './workerProtocol.ts';
+
+process.env.PACT_DO_NOT_TRACK = 'true';
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+
+const stop = new AbortController();
+const neverInterrupted = new AbortController().signal;
+let start: ((startAtEpochMs: number) => void) | undefined;
+const startAt = new Promise<number>((resolve) => (start = resolve));
+
+const post = (message: WorkerMessage) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
+
+// The coordinator gone (crashed, killed): nobody would read the results, so stop at once.
+process.on('disconnect', () => process.exit(1));
+process.on('message', (message: CoordinatorMessage) => {
+  switch (message.type) {
+    case 'job':
+      void work(message.job, message.env);
+      break;
+    case 'start':
+      start?.(message.startAtEpochMs);
+      break;
+    case 'stop':
+      stop.abort(message.reason);
+      start?.(Number.NaN);
+      break;
+  }
+});
+
+async function work(job: WorkerJob, env: Record<string, string | undefined>): Promise<void> {
+  let plan: Awaited<ReturnType<typeof planLoad>>;
+  let target: Awaited<ReturnType<typeof poolTarget>>;
+  try {
+    const loaded = await loadScenario(job.scenarioFile, env, job.overrides);
+    plan = await planLoad(loaded, job.overrides.durationScale ?? 1);
+    target = await poolTarget(plan.scenario, job.baseUrl, job.credentials);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    await post({ type: 'failed', message: error.message, problems: error.problems, exitCode: error.exitCode });
+    process.exit(2);
+  }
+  await post({ type: 'ready' });
+  const startAtEpochMs = await startAt;
+  if (Number.isNaN(startAtEpochMs)) process.exit(0);
+  let sentSeconds = 0;
+  const measured = await runGenerator(plan, target, {
+    stripe: job.stripe,
+    startAtEpochMs,
+    interrupt: neverInterrupted,
+    stop: stop.signal,
+    // The coordinator says why the run stops; the worker's own line would repeat it once per worker.
+    onLine: () => {},
+    onSecond: ({ recorder, contract, engine, elapsedMs }) => {
+      const sealed = recorder.sealed.slice(sentSeconds);
+      sentSeconds = recorder.sealed.length;
+      void post({
+        type: 'second',
+        second: {
+          sealedBefore: Math.floor(elapsedMs / 1000),
+          sealed,
+          inFlight: engine.inFlight,
+          phaseIndex: engine.phaseIndex,
+          ...scopeFigures(recorder, contract),
+        },
+      });
+      return undefined;
+    },
+  });
+  // A stop from the coordinator is recorded there (interrupt, threshold, a lost worker or target).
+  await post({ type: 'done', measured: { ...measured, abortReason: measured.aborted ? String(stop.signal.reason ?? measured.abortReason) : null } });
+  process.exit(0);
+}

@@ -1,0 +1,29 @@
+import type { ExitCode } from '../errors.ts';
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
+import type { Credentials } from '../run/target.ts';
+import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
+import type { WorkerSecond } from './liveMerge.ts';
+import type { Stripe } from './stripe.ts';
+
+/** What a worker needs to run its stripe: it loads and plans the scenario itself (the plan holds compiled code). */
+export interface WorkerJob {
+  scenarioFile: string;
+  overrides: ScenarioOverrides;
+  /** The target the coordinator checked (the built-in mock's address when it is the target). */
+  baseUrl: string;
+  credentials: Credentials;
+  stripe: Stripe;
+  workerIndex: number;
+}
+
+export type CoordinatorMessage =
+  | { type: 'job'; job: WorkerJob; env: Record<string, string | undefined> }
+  | { type: 'start'; startAtEpochMs: number }
+  | { type: 'stop'; reason: string };
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string; problems: readonly string[]; exitCode: ExitCode }
+  | { type: 'line'; text: string }
+  | { type: 'second'; second: WorkerSecond }
+  | { type: 'done'; measured: GeneratorMeasurements };

@@ -1,0 +1,198 @@
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, UserError } from '../errors.ts';
+import { generatorMeasurementsSchema } from '../merge/measurements.ts';
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
+import { mergeMeasurements } from '../merge/mergeMeasurements.ts';
+import { failingAbortThreshold, liveLine } from '../run/monitor.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
+import { LiveMerge } from './liveMerge.ts';
+import { describeStripe } from './stripe.ts';
+import type { Stripe } from './stripe.ts';
+import type { CoordinatorMessage, WorkerJob, WorkerMessage } from './workerProtocol.ts';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./workerMain.ts', import.meta.url));
+/** Time for every worker to receive the start before it is due. */
+const START_LEAD_MS = 300;
+/** After a stop, how long workers get to send what they measured before they are killed. */
+const STOP_GRACE_MS = 15_000;
+
+export interface RunWorkersOptions {
+  plan: LoadPlan;
+  job: Omit<WorkerJob, 'stripe' | 'workerIndex'>;
+  env: Record<string, string | undefined>;
+  /** One stripe per worker, in order. */
+  stripes: Stripe[];
+  startAtEpochMs?: number;
+  interrupt: AbortSignal;
+  stop: AbortSignal;
+  onLine(line: string): void;
+  onProgress(line: string): void;
+}
+
+interface Worker {
+  index: number;
+  child: ChildProcess;
+  ready: boolean;
+  measured: GeneratorMeasurements | undefined;
+  exited: Promise<void>;
+  /** How it ended when that was not after sending its measurements. */
+  death: string | undefined;
+}
+
+/**
+ * Runs the plan on one worker process per stripe and merges what they measured. The live line and
+ * abortOnFail read every worker's figures merged; Ctrl-C, a failed threshold or a lost target stop
+ * every worker, which still send what they measured. A worker that dies stops the run: the others'
+ * measurements are merged and the result says it was aborted, and why.
+ */
+export async function runWorkers(options: RunWorkersOptions): Promise<{ measured: GeneratorMeasurements; workers: GeneratorMeasurements[] }> {
+  const { plan, stripes } = options;
+  const live = new LiveMerge(stripes.length);
+  let stopReason: string | undefined;
+  let interrupted = false;
+  let started = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const send = (worker: Worker, message: CoordinatorMessage) => {
+    if (worker.child.connected) worker.child.send(message, () => {});
+  };
+  const workers: Worker[] = stripes.map((stripe, index) => {
+    const child = fork(WORKER_ENTRY, [], {
+      execArgv: ['--import', import.meta.resolve('tsx')],
+      env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    const worker: Worker = {
+      index,
+      child,
+      ready: false,
+      measured: undefined,
+      death: undefined,
+      exited: new Promise((resolve) => {
+        child.on('exit', (code, signal) => {
+          if (!worker.measured) worker.death = `worker ${index} (pid ${child.pid}) ended unexpectedly (${signal ?? `exit code ${code}`})`;
+          live.ended(index);
+          resolve();
+        });
+      }),
+    };
+    child.on('error', () => {});
+    child.send({ type: 'job', job: { ...options.job, stripe, workerIndex: index }, env: options.env } satisfies CoordinatorMessage);
+    return worker;
+  });
+  const stopAll = (reason: string) => {
+    if (stopReason !== undefined) return;
+    stopReason = reason;
+    if (started) options.onLine(`Stopping every worker: ${reason}. Waiting briefly for requests in flight...`);
+    for (const worker of workers) send(worker, { type: 'stop', reason });
+    killTimer = setTimeout(() => {
+      for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    }, STOP_GRACE_MS);
+  };
+  const onInterrupt = () => {
+    interrupted = stopReason === undefined;
+    stopAll(`interrupted (${String(options.interrupt.reason ?? 'signal')})`);
+  };
+  const onStop = () => stopAll(String(options.stop.reason));
+  options.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  options.stop.addEventListener('abort', onStop, { once: true });
+
+  let failure: UserError | undefined;
+  const allReady = new Promise<void>((resolve) => {
+    const check = () => {
+      if (workers.every((w) => w.ready) || failure || stopReason !== undefined) resolve();
+    };
+    for (const worker of workers) {
+      worker.child.on('message', (message: WorkerMessage) => {
+        switch (message.type) {
+          case 'ready':
+            worker.ready = true;
+            break;
+          case 'failed':
+            failure ??= new UserError(message.message, { exitCode: message.exitCode, problems: message.problems });
+            break;
+          case 'line':
+            options.onLine(`worker ${worker.index}: ${message.text}`);
+            break;
+          case 'second':
+            live.update(worker.index, message.second);
+            break;
+          case 'done':
+            worker.measured = generatorMeasurementsSchema.parse(message.measured);
+            break;
+        }
+        check();
+      });
+      void worker.exited.then(() => {
+        if (!started && worker.death) failure ??= new UserError(`${worker.death} before the run started`, { exitCode: ExitCode.badInput });
+        if (started && worker.death) stopAll(worker.death);
+        check();
+      });
+    }
+  });
+
+  let ticker: NodeJS.Timeout | undefined;
+  try {
+    await allReady;
+    if (failure || stopReason !== undefined) {
+      for (const worker of workers) worker.child.kill('SIGKILL');
+      await Promise.all(workers.map((w) => w.exited));
+      if (failure) throw failure;
+      throw new UserError(`Stopped before the load started: ${stopReason}`, { exitCode: interrupted ? ExitCode.interrupted : ExitCode.targetNotUsable });
+    }
+    const startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.startAtEpochMs ?? 0);
+    if (options.startAtEpochMs !== undefined && options.startAtEpochMs > Date.now() + START_LEAD_MS) {
+      options.onLine(`Waiting for the common start at ${new Date(startAtEpochMs).toISOString()}...`);
+    }
+    started = true;
+    for (const worker of workers) send(worker, { type: 'start', startAtEpochMs });
+    options.onLine(`Workers: ${workers.map((w) => `${w.index} (pid ${w.child.pid}, stripe ${describeStripe(stripes[w.index]!)})`).join(', ')}`);
+    // Just after each second of the schedule, when the workers have reported it.
+    const tick = () => {
+      const run = live.view();
+      const elapsedMs = Date.now() - startAtEpochMs;
+      const phaseOffsetsMs = phaseOffsets(plan);
+      options.onProgress(liveLine(plan.phases, run, live.inFlight, live.phaseIndex, elapsedMs, phaseOffsetsMs));
+      const failed = failingAbortThreshold(plan, run, live.phaseIndex);
+      if (failed) stopAll(`threshold "${failed}" failed (abortOnFail)`);
+    };
+    const aligner = setTimeout(
+      () => {
+        ticker = setInterval(tick, 1000);
+        tick();
+      },
+      Math.max(0, startAtEpochMs + 1150 - Date.now()),
+    );
+    await Promise.all(workers.map((w) => w.exited));
+    clearTimeout(aligner);
+  } finally {
+    clearInterval(ticker);
+    clearTimeout(killTimer);
+    options.interrupt.removeEventListener('abort', onInterrupt);
+    options.stop.removeEventListener('abort', onStop);
+    for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+  }
+  const finished = workers.filter((w) => w.measured !== undefined).map((w) => w.measured!);
+  const dead = workers.filter((w) => w.death !== undefined);
+  if (finished.length === 0) {
+    throw new UserError(`No worker sent its measurements: ${dead.map((w) => w.death).join('; ')}`, { exitCode: ExitCode.thresholdFailed });
+  }
+  const merged = mergeMeasurements(finished);
+  if (dead.length > 0) {
+    const reason = `${dead.map((w) => w.death).join('; ')}: its requests are missing from the result`;
+    return { measured: { ...merged, aborted: true, abortReason: reason, interrupted: false }, workers: finished };
+  }
+  return { measured: { ...merged, interrupted: merged.interrupted || interrupted }, workers: finished };
+}
+
+/** When each phase starts, in ms from the schedule's start (phases run back to back). */
+function phaseOffsets(plan: LoadPlan): number[] {
+  let offsetMs = 0;
+  return plan.phases.map((phase) => {
+    const startMs = offsetMs;
+    offsetMs += phase.durationMs;
+    return startMs;
+  });
+}
