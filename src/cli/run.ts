@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { ExitCode, UserError } from '../errors.ts';
 import { loadCommand } from './commands/load.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { mockCommand } from './commands/mock.ts';
 import { reportCommand } from './commands/report.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -19,6 +20,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(mockCommand(io))
     .command(loadCommand(io, (code) => (exitCode = code)))
     .command(reportCommand(io, (code) => (exitCode = code)))
+    .command(mergeCommand(io, (code) => (exitCode = code)))
     .demandCommand(1, 'name a command')
     .strict()
     .env(false)

@@ -7,7 +7,12 @@ import type { MockChildConfig, MockChildMessage } from './childProcess.ts';
 process.once('message', async (config: MockChildConfig) => {
   try {
     const registeredAuthIds = config.usersFile ? await registeredAuthIdsOf(config.usersFile) : [];
-    const mock = await startMockServer({ credentials: config.credentials, registeredAuthIds, behaviour: config.behaviour });
+    const mock = await startMockServer({
+      credentials: config.credentials,
+      registeredAuthIds,
+      behaviour: config.behaviour,
+      firstMessageId: config.firstMessageId,
+    });
     const stop = async () => {
       await mock.close();
       process.exit(0);

@@ -11,6 +11,7 @@ export interface MockChildConfig {
   credentials: { token: string; clientId: string };
   usersFile?: string;
   behaviour: MockBehaviour;
+  firstMessageId?: number;
 }
 
 /** Messages from the mock process. */

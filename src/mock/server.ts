@@ -25,6 +25,8 @@ export interface MockServerOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** The first message_id handed out; mocks of different shards of one run start far apart, as one provider's ids would not repeat. */
+  firstMessageId?: number;
 }
 
 /** A running mock: where it listens, its counters, and how to stop it. */
@@ -37,7 +39,7 @@ export interface RunningMock {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-const FIRST_MESSAGE_ID = 1_411_200_000;
+export const FIRST_MESSAGE_ID = 1_411_200_000;
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 /** Starts the mock on 127.0.0.1 (by default on a free port) and resolves once it listens. */
@@ -88,7 +90,7 @@ function createMockHandler(options: MockServerOptions): MockHandler {
   const rateLimiter = behaviour.rateLimit ? new RateLimiter(behaviour.rateLimit, startedAtMs) : undefined;
   const stats = new MockStatsRecorder();
   const pendingTimers = new Set<NodeJS.Timeout>();
-  let nextMessageId = FIRST_MESSAGE_ID;
+  let nextMessageId = options.firstMessageId ?? FIRST_MESSAGE_ID;
   let shuttingDown = false;
 
   function send(res: ServerResponse, status: number, payload: unknown, arrivalMs: number, extraHeaders?: Record<string, string>): void {

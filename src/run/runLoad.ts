@@ -6,6 +6,7 @@ import { defaultMockBehaviour } from '../mock/behaviour.ts';
 import { startMockProcess } from '../mock/childProcess.ts';
 import type { MockProcess } from '../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
+import { FIRST_MESSAGE_ID } from '../mock/server.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
@@ -111,7 +112,13 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     if (targetIsMock) {
       options.onLine('Starting the built-in mock in its own process...');
       mock = await startMockProcess(
-        { credentials, usersFile: scenario.users.file, behaviour: scenario.mock ?? defaultMockBehaviour },
+        {
+          credentials,
+          usersFile: scenario.users.file,
+          behaviour: scenario.mock ?? defaultMockBehaviour,
+          // Each shard against the mock has a mock of its own: a billion ids apart, they never hand out the same one.
+          firstMessageId: FIRST_MESSAGE_ID + (options.shard?.index ?? 0) * 1_000_000_000,
+        },
         { interrupt: options.interrupt },
       );
     }

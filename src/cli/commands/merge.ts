@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { mergeShards } from '../../merge/mergeShards.ts';
+import { readShards } from '../../merge/shardFile.ts';
+import { createRunDir, prepareOutDir } from '../../report/writeRun.ts';
+import type { CliIo } from '../io.ts';
+import { createRunOutput } from '../output.ts';
+import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
+import type { BaselineArgs } from './baselineOption.ts';
+import { publishRun } from './publishRun.ts';
+
+interface MergeArgs extends BaselineArgs {
+  shards: string[];
+  out?: string;
+  force: boolean;
+  scenario?: string;
+  junit?: string;
+  summaryJson?: string;
+}
+
+/** `merge`: one run's result.json, latency.hgrm and report.html from its shards; exits with its verdict, as `load` does. */
+export function mergeCommand(io: CliIo, setExitCode: (code: number) => void) {
+  return {
+    command: 'merge <shards..>',
+    describe: 'Merge the shards of a run split over machines (load --shard i/N) into one result, judged on the whole',
+    builder: (yargs: Argv) =>
+      withBaselineOptions(yargs)
+        .positional('shards', { type: 'string', array: true, demandOption: true, describe: "every shard's folder (or its shard.json)" })
+        .option('out', { type: 'string', describe: 'results folder (default reports/<scenario>-merged-<UTC timestamp>/)' })
+        .option('force', { type: 'boolean', default: false, describe: 'with --out: write into a folder that already holds files' })
+        .option('scenario', { type: 'string', describe: 'the scenario file, when it is not where the shards ran it (it must be the same plan)' })
+        .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file' })
+        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' }),
+    handler: async (args: MergeArgs) => {
+      const tolerance = parseTolerance(args);
+      const storedBaseline = await readBaseline(args);
+      const shards = await readShards(args.shards);
+      const output = createRunOutput(io, { quiet: false });
+      const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), `${shards[0]!.shard.scenario.name}-merged`, new Date());
+      await prepareOutDir(dir, args.force || !args.out);
+      output.status(`Merging ${shards.length} shards of ${shards[0]!.shard.scenario.name}...`);
+      const result = await mergeShards(shards, { scenarioFile: args.scenario, env: io.env, onLine: output.status });
+      setExitCode(
+        await publishRun(io, dir, result, { storedBaseline, tolerance, junit: args.junit, summaryJson: args.summaryJson, paintVerdict: output.paintVerdict }),
+      );
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { ExitCode, UserError } from '../errors.ts';
+import { buildResult } from '../report/buildResult.ts';
+import type { RunResult } from '../report/resultModel.ts';
+import { generatorsTable } from '../scale/generatorsTable.ts';
+import { planFingerprint } from '../scale/planFingerprint.ts';
+import { loadScenario } from '../scenario/loadScenario.ts';
+import { planLoad } from '../scenario/plan.ts';
+import { confirmWithReference } from '../verify/confirmViolations.ts';
+import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
+import { readReplayable, resultInputs } from './measurements.ts';
+import { mergeMeasurements } from './mergeMeasurements.ts';
+import type { ShardFile } from './shardFile.ts';
+
+export interface MergeShardsOptions {
+  /** The scenario to plan again (thresholds, schedules); the shards' own when unset. */
+  scenarioFile?: string;
+  env: Record<string, string | undefined>;
+  onLine(line: string): void;
+}
+
+/**
+ * One run's result from its shards (given in shard order): the scenario is planned again and must
+ * be the plan every shard ran, their measurements merge exactly, and thresholds are judged on the
+ * whole. Shards whose schedules started further apart than the tolerance are reported.
+ */
+export async function mergeShards(shards: readonly { file: string; shard: ShardFile }[], options: MergeShardsOptions): Promise<RunResult> {
+  const first = shards[0]!.shard;
+  const scenarioFile = options.scenarioFile ?? first.scenario.file;
+  // Planned against the mock: where the shards sent their load, and as whom, is not the merge's business.
+  const loaded = await loadScenario(resolve(scenarioFile), options.env, { target: 'mock', durationScale: first.durationScale });
+  const plan = await planLoad(loaded, first.durationScale);
+  const fingerprint = await planFingerprint(plan);
+  if (fingerprint !== first.planFingerprint) {
+    throw new UserError(`${scenarioFile}: not the plan the shards ran (plan ${fingerprint}, shards ${first.planFingerprint})`, {
+      exitCode: ExitCode.badInput,
+      problems: [
+        'the scenario, or one of its data files (users, messages, replay log, pact), changed since the shards ran; merge with the files they used (--scenario FILE)',
+      ],
+    });
+  }
+  const parts = shards.map(({ shard }) => shard.measured);
+  const measured = mergeMeasurements(parts);
+  const generators = generatorsTable('shard', parts);
+  for (const row of generators.rows) {
+    if (row.startOffsetMs > generators.skewToleranceMs) {
+      options.onLine(
+        `WARNING: ${row.label} started its schedule ${row.startOffsetMs} ms after the first shard: its clock or its start was off (tolerance ${generators.skewToleranceMs} ms).`,
+      );
+    }
+  }
+  let referenceConfirmation: ReferenceConfirmation | null = null;
+  if (plan.contract && measured.replayableAnswers.length > 0) {
+    options.onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
+    referenceConfirmation = await confirmWithReference(plan.contract.pactFile, plan.contract.responses, readReplayable(measured.replayableAnswers));
+  }
+  return buildResult({
+    ...resultInputs(measured),
+    plan,
+    targetUrl: first.target.url,
+    targetIsMock: first.target.mock,
+    tlsVerified: first.target.tlsVerified,
+    preflight: first.preflight,
+    referenceConfirmation,
+    // Each shard against the mock had a mock of its own: their server-side summaries do not add up.
+    serverSide: null,
+    durationScale: first.durationScale,
+    baseDir: process.cwd(),
+    environment: { ...first.environment, peakRssBytes: Math.max(...shards.map(({ shard }) => shard.environment.peakRssBytes ?? 0)) || null },
+    generators,
+  });
+}
