@@ -137,7 +137,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     let measured: GeneratorMeasurements;
     let perWorker: GeneratorMeasurements[] | null = null;
     if (workers > 1) {
-      options.onLine(`Starting ${workers} worker processes (each sends every ${workers}th request of the schedule)...`);
+      options.onLine(`Starting ${workers} worker processes (each sends one request in ${workers} of the schedule)...`);
       const run = await runWorkers({
         plan,
         job: {

@@ -35,6 +35,23 @@ ${comparison.unmatchedPhases.length > 0 ? html` Phases in only one run, not comp
 <div class="scroll"><table><thead><tr><th>scope</th><th>metric</th><th class="num">baseline</th><th class="num">this run</th><th class="num">change</th><th></th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
+/** One row per worker or shard of a split run, so a slow, failing or late one shows. */
+export function generatorsSection(result: RunResult): Html {
+  const table = result.generators;
+  if (!table) return html``;
+  const latency = latencyColumnFormat(table.rows.flatMap((row) => [row.p50Ms, row.p99Ms]));
+  const rows = table.rows.map(
+    (row) => html`<tr class="${row.aborted || row.startOffsetMs > table.skewToleranceMs ? 'fail' : ''}"><th scope="row">${row.label}</th>
+<td class="num">${formatCount(row.sent)}</td><td class="num">${row.achievedRate.toFixed(1)}</td><td class="num">${latency(row.p50Ms)}</td><td class="num">${latency(row.p99Ms)}</td>
+<td class="num">${formatCount(row.unexpected)}</td><td class="num">${`+${Math.round(row.startOffsetMs)} ms`}${row.startOffsetMs > table.skewToleranceMs ? html` <span class="badge badge-fail">late</span>` : ''}</td>
+<td>${row.aborted ? html`<span class="badge badge-fail">stopped early</span>` : 'ran'}</td></tr>`,
+  );
+  const what = table.splitBy === 'shard' ? 'shard (machine)' : 'worker process';
+  return html`<section id="generators"><h2>By ${table.splitBy}</h2>
+<p class="note">The run was split over ${table.rows.length} ${table.splitBy}s; every figure above is of all of them merged (histograms added, not averaged). Each ${what} sent one request in ${table.rows.length} of the one schedule. Start is when its schedule began after the first one's: more than ${table.skewToleranceMs} ms is flagged late (its clock or its start was off).</p>
+<table><thead><tr><th>${table.splitBy}</th><th class="num">sent</th><th class="num">achieved/s</th><th class="num">p50</th><th class="num">p99</th><th class="num">unexpected</th><th class="num">start</th><th></th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 /** What the built-in mock measured itself, next to what the client measured. */
 export function serverSideSection(result: RunResult): Html {
   const server = result.serverSide;

@@ -5,7 +5,7 @@ import { judgeRun } from '../verdict.ts';
 import type { ReportAssets } from './assets.ts';
 import { buildChartData } from './chartData.ts';
 import { contractSection } from './contractSection.ts';
-import { comparisonSection, errorSamplesSection, metadataSection, serverSideSection } from './detailSections.ts';
+import { comparisonSection, errorSamplesSection, generatorsSection, metadataSection, serverSideSection } from './detailSections.ts';
 import { Html, html, jsonForScriptBlock } from './escape.ts';
 import { headlineSection, outcomesSection, phasesSection, thresholdsSection, verdictBanner } from './summarySections.ts';
 
@@ -58,6 +58,7 @@ ${hasExpected ? html`<figure><figcaption>Expected outcomes <span>per second: ans
 <p class="note">Dashed vertical lines mark where each phase starts. Drag across a timeline to zoom, double-click to reset; click a legend entry to hide its line.</p>
 </section>
 ${phasesSection(result)}
+${generatorsSection(result)}
 ${outcomesSection(result)}
 ${errorSamplesSection(result)}
 ${contractSection(result)}
