@@ -38,6 +38,8 @@ export interface GeneratorOptions {
   stop?: AbortSignal;
   /** Receives status lines (stopping) as they happen. */
   onLine(line: string): void;
+  /** How long after each second `onSecond` is called (default 50 ms): workers of one run spread their reports so they do not compete for the CPU at once. */
+  secondLagMs?: number;
   /** Called just after each second of the run: returns a reason to stop the run, or undefined. */
   onSecond(second: GeneratorSecond): string | undefined;
 }
@@ -120,7 +122,7 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
       ticker = setInterval(tick, 1000);
       tick();
     },
-    Math.max(0, runStartMs + 1050 - performance.now()),
+    Math.max(0, runStartMs + 1000 + (options.secondLagMs ?? 50) - performance.now()),
   );
   if (options.interrupt.aborted) onInterrupt();
   if (options.stop?.aborted) onStop();

@@ -51,9 +51,11 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
   const startAtEpochMs = await startAt;
   if (Number.isNaN(startAtEpochMs)) process.exit(0);
   let sentSeconds = 0;
+  const abortOnFail = plan.scenario.thresholds.some((threshold) => threshold.abortOnFail);
   const measured = await runGenerator(plan, target, {
     stripe: job.stripe,
     startAtEpochMs,
+    secondLagMs: job.secondLagMs,
     interrupt: neverInterrupted,
     stop: stop.signal,
     // The coordinator says why the run stops; the worker's own line would repeat it once per worker.
@@ -68,7 +70,13 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
           sealed,
           inFlight: engine.inFlight,
           phaseIndex: engine.phaseIndex,
-          ...scopeFigures(recorder, contract),
+          totals: {
+            sent: recorder.overall.sent,
+            unexpected: recorder.overall.unexpected,
+            dropped: recorder.overall.droppedTotal,
+            contractViolations: contract?.violatingResponses ?? null,
+          },
+          scopes: abortOnFail ? scopeFigures(recorder, contract) : null,
         },
       });
       return undefined;

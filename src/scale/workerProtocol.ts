@@ -14,6 +14,8 @@ export interface WorkerJob {
   credentials: Credentials;
   stripe: Stripe;
   workerIndex: number;
+  /** How long after each second the worker reports it (see GeneratorOptions.secondLagMs). */
+  secondLagMs: number;
 }
 
 export type CoordinatorMessage =

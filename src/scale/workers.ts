@@ -17,10 +17,13 @@ const WORKER_ENTRY = fileURLToPath(new URL('./workerMain.ts', import.meta.url));
 const START_LEAD_MS = 300;
 /** After a stop, how long workers get to send what they measured before they are killed. */
 const STOP_GRACE_MS = 15_000;
+/** Workers report each second this long after it ends, spread over REPORT_SPREAD_MS. */
+const REPORT_LAG_MS = 50;
+const REPORT_SPREAD_MS = 400;
 
 export interface RunWorkersOptions {
   plan: LoadPlan;
-  job: Omit<WorkerJob, 'stripe' | 'workerIndex'>;
+  job: Omit<WorkerJob, 'stripe' | 'workerIndex' | 'secondLagMs'>;
   env: Record<string, string | undefined>;
   /** One stripe per worker, in order. */
   stripes: Stripe[];
@@ -72,14 +75,16 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       death: undefined,
       exited: new Promise((resolve) => {
         child.on('exit', (code, signal) => {
-          if (!worker.measured) worker.death = `worker ${index} (pid ${child.pid}) ended unexpectedly (${signal ?? `exit code ${code}`})`;
+          if (!worker.measured) worker.death = `worker ${index} (pid ${child.pid}) ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
           live.ended(index);
           resolve();
         });
       }),
     };
     child.on('error', () => {});
-    child.send({ type: 'job', job: { ...options.job, stripe, workerIndex: index }, env: options.env } satisfies CoordinatorMessage);
+    // Reports spread over the first half of each second, the coordinator's tick after them all.
+    const secondLagMs = REPORT_LAG_MS + Math.floor((REPORT_SPREAD_MS * index) / stripes.length);
+    child.send({ type: 'job', job: { ...options.job, stripe, workerIndex: index, secondLagMs }, env: options.env } satisfies CoordinatorMessage);
     return worker;
   });
   const stopAll = (reason: string) => {
@@ -163,7 +168,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
         ticker = setInterval(tick, 1000);
         tick();
       },
-      Math.max(0, startAtEpochMs + 1150 - Date.now()),
+      Math.max(0, startAtEpochMs + 1000 + REPORT_LAG_MS + REPORT_SPREAD_MS + 100 - Date.now()),
     );
     await Promise.all(workers.map((w) => w.exited));
     clearTimeout(aligner);

@@ -4,7 +4,6 @@ import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { join } from 'node:path';
 import { SHARD_FILE, shardFileContent } from '../../merge/shardFile.ts';
-import { portablePath } from '../../report/buildResult.ts';
 import type { RunResult } from '../../report/resultModel.ts';
 import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
 import { describeEnvironment } from '../../run/environment.ts';
@@ -153,7 +152,8 @@ async function writeShard(
   const file = join(dir, SHARD_FILE);
   const content = shardFileContent({
     planFingerprint: await planFingerprint(load.plan),
-    scenario: { name: load.plan.scenario.name, file: portablePath(resolve(run.scenarioFile), process.cwd()) },
+    // Where this shard read it: the merge plans it again from there (or from --scenario).
+    scenario: { name: load.plan.scenario.name, file: resolve(run.scenarioFile) },
     durationScale: run.durationScale,
     shard: run.shard,
     workers: load.workers?.length ?? 1,
