@@ -6,6 +6,19 @@ import { ExitCode, UserError } from '../errors.ts';
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
+/** Every `${VAR}` a parsed value names, once each, and whether it has a default. */
+export function envReferences(value: unknown): { name: string; hasDefault: boolean }[] {
+  const found = new Map<string, boolean>();
+  const visit = (item: unknown): void => {
+    if (typeof item === 'string')
+      for (const match of item.matchAll(ENV_REFERENCE)) found.set(match[1]!, (found.get(match[1]!) ?? true) && match[2] !== undefined);
+    else if (Array.isArray(item)) item.forEach(visit);
+    else if (item !== null && typeof item === 'object') Object.values(item).forEach(visit);
+  };
+  visit(value);
+  return [...found].map(([name, hasDefault]) => ({ name, hasDefault }));
+}
+
 /** A `${VAR}` with no value and no default, and where it was written. */
 export interface MissingVariable {
   name: string;

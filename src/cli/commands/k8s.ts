@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { parseDocument, stringify } from 'yaml';
+import { ExitCode, UserError } from '../../errors.ts';
+import { buildManifests } from '../../k8s/manifests.ts';
+import { CONFIG_MAP_MAX_BYTES, validateManifests } from '../../k8s/validate.ts';
+import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
+import { loadScenario } from '../../scenario/loadScenario.ts';
+import { envReferences } from '../../util/yamlFile.ts';
+import type { CliIo } from '../io.ts';
+import { parseStartAt } from './scaleOptions.ts';
+
+interface K8sArgs {
+  scenario: string;
+  shards: number;
+  image: string;
+  namespace: string;
+  out?: string;
+  secret: string;
+  startAt?: string;
+  storageClass?: string;
+  filesInImage?: string;
+  durationScale?: number;
+}
+
+/** `k8s`: writes the manifests that run a scenario as N shards on Kubernetes and merge them. */
+export function k8sCommand(io: CliIo) {
+  return {
+    command: 'k8s <scenario>',
+    describe: 'Write Kubernetes manifests (validated against the API schema) that run a scenario on N pods and merge them',
+    builder: (yargs: Argv) =>
+      yargs
+        .positional('scenario', { type: 'string', demandOption: true })
+        .option('shards', { type: 'number', demandOption: true, describe: 'pods, one shard each (one CPU requested per pod)' })
+        .option('image', { type: 'string', demandOption: true, describe: 'the harness image (see Dockerfile)' })
+        .option('namespace', { type: 'string', default: 'default' })
+        .option('out', { type: 'string', describe: 'folder for manifests.yaml (default reports/k8s-<scenario>-<UTC timestamp>/)' })
+        .option('secret', {
+          type: 'string',
+          default: 'logmsg-harness',
+          describe: "the Secret you create with the scenario's ${VAR}s (names only go into the manifests)",
+        })
+        .option('start-at', { type: 'string', describe: 'UTC time every shard starts its schedule (default: 10 minutes from now)' })
+        .option('storage-class', { type: 'string', describe: 'a ReadWriteMany storage class for the shared results claim' })
+        .option('files-in-image', { type: 'string', describe: "the scenario's path inside the image, when its files are baked in (no ConfigMap)" })
+        .option('duration-scale', { type: 'number', describe: 'passed to every shard, e.g. 0.1 for a quick try' }),
+    handler: async (args: K8sArgs) => {
+      if (!Number.isInteger(args.shards) || args.shards < 1 || args.shards > 1000) {
+        throw new UserError(`--shards wants a whole number from 1 to 1000; got ${args.shards}`, { exitCode: ExitCode.badInput });
+      }
+      const nowMs = Date.now();
+      const startAtEpochMs = parseStartAt(args.startAt, nowMs) ?? nowMs + 10 * 60_000;
+      // Validated as a run against the mock would be: the manifests never hold a credential's value.
+      const loaded = await loadScenario(args.scenario, io.env, { target: 'mock' });
+      const { scenario } = loaded;
+      const configFiles = args.filesInImage === undefined ? await configMapFiles(args.scenario, scenario) : null;
+      if (configFiles) {
+        const bytes = Object.values(configFiles).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+        if (bytes > CONFIG_MAP_MAX_BYTES) {
+          throw new UserError(`${args.scenario}: the scenario and its files are ${(bytes / 1e6).toFixed(1)} MB, more than a ConfigMap holds (1 MB)`, {
+            exitCode: ExitCode.badInput,
+            problems: ["bake them into the image (COPY in the Dockerfile) and pass --files-in-image <the scenario's path in the image>"],
+          });
+        }
+      }
+      const plannedMs = scenario.phases.reduce((sum, phase) => sum + (phase.kind === 'replay' ? 0 : phase.durationMs), 0) * (args.durationScale ?? 1);
+      const raw = parseDocument(await readFile(args.scenario, 'utf8')).toJS() as unknown;
+      const manifests = buildManifests({
+        scenarioName: scenario.name,
+        shards: args.shards,
+        image: args.image,
+        namespace: args.namespace,
+        startAt: new Date(startAtEpochMs).toISOString(),
+        mergeWaitSec: Math.ceil((startAtEpochMs - nowMs + plannedMs) / 1000) + 600,
+        configFiles,
+        scenarioPath: args.filesInImage ?? '/config/scenario.yml',
+        secret: { name: args.secret, variables: envReferences(raw) },
+        storageClass: args.storageClass ?? null,
+        durationScale: args.durationScale ?? null,
+      });
+      const problems = validateManifests(manifests);
+      if (problems.length > 0)
+        throw new UserError('the manifests do not validate against the Kubernetes API schema', { exitCode: ExitCode.badInput, problems });
+      const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), `k8s-${scenario.name}`, new Date(nowMs));
+      await prepareOutDir(dir, true);
+      const file = join(dir, 'manifests.yaml');
+      await writeFileAtomic(file, manifests.map((manifest) => stringify(manifest, { lineWidth: 0 })).join('---\n'));
+      const variables = envReferences(raw).map((v) => v.name);
+      io.stdout(
+        [
+          `${manifests.length} manifests for ${args.shards} shards of ${scenario.name}, valid against the Kubernetes API schema: ${file}`,
+          variables.length > 0
+            ? `create the Secret first: kubectl -n ${args.namespace} create secret generic ${args.secret} ${variables.map((v) => `--from-literal=${v}=...`).join(' ')}`
+            : '',
+          `then: kubectl apply -f ${file}; every shard starts its schedule at ${new Date(startAtEpochMs).toISOString()}`,
+          `the verdict: kubectl -n ${args.namespace} logs -f job/${manifests.at(-1)!.metadata.name} (files in the results claim, merged/)`,
+        ]
+          .filter(Boolean)
+          .join('\n') + '\n',
+      );
+    },
+  };
+}
+
+/** The scenario (its file paths made flat) and every file it reads, by their names in /config. */
+async function configMapFiles(scenarioFile: string, scenario: Awaited<ReturnType<typeof loadScenario>>['scenario']): Promise<Record<string, string>> {
+  const document = parseDocument(await readFile(scenarioFile, 'utf8'));
+  const files: Record<string, string> = {};
+  const add = async (path: (string | number)[], absolute: string) => {
+    let name = basename(absolute).replace(/[^-._a-zA-Z0-9]/g, '_');
+    while (name in files || name === 'scenario.yml') name = `_${name}`;
+    files[name] = await readFile(absolute, 'utf8');
+    document.setIn(path, name);
+  };
+  await add(['users', 'file'], scenario.users.file);
+  if ('file' in scenario.messages) await add(['messages', 'file'], scenario.messages.file);
+  for (const [i, phase] of scenario.phases.entries()) if (phase.kind === 'replay') await add(['phases', i, 'replay'], phase.file);
+  // The pact goes in by name even when the scenario uses the harness's own: the merge must read the same bytes.
+  if (scenario.contract !== false) await add(['contract', 'pact'], scenario.contract.pact!);
+  if (scenario.target.ca !== undefined) await add(['target', 'ca'], scenario.target.ca);
+  return { 'scenario.yml': document.toString(), ...files };
+}

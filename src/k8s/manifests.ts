@@ -1,0 +1,105 @@
+// Kubernetes manifests for a run split over pods: an Indexed Job whose pod i runs shard i of N
+// (JOB_COMPLETION_INDEX), a second Job that waits for every shard and merges them, the claim
+// they share, and the scenario's files in a ConfigMap. Pure: the command reads files and writes YAML.
+
+/** What the manifests are built from. */
+export interface ManifestInput {
+  /** Names the objects (a DNS label): logmsg-<scenario>. */
+  scenarioName: string;
+  shards: number;
+  image: string;
+  namespace: string;
+  /** When every shard starts its schedule (ISO UTC). */
+  startAt: string;
+  /** How long the merge waits for every shard.json before it gives up. */
+  mergeWaitSec: number;
+  /** Files for /config (file name -> text), or null when they are in the image at `scenarioPath`. */
+  configFiles: Record<string, string> | null;
+  /** The scenario's path in the container. */
+  scenarioPath: string;
+  /** The Secret holding the scenario's ${VAR}s, and which of them it must have (no default in the scenario). */
+  secret: { name: string; variables: { name: string; hasDefault: boolean }[] };
+  storageClass: string | null;
+  durationScale: number | null;
+}
+
+export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace: string } };
+
+const CONFIG_DIR = '/config';
+const RESULTS_DIR = '/results';
+
+export function buildManifests(input: ManifestInput): Manifest[] {
+  const base = `logmsg-${input.scenarioName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 50).replace(/-+$/, '');
+  const labels = { 'app.kubernetes.io/name': 'logmsg-harness', 'app.kubernetes.io/instance': base };
+  const metadata = (name: string) => ({ name, namespace: input.namespace, labels });
+  const claimName = `${base}-results`;
+  const configMapName = `${base}-files`;
+  const env = [
+    // Pact's native core reports usage to its makers unless told not to.
+    { name: 'PACT_DO_NOT_TRACK', value: 'true' },
+    ...input.secret.variables.map(({ name, hasDefault }) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: input.secret.name, key: name, ...(hasDefault ? { optional: true } : {}) } },
+    })),
+  ];
+  const volumes = [
+    ...(input.configFiles ? [{ name: 'config', configMap: { name: configMapName } }] : []),
+    { name: 'results', persistentVolumeClaim: { claimName } },
+  ];
+  const volumeMounts = [...(input.configFiles ? [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }] : []), { name: 'results', mountPath: RESULTS_DIR }];
+  const scale = input.durationScale === null ? '' : ` --duration-scale ${input.durationScale}`;
+  const podSpec = (command: string, cpu: string) => ({
+    restartPolicy: 'Never',
+    // The image runs as its `node` user (uid 1000); fsGroup lets it write to the results claim.
+    securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 },
+    containers: [
+      {
+        name: 'harness',
+        image: input.image,
+        command: ['sh', '-c', command],
+        env,
+        resources: { requests: { cpu, memory: '1Gi' }, limits: { memory: '2Gi' } },
+        volumeMounts,
+      },
+    ],
+    volumes,
+  });
+  // JOB_COMPLETION_INDEX is set by Kubernetes in every pod of an Indexed Job: `--shard N` reads it.
+  const shardCommand = `exec npm run -s load -- ${input.scenarioPath} --shard ${input.shards} --start-at ${input.startAt} --out ${RESULTS_DIR}/shard-$JOB_COMPLETION_INDEX --force --quiet${scale}`;
+  const waitForShards = `for i in $(seq 0 ${input.shards - 1}); do n=0; until [ -f ${RESULTS_DIR}/shard-$i/shard.json ]; do n=$((n+5)); if [ $n -gt ${input.mergeWaitSec} ]; then echo "shard $i/${input.shards} wrote no shard.json in ${input.mergeWaitSec} s" >&2; exit 2; fi; sleep 5; done; done`;
+  const shardDirs = Array.from({ length: input.shards }, (_, i) => `${RESULTS_DIR}/shard-${i}`).join(' ');
+  const mergeCommand = `${waitForShards}; exec npm run -s merge -- ${shardDirs} --scenario ${input.scenarioPath} --out ${RESULTS_DIR}/merged --force`;
+  const manifests: Manifest[] = [];
+  if (input.configFiles) manifests.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: input.configFiles });
+  manifests.push({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: metadata(claimName),
+    spec: {
+      // Every shard pod and the merge write and read it at once: it needs ReadWriteMany storage.
+      accessModes: ['ReadWriteMany'],
+      resources: { requests: { storage: '1Gi' } },
+      ...(input.storageClass ? { storageClassName: input.storageClass } : {}),
+    },
+  });
+  manifests.push({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: metadata(`${base}-shards`),
+    spec: {
+      completionMode: 'Indexed',
+      completions: input.shards,
+      parallelism: input.shards,
+      // A retried shard would send its share of the load twice.
+      backoffLimit: 0,
+      template: { metadata: { labels }, spec: podSpec(shardCommand, '1') },
+    },
+  });
+  manifests.push({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: metadata(`${base}-merge`),
+    spec: { backoffLimit: 0, template: { metadata: { labels }, spec: podSpec(mergeCommand, '500m') } },
+  });
+  return manifests;
+}

@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { buildManifests } from '../../src/k8s/manifests.ts';
+import type { Manifest, ManifestInput } from '../../src/k8s/manifests.ts';
+import { validateManifests } from '../../src/k8s/validate.ts';
+import { readRunResult } from '../fixtures/cliScenario.ts';
+import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+
+const INPUT: ManifestInput = {
+  scenarioName: 'peak',
+  shards: 4,
+  image: 'registry.example/logmsg-harness:0.1.0',
+  namespace: 'load',
+  startAt: '2026-12-01T09:00:00.000Z',
+  mergeWaitSec: 900,
+  configFiles: { 'scenario.yml': 'name: peak\n', 'users.csv': 'auth_id\nu1\n' },
+  scenarioPath: '/config/scenario.yml',
+  secret: {
+    name: 'harness-credentials',
+    variables: [
+      { name: 'HAPTIK_TOKEN', hasDefault: false },
+      { name: 'RATE', hasDefault: true },
+    ],
+  },
+  storageClass: 'nfs',
+  durationScale: null,
+};
+
+const byKind = (manifests: Manifest[], kind: string, suffix = '') =>
+  manifests.find((m) => m.kind === kind && m.metadata.name.endsWith(suffix)) as Record<string, any>;
+
+describe('buildManifests', () => {
+  const manifests = buildManifests(INPUT);
+
+  it('writes manifests the Kubernetes API schema accepts', () => {
+    expect(manifests.map((m) => `${m.kind} ${m.metadata.name}`)).toEqual([
+      'ConfigMap logmsg-peak-files',
+      'PersistentVolumeClaim logmsg-peak-results',
+      'Job logmsg-peak-shards',
+      'Job logmsg-peak-merge',
+    ]);
+    expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  it('the validator is the API schema: it rejects what Kubernetes would', () => {
+    const job = byKind(manifests, 'Job', 'shards');
+    const broken = { ...job, spec: { ...job.spec, completionMode: 'Indexd', parallelism: 'four' } } as Manifest;
+    const problems = validateManifests([broken]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^Job logmsg-peak-shards: .*(completionMode|parallelism)/);
+  });
+
+  it('runs shard i of N in pod i of an Indexed Job, one CPU each, from a common start', () => {
+    const { spec } = byKind(manifests, 'Job', 'shards');
+    expect(spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimit: 0 });
+    const container = spec.template.spec.containers[0];
+    expect(container.resources.requests.cpu).toBe('1');
+    expect(container.command[2]).toContain('--shard 4 --start-at 2026-12-01T09:00:00.000Z --out /results/shard-$JOB_COMPLETION_INDEX');
+  });
+
+  it('takes credentials from the Secret by name only', () => {
+    const env = byKind(manifests, 'Job', 'shards').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'HAPTIK_TOKEN', valueFrom: { secretKeyRef: { name: 'harness-credentials', key: 'HAPTIK_TOKEN' } } });
+    expect(env).toContainEqual({ name: 'RATE', valueFrom: { secretKeyRef: { name: 'harness-credentials', key: 'RATE', optional: true } } });
+    expect(env).toContainEqual({ name: 'PACT_DO_NOT_TRACK', value: 'true' });
+  });
+});
+
+describe('npm run k8s, and the Jobs it writes simulated with local processes', () => {
+  let files: ReturnType<typeof tempDir>;
+  beforeAll(() => {
+    files = tempDir();
+    files.write('users.csv', `auth_id\n${Array.from({ length: 50 }, (_, i) => `u${i}`).join('\n')}\n`);
+    files.write('messages.csv', 'message_body\nhello\r\nनमस्ते 🙏\r\n"a, quoted one"\n');
+    files.write(
+      'scenario.yml',
+      `name: k8s-try
+target: { url: mock, token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}" }
+users: { file: users.csv }
+messages: { file: messages.csv }
+phases:
+  - { name: steady, duration: 2s, rate: 60 }
+`,
+    );
+  });
+  afterAll(() => files.cleanup());
+
+  it('never writes a credential value, and refuses files a ConfigMap cannot hold', async () => {
+    const out = join(files.dir, 'manifests');
+    const run = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '2', '--image', 'img:1', '--out', out], {
+      env: { HAPTIK_TOKEN: 'supersecret-token-value', HAPTIK_CLIENT_ID: 'client-id-value' },
+    });
+    expect(run.exitCode).toBe(0);
+    const text = readFileSync(join(out, 'manifests.yaml'), 'utf8');
+    expect(text).not.toContain('supersecret-token-value');
+    expect(text).not.toContain('client-id-value');
+    expect(run.stdout).toContain('create secret generic logmsg-harness --from-literal=HAPTIK_TOKEN=... --from-literal=HAPTIK_CLIENT_ID=...');
+
+    files.write('big.csv', `auth_id\n${Array.from({ length: 120_000 }, (_, i) => `user-${i}`).join('\n')}\n`);
+    files.write('big.yml', readFileSync(join(files.dir, 'scenario.yml'), 'utf8').replace('file: users.csv', 'file: big.csv'));
+    const big = await runCliProcess(['k8s', join(files.dir, 'big.yml'), '--shards', '2', '--image', 'img:1', '--out', join(files.dir, 'big')]);
+    expect(big.exitCode).toBe(2);
+    expect(big.stderr).toContain('more than a ConfigMap holds (1 MB)');
+    expect(big.stderr).toContain('--files-in-image');
+  });
+
+  it('runs as the Jobs would: 3 pods with JOB_COMPLETION_INDEX, then the merge Job, into one result', async () => {
+    const out = join(files.dir, 'sim');
+    const startAt = new Date(Date.now() + 12_000).toISOString();
+    const made = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '3', '--image', 'img:1', '--start-at', startAt, '--out', out]);
+    expect(made.exitCode).toBe(0);
+    const manifests = parseAllDocuments(readFileSync(join(out, 'manifests.yaml'), 'utf8')).map((doc) => doc.toJS()) as Record<string, any>[];
+    // The ConfigMap's files, as the pod would see them mounted at /config.
+    const config = join(files.dir, 'config');
+    const results = join(files.dir, 'results');
+    mkdirSync(config);
+    mkdirSync(results);
+    for (const [name, text] of Object.entries(manifests.find((m) => m.kind === 'ConfigMap')!.data as Record<string, string>))
+      writeFileSync(join(config, name), text);
+    const command = (suffix: string) =>
+      (manifests.find((m) => m.kind === 'Job' && m.metadata.name.endsWith(suffix))!.spec.template.spec.containers[0].command[2] as string)
+        .replaceAll('/config', config)
+        .replaceAll('/results', results);
+    const shardRuns = await Promise.all([0, 1, 2].map((i) => sh(command('shards'), { JOB_COMPLETION_INDEX: String(i) })));
+    for (const run of shardRuns) expect(run.code).toBe(0);
+    const merged = await sh(command('merge'), {});
+    expect(merged.code).toBe(0);
+    const result = readRunResult(join(results, 'merged'));
+    expect(result.overall.requests.scheduled).toBe(120);
+    expect(result.overall.requests.sent).toBe(120);
+    expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 1/3', 'shard 2/3']);
+    expect(result.passed).toBe(true);
+  }, 120_000);
+});
+
+function sh(command: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
