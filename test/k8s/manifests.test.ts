@@ -30,8 +30,12 @@ const INPUT: ManifestInput = {
   durationScale: null,
 };
 
-const byKind = (manifests: Manifest[], kind: string, suffix = '') =>
-  manifests.find((m) => m.kind === kind && m.metadata.name.endsWith(suffix)) as Record<string, any>;
+/** A manifest, to read fields by path in tests (manifests are plain JSON data). */
+const byKind = (manifests: readonly unknown[], kind: string, suffix = '') =>
+  manifests.find((m) => (m as Manifest).kind === kind && (m as Manifest).metadata.name.endsWith(suffix)) as Manifest;
+/** A field of a manifest by its path (manifests are plain JSON data). */
+const field = (value: unknown, path: string): unknown =>
+  path.split('.').reduce((item: unknown, key) => (item as Record<string, unknown> | undefined)?.[key], value);
 
 describe('buildManifests', () => {
   const manifests = buildManifests(INPUT);
@@ -48,22 +52,22 @@ describe('buildManifests', () => {
 
   it('the validator is the API schema: it rejects what Kubernetes would', () => {
     const job = byKind(manifests, 'Job', 'shards');
-    const broken = { ...job, spec: { ...job.spec, completionMode: 'Indexd', parallelism: 'four' } } as Manifest;
+    const broken = { ...job, spec: { ...(job.spec as object), completionMode: 'Indexd', parallelism: 'four' } };
     const problems = validateManifests([broken]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^Job logmsg-peak-shards: .*(completionMode|parallelism)/);
   });
 
   it('runs shard i of N in pod i of an Indexed Job, one CPU each, from a common start', () => {
-    const { spec } = byKind(manifests, 'Job', 'shards');
-    expect(spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimit: 0 });
-    const container = spec.template.spec.containers[0];
-    expect(container.resources.requests.cpu).toBe('1');
-    expect(container.command[2]).toContain('--shard 4 --start-at 2026-12-01T09:00:00.000Z --out /results/shard-$JOB_COMPLETION_INDEX');
+    const job = byKind(manifests, 'Job', 'shards');
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimit: 0 });
+    const container = field(job, 'spec.template.spec.containers.0');
+    expect(field(container, 'resources.requests.cpu')).toBe('1');
+    expect(field(container, 'command.2')).toContain('--shard 4 --start-at 2026-12-01T09:00:00.000Z --out /results/shard-$JOB_COMPLETION_INDEX');
   });
 
   it('takes credentials from the Secret by name only', () => {
-    const env = byKind(manifests, 'Job', 'shards').spec.template.spec.containers[0].env;
+    const env = field(byKind(manifests, 'Job', 'shards'), 'spec.template.spec.containers.0.env');
     expect(env).toContainEqual({ name: 'HAPTIK_TOKEN', valueFrom: { secretKeyRef: { name: 'harness-credentials', key: 'HAPTIK_TOKEN' } } });
     expect(env).toContainEqual({ name: 'RATE', valueFrom: { secretKeyRef: { name: 'harness-credentials', key: 'RATE', optional: true } } });
     expect(env).toContainEqual({ name: 'PACT_DO_NOT_TRACK', value: 'true' });
@@ -113,16 +117,15 @@ phases:
     const startAt = new Date(Date.now() + 12_000).toISOString();
     const made = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '3', '--image', 'img:1', '--start-at', startAt, '--out', out]);
     expect(made.exitCode).toBe(0);
-    const manifests = parseAllDocuments(readFileSync(join(out, 'manifests.yaml'), 'utf8')).map((doc) => doc.toJS()) as Record<string, any>[];
+    const manifests = parseAllDocuments(readFileSync(join(out, 'manifests.yaml'), 'utf8')).map((doc) => doc.toJS() as unknown);
     // The ConfigMap's files, as the pod would see them mounted at /config.
     const config = join(files.dir, 'config');
     const results = join(files.dir, 'results');
     mkdirSync(config);
     mkdirSync(results);
-    for (const [name, text] of Object.entries(manifests.find((m) => m.kind === 'ConfigMap')!.data as Record<string, string>))
-      writeFileSync(join(config, name), text);
+    for (const [name, text] of Object.entries(byKind(manifests, 'ConfigMap').data as Record<string, string>)) writeFileSync(join(config, name), text);
     const command = (suffix: string) =>
-      (manifests.find((m) => m.kind === 'Job' && m.metadata.name.endsWith(suffix))!.spec.template.spec.containers[0].command[2] as string)
+      (field(byKind(manifests, 'Job', suffix), 'spec.template.spec.containers.0.command.2') as string)
         .replaceAll('/config', config)
         .replaceAll('/results', results);
     const shardRuns = await Promise.all([0, 1, 2].map((i) => sh(command('shards'), { JOB_COMPLETION_INDEX: String(i) })));

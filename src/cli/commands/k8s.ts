@@ -97,7 +97,8 @@ export function k8sCommand(io: CliIo) {
           `the verdict: kubectl -n ${args.namespace} logs -f job/${manifests.at(-1)!.metadata.name} (files in the results claim, merged/)`,
         ]
           .filter(Boolean)
-          .join('\n') + '\n',
+          .map((line) => `${line}\n`)
+          .join(''),
       );
     },
   };
