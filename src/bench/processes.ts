@@ -90,19 +90,30 @@ export interface HarnessRun {
   /** Resident set size sampled every 500 ms, in MB. */
   rssMbSamples: number[];
   peakRssMb: number;
+  /** CPU seconds (user + system) of the harness and every process it started and waited for, start-up included. */
+  cpuSec: number;
+}
+
+/** CPU seconds of this process's finished children (and theirs, when waited for): cutime + cstime of /proc/self/stat. */
+async function childrenCpuSec(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 (cutime, cstime) counted from 1; here from field 3. USER_HZ is 100.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
 /**
  * Runs `harness load <scenario>` as a user would (its own Node process, via tsx, no npm), writing
  * its results into `outDir`; samples the process's RSS from /proc while it runs.
  */
-export async function runHarness(scenarioYaml: string, workDir: string, name: string, options: { pin?: boolean } = {}): Promise<HarnessRun> {
+export async function runHarness(scenarioYaml: string, workDir: string, name: string, options: { pin?: boolean; args?: string[] } = {}): Promise<HarnessRun> {
   const scenarioFile = join(workDir, `${name}.yml`);
   const outDir = join(workDir, `${name}-out`);
   await writeFile(scenarioFile, scenarioYaml);
   const startedAtEpochMs = Date.now();
+  const cpuBeforeSec = await childrenCpuSec();
   // Repeated runs of a row reuse their scratch folder: --force, as a run may not replace another otherwise.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir, '--force', '--quiet'], {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir, '--force', '--quiet', ...(options.args ?? [])], {
     env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -122,9 +133,10 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(sampler);
   const wallMs = Date.now() - startedAtEpochMs;
+  const cpuSec = (await childrenCpuSec()) - cpuBeforeSec;
   if (exitCode !== 0 && exitCode !== 1) throw new Error(`harness run "${name}" exited ${exitCode}: ${stderr.trim()}`);
   const resultFile = join(outDir, 'result.json');
-  return { result: parseStoredResult(await readFile(resultFile, 'utf8'), resultFile), startedAtEpochMs, wallMs, rssMbSamples, peakRssMb };
+  return { result: parseStoredResult(await readFile(resultFile, 'utf8'), resultFile), startedAtEpochMs, wallMs, rssMbSamples, peakRssMb, cpuSec };
 }
 
 /** autocannon's own CLI (not the harness): its JSON summary. */
