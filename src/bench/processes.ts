@@ -113,10 +113,14 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
   const startedAtEpochMs = Date.now();
   const cpuBeforeSec = await childrenCpuSec();
   // Repeated runs of a row reuse their scratch folder: --force, as a run may not replace another otherwise.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir, '--force', '--quiet', ...(options.args ?? [])], {
-    env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir, '--force', '--quiet', ...(options.args ?? [])],
+    {
+      env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (options.pin !== false) await pinTo(child.pid, GENERATOR_CORE);
   let stderr = '';
   child.stdout.resume();

@@ -1,6 +1,6 @@
 // The same scenario on 1 process, 2 workers and 3 shards (local processes, merged) against a
 // fixed-latency server: one schedule, one set of totals, one verdict.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +194,72 @@ describe('a `once` feed over workers and shards', () => {
   }, 120_000);
 });
 
+describe('against the built-in mock', () => {
+  it('1 process, 2 workers and 3 shards (a mock each) send the same requests, and no id repeats across mocks', async () => {
+    const file = files.write(
+      'mocked.yml',
+      `name: mocked
+target: { url: mock, timeout: 2s }
+users: { file: users.csv, order: sequence }
+messages: { file: messages.csv }
+phases:
+  - { name: steady, duration: 3s, rate: 150 }
+mock: { latency: 5ms }
+`,
+    );
+    const runs = [await single(file, 'mock-one'), await single(file, 'mock-workers', ['--workers', '2']), await sharded(file, 'mock-shards', 3)];
+    for (const run of runs) {
+      expect(run.result.overall.requests.scheduled).toBe(450);
+      expect(run.result.overall.requests.sent).toBe(450);
+      expect(Math.abs(run.result.overall.achievedRate / runs[0]!.result.overall.achievedRate - 1)).toBeLessThan(0.01);
+      // dup-a and dup-b are this file's users, but the mock hands out its own ids: none repeats, whatever mock answered.
+      expect(run.result.overall.contractViolations).toMatchObject({ checked: 450, count: 0 });
+      expect(run.result.passed).toBe(true);
+    }
+  }, 150_000);
+});
+
+describe('workers under one coordinator', () => {
+  const longScenario = () =>
+    files.write(
+      'long.yml',
+      readFileSync(scenario('long', 'sequence'), 'utf8').replace(`duration: ${DURATION_MS}ms`, 'duration: 30s').replace('rate: 200', 'rate: 50'),
+    );
+
+  it('Ctrl-C (to the whole process group, as a terminal sends it) stops every worker and keeps what each measured', async () => {
+    const out = join(files.dir, 'interrupted');
+    let lines = 0;
+    const run = await runCliProcess(['load', longScenario(), '--workers', '2', '--out', out, '--no-preflight'], {
+      env: ENV,
+      ownGroup: true,
+      timeoutMs: 60_000,
+      onStdout: (text, kill) => {
+        const seen = (text.match(/^\[\s+\d+s\]/gm) ?? []).length;
+        if (lines < 2 && seen >= 2) kill('SIGINT');
+        lines = seen;
+      },
+    });
+    expect(run.exitCode).toBe(130);
+    expect(run.stdout).toContain('Stopping every worker: interrupted (SIGINT)');
+    const result = readRunResult(out);
+    expect(result).toMatchObject({ aborted: true, interrupted: true });
+    expect(result.generators?.rows.map((row) => row.sent).every((sent) => sent >= 25)).toBe(true);
+  }, 90_000);
+
+  it('judges abortOnFail on every worker merged: a failing threshold stops them all', async () => {
+    const out = join(files.dir, 'abort');
+    const file = files.write('abort.yml', readFileSync(longScenario(), 'utf8').replace('  - p99 < 2s', '  - { expr: p50 < 1ms, abortOnFail: true }'));
+    const run = await runCliProcess(['load', file, '--workers', '2', '--out', out, '--no-preflight'], { env: ENV, timeoutMs: 60_000 });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Stopping every worker: threshold "p50 < 1ms" failed (abortOnFail)');
+    const result = readRunResult(out);
+    expect(result).toMatchObject({ aborted: true, abortReason: 'threshold "p50 < 1ms" failed (abortOnFail)' });
+    // Judged once 100 answers are in over both workers (50/s: about 2 s), long before the 30 s phase ends.
+    expect(result.overall.requests.sent).toBeGreaterThanOrEqual(100);
+    expect(result.overall.requests.sent).toBeLessThan(400);
+  }, 90_000);
+});
+
 describe('a worker that dies', () => {
   it('stops the run with a message naming it, writes the partial result, and leaves no process behind', async () => {
     const file = files.write(
@@ -257,5 +323,24 @@ describe('merge refuses shards that are not one whole run', () => {
     expect(foreign.exitCode).toBe(2);
     expect(foreign.stderr).toContain('other-shard.json: shard of another run (scenario "refuse", plan another-plan)');
     expect(existsSync(join(other, 'result.json'))).toBe(false);
+
+    // The third shard, 1.2 s late: merged, and reported.
+    const lateDir = join(files.dir, 'refuse-late');
+    mkdirSync(lateDir);
+    const measured = JSON.parse(readFileSync(join(shardDirs[1]!, 'shard.json'), 'utf8')) as { shard: object; measured: { scheduleStartEpochMs: number } };
+    const first = JSON.parse(readFileSync(join(shardDirs[0]!, 'shard.json'), 'utf8')) as { measured: { scheduleStartEpochMs: number } };
+    measured.shard = { index: 2, count: 3 };
+    measured.measured.scheduleStartEpochMs = first.measured.scheduleStartEpochMs + 1200;
+    writeFileSync(join(lateDir, 'shard.json'), JSON.stringify(measured));
+    const late = await runCliProcess(['merge', shardDirs[0]!, shardDirs[1]!, lateDir, '--out', join(files.dir, 'late')], { env: ENV });
+    expect(late.stderr).toBe('');
+    expect(late.stdout).toMatch(/WARNING: shard 2\/3 started its schedule 1\d{3} ms after the first shard/);
+    expect(readRunResult(join(files.dir, 'late')).generators?.rows[2]?.startOffsetMs).toBeGreaterThan(1000);
+
+    // The scenario changed after the shards ran: not the plan they ran.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('rate: 200', 'rate: 201'));
+    const changed = await runCliProcess(['merge', shardDirs[0]!, shardDirs[1]!, lateDir, '--out', join(files.dir, 'changed')], { env: ENV });
+    expect(changed.exitCode).toBe(2);
+    expect(changed.stderr).toMatch(/refuse\.yml: not the plan the shards ran/);
   }, 90_000);
 });

@@ -26,7 +26,9 @@ export async function workersRow(settings: BenchSettings): Promise<BenchRow> {
     const run = (workers: number, into: (number | null)[]) => async (): Promise<WorkerRun> => {
       const name = `workers-${workers}`;
       const yaml = benchScenario({ name, url: server.url, phases: [`{ name: push, duration: ${settings.durationSec * 2}s, connections: ${CONNECTIONS} }`] });
-      const { value, targetShare } = await withTargetShare(server.pid, () => runHarness(yaml, settings.workDir, name, { args: ['--workers', String(workers)] }));
+      const { value, targetShare } = await withTargetShare(server.pid, () =>
+        runHarness(yaml, settings.workDir, name, { args: ['--workers', String(workers)] }),
+      );
       into.push(targetShare);
       const phase = value.result.phases[0]!;
       if (phase.errorRate > 0) throw new Error(`bench run ${name} had errors: ${JSON.stringify(phase.statusCounts)} ${JSON.stringify(phase.errors)}`);
