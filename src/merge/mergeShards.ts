@@ -6,9 +6,8 @@ import { generatorsTable } from '../scale/generatorsTable.ts';
 import { planFingerprint } from '../scale/planFingerprint.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
-import { confirmWithReference } from '../verify/confirmViolations.ts';
-import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
-import { readReplayable, resultInputs } from './measurements.ts';
+import { resultInputs } from './measurements.ts';
+import { referenceOnViolations } from './referenceCheck.ts';
 import { mergeMeasurements } from './mergeMeasurements.ts';
 import type { ShardFile } from './shardFile.ts';
 
@@ -49,11 +48,7 @@ export async function mergeShards(shards: readonly { file: string; shard: ShardF
       );
     }
   }
-  let referenceConfirmation: ReferenceConfirmation | null = null;
-  if (plan.contract && measured.replayableAnswers.length > 0) {
-    options.onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
-    referenceConfirmation = await confirmWithReference(plan.contract.pactFile, plan.contract.responses, readReplayable(measured.replayableAnswers));
-  }
+  const referenceConfirmation = await referenceOnViolations(plan, measured, options.onLine);
   return buildResult({
     ...resultInputs(measured),
     plan,

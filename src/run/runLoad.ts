@@ -11,9 +11,8 @@ import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
-import { confirmWithReference } from '../verify/confirmViolations.ts';
-import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
-import { readReplayable, resultInputs } from '../merge/measurements.ts';
+import { resultInputs } from '../merge/measurements.ts';
+import { referenceOnViolations } from '../merge/referenceCheck.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { WHOLE_RUN, within } from '../scale/stripe.ts';
 import type { Stripe } from '../scale/stripe.ts';
@@ -67,11 +66,7 @@ export interface MeasuredLoad {
 export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   const load = await measureLoad(options);
   const { plan, measured } = load;
-  let referenceConfirmation: ReferenceConfirmation | null = null;
-  if (plan.contract && measured.replayableAnswers.length > 0) {
-    options.onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
-    referenceConfirmation = await confirmWithReference(plan.contract.pactFile, plan.contract.responses, readReplayable(measured.replayableAnswers));
-  }
+  const referenceConfirmation = await referenceOnViolations(plan, measured, options.onLine);
   return buildResult({
     ...resultInputs(measured),
     plan,
