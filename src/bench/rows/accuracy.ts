@@ -50,7 +50,8 @@ export async function accuracyRow(settings: BenchSettings, ratesPerSec: number[]
         const wallSec = (performance.now() - startedMs) / 1000;
         const { serviceMs } = await server.report();
         const latency = run.result.phases[0]!.latencyMs;
-        (runs[rate] ??= []).push({
+        runs[rate] ??= [];
+        runs[rate].push({
           p50: latency.p50,
           p90: latency.p90,
           p99: latency.p99,
