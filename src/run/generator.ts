@@ -15,6 +15,7 @@ import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
 import { WHOLE_RUN, globalIndex, stripeConnections, stripeSchedule } from '../scale/stripe.ts';
 import type { Stripe } from '../scale/stripe.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
+import { collectGarbageNow } from './collectGarbage.ts';
 import { feedRequests, replayRequests } from './requests.ts';
 
 /** What a generator shows its monitor once a second, just after the second ended. */
@@ -99,6 +100,9 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
   const onStop = () => abort(String(options.stop?.reason));
   options.stop?.addEventListener('abort', onStop, { once: true });
 
+  // Start-up (planning, CSV validation, transpiled modules) leaves garbage that a full collection
+  // would otherwise clear in the first second of the load, stalling every request due meanwhile.
+  collectGarbageNow();
   const startedAt = new Date();
   const running = engine.run();
   const runStartMs = engine.startMs;
