@@ -50,7 +50,7 @@ try {
   }
   if (wanted.has('mock')) rows.push(await step('2: against the built-in mock, with wrk and hey', () => mockThroughputRow(settings)));
   if (wanted.has('reference')) rows.push(await step('3: mock vs minimal node:http', () => mockVsReferenceRow(settings)));
-  if (wanted.has('accuracy')) rows.push(await step('4: open-model accuracy', () => accuracyRow(settings, [500, 2000], quick ? 3 : 6)));
+  if (wanted.has('accuracy')) rows.push(await step('4: open-model accuracy', () => accuracyRow(settings, [500, 2000], quick ? 3 : 8)));
   if (wanted.has('fidelity')) rows.push(await step('5: rate fidelity', () => rateFidelityRow(settings, 1000, longSec)));
   if (wanted.has('omission')) rows.push(await step('6: coordinated omission', () => coordinatedOmissionRow(settings, longSec)));
   if (wanted.has('ceiling') || wanted.has('memory')) {
