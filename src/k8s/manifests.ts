@@ -23,6 +23,9 @@ export interface ManifestInput {
   durationScale: number | null;
 }
 
+/** ConfigMaps (like every object) must stay under etcd's 1 MiB; some room is left for the rest of the object. */
+export const CONFIG_MAP_MAX_BYTES = 1_000_000;
+
 export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace: string } };
 
 const CONFIG_DIR = '/config';

@@ -3,9 +3,6 @@ import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClai
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { Manifest } from './manifests.ts';
 
-/** ConfigMaps (like every object) must stay under etcd's 1 MiB; some room is left for the rest of the object. */
-export const CONFIG_MAP_MAX_BYTES = 1_000_000;
-
 /**
  * Checks each manifest against the Kubernetes API schema (kubernetes-models' validators, generated
  * from the API's OpenAPI definitions); returns the problems, one per object and field.

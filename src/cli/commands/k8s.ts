@@ -3,8 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseDocument, stringify } from 'yaml';
 import { ExitCode, UserError } from '../../errors.ts';
-import { buildManifests } from '../../k8s/manifests.ts';
-import { CONFIG_MAP_MAX_BYTES, validateManifests } from '../../k8s/validate.ts';
+import { CONFIG_MAP_MAX_BYTES, buildManifests } from '../../k8s/manifests.ts';
 import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
 import { loadScenario } from '../../scenario/loadScenario.ts';
 import { envReferences } from '../../util/yamlFile.ts';
@@ -79,6 +78,8 @@ export function k8sCommand(io: CliIo) {
         storageClass: args.storageClass ?? null,
         durationScale: args.durationScale ?? null,
       });
+      // Loaded here, not with the CLI: the API schema's validators take about 100 ms to load, which every load run would pay.
+      const { validateManifests } = await import('../../k8s/validate.ts');
       const problems = validateManifests(manifests);
       if (problems.length > 0)
         throw new UserError('the manifests do not validate against the Kubernetes API schema', { exitCode: ExitCode.badInput, problems });
