@@ -28,8 +28,8 @@ if (unknown.length > 0) {
 }
 const wanted = new Set<Part>(requested.length > 0 ? (requested as Part[]) : PART_NAMES);
 
-const settings: BenchSettings = { workDir: await benchWorkDir(), repetitions: quick ? 1 : 5, durationSec: quick ? 2 : 4 };
-const longSec = quick ? 4 : 10;
+const settings: BenchSettings = { quick, workDir: await benchWorkDir(), repetitions: quick ? 1 : 5, durationSec: quick ? 2 : 4 };
+const longSec = quick ? 2 : 10;
 const rows: BenchRow[] = [];
 const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
   process.stdout.write(`bench ${name}...\n`);
@@ -54,14 +54,16 @@ try {
   if (wanted.has('fidelity')) rows.push(await step('5: rate fidelity', () => rateFidelityRow(settings, 1000, longSec)));
   if (wanted.has('omission')) rows.push(await step('6: coordinated omission', () => coordinatedOmissionRow(settings, longSec)));
   if (wanted.has('ceiling') || wanted.has('memory')) {
-    const { row, ceilingPerSec: ceiling } = await step('7: open-model ceiling', () => ceilingRow(settings, closedPerSec!, longSec));
+    const { row, ceilingPerSec: ceiling } = await step('7: open-model ceiling', () =>
+      ceilingRow(settings, closedPerSec!, longSec, quick ? [0.6, 0.9, 1.1] : undefined),
+    );
     rows.push(row);
     ceilingPerSec = ceiling;
   }
-  if (wanted.has('memory')) rows.push(await step('8: memory', () => memoryRow(settings, ceilingPerSec!, quick ? 15 : 60, longSec)));
+  if (wanted.has('memory')) rows.push(await step('8: memory', () => memoryRow(settings, ceilingPerSec!, quick ? 5 : 60, longSec)));
   if (wanted.has('startup')) rows.push(await step('9: start-up', () => startupRow(settings)));
   if (wanted.has('contract')) rows.push(await step('C: contract checks on vs off', () => contractCostRow(settings)));
-  if (wanted.has('workers')) rows.push(await step('W: 1 vs 2 workers', () => workersRow(settings)));
+  if (wanted.has('workers')) rows.push(await step('W: 1 vs 2 workers', () => workersRow(settings, quick ? 2 : 8)));
 } finally {
   await rm(settings.workDir, { recursive: true, force: true });
 }

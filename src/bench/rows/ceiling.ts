@@ -21,12 +21,18 @@ function held(run: HarnessRun): boolean {
 }
 
 /** Row 7: the highest open-model rate held within 1% for `durationSec`, as a share of the closed-model throughput. */
-export async function ceilingRow(settings: BenchSettings, closedPerSec: number, durationSec: number): Promise<{ row: BenchRow; ceilingPerSec: number }> {
+export async function ceilingRow(
+  settings: BenchSettings,
+  closedPerSec: number,
+  durationSec: number,
+  /** Rates tried, as shares of the closed-model throughput (--quick tries fewer). */
+  shares: readonly number[] = [0.4, 0.55, 0.7, 0.8, 0.9, 1, 1.1],
+): Promise<{ row: BenchRow; ceilingPerSec: number }> {
   const server = await startBenchServer({ kind: 'raw' });
   try {
     const tried: { ratePerSec: number; held: boolean; achieved: number; dropped: number }[] = [];
     let ceilingPerSec = 0;
-    for (const share of [0.4, 0.55, 0.7, 0.8, 0.9, 1, 1.1]) {
+    for (const share of shares) {
       const ratePerSec = Math.round((closedPerSec * share) / 100) * 100;
       const run = await runHarness(
         benchScenario({ name: `ceiling-${ratePerSec}`, url: server.url, phases: [`{ name: steady, duration: ${durationSec}s, rate: ${ratePerSec} }`] }),

@@ -9,6 +9,8 @@ import { busiest, targetVerdict, withTargetShare } from '../targetLoad.ts';
 import { benchScenario } from '../scenarios.ts';
 
 export interface BenchSettings {
+  /** --quick: a smoke run of every row, not figures to quote. */
+  quick: boolean;
   workDir: string;
   repetitions: number;
   durationSec: number;
@@ -141,8 +143,8 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
   const server = await startBenchServer({ kind: 'raw' });
   try {
-    // Twice as long, so the moments when one run has started or ended and the other has not weigh less.
-    const sharedSettings = { ...settings, durationSec: settings.durationSec * 2 };
+    // Twice as long, so the moments when one run has started or ended and the other has not weigh less (not in a --quick smoke run).
+    const sharedSettings = { ...settings, durationSec: settings.quick ? settings.durationSec : settings.durationSec * 2 };
     const shares: (number | null)[] = [];
     const atOnce = async (onA: boolean, onB: boolean) => {
       const { value, targetShare } = await withTargetShare(server.pid, () =>

@@ -19,13 +19,13 @@ interface WorkerRun {
  * the target needs the other core, so two workers cannot show more throughput here: what the row
  * measures is the cost of splitting, in CPU per request. Scaling needs cores the target does not use.
  */
-export async function workersRow(settings: BenchSettings): Promise<BenchRow> {
+export async function workersRow(settings: BenchSettings, durationSec: number): Promise<BenchRow> {
   const server = await startBenchServer({ kind: 'raw' });
   try {
     const shares = { one: [] as (number | null)[], two: [] as (number | null)[] };
     const run = (workers: number, into: (number | null)[]) => async (): Promise<WorkerRun> => {
       const name = `workers-${workers}`;
-      const yaml = benchScenario({ name, url: server.url, phases: [`{ name: push, duration: ${settings.durationSec * 2}s, connections: ${CONNECTIONS} }`] });
+      const yaml = benchScenario({ name, url: server.url, phases: [`{ name: push, duration: ${durationSec}s, connections: ${CONNECTIONS} }`] });
       const { value, targetShare } = await withTargetShare(server.pid, () =>
         runHarness(yaml, settings.workDir, name, { args: ['--workers', String(workers)] }),
       );
