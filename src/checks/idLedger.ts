@@ -50,8 +50,7 @@ export interface PhaseRepeats {
 export function crossGeneratorRepeats(ledgers: readonly StoredIdLedger[], phaseCount: number): { repeats: PhaseRepeats[]; union: StoredIdLedger } {
   const repeats: PhaseRepeats[] = Array.from({ length: phaseCount }, () => ({ repeats: 0, cleanRepeats: 0, exampleId: undefined }));
   const union = Array.from({ length: phaseCount }, () => ({ clean: new IdSet(), dirty: new IdSet() }));
-  const seenChunks = new Map<number, Uint32Array>();
-  const seenOthers = new Set<number | string>();
+  const seen = new IdSet();
   for (let phaseIndex = 0; phaseIndex < phaseCount; phaseIndex++) {
     const phase = repeats[phaseIndex]!;
     for (const ledger of ledgers) {
@@ -63,7 +62,11 @@ export function crossGeneratorRepeats(ledgers: readonly StoredIdLedger[], phaseC
         [stored.dirty, true],
       ] as const) {
         const firstSeen = dirty ? union[phaseIndex]!.dirty : union[phaseIndex]!.clean;
-        const onRepeat = (id: number | string) => {
+        const count = (id: number | string) => {
+          if (seen.add(id)) {
+            firstSeen.add(id);
+            return;
+          }
           phase.repeats++;
           if (!dirty) phase.cleanRepeats++;
           phase.exampleId ??= id;
@@ -72,38 +75,13 @@ export function crossGeneratorRepeats(ledgers: readonly StoredIdLedger[], phaseC
           const words = IdSet.chunkWords(base64);
           for (let w = 0; w < words.length; w++) {
             for (let bits = words[w]!; bits !== 0; bits &= bits - 1) {
-              const id = chunkIndex * IdSet.BITS_PER_CHUNK + w * 32 + (31 - Math.clz32(bits & -bits));
-              if (markDense(seenChunks, id)) firstSeen.add(id);
-              else onRepeat(id);
+              count(chunkIndex * IdSet.BITS_PER_CHUNK + w * 32 + (31 - Math.clz32(bits & -bits)));
             }
           }
         }
-        for (const id of set.others) {
-          const dense = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0;
-          const isNew = dense ? markDense(seenChunks, id) : !seenOthers.has(id);
-          if (!isNew) onRepeat(id);
-          else {
-            if (!dense) seenOthers.add(id);
-            firstSeen.add(id);
-          }
-        }
+        for (const id of set.others) count(id);
       }
     }
   }
   return { repeats, union: { phases: union.map(({ clean, dirty }) => ({ clean: clean.toStored(), dirty: dirty.toStored() })) } };
-}
-
-/** Marks a dense id seen; false if it already was. */
-function markDense(seen: Map<number, Uint32Array>, id: number): boolean {
-  const chunkIndex = Math.floor(id / IdSet.BITS_PER_CHUNK);
-  let words = seen.get(chunkIndex);
-  if (!words) {
-    words = new Uint32Array(IdSet.BITS_PER_CHUNK / 32);
-    seen.set(chunkIndex, words);
-  }
-  const bit = id % IdSet.BITS_PER_CHUNK;
-  const mask = 1 << (bit & 31);
-  if (words[bit >>> 5]! & mask) return false;
-  words[bit >>> 5] = words[bit >>> 5]! | mask;
-  return true;
 }
