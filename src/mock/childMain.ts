@@ -11,7 +11,7 @@ process.once('message', async (config: MockChildConfig) => {
       credentials: config.credentials,
       registeredAuthIds,
       behaviour: config.behaviour,
-      firstMessageId: config.firstMessageId,
+      messageIdBlock: config.messageIdBlock,
     });
     const stop = async () => {
       await mock.close();

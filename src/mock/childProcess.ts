@@ -11,7 +11,8 @@ export interface MockChildConfig {
   credentials: { token: string; clientId: string };
   usersFile?: string;
   behaviour: MockBehaviour;
-  firstMessageId?: number;
+  /** See MockServerOptions.messageIdBlock. */
+  messageIdBlock?: number;
 }
 
 /** Messages from the mock process. */

@@ -25,8 +25,11 @@ export interface MockServerOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** The first message_id handed out; mocks of different shards of one run start far apart, as one provider's ids would not repeat. */
-  firstMessageId?: number;
+  /**
+   * Which billion of message ids this mock hands out (default 0): mocks of different shards of one
+   * run take different blocks, as one provider's ids would not repeat.
+   */
+  messageIdBlock?: number;
 }
 
 /** A running mock: where it listens, its counters, and how to stop it. */
@@ -39,7 +42,8 @@ export interface RunningMock {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-export const FIRST_MESSAGE_ID = 1_411_200_000;
+const FIRST_MESSAGE_ID = 1_411_200_000;
+const MESSAGE_IDS_PER_BLOCK = 1_000_000_000;
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 /** Starts the mock on 127.0.0.1 (by default on a free port) and resolves once it listens. */
@@ -90,7 +94,7 @@ function createMockHandler(options: MockServerOptions): MockHandler {
   const rateLimiter = behaviour.rateLimit ? new RateLimiter(behaviour.rateLimit, startedAtMs) : undefined;
   const stats = new MockStatsRecorder();
   const pendingTimers = new Set<NodeJS.Timeout>();
-  let nextMessageId = options.firstMessageId ?? FIRST_MESSAGE_ID;
+  let nextMessageId = FIRST_MESSAGE_ID + (options.messageIdBlock ?? 0) * MESSAGE_IDS_PER_BLOCK;
   let shuttingDown = false;
 
   function send(res: ServerResponse, status: number, payload: unknown, arrivalMs: number, extraHeaders?: Record<string, string>): void {

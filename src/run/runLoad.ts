@@ -6,7 +6,6 @@ import { defaultMockBehaviour } from '../mock/behaviour.ts';
 import { startMockProcess } from '../mock/childProcess.ts';
 import type { MockProcess } from '../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
-import { FIRST_MESSAGE_ID } from '../mock/server.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
@@ -111,8 +110,8 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
           credentials,
           usersFile: scenario.users.file,
           behaviour: scenario.mock ?? defaultMockBehaviour,
-          // Each shard against the mock has a mock of its own: a billion ids apart, they never hand out the same one.
-          firstMessageId: FIRST_MESSAGE_ID + (options.shard?.index ?? 0) * 1_000_000_000,
+          // Each shard against the mock has a mock of its own: in blocks of their own, they never hand out the same id.
+          messageIdBlock: options.shard?.index ?? 0,
         },
         { interrupt: options.interrupt },
       );
