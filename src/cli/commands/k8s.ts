@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { parseDocument, stringify } from 'yaml';
+import type { Document } from 'yaml';
 import { ExitCode, UserError } from '../../errors.ts';
 import { CONFIG_MAP_MAX_BYTES, buildManifests } from '../../k8s/manifests.ts';
 import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
@@ -53,7 +54,10 @@ export function k8sCommand(io: CliIo) {
       // Validated as a run against the mock would be: the manifests never hold a credential's value.
       const loaded = await loadScenario(args.scenario, io.env, { target: 'mock' });
       const { scenario } = loaded;
-      const configFiles = args.filesInImage === undefined ? await configMapFiles(args.scenario, scenario) : null;
+      // The scenario as written (its ${VAR}s not filled in) is what goes to the cluster.
+      const written = parseDocument(await readFile(args.scenario, 'utf8'));
+      const variables = envReferences(written.toJS());
+      const configFiles = args.filesInImage === undefined ? await configMapFiles(written, scenario) : null;
       if (configFiles) {
         const bytes = Object.values(configFiles).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
         if (bytes > CONFIG_MAP_MAX_BYTES) {
@@ -64,7 +68,6 @@ export function k8sCommand(io: CliIo) {
         }
       }
       const plannedMs = scenario.phases.reduce((sum, phase) => sum + (phase.kind === 'replay' ? 0 : phase.durationMs), 0) * (args.durationScale ?? 1);
-      const raw = parseDocument(await readFile(args.scenario, 'utf8')).toJS() as unknown;
       const manifests = buildManifests({
         scenarioName: scenario.name,
         shards: args.shards,
@@ -74,7 +77,7 @@ export function k8sCommand(io: CliIo) {
         mergeWaitSec: Math.ceil((startAtEpochMs - nowMs + plannedMs) / 1000) + 600,
         configFiles,
         scenarioPath: args.filesInImage ?? '/config/scenario.yml',
-        secret: { name: args.secret, variables: envReferences(raw) },
+        secret: { name: args.secret, variables },
         storageClass: args.storageClass ?? null,
         durationScale: args.durationScale ?? null,
       });
@@ -87,12 +90,11 @@ export function k8sCommand(io: CliIo) {
       await prepareOutDir(dir, true);
       const file = join(dir, 'manifests.yaml');
       await writeFileAtomic(file, manifests.map((manifest) => stringify(manifest, { lineWidth: 0 })).join('---\n'));
-      const variables = envReferences(raw).map((v) => v.name);
       io.stdout(
         [
           `${manifests.length} manifests for ${args.shards} shards of ${scenario.name}, valid against the Kubernetes API schema: ${file}`,
           variables.length > 0
-            ? `create the Secret first: kubectl -n ${args.namespace} create secret generic ${args.secret} ${variables.map((v) => `--from-literal=${v}=...`).join(' ')}`
+            ? `create the Secret first: kubectl -n ${args.namespace} create secret generic ${args.secret} ${variables.map((v) => `--from-literal=${v.name}=...`).join(' ')}`
             : '',
           `then: kubectl apply -f ${file}; every shard starts its schedule at ${new Date(startAtEpochMs).toISOString()}`,
           `the verdict: kubectl -n ${args.namespace} logs -f job/${manifests.at(-1)!.metadata.name} (files in the results claim, merged/)`,
@@ -106,8 +108,8 @@ export function k8sCommand(io: CliIo) {
 }
 
 /** The scenario (its file paths made flat) and every file it reads, by their names in /config. */
-async function configMapFiles(scenarioFile: string, scenario: Awaited<ReturnType<typeof loadScenario>>['scenario']): Promise<Record<string, string>> {
-  const document = parseDocument(await readFile(scenarioFile, 'utf8'));
+async function configMapFiles(written: Document, scenario: Awaited<ReturnType<typeof loadScenario>>['scenario']): Promise<Record<string, string>> {
+  const document = written.clone();
   const files: Record<string, string> = {};
   const add = async (path: (string | number)[], absolute: string) => {
     let name = basename(absolute).replace(/[^-._a-zA-Z0-9]/g, '_');
