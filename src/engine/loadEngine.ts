@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { ConnectionPool } from './connectionPool.ts';
+import { phaseStartOffsetsMs } from './schedule.ts';
 import type { InFlightRequest, PoolTarget, RequestOutcome } from './connectionPool.ts';
 import type { EnginePhase, PreparedRequest, Sample, SampleSink } from './types.ts';
 
@@ -88,12 +89,9 @@ export class LoadEngine {
     return new Promise((resolve) => {
       this.#resolve = resolve;
       this.#startMs = Math.max(performance.now() + START_LEAD_MS, this.#options.startAtMs ?? 0);
-      let offsetMs = this.#startMs;
-      for (const phase of this.#options.phases) {
-        this.#phaseStartMs.push(offsetMs);
-        offsetMs += phase.durationMs;
-      }
-      this.#endMs = offsetMs;
+      const { phases } = this.#options;
+      for (const offsetMs of phaseStartOffsetsMs(phases)) this.#phaseStartMs.push(this.#startMs + offsetMs);
+      this.#endMs = this.#startMs + phases.reduce((sum, phase) => sum + phase.durationMs, 0);
       this.#tick();
     });
   }

@@ -70,3 +70,13 @@ function lowerBound(sorted: readonly number[], value: number): number {
   }
   return lo;
 }
+
+/** When each phase starts, in ms from the run's start: phases run back to back. */
+export function phaseStartOffsetsMs(phases: readonly { durationMs: number }[]): number[] {
+  let offsetMs = 0;
+  return phases.map((phase) => {
+    const startMs = offsetMs;
+    offsetMs += phase.durationMs;
+    return startMs;
+  });
+}

@@ -221,7 +221,8 @@ function timelineEntry(second: TimelineSecond, phases: readonly PlannedPhase[], 
   return { ...second, phase, targetRate: scheduledInSecond(phases, startOffsetsMs, second.second) };
 }
 
-function round(value: number): number {
+/** Rates as result.json holds them: two decimals. */
+export function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 

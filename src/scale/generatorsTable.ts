@@ -1,5 +1,6 @@
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { achievedRate } from '../metrics/definitions.ts';
+import { round } from '../report/buildResult.ts';
 import type { RunResult } from '../report/resultModel.ts';
 
 /** Shards whose schedules started further apart than this are reported: their clocks (or their starts) differ. */
@@ -14,7 +15,7 @@ export function generatorsTable(splitBy: 'worker' | 'shard', parts: readonly Gen
     rows: parts.map((part, i) => ({
       label: `${splitBy} ${i}/${parts.length}`,
       sent: part.overall.snapshot.requests.sent,
-      achievedRate: Math.round(achievedRate(part.overall.snapshot.requests.sent, part.sendingEndedMs) * 100) / 100,
+      achievedRate: round(achievedRate(part.overall.snapshot.requests.sent, part.sendingEndedMs)),
       p50Ms: part.overall.snapshot.latencyMs.p50,
       p99Ms: part.overall.snapshot.latencyMs.p99,
       unexpected: part.overall.snapshot.unexpected,

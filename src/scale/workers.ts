@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { phaseStartOffsetsMs } from '../engine/schedule.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { generatorMeasurementsSchema } from '../merge/measurements.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
@@ -154,11 +155,11 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     started = true;
     for (const worker of workers) send(worker, { type: 'start', startAtEpochMs });
     options.onLine(`Workers: ${workers.map((w) => `${w.index} (pid ${w.child.pid}, stripe ${describeStripe(stripes[w.index]!)})`).join(', ')}`);
+    const phaseOffsetsMs = phaseStartOffsetsMs(plan.phases);
     // Just after each second of the schedule, when the workers have reported it.
     const tick = () => {
       const run = live.view();
       const elapsedMs = Date.now() - startAtEpochMs;
-      const phaseOffsetsMs = phaseOffsets(plan);
       options.onProgress(liveLine(plan.phases, run, live.inFlight, live.phaseIndex, elapsedMs, phaseOffsetsMs));
       const failed = failingAbortThreshold(plan, run, live.phaseIndex);
       if (failed) stopAll(`threshold "${failed}" failed (abortOnFail)`);
@@ -190,14 +191,4 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     return { measured: { ...merged, aborted: true, abortReason: reason, interrupted: false }, workers: finished };
   }
   return { measured: { ...merged, interrupted: merged.interrupted || interrupted }, workers: finished };
-}
-
-/** When each phase starts, in ms from the schedule's start (phases run back to back). */
-function phaseOffsets(plan: LoadPlan): number[] {
-  let offsetMs = 0;
-  return plan.phases.map((phase) => {
-    const startMs = offsetMs;
-    offsetMs += phase.durationMs;
-    return startMs;
-  });
 }
