@@ -113,6 +113,9 @@ const digits = (minDigits: number, maxDigits: number, lower: number, upper: numb
   upper,
 });
 
+/** The day of the week by name: short (Mon) for up to three letters, else long (Monday). */
+const dayName = (count: number): Token => ({ kind: 'read', role: 'other', name: 'day name', read: names(count <= 3 ? DAYS_SHORT : DAYS_LONG) });
+
 function fieldToken(letter: string, count: number): Token | { problem: string } {
   switch (letter) {
     case 'y':
@@ -147,11 +150,11 @@ function fieldToken(letter: string, count: number): Token | { problem: string } 
     case 'F':
       return digits(1, 2, 0, 4);
     case 'E':
-      return { kind: 'read', role: 'other', name: 'day name', read: names(count <= 3 ? DAYS_SHORT : DAYS_LONG) };
+      return dayName(count);
     case 'e':
     case 'c':
-      if (count > 2) return { kind: 'read', role: 'other', name: 'day name', read: names(count <= 3 ? DAYS_SHORT : DAYS_LONG) };
-      return digits(1, 1, 1, 7);
+      // One or two letters are the day's number; more are its name, as with E.
+      return count > 2 ? dayName(count) : digits(1, 1, 1, 7);
     case 'G':
       return { kind: 'read', role: 'other', name: 'era', read: names(['ad', 'bc']) };
     case 'a':
