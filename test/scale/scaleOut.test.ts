@@ -219,13 +219,14 @@ mock: { latency: 5ms }
   }, 150_000);
 });
 
-describe('workers under one coordinator', () => {
-  const longScenario = () =>
-    files.write(
-      'long.yml',
-      readFileSync(scenario('long', 'sequence'), 'utf8').replace(`duration: ${DURATION_MS}ms`, 'duration: 30s').replace('rate: 200', 'rate: 50'),
-    );
+/** 30 s at 50/s: long enough to stop part way. */
+const longScenario = () =>
+  files.write(
+    'long.yml',
+    readFileSync(scenario('long', 'sequence'), 'utf8').replace(`duration: ${DURATION_MS}ms`, 'duration: 30s').replace('rate: 200', 'rate: 50'),
+  );
 
+describe('workers under one coordinator', () => {
   it('Ctrl-C (to the whole process group, as a terminal sends it) stops every worker and keeps what each measured', async () => {
     const out = join(files.dir, 'interrupted');
     let lines = 0;
@@ -262,10 +263,7 @@ describe('workers under one coordinator', () => {
 
 describe('a worker that dies', () => {
   it('stops the run with a message naming it, writes the partial result, and leaves no process behind', async () => {
-    const file = files.write(
-      'long.yml',
-      readFileSync(scenario('long', 'sequence'), 'utf8').replace(`duration: ${DURATION_MS}ms`, 'duration: 30s').replace('rate: 200', 'rate: 50'),
-    );
+    const file = longScenario();
     const out = join(files.dir, 'killed');
     let workerPids: number[] = [];
     let killed = false;
