@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { BenchRow } from '../benchRow.ts';
-import { runHarness, startBenchServer } from '../processes.ts';
+import { startRawTarget } from '../nativeResponder.ts';
+import { runHarness } from '../processes.ts';
 import type { HarnessRun } from '../processes.ts';
 import { benchScenario } from '../scenarios.ts';
 import type { BenchSettings } from './throughput.ts';
@@ -28,7 +29,7 @@ export async function ceilingRow(
   /** Rates tried, as shares of the closed-model throughput (--quick tries fewer). */
   shares: readonly number[] = [0.4, 0.55, 0.7, 0.8, 0.9, 1, 1.1],
 ): Promise<{ row: BenchRow; ceilingPerSec: number }> {
-  const server = await startBenchServer({ kind: 'raw' });
+  const server = await startRawTarget(settings.workDir);
   try {
     const tried: { ratePerSec: number; held: boolean; achieved: number; dropped: number }[] = [];
     let ceilingPerSec = 0;
@@ -50,7 +51,7 @@ export async function ceilingRow(
       ceilingPerSec,
       row: {
         id: '7',
-        name: `open-model ceiling: highest rate held within 1% for ${durationSec} s, raw responder`,
+        name: `open-model ceiling: highest rate held within 1% for ${durationSec} s, ${server.name}`,
         measured: `${ceilingPerSec.toLocaleString('en-US')} req/s held (tried ${tried.map((t) => `${t.ratePerSec}${t.held ? ' ok' : ' missed'}`).join(', ')}) vs ${Math.round(closedPerSec).toLocaleString('en-US')} req/s closed-model`,
         figure: ratio.toFixed(2),
         goal: '- (ratio to row 1)',
@@ -75,7 +76,7 @@ async function writeUsersCsv(file: string, rows: number): Promise<void> {
 
 /** Row 8: peak RSS of a long run at the ceiling (and whether it stays flat), and of streaming a 1,000,000-row users CSV. */
 export async function memoryRow(settings: BenchSettings, ratePerSec: number, longSec: number, csvSec: number): Promise<BenchRow> {
-  const server = await startBenchServer({ kind: 'raw' });
+  const server = await startRawTarget(settings.workDir);
   try {
     const long = await runHarness(
       benchScenario({ name: 'memory-long', url: server.url, phases: [`{ name: steady, duration: ${longSec}s, rate: ${ratePerSec} }`] }),

@@ -4,7 +4,8 @@ import { MOCK_DEFAULT_CREDENTIALS } from '../../mock/credentials.ts';
 import type { BenchRow, Spread } from '../benchRow.ts';
 import { formatRatio, formatSpread, sideBySide, spread } from '../benchRow.ts';
 import { autocannonThroughput, heyThroughput, wrkThroughput } from '../peers.ts';
-import { TARGET_CORE, hasCommand, pinTo, runHarness, startBenchServer } from '../processes.ts';
+import { startRawTarget } from '../nativeResponder.ts';
+import { TARGET_CORE, hasCommand, pinTo, runHarness } from '../processes.ts';
 import { busiest, targetVerdict, withTargetShare } from '../targetLoad.ts';
 import { benchScenario } from '../scenarios.ts';
 
@@ -38,11 +39,11 @@ function tracked(pid: number | undefined, shares: (number | null)[], work: () =>
 
 /**
  * Row 1: the harness (feeds, HDR, per-second timeline: everything a run does) vs raw autocannon,
- * closed model, against the raw responder, which has headroom where node:http would cap both
- * sides. Checks off is the generator's own cost; checks on is a run as users run it.
+ * closed model, against the C responder, which has headroom where node:http (and even the Node raw
+ * responder) would cap both sides. Checks off is the generator's own cost; checks on is a run as users run it.
  */
 export async function closedThroughputRow(settings: BenchSettings): Promise<{ row: BenchRow; harnessPerSec: Spread }> {
-  const server = await startBenchServer({ kind: 'raw' });
+  const server = await startRawTarget(settings.workDir);
   try {
     const shares = { off: [] as (number | null)[], on: [] as (number | null)[], autocannon: [] as (number | null)[] };
     const autocannon = tracked(server.pid, shares.autocannon, () => autocannonThroughput(server.url, CONNECTIONS, settings.durationSec));
@@ -63,7 +64,7 @@ export async function closedThroughputRow(settings: BenchSettings): Promise<{ ro
       harnessPerSec: on.a,
       row: {
         id: '1',
-        name: 'max throughput, closed model, 50 connections, raw responder',
+        name: `max throughput, closed model, 50 connections, ${server.name}`,
         measured: `harness checks off ${formatSpread(off.a)} req/s vs raw autocannon ${formatSpread(off.b)}: ${formatRatio(off.ratio)}; checks on ${formatSpread(on.a)} vs ${formatSpread(on.b)}; ${target.text}`,
         figure: `off ${formatRatio(off.ratio)}, on ${formatRatio(on.ratio)}`,
         goal: 'off >= 0.90, on >= 0.80',
@@ -132,7 +133,7 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
 
 /**
  * The throughput cost of checking every response against the pact (contract-aware load). The
- * target is the raw responder: node:http on one core answers about as fast as the harness sends,
+ * target is the C responder: node:http on one core answers about as fast as the harness sends,
  * so against it a run is partly bound by the target, and the checks' cost hides in the
  * generator's idle time. The verdict runs checks on and off at once, sharing the generator core,
  * so the host's slow spells hit both alike: the ratio is the checks' share
@@ -141,7 +142,7 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
  * the host.
  */
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
-  const server = await startBenchServer({ kind: 'raw' });
+  const server = await startRawTarget(settings.workDir);
   try {
     // Twice as long, so the moments when one run has started or ended and the other has not weigh less (not in a --quick smoke run).
     const sharedSettings = { ...settings, durationSec: settings.quick ? settings.durationSec : settings.durationSec * 2 };
@@ -174,7 +175,7 @@ export async function contractCostRow(settings: BenchSettings): Promise<BenchRow
     const target = targetVerdict({ 'both at once': busiest(shares) });
     return {
       id: 'C',
-      name: 'contract checks on every response vs off, closed model, 50 connections, raw responder',
+      name: `contract checks on every response vs off, closed model, 50 connections, ${server.name}`,
       measured: `both at once on one core: on/off ${formatRatio(shared)}, off/off ${formatRatio(control)}; one after the other: on ${formatSpread(a)} req/s vs off ${formatSpread(b)} req/s, pairs ${formatRatio(pairs)}; ${target.text}`,
       figure: formatRatio(shared),
       goal: '>= 0.90',

@@ -1,6 +1,7 @@
 import type { BenchRow } from '../benchRow.ts';
 import { alternate, formatRatio, formatSpread, pairedRatio, spread } from '../benchRow.ts';
-import { runHarness, startBenchServer } from '../processes.ts';
+import { startRawTarget } from '../nativeResponder.ts';
+import { runHarness } from '../processes.ts';
 import { benchScenario } from '../scenarios.ts';
 import { busiest, targetVerdict, withTargetShare } from '../targetLoad.ts';
 import type { BenchSettings } from './throughput.ts';
@@ -14,13 +15,13 @@ interface WorkerRun {
 }
 
 /**
- * Row W: a closed-model run with 1 and with 2 workers against the raw responder, every harness
+ * Row W: a closed-model run with 1 and with 2 workers against the C responder, every harness
  * process on the generator core (workers inherit the coordinator's pinning). On a 2-core machine
  * the target needs the other core, so two workers cannot show more throughput here: what the row
  * measures is the cost of splitting, in CPU per request. Scaling needs cores the target does not use.
  */
 export async function workersRow(settings: BenchSettings, durationSec: number): Promise<BenchRow> {
-  const server = await startBenchServer({ kind: 'raw' });
+  const server = await startRawTarget(settings.workDir);
   try {
     const shares = { one: [] as (number | null)[], two: [] as (number | null)[] };
     const run = (workers: number, into: (number | null)[]) => async (): Promise<WorkerRun> => {
@@ -45,7 +46,7 @@ export async function workersRow(settings: BenchSettings, durationSec: number): 
     const target = targetVerdict({ '1 worker': busiest(shares.one), '2 workers': busiest(shares.two) });
     return {
       id: 'W',
-      name: 'workers: 1 vs 2, closed model, 50 connections, raw responder, all on the generator core',
+      name: `workers: 1 vs 2, closed model, 50 connections, ${server.name}, all on the generator core`,
       measured: `1 worker ${formatSpread(rate.one)} req/s, ${formatSpread(cpu.one, 1)} µs CPU/request; 2 workers ${formatSpread(rate.two)} req/s, ${formatSpread(cpu.two, 1)} µs CPU/request (every harness process, start-up included); ${target.text}`,
       figure: `CPU/request 2 vs 1: ${formatRatio(cpuRatio)}`,
       goal: 'shown, not judged: on 2 cores the target holds the second one, so the split can only cost',
