@@ -3,8 +3,9 @@
 // per request. It replaces autocannon's client in the engine, whose fixed internals (TLS never
 // verified, one parser reused across sockets, 1xx answers taken as final, parse errors ignored,
 // EOF never ending a close-delimited body) made wrong results on hostile targets.
-// http-parser-js (the parser autocannon itself uses) does the parsing; the checks it leaves out
-// (Content-Length syntax, Transfer-Encoding with Content-Length, bytes after the answer) are here.
+// http-parser-js (the parser autocannon itself uses) does the parsing, except for a read that holds
+// exactly one plain answer (wholeAnswer.ts); the checks it leaves out (Content-Length syntax,
+// Transfer-Encoding with Content-Length, bytes after the answer) are here.
 import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +14,7 @@ import { HTTPParser } from 'http-parser-js';
 import type { OnHeadersCompleteParser } from 'http-parser-js';
 import { classifySocketError, describeParseError } from './failures.ts';
 import type { TransportFailure } from './failures.ts';
+import { readWholeAnswer } from './wholeAnswer.ts';
 
 /** Where and how to connect; the same for every connection of a pool. */
 export interface ConnectionTarget {
@@ -63,6 +65,8 @@ export class HttpConnection {
   #chunks: Buffer[] = [];
   #bodyBytes = 0;
   #keepAlive = true;
+  /** True while the socket's parser holds no part of an answer, so a read may skip it (see wholeAnswer.ts). */
+  #parserIdle = true;
 
   constructor(target: ConnectionTarget, events: ConnectionEvents) {
     this.#target = target;
@@ -108,6 +112,7 @@ export class HttpConnection {
     if (secure) socket.setNoDelay(true);
     const parser = new HTTPParser(HTTPParser.RESPONSE);
     this.#socket = socket;
+    this.#parserIdle = true;
     const current = () => this.#socket === socket;
     parser[HTTPParser.kOnHeadersComplete] = (info: HeaderInfo) => (current() ? this.#onHead(info) : 1);
     parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
@@ -123,6 +128,11 @@ export class HttpConnection {
         this.#dropSocket();
         return;
       }
+      if (this.#parserIdle) {
+        const whole = readWholeAnswer(chunk);
+        if (whole !== undefined) return this.#onWholeAnswer(whole.status, whole.headers, whole.body, whole.keepAlive);
+      }
+      this.#parserIdle = false;
       const parsed = parser.execute(chunk);
       if (parsed instanceof Error && current()) this.#fail({ kind: 'protocol', reason: describeParseError(parsed) });
     });
@@ -185,17 +195,26 @@ export class HttpConnection {
       this.#fail({ kind: 'protocol', reason: 'bytes after the end of the answer (its Content-Length or chunking is wrong)' });
       return;
     }
-    const tooLarge = this.#bodyBytes > this.#target.maxBodyBytes;
+    // The read ended with the answer: the parser starts the next one afresh.
+    this.#parserIdle = true;
     const chunks = this.#chunks;
-    const answer: HttpAnswer = {
-      status: this.#status,
-      headers: this.#headers,
-      body: tooLarge ? EMPTY_BODY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-      doneMs: performance.now(),
-    };
-    // Read before the answer's state is reset: a server that said it will close gets a new socket next time.
-    const keepAlive = this.#keepAlive;
+    this.#deliver(this.#status, this.#headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), this.#keepAlive);
+  }
+
+  /**
+   * An answer read whole from one read, without the parser (whose state is untouched: it stays
+   * idle). readWholeAnswer takes only framing that checkFraming accepts.
+   */
+  #onWholeAnswer(status: number, headers: string[], body: Buffer, keepAlive: boolean): void {
+    this.#bodyBytes = body.length;
+    this.#deliver(status, headers, body, keepAlive);
+  }
+
+  #deliver(status: number, headers: readonly string[], body: Buffer, keepAlive: boolean): void {
+    const tooLarge = this.#bodyBytes > this.#target.maxBodyBytes;
+    const answer: HttpAnswer = { status, headers, body: tooLarge ? EMPTY_BODY : body, doneMs: performance.now() };
     this.#finishRequest();
+    // A server that said it will close gets a new socket next time.
     if (!keepAlive) this.#dropSocket();
     if (tooLarge)
       this.#events.onFailure({ kind: 'bodyTooLarge', reason: `a body over target.maxBodyBytes (${this.#target.maxBodyBytes} bytes), read and dropped` });

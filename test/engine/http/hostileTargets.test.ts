@@ -145,6 +145,23 @@ describe('the HTTP/1.1 client against hostile and unusual servers', () => {
     expect(performance.now() - started).toBeLessThan(2500);
   });
 
+  it('reads answers whole in one read and split over reads, alternating on one connection', async () => {
+    // Whole reads skip the general parser (wholeAnswer.ts); split ones go through it: it must be idle for the next.
+    const { sendInTurn } = await target((socket, request) => {
+      const bytes = okAnswer(`{"n":${request.index},"text":"नमस्ते"}`);
+      if (request.index % 2 === 0) return socket.write(bytes);
+      const cut = request.index % 4 === 1 ? 20 : bytes.length - 7; // inside the head, or inside a multi-byte body
+      socket.write(bytes.subarray(0, cut));
+      setTimeout(() => socket.write(bytes.subarray(cut)), 5);
+    });
+    const outcomes = await sendInTurn(8);
+    expect(kinds(outcomes)).toEqual(Array(8).fill(200));
+    expect(outcomes.map((o) => (o.kind === 'response' ? JSON.parse(o.body.toString()) : null))).toEqual(
+      Array.from({ length: 8 }, (_, n) => ({ n, text: 'नमस्ते' })),
+    );
+    expect(new Set(server!.requests.map((r) => r.connection))).toEqual(new Set([0]));
+  });
+
   it('reads chunked answers across reads', async () => {
     const { sendInTurn } = await target((socket) => {
       socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a"');
