@@ -67,6 +67,8 @@ export class HttpConnection {
   #keepAlive = true;
   /** True while the socket's parser holds no part of an answer, so a read may skip it (see wholeAnswer.ts). */
   #parserIdle = true;
+  /** True when the socket reads into READ_BUFFER: bytes kept past the read are copied out. */
+  #readsReuseBuffer = false;
 
   constructor(target: ConnectionTarget, events: ConnectionEvents) {
     this.#target = target;
@@ -108,11 +110,13 @@ export class HttpConnection {
           rejectUnauthorized: !insecure,
           ALPNProtocols: ['http/1.1'],
         })
-      : netConnect({ host: hostname, port, noDelay: true });
+      : // Plain TCP reads into one buffer shared by every connection (see READ_BUFFER), past the stream machinery.
+        netConnect({ host: hostname, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (length) => onBytes(READ_BUFFER.subarray(0, length)) } });
     if (secure) socket.setNoDelay(true);
     const parser = new HTTPParser(HTTPParser.RESPONSE);
     this.#socket = socket;
     this.#parserIdle = true;
+    this.#readsReuseBuffer = !secure;
     const current = () => this.#socket === socket;
     parser[HTTPParser.kOnHeadersComplete] = (info: HeaderInfo) => (current() ? this.#onHead(info) : 1);
     parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
@@ -121,21 +125,26 @@ export class HttpConnection {
     parser[HTTPParser.kOnMessageComplete] = () => {
       if (current()) this.#onMessageComplete(parser as unknown as ParserPosition);
     };
-    socket.on('data', (chunk: Buffer) => {
-      if (!current()) return;
+    const onBytes = (chunk: Buffer): boolean => {
+      if (!current()) return true;
       if (!this.#busy) {
         // Nobody asked: the previous answer was longer than it said. Start afresh on a new socket.
         this.#dropSocket();
-        return;
+        return true;
       }
       if (this.#parserIdle) {
         const whole = readWholeAnswer(chunk);
-        if (whole !== undefined) return this.#onWholeAnswer(whole.status, whole.headers, whole.body, whole.keepAlive);
+        if (whole !== undefined) {
+          this.#onWholeAnswer(whole.status, whole.headers, this.#kept(whole.body), whole.keepAlive);
+          return true;
+        }
       }
       this.#parserIdle = false;
       const parsed = parser.execute(chunk);
       if (parsed instanceof Error && current()) this.#fail({ kind: 'protocol', reason: describeParseError(parsed) });
-    });
+      return true;
+    };
+    if (secure) socket.on('data', onBytes);
     socket.on('end', () => {
       if (!current()) return;
       if (this.#busy) {
@@ -186,7 +195,12 @@ export class HttpConnection {
       this.#chunks.length = 0;
       return;
     }
-    this.#chunks.push(chunk.subarray(offset, offset + length));
+    this.#chunks.push(this.#kept(chunk.subarray(offset, offset + length)));
+  }
+
+  /** `bytes` as they may be kept after this read: a copy when they are in the shared read buffer. */
+  #kept(bytes: Buffer): Buffer {
+    return this.#readsReuseBuffer ? Buffer.from(bytes) : bytes;
   }
 
   #onMessageComplete(position: ParserPosition): void {
@@ -259,6 +273,12 @@ export class HttpConnection {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+/**
+ * Plain TCP sockets read into this one buffer (net's `onread`) instead of a fresh Buffer per read
+ * pushed through a Readable stream. One is enough for every connection: each read is handled to
+ * its end before the next one lands, and what outlives it (an answer's body) is copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const DIGITS = /^\d+$/;
 
 /** What is wrong with the answer's framing headers, if anything (RFC 9112 §6). */
