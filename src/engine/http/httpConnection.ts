@@ -4,8 +4,8 @@
 // verified, one parser reused across sockets, 1xx answers taken as final, parse errors ignored,
 // EOF never ending a close-delimited body) made wrong results on hostile targets.
 // http-parser-js (the parser autocannon itself uses) does the parsing, except for a read that holds
-// exactly one plain answer (wholeAnswer.ts); the checks it leaves out (Content-Length syntax,
-// Transfer-Encoding with Content-Length, bytes after the answer) are here.
+// exactly one plain answer (wholeAnswer.ts); the checks it leaves out are here (bytes after the
+// answer) and in framing.ts (Content-Length syntax, Transfer-Encoding with Content-Length).
 import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +14,7 @@ import { HTTPParser } from 'http-parser-js';
 import type { OnHeadersCompleteParser } from 'http-parser-js';
 import { classifySocketError, describeParseError } from './failures.ts';
 import type { TransportFailure } from './failures.ts';
+import { checkFraming } from './framing.ts';
 import { readWholeAnswer } from './wholeAnswer.ts';
 
 /** Where and how to connect; the same for every connection of a pool. */
@@ -279,26 +280,3 @@ const EMPTY_BODY = Buffer.alloc(0);
  * its end before the next one lands, and what outlives it (an answer's body) is copied out.
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-const DIGITS = /^\d+$/;
-
-/** What is wrong with the answer's framing headers, if anything (RFC 9112 §6). */
-export function checkFraming(flat: string[]): string | undefined {
-  let contentLength: string | undefined;
-  let transferEncoding: string | undefined;
-  for (let i = 0; i < flat.length; i += 2) {
-    const name = flat[i]!.toLowerCase();
-    if (name === 'content-length') {
-      const value = flat[i + 1]!.trim();
-      if (!DIGITS.test(value)) return `invalid Content-Length "${value.slice(0, 40)}"`;
-      if (contentLength !== undefined && Number(value) !== Number(contentLength)) return `conflicting Content-Length headers (${contentLength} and ${value})`;
-      contentLength = value;
-    } else if (name === 'transfer-encoding') {
-      transferEncoding = flat[i + 1]!.trim().toLowerCase();
-    }
-  }
-  if (transferEncoding !== undefined) {
-    if (transferEncoding !== 'chunked') return `unsupported Transfer-Encoding "${transferEncoding.slice(0, 40)}"`;
-    if (contentLength !== undefined) return 'both Transfer-Encoding and Content-Length (a response-splitting risk)';
-  }
-  return undefined;
-}

@@ -7,6 +7,8 @@
 // which stays the one authority on HTTP: where both read an answer they read it the same way
 // (test/engine/http/wholeAnswer.test.ts compares them).
 
+import { contentLengthProblem } from './framing.ts';
+
 /** A final answer read from one whole read. */
 export interface WholeAnswer {
   status: number;
@@ -19,7 +21,6 @@ export interface WholeAnswer {
 const HEAD_END = Buffer.from('\r\n\r\n');
 /** Well under http-parser-js's 80 KiB limit: longer heads are the general parser's to accept or refuse. */
 const MAX_HEAD_BYTES = 16 * 1024;
-const DIGITS = /^\d+$/;
 const WHITESPACE = /[ \t]/;
 const [H, T, P, SLASH, ONE, DOT, SPACE, CR, ZERO, NINE] = [0x48, 0x54, 0x50, 0x2f, 0x31, 0x2e, 0x20, 0x0d, 0x30, 0x39];
 
@@ -69,7 +70,7 @@ export function readWholeAnswer(chunk: Buffer): WholeAnswer | undefined {
     switch (name.length) {
       case 14:
         if (name.toLowerCase() === 'content-length') {
-          if (!DIGITS.test(value) || (contentLength !== undefined && Number(value) !== Number(contentLength))) return undefined;
+          if (contentLengthProblem(value, contentLength) !== undefined) return undefined;
           contentLength = value;
         }
         break;

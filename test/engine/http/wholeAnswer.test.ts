@@ -1,6 +1,6 @@
 import { HTTPParser } from 'http-parser-js';
 import { describe, expect, it } from 'vitest';
-import { checkFraming } from '../../../src/engine/http/httpConnection.ts';
+import { checkFraming } from '../../../src/engine/http/framing.ts';
 import { readWholeAnswer } from '../../../src/engine/http/wholeAnswer.ts';
 import { seededRandom } from '../../../src/util/random.ts';
 import type { Random } from '../../../src/util/random.ts';
