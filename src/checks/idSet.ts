@@ -20,17 +20,22 @@ const MAX_CHUNKS = 32_768;
 export class IdSet {
   readonly #chunks = new Map<number, Uint32Array>();
   readonly #others = new Set<number | string>();
+  // A counter's ids come in runs: the chunk of the last id is kept at hand (one Map lookup less per id).
+  #lastChunkIndex = -1;
+  #lastChunk: Uint32Array | undefined;
 
   /** Adds `id`; false if it was already there. */
   add(id: number | string): boolean {
     if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
       const chunkIndex = Math.floor(id / BITS_PER_CHUNK);
-      let chunk = this.#chunks.get(chunkIndex);
+      let chunk = chunkIndex === this.#lastChunkIndex ? this.#lastChunk : this.#chunks.get(chunkIndex);
       if (!chunk && this.#chunks.size < MAX_CHUNKS) {
         chunk = new Uint32Array(BITS_PER_CHUNK / 32);
         this.#chunks.set(chunkIndex, chunk);
       }
       if (chunk) {
+        this.#lastChunkIndex = chunkIndex;
+        this.#lastChunk = chunk;
         const bit = id % BITS_PER_CHUNK;
         const word = bit >>> 5;
         const mask = 1 << (bit & 31);
