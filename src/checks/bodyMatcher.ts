@@ -61,12 +61,7 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
     out.push({ rule: 'type', path: pathText, expected, actual: describeActual(actual) });
 
   if (isJsonObject(example)) {
-    const children = Object.entries(example).map(([key, expected]) => ({
-      key,
-      check: compileBody(expected, [...path, key], rules),
-      pathText: formatPath([...path, key]),
-      missing: withArticle(jsonKind(expected)),
-    }));
+    const children = memberCheckers(example, path, rules);
     return (actual, out) => {
       if (!isJsonObject(actual)) return kindMismatch('an object', actual, out);
       if (governing) {
@@ -77,7 +72,7 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
         }
       }
       for (const child of children) {
-        if (!Object.hasOwn(actual, child.key)) out.push({ rule: 'present', path: child.pathText, expected: child.missing, actual: 'missing' });
+        if (!Object.hasOwn(actual, child.key)) child.absent(out);
         else child.check(actual[child.key], out);
       }
     };
@@ -121,6 +116,54 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
   const expectedText = compactJson(example);
   return (actual, out) => {
     if (!jsonEquals(actual, example)) out.push({ rule: 'equality', path: pathText, expected: expectedText, actual: describeActual(actual) });
+  };
+}
+
+interface MemberChecker {
+  key: string;
+  check: BodyChecker;
+  /** Reports the member missing. */
+  absent(out: Violation[]): void;
+}
+
+function memberCheckers(example: Record<string, unknown>, path: (string | number)[], rules: readonly PathRule[]): MemberChecker[] {
+  return Object.entries(example).map(([key, expected]) => {
+    const pathText = formatPath([...path, key]);
+    const missing = withArticle(jsonKind(expected));
+    return {
+      key,
+      check: compileBody(expected, [...path, key], rules),
+      absent: (out: Violation[]) => out.push({ rule: 'present', path: pathText, expected: missing, actual: 'missing' }),
+    };
+  });
+}
+
+/**
+ * The body check of an object example without a rule on the object itself, applied to its members
+ * as FlatObjectReader reads them: the same checks, in the same order, as compileBody's on the
+ * parsed object.
+ */
+export interface MemberBodyChecker {
+  /** The example's member names, in its order. */
+  keys: string[];
+  /** Checks the members read: keys[i] is `members[slots[i]]`, undefined when absent. */
+  check(members: readonly unknown[], slots: readonly number[], out: Violation[]): void;
+}
+
+/** A MemberBodyChecker for an object example without a rule on the object itself; undefined for any other example. */
+export function compileMemberBody(example: unknown, rules: readonly PathRule[]): MemberBodyChecker | undefined {
+  if (!isJsonObject(example) || ruleAt(rules, []) !== undefined) return undefined;
+  const children = memberCheckers(example, [], rules);
+  return {
+    keys: children.map((child) => child.key),
+    check(members, slots, out) {
+      for (let i = 0; i < children.length; i++) {
+        const child = children[i]!;
+        const value = members[slots[i]!];
+        if (value === undefined) child.absent(out);
+        else child.check(value, out);
+      }
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import type { Sample } from '../engine/types.ts';
 import { IdLedger } from './idLedger.ts';
 import type { StoredIdLedger } from './idLedger.ts';
 import { INGESTION_RULES, IngestionChecks } from './ingestionChecks.ts';
-import { NOT_JSON, headerPairs, parseResponseBody } from './responseContract.ts';
+import { ReceivedBody, headerPairs } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
 
 export const MAX_EXAMPLES = 5;
@@ -146,8 +146,7 @@ export class ContractRecorder {
 
   #check(sample: Sample): void {
     const phase = this.#phases[sample.phaseIndex]!;
-    const body = parseResponseBody(sample.responseBody ?? EMPTY_BODY);
-    const bodyText = body.text;
+    const body = new ReceivedBody(sample.responseBody ?? EMPTY_BODY);
     const result = this.#contract.check(sample.status, sample.responseHeaders ?? [], body);
     if (result === 'noInteraction') {
       for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);
@@ -155,14 +154,25 @@ export class ContractRecorder {
     }
     this.#overall.checked++;
     phase.checked++;
-    if (sample.status === 200 && body.json !== NOT_JSON) {
-      this.#ingestion.check({ body: body.json, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
+    if (sample.status === 200) {
+      this.#ingestion.check(
+        {
+          messageBody: body.member('message_body'),
+          messageId: body.member('message_id'),
+          createdAt: body.member('created_at'),
+          sentMessageBody: sample.request.messageBody,
+          sentMs: sample.sentMs,
+          doneMs: sample.doneMs,
+        },
+        result,
+      );
       const newId = this.#ingestion.newId;
       if (this.#idLedger && newId !== undefined) this.#idLedger.record(sample.phaseIndex, newId, result.length > 0);
     }
+    if (result.length === 0) return;
     this.#sampleBeingChecked = sample;
-    this.#overall.record(sample.status, result, bodyText, this.#keepForReplay);
-    phase.record(sample.status, result, bodyText);
+    this.#overall.record(sample.status, result, body.text, this.#keepForReplay);
+    phase.record(sample.status, result, body.text);
   }
 
   #sampleBeingChecked: Sample | undefined;

@@ -5,6 +5,8 @@ import type { Violation } from './responseContract.ts';
 /** The rules the ingestion checks report violations of (any other rule is the pact's). */
 export const INGESTION_RULES = ['echo', 'unique', 'window'] as const;
 type IngestionRule = (typeof INGESTION_RULES)[number];
+/** The body members the ingestion checks read. */
+export const INGESTION_MEMBERS = ['message_body', 'message_id', 'created_at'] as const;
 
 /** Settings of the checks a pact cannot express. */
 export interface IngestionCheckOptions {
@@ -14,9 +16,11 @@ export interface IngestionCheckOptions {
   timeOriginMs: number;
 }
 
-/** A 200 answer as the ingestion checks see it. */
+/** A 200 answer as the ingestion checks see it: its members (undefined when absent or not an object's), and the request's. */
 export interface AcceptedMessage {
-  body: unknown;
+  messageBody: unknown;
+  messageId: unknown;
+  createdAt: unknown;
   sentMessageBody: string;
   sentMs: number;
   doneMs: number;
@@ -53,18 +57,17 @@ export class IngestionChecks {
 
   check(message: AcceptedMessage, out: Violation[]): void {
     this.newId = undefined;
-    if (message.body === null || typeof message.body !== 'object' || Array.isArray(message.body)) return;
-    const body = message.body as Record<string, unknown>;
-    if (typeof body.message_body === 'string' && body.message_body !== message.sentMessageBody) {
+    const { messageBody } = message;
+    if (typeof messageBody === 'string' && messageBody !== message.sentMessageBody) {
       out.push({
         rule: 'echo' satisfies IngestionRule,
         path: '$.message_body',
         expected: `the message sent (${message.sentMessageBody.length} chars)`,
-        actual: `another text (${body.message_body.length} chars)`,
+        actual: `another text (${messageBody.length} chars)`,
       });
     }
     // A number the engine cannot hold exactly (past 2^53, or written 1.0) is keyed by its literal.
-    const id = body.message_id instanceof JsonNumber ? body.message_id.text : body.message_id;
+    const id = message.messageId instanceof JsonNumber ? message.messageId.text : message.messageId;
     if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
       if (this.#seenIds.add(id)) this.newId = id;
       else
@@ -75,8 +78,9 @@ export class IngestionChecks {
           actual: `${JSON.stringify(id)} again`,
         });
     }
-    if (typeof body.created_at === 'string') {
-      const createdAtMs = this.#timestampMs(body.created_at);
+    const { createdAt } = message;
+    if (typeof createdAt === 'string') {
+      const createdAtMs = this.#timestampMs(createdAt);
       if (Number.isNaN(createdAtMs)) return;
       const { clockSkewMs, timeOriginMs } = this.#options;
       const fromMs = timeOriginMs + message.sentMs - clockSkewMs;
@@ -87,7 +91,7 @@ export class IngestionChecks {
           rule: 'window' satisfies IngestionRule,
           path: '$.created_at',
           expected: `between send and receive (±${clockSkewMs} ms)`,
-          actual: `${body.created_at} (${offsetMs > 0 ? '+' : ''}${Math.round(offsetMs)} ms outside)`,
+          actual: `${createdAt} (${offsetMs > 0 ? '+' : ''}${Math.round(offsetMs)} ms outside)`,
         });
       }
     }

@@ -1,32 +1,20 @@
-import { isUtf8 } from 'node:buffer';
 import { ExitCode, UserError } from '../errors.ts';
-import { compileBody, excerpt } from './bodyMatcher.ts';
-import type { PathRule, Violation } from './bodyMatcher.ts';
+import { compileBody, compileMemberBody, excerpt } from './bodyMatcher.ts';
+import type { MemberBodyChecker, PathRule, Violation } from './bodyMatcher.ts';
+import { FlatObjectReader, isPlainKey } from './flatObjectReader.ts';
+import { INGESTION_MEMBERS } from './ingestionChecks.ts';
 import { parseRulePath } from './jsonPath.ts';
-import { NOT_JSON, parseJson } from './jsonValue.ts';
+import { NOT_JSON } from './jsonValue.ts';
 import { compileMatcher, ruleOnHeader, ruleOnList } from './matchers.ts';
 import type { CompiledMatcher, CompiledRule, MatcherDefinition } from './matchers.ts';
 import { isJsonType } from '../pact/pactFile.ts';
 import type { PactResponse, PactRule } from '../pact/pactFile.ts';
+import { ReceivedBody } from './receivedBody.ts';
 import { compileStatusRule } from './statusRule.ts';
 
 export type { Violation } from './bodyMatcher.ts';
 export { NOT_JSON } from './jsonValue.ts';
-
-/** A response body: its text, and its JSON value parsed once for every check (NOT_JSON if it is not JSON). */
-export interface ResponseBody {
-  text: string;
-  json: unknown;
-}
-
-/** Decodes and parses a body once for every check of it; bytes that are not UTF-8 are not JSON. */
-export function parseResponseBody(body: string | Uint8Array): ResponseBody {
-  if (typeof body === 'string') return { text: body, json: parseJson(body) };
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  // Bytes that are not UTF-8 decode with U+FFFD in their place: only then is the check needed (an
-  // ASCII text cannot hold U+FFFD, so the search ends at once).
-  return { text, json: !text.includes('\uFFFD') || isUtf8(body) ? parseJson(text) : NOT_JSON };
-}
+export { ReceivedBody } from './receivedBody.ts';
 
 /** Response headers as the engine hands them on: the header lines, flat (name, value, name, value...). */
 export type ResponseHeaders = readonly string[];
@@ -35,7 +23,17 @@ interface CompiledInteraction {
   index: number;
   description: string;
   acceptsStatus(status: number): boolean;
-  check(headers: ResponseHeaders, body: ResponseBody): Violation[];
+  /** Its body check on members read from the bytes (see FlatObjectReader), when its example allows. */
+  memberBody: MemberBodyChecker | undefined;
+  /** How its members are read from the bytes, set by ResponseContract (undefined: its body is always parsed). */
+  reading: MemberReading | undefined;
+  check(headers: ResponseHeaders, body: ReceivedBody): Violation[];
+}
+
+/** How an interaction's body members are read from the bytes: the contract's reader, and the reader's slot of each member of the example. */
+interface MemberReading {
+  reader: FlatObjectReader;
+  slots: number[];
 }
 
 /**
@@ -51,6 +49,13 @@ export class ResponseContract {
   private constructor(interactions: CompiledInteraction[], statuses: number[]) {
     this.#interactions = interactions;
     this.#statuses = statuses;
+    // One reader for every interaction, which also reads the members the ingestion checks look at.
+    const readable = (interaction: CompiledInteraction) => interaction.memberBody?.keys.every(isPlainKey) === true;
+    const keys = new Set<string>(INGESTION_MEMBERS);
+    for (const interaction of interactions) if (readable(interaction)) for (const key of interaction.memberBody!.keys) keys.add(key);
+    const reader = new FlatObjectReader([...keys]);
+    for (const interaction of interactions)
+      if (readable(interaction)) interaction.reading = { reader, slots: interaction.memberBody!.keys.map((key) => reader.slotOf(key)) };
   }
 
   /** Compiles every interaction; a construct the harness does not check is reported (all at once) as a user error naming it. */
@@ -86,13 +91,13 @@ export class ResponseContract {
   }
 
   /** Violations of the best-matching interaction for `status`, or 'noInteraction' when the pact has none. */
-  check(status: number, headers: ResponseHeaders, body: ResponseBody | string | Uint8Array): Violation[] | 'noInteraction' {
+  check(status: number, headers: ResponseHeaders, body: ReceivedBody | string | Uint8Array): Violation[] | 'noInteraction' {
     const interactions = this.#interactionsFor(status);
     if (interactions.length === 0) return 'noInteraction';
-    const parsed = typeof body === 'string' || body instanceof Uint8Array ? parseResponseBody(body) : body;
+    const received = body instanceof ReceivedBody ? body : new ReceivedBody(body);
     let best: Violation[] | undefined;
     for (const interaction of interactions) {
-      const violations = interaction.check(headers, parsed);
+      const violations = interaction.check(headers, received);
       if (violations.length === 0) return violations;
       if (!best || violations.length < best.length) best = violations;
     }
@@ -129,6 +134,7 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   const contentTypeRule = headerChecks.find((header) => header.lowerName === 'content-type')?.rule;
   const expectsBody = response.body !== undefined;
   const checkBody = expectsBody ? compileBody(response.body, [], bodyRules) : undefined;
+  const memberBody = expectsBody ? compileMemberBody(response.body, bodyRules) : undefined;
   const expectedType = response.bodyContentType ?? 'application/json';
   // Most answers carry the same Content-Type: the verdict on the last one is kept.
   let lastActualType: string | undefined;
@@ -143,19 +149,29 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
     return lastTypeAccepted;
   };
 
-  return {
+  const interaction: CompiledInteraction = {
     index: response.index,
     description: response.description,
     acceptsStatus,
+    memberBody,
+    reading: undefined,
     check(headers, responseBody) {
       const violations: Violation[] = [];
-      for (const header of headerChecks) checkHeader(header, headerValue(headers, header.lowerName), violations);
+      // Looked up once, for the Content-Type header's own check and the body's type.
+      const typeHeader = headerValue(headers, 'content-type');
+      for (const header of headerChecks)
+        checkHeader(header, header.lowerName === 'content-type' ? typeHeader : headerValue(headers, header.lowerName), violations);
       if (!checkBody) return violations;
       // A JSON example answered with another kind of body is a mismatch of its own (the reference does not read the body then).
-      const typeHeader = headerValue(headers, 'content-type');
       const actualType = Array.isArray(typeHeader) ? typeHeader[0] : typeHeader;
       if (actualType !== undefined && !bodyTypeAccepted(actualType)) {
         violations.push({ rule: 'contentType', path: '$', expected: `a body of type ${expectedType}`, actual: excerpt(actualType) });
+        return violations;
+      }
+      const reading = interaction.reading;
+      const members = reading && responseBody.members(reading.reader);
+      if (members) {
+        memberBody!.check(members, reading.slots, violations);
         return violations;
       }
       if (responseBody.json === NOT_JSON) {
@@ -166,6 +182,7 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
       return violations;
     },
   };
+  return interaction;
 }
 
 function sameBodyType(expected: string, actual: string): boolean {
@@ -189,14 +206,27 @@ function headerValue(headers: ResponseHeaders, lowerName: string): string | stri
   let found: string | string[] | undefined;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
-    // Most names differ in length: only a same-length name is lower-cased to compare.
-    if (name.length !== lowerName.length || (name !== lowerName && name.toLowerCase() !== lowerName)) continue;
+    // Most names differ in length: only a same-length name is compared.
+    if (name.length !== lowerName.length || (name !== lowerName && !lowerCasedIs(name, lowerName))) continue;
     const value = headers[i + 1]!;
     if (found === undefined) found = value;
     else if (typeof found === 'string') found = [found, value];
     else found.push(value);
   }
   return found;
+}
+
+/** Whether `name` lower-cased is `lowerName` (same length), without making the lower-cased copy for ASCII names. */
+function lowerCasedIs(name: string, lowerName: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    const lower = lowerName.charCodeAt(i);
+    if (code === lower || (code >= 0x41 && code <= 0x5a && code + 0x20 === lower)) continue;
+    // Past ASCII, case is Unicode's: toLowerCase decides.
+    if (code > 0x7f || lower > 0x7f) return name.toLowerCase() === lowerName;
+    return false;
+  }
+  return true;
 }
 
 /** Header lines as [name, value] pairs in order. */
@@ -216,7 +246,7 @@ interface HeaderCheck {
   values: string[];
   rule: CompiledRule | undefined;
   parameterised: boolean;
-  /** The last pair compared and what failed (undefined: it held): most answers repeat their headers. */
+  /** The last pair compared, untrimmed, and what failed (undefined: it held): most answers repeat their headers. */
   lastExpected?: string;
   lastActual?: string;
   lastFailure?: string;
@@ -255,11 +285,12 @@ function checkHeader(header: HeaderCheck, actual: string | string[] | undefined,
 }
 
 function checkHeaderValue(header: HeaderCheck, expectedValue: string, actualValue: string, out: Violation[]): void {
-  const expected = expectedValue.trim();
-  const actual = actualValue.trim();
-  if (header.lastActual !== actual || header.lastExpected !== expected) {
-    header.lastExpected = expected;
-    header.lastActual = actual;
+  // The verdict is kept for the pair as given (before trimming), the pair most answers repeat.
+  if (header.lastActual !== actualValue || header.lastExpected !== expectedValue) {
+    header.lastExpected = expectedValue;
+    header.lastActual = actualValue;
+    const expected = expectedValue.trim();
+    const actual = actualValue.trim();
     header.lastFailure = header.rule
       ? ruleOnHeader(header.rule, actual, expected)
       : (header.parameterised ? parametersMatch(expected, actual) : expected === actual || withoutCommaSpaces(expected) === withoutCommaSpaces(actual))
@@ -267,7 +298,7 @@ function checkHeaderValue(header: HeaderCheck, expectedValue: string, actualValu
         : expected;
   }
   if (header.lastFailure !== undefined)
-    out.push({ rule: header.rule?.name ?? 'equality', path: header.path, expected: header.lastFailure, actual: excerpt(actual) });
+    out.push({ rule: header.rule?.name ?? 'equality', path: header.path, expected: header.lastFailure, actual: excerpt(actualValue.trim()) });
 }
 
 function withoutCommaSpaces(text: string): string {

@@ -20,6 +20,35 @@ describe('ResponseContract (the committed pact)', () => {
     expect(contract.check(401, json, '{"error_message":"invalid authorization details"}')).toEqual([]);
   });
 
+  it('judges a body read from its bytes (members read without parsing) as it judges its parsed text', () => {
+    const bodies = [
+      logged(),
+      logged({ extra: true, nested: { a: [1] } }),
+      logged({ message_id: null }),
+      logged({ message_id: '42' }),
+      logged({ message_id: -7 }),
+      logged({ created_at: 'yesterday' }),
+      logged({ created_at: '2026-02-30T10:00:00.123Z' }),
+      logged({ message_type: 1.5 }),
+      logged({ message_type: true }),
+      logged({ message_body: 'é 注文 😀' }),
+      logged({ message_body: 7 }),
+      logged({ message_body: { text: 'hi' } }),
+      JSON.stringify({ message_id: 1, message_body: 'hi', message_type: 0 }),
+      '{"message_id":1,"message_body":"hi","message_type":0,"created_at":"2026-11-24T10:00:00.123Z","message_id":2}',
+      '{"message_id":1.0,"message_body":"hi","message_type":0,"created_at":"2026-11-24T10:00:00.123Z"}',
+      '{ "message_id" : 12345678901234567890 , "message_body":"hi","message_type":0,"created_at":"2026-11-24T10:00:00.123Z" }',
+      '{}',
+      '[]',
+      'not json',
+      '',
+      '{"error_message":"user is not registered"}',
+      '{"error_message":null}',
+    ];
+    for (const status of [200, 401, 403])
+      for (const body of bodies) expect(contract.check(status, json, Buffer.from(body)), `${status} ${body}`).toEqual(contract.check(status, json, body));
+  });
+
   it('names the rule, the path, what was expected and what came', () => {
     expect(contract.check(200, json, logged({ message_id: null }))).toEqual([
       { rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null' },

@@ -14,8 +14,8 @@ export function ourVerdict(testCase: AgreementCase): { verdict: CaseVerdict; det
     throw error;
   }
   const { status, headers, body } = testCase.actual;
-  // Flat header lines (name, value, ...), as the load engine hands them on.
-  const violations = contract.check(status, headers.flat(), body);
+  // Flat header lines (name, value, ...) and the body's bytes, as the load engine hands them on.
+  const violations = contract.check(status, headers.flat(), Buffer.from(body, 'utf8'));
   if (violations === 'noInteraction') return { verdict: 'fail', detail: `status ${status}: no interaction` };
   return {
     verdict: violations.length === 0 ? 'pass' : 'fail',
