@@ -124,6 +124,12 @@ export class FlatObjectReader {
     const first = bytes[at];
     if (first === QUOTE) {
       const start = at + 1;
+      // The text this member had last time, compared in one pass (it is plain ASCII: no scan needed).
+      const recent = slot === -1 ? undefined : this.#recent[slot]!;
+      if (recent?.isAt(bytes, start, end)) {
+        this.#value = recent.text;
+        return start + recent.byteLength + 1;
+      }
       const close = plainStringEnd(bytes, start, end);
       if (close === GIVE_UP) return GIVE_UP;
       if (stringHadHighBytes) {
@@ -131,11 +137,10 @@ export class FlatObjectReader {
         // Bytes that are not UTF-8 decode to U+FFFD: the general path tells them from a real U+FFFD.
         if (text.includes('\uFFFD')) return GIVE_UP;
         this.#value = text;
-      } else if (slot === -1) {
+      } else if (recent === undefined) {
         this.#value = undefined; // not ours: nobody reads it
       } else {
-        const recent = this.#recent[slot]!;
-        if (!recent.holds(bytes, start, close)) recent.remember(bytes, start, close);
+        recent.remember(bytes, start, close);
         this.#value = recent.text;
       }
       return close + 1;
@@ -270,17 +275,22 @@ function plainStringEnd(bytes: Buffer, start: number, end: number): number {
 /** Texts up to this many bytes are remembered by RecentText. */
 const RECENT_TEXT_BYTES = 32;
 
-/** An ASCII text as bytes (readable as 32-bit words) and as the string they decode to. */
+/** A plain ASCII text (no quote, backslash or control byte) as bytes, readable as 32-bit words, and as the string they decode to. */
 class RecentText {
   readonly #words = new Int32Array(RECENT_TEXT_BYTES / 4);
   readonly #bytes = new Uint8Array(this.#words.buffer);
   #length = -1;
   text = '';
 
-  /** Whether the ASCII bytes from `start` to `end` are this text. */
-  holds(bytes: Buffer, start: number, end: number): boolean {
-    const length = end - start;
-    if (length !== this.#length) return false;
+  /** The text's length in bytes (-1 when it is too long to be compared). */
+  get byteLength(): number {
+    return this.#length;
+  }
+
+  /** Whether a JSON string starting at `start` (after its quote) is this text: its bytes, then the closing quote before `end`. */
+  isAt(bytes: Buffer, start: number, end: number): boolean {
+    const length = this.#length;
+    if (length === -1 || start + length >= end || bytes[start + length] !== QUOTE) return false;
     const words = this.#words;
     const wholeWords = length >> 2;
     for (let i = 0; i < wholeWords; i++) if (view.getInt32(base + start + i * 4, true) !== words[i]) return false;
@@ -289,7 +299,7 @@ class RecentText {
     return true;
   }
 
-  /** Decodes the ASCII bytes from `start` to `end` into `text`, and keeps them when they are short enough to compare. */
+  /** Decodes the plain ASCII bytes from `start` to `end` into `text`, and keeps them when they are short enough to compare. */
   remember(bytes: Buffer, start: number, end: number): void {
     // Node's own decoder, without toString's argument checks (it runs for many strings of every body).
     this.text = (bytes as unknown as NodeDecoders).latin1Slice(start, end);
