@@ -2,7 +2,8 @@ import type { Sample } from '../engine/types.ts';
 import { IdLedger } from './idLedger.ts';
 import type { StoredIdLedger } from './idLedger.ts';
 import { INGESTION_RULES, IngestionChecks } from './ingestionChecks.ts';
-import { ReceivedBody, headerPairs } from './responseContract.ts';
+import { headerPairs } from './headerCheck.ts';
+import { ReceivedBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
 
 export const MAX_EXAMPLES = 5;

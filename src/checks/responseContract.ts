@@ -5,19 +5,19 @@ import { FlatObjectReader, isPlainKey } from './flatObjectReader.ts';
 import { INGESTION_MEMBERS } from './ingestionChecks.ts';
 import { parseRulePath } from './jsonPath.ts';
 import { NOT_JSON } from './jsonValue.ts';
-import { compileMatcher, ruleOnHeader, ruleOnList } from './matchers.ts';
+import { compileMatcher, ruleOnHeader } from './matchers.ts';
 import type { CompiledMatcher, CompiledRule, MatcherDefinition } from './matchers.ts';
 import { isJsonType } from '../pact/pactFile.ts';
 import type { PactResponse, PactRule } from '../pact/pactFile.ts';
 import { ReceivedBody } from './receivedBody.ts';
 import { compileStatusRule } from './statusRule.ts';
+import { PARAMETERISED_HEADERS, checkHeader, headerValue } from './headerCheck.ts';
+import type { HeaderCheck, ResponseHeaders } from './headerCheck.ts';
 
 export type { Violation } from './bodyMatcher.ts';
 export { NOT_JSON } from './jsonValue.ts';
 export { ReceivedBody } from './receivedBody.ts';
-
-/** Response headers as the engine hands them on: the header lines, flat (name, value, name, value...). */
-export type ResponseHeaders = readonly string[];
+export type { ResponseHeaders } from './headerCheck.ts';
 
 interface CompiledInteraction {
   index: number;
@@ -131,22 +131,28 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   for (const name of Object.keys(response.headerRules)) {
     if (!(name in response.headers)) problem(`a header rule for "${name}" without the header in the response`);
   }
-  const contentTypeRule = headerChecks.find((header) => header.lowerName === 'content-type')?.rule;
+  const contentTypeCheck = headerChecks.find((header) => header.lowerName === 'content-type');
   const expectsBody = response.body !== undefined;
   const checkBody = expectsBody ? compileBody(response.body, [], bodyRules) : undefined;
   const memberBody = expectsBody ? compileMemberBody(response.body, bodyRules) : undefined;
   const expectedType = response.bodyContentType ?? 'application/json';
-  // Most answers carry the same Content-Type: the verdict on the last one is kept.
-  let lastActualType: string | undefined;
-  let lastTypeAccepted = true;
-  const bodyTypeAccepted = (actualType: string): boolean => {
-    if (actualType !== lastActualType) {
-      lastActualType = actualType;
-      lastTypeAccepted =
+  // Most answers carry the same Content-Type: the verdict on the last one is kept, so an answer
+  // costs one string comparison for the header's own check and the body's type together.
+  let lastTypeHeader: string | string[] | undefined;
+  let lastVerdict: ContentTypeVerdict | undefined;
+  const contentTypeVerdict = (typeHeader: string | string[] | undefined): ContentTypeVerdict => {
+    if (lastVerdict === undefined || typeHeader !== lastTypeHeader || Array.isArray(typeHeader)) {
+      const headerViolations: Violation[] = [];
+      if (contentTypeCheck) checkHeader(contentTypeCheck, typeHeader, headerViolations);
+      const actualType = Array.isArray(typeHeader) ? typeHeader[0] : typeHeader;
+      const bodyTypeAccepted =
+        actualType === undefined ||
         sameBodyType(expectedType, actualType) ||
-        (contentTypeRule !== undefined && ruleOnHeader(contentTypeRule, actualType.trim(), expectedType) === undefined);
+        (contentTypeCheck?.rule !== undefined && ruleOnHeader(contentTypeCheck.rule, actualType.trim(), expectedType) === undefined);
+      lastTypeHeader = typeHeader;
+      lastVerdict = { headerViolations, actualType, bodyTypeAccepted };
     }
-    return lastTypeAccepted;
+    return lastVerdict;
   };
 
   const interaction: CompiledInteraction = {
@@ -157,15 +163,15 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
     reading: undefined,
     check(headers, responseBody) {
       const violations: Violation[] = [];
-      // Looked up once, for the Content-Type header's own check and the body's type.
-      const typeHeader = headerValue(headers, 'content-type');
-      for (const header of headerChecks)
-        checkHeader(header, header.lowerName === 'content-type' ? typeHeader : headerValue(headers, header.lowerName), violations);
+      const typeVerdict = contentTypeVerdict(headerValue(headers, 'content-type'));
+      for (const header of headerChecks) {
+        if (header !== contentTypeCheck) checkHeader(header, headerValue(headers, header.lowerName), violations);
+        else if (typeVerdict.headerViolations.length > 0) violations.push(...typeVerdict.headerViolations);
+      }
       if (!checkBody) return violations;
       // A JSON example answered with another kind of body is a mismatch of its own (the reference does not read the body then).
-      const actualType = Array.isArray(typeHeader) ? typeHeader[0] : typeHeader;
-      if (actualType !== undefined && !bodyTypeAccepted(actualType)) {
-        violations.push({ rule: 'contentType', path: '$', expected: `a body of type ${expectedType}`, actual: excerpt(actualType) });
+      if (!typeVerdict.bodyTypeAccepted) {
+        violations.push({ rule: 'contentType', path: '$', expected: `a body of type ${expectedType}`, actual: excerpt(typeVerdict.actualType!) });
         return violations;
       }
       const reading = interaction.reading;
@@ -185,6 +191,14 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   return interaction;
 }
 
+/** What an answer's Content-Type means: the header's own violations, and whether the body's type is the pact's. */
+interface ContentTypeVerdict {
+  headerViolations: Violation[];
+  /** The first Content-Type value, if any. */
+  actualType: string | undefined;
+  bodyTypeAccepted: boolean;
+}
+
 function sameBodyType(expected: string, actual: string): boolean {
   const base = (type: string) => type.split(';')[0]!.trim().toLowerCase();
   return base(expected) === base(actual) || (isJsonType(expected) && isJsonType(actual));
@@ -199,136 +213,4 @@ function compileRule(rule: PactRule, problem: (text: string) => void): CompiledR
   }
   if (matchers.length !== rule.matchers.length) return undefined;
   return { name: matchers.map((m) => m.name).join(rule.combine === 'OR' ? '|' : '+'), combine: rule.combine, matchers };
-}
-
-/** A header's value(s) by lower-cased name, found whatever the case the server wrote it in. */
-function headerValue(headers: ResponseHeaders, lowerName: string): string | string[] | undefined {
-  let found: string | string[] | undefined;
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i]!;
-    // Most names differ in length: only a same-length name is compared.
-    if (name.length !== lowerName.length || (name !== lowerName && !lowerCasedIs(name, lowerName))) continue;
-    const value = headers[i + 1]!;
-    if (found === undefined) found = value;
-    else if (typeof found === 'string') found = [found, value];
-    else found.push(value);
-  }
-  return found;
-}
-
-/** Whether `name` lower-cased is `lowerName` (same length), without making the lower-cased copy for ASCII names. */
-function lowerCasedIs(name: string, lowerName: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const code = name.charCodeAt(i);
-    const lower = lowerName.charCodeAt(i);
-    if (code === lower || (code >= 0x41 && code <= 0x5a && code + 0x20 === lower)) continue;
-    // Past ASCII, case is Unicode's: toLowerCase decides.
-    if (code > 0x7f || lower > 0x7f) return name.toLowerCase() === lowerName;
-    return false;
-  }
-  return true;
-}
-
-/** Header lines as [name, value] pairs in order. */
-export function headerPairs(headers: ResponseHeaders): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i]!, headers[i + 1]!]);
-  return pairs;
-}
-
-/** Headers whose parameters are compared one by one (pact_models' PARAMETERISED_HEADERS). */
-const PARAMETERISED_HEADERS = new Set(['accept', 'content-type']);
-
-interface HeaderCheck {
-  lowerName: string;
-  path: string;
-  /** The pact's values, one per header line. */
-  values: string[];
-  rule: CompiledRule | undefined;
-  parameterised: boolean;
-  /** The last pair compared, untrimmed, and what failed (undefined: it held): most answers repeat their headers. */
-  lastExpected?: string;
-  lastActual?: string;
-  lastFailure?: string;
-}
-
-/**
- * A header as the reference checks it: value by value (each header line is a value), with its rule,
- * else by parameters (Accept, Content-Type), else equal once spaces around commas are dropped.
- */
-function checkHeader(header: HeaderCheck, actual: string | string[] | undefined, out: Violation[]): void {
-  const expected = header.values;
-  if (actual === undefined) {
-    out.push({ rule: 'present', path: header.path, expected: expected.join(', '), actual: 'missing' });
-    return;
-  }
-  const actualValues = typeof actual === 'string' ? undefined : actual;
-  if (expected.length === 0) {
-    if (actualValues === undefined || actualValues.length > 0)
-      out.push({ rule: 'equality', path: header.path, expected: '(empty)', actual: excerpt(String(actual)) });
-    return;
-  }
-  if (actualValues === undefined || (expected.length === 1 && actualValues.length === 1)) {
-    checkHeaderValue(header, expected[0]!, actualValues?.[0] ?? (actual as string), out);
-    return;
-  }
-  if (header.rule) {
-    const listFailure = ruleOnList(header.rule, actualValues, expected, false);
-    if (listFailure !== undefined) out.push({ rule: header.rule.name, path: header.path, expected: listFailure, actual: excerpt(actualValues.join(', ')) });
-    for (let i = 0; i < actualValues.length; i++) checkHeaderValue(header, expected[i] ?? expected[0]!, actualValues[i]!, out);
-    return;
-  }
-  for (let i = 0; i < Math.max(expected.length, actualValues.length); i++) {
-    if (i >= actualValues.length) out.push({ rule: 'present', path: header.path, expected: expected[i]!, actual: `missing (${actualValues.length} values)` });
-    else checkHeaderValue(header, expected[i] ?? '', actualValues[i]!, out);
-  }
-}
-
-function checkHeaderValue(header: HeaderCheck, expectedValue: string, actualValue: string, out: Violation[]): void {
-  // The verdict is kept for the pair as given (before trimming), the pair most answers repeat.
-  if (header.lastActual !== actualValue || header.lastExpected !== expectedValue) {
-    header.lastExpected = expectedValue;
-    header.lastActual = actualValue;
-    const expected = expectedValue.trim();
-    const actual = actualValue.trim();
-    header.lastFailure = header.rule
-      ? ruleOnHeader(header.rule, actual, expected)
-      : (header.parameterised ? parametersMatch(expected, actual) : expected === actual || withoutCommaSpaces(expected) === withoutCommaSpaces(actual))
-        ? undefined
-        : expected;
-  }
-  if (header.lastFailure !== undefined)
-    out.push({ rule: header.rule?.name ?? 'equality', path: header.path, expected: header.lastFailure, actual: excerpt(actualValue.trim()) });
-}
-
-function withoutCommaSpaces(text: string): string {
-  return text
-    .split(',')
-    .map((part) => part.trim())
-    .join(',');
-}
-
-/** The same media type, and every parameter the pact names present with the same value (any case). */
-function parametersMatch(expected: string, actual: string): boolean {
-  const parts = (text: string) =>
-    text
-      .split(';')
-      .map((part) => part.trim())
-      .filter(Boolean);
-  const [expectedType = '', ...expectedParameters] = parts(expected);
-  const [actualType = '', ...actualParameters] = parts(actual);
-  if (expectedType !== actualType) return false;
-  const parameters = (list: string[]) =>
-    new Map(
-      list.flatMap((parameter) => {
-        const at = parameter.indexOf('=');
-        return at === -1 ? [] : [[parameter.slice(0, at).trim(), parameter.slice(at + 1).trim()] as [string, string]];
-      }),
-    );
-  const actualMap = parameters(actualParameters);
-  for (const [name, value] of parameters(expectedParameters)) {
-    const seen = actualMap.get(name);
-    if (seen === undefined || seen.toLowerCase() !== value.toLowerCase()) return false;
-  }
-  return true;
 }

@@ -49,6 +49,28 @@ describe('ResponseContract (the committed pact)', () => {
       for (const body of bodies) expect(contract.check(status, json, Buffer.from(body)), `${status} ${body}`).toEqual(contract.check(status, json, body));
   });
 
+  it('judges each Content-Type afresh when it changes from answer to answer', async () => {
+    const responses = await readPactResponses(PACT_FILE);
+    const reused = ResponseContract.compile(responses, PACT_FILE);
+    const headerSets = [
+      json,
+      ['Content-Type', 'text/plain'],
+      json,
+      [],
+      [],
+      ['Content-Type', 'application/json', 'content-type', 'text/plain'],
+      ['Content-Type', 'application/json', 'content-type', 'text/plain'],
+      ['CONTENT-TYPE', 'application/json; charset=utf-8'],
+      ['Content-Type', 'application/xml'],
+      json,
+    ];
+    for (const headers of headerSets) {
+      const fresh = ResponseContract.compile(responses, PACT_FILE);
+      expect(reused.check(200, headers, Buffer.from(logged())), JSON.stringify(headers)).toEqual(fresh.check(200, headers, Buffer.from(logged())));
+    }
+    expect(reused.check(200, ['Content-Type', 'text/plain'], logged())).toContainEqual(expect.objectContaining({ rule: 'contentType' }));
+  });
+
   it('names the rule, the path, what was expected and what came', () => {
     expect(contract.check(200, json, logged({ message_id: null }))).toEqual([
       { rule: 'integer', path: '$.message_id', expected: 'an integer', actual: 'null' },
