@@ -6,6 +6,8 @@
 // Anything else (an escape, a nested value, a decimal, a duplicate member, bytes that are not
 // UTF-8, text that is not JSON at all) and it says so, and the general path (decode, parseJson)
 // reads the body instead. test/checks/flatObjectReader.test.ts holds both to the same values.
+// It is one module on purpose: split in two, its loops read the byte constants and the view through
+// module imports, which cost about 1% of bench row C (0.984-0.993, new vs old at once on one core).
 
 const [TAB, LF, CR, SPACE, QUOTE, COMMA, MINUS, ZERO, NINE, COLON, BACKSLASH, OPEN, CLOSE] = [
   0x09, 0x0a, 0x0d, 0x20, 0x22, 0x2c, 0x2d, 0x30, 0x39, 0x3a, 0x5c, 0x7b, 0x7d,
