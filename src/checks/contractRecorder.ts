@@ -156,17 +156,7 @@ export class ContractRecorder {
     this.#overall.checked++;
     phase.checked++;
     if (sample.status === 200) {
-      this.#ingestion.check(
-        {
-          messageBody: body.member('message_body'),
-          messageId: body.member('message_id'),
-          createdAt: body.member('created_at'),
-          sentMessageBody: sample.request.messageBody,
-          sentMs: sample.sentMs,
-          doneMs: sample.doneMs,
-        },
-        result,
-      );
+      this.#ingestion.check({ body, sentMessageBody: sample.request.messageBody, sentMs: sample.sentMs, doneMs: sample.doneMs }, result);
       const newId = this.#ingestion.newId;
       if (this.#idLedger && newId !== undefined) this.#idLedger.record(sample.phaseIndex, newId, result.length > 0);
     }

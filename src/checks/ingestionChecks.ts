@@ -5,8 +5,9 @@ import type { Violation } from './responseContract.ts';
 /** The rules the ingestion checks report violations of (any other rule is the pact's). */
 export const INGESTION_RULES = ['echo', 'unique', 'window'] as const;
 type IngestionRule = (typeof INGESTION_RULES)[number];
-/** The body members the ingestion checks read. */
+/** The body members the ingestion checks read (ResponseContract has them read from the bytes with the pact's). */
 export const INGESTION_MEMBERS = ['message_body', 'message_id', 'created_at'] as const;
+const [MESSAGE_BODY, MESSAGE_ID, CREATED_AT] = INGESTION_MEMBERS;
 
 /** Settings of the checks a pact cannot express. */
 export interface IngestionCheckOptions {
@@ -16,11 +17,9 @@ export interface IngestionCheckOptions {
   timeOriginMs: number;
 }
 
-/** A 200 answer as the ingestion checks see it: its members (undefined when absent or not an object's), and the request's. */
+/** A 200 answer as the ingestion checks see it: its body's members (undefined when absent or the body is no object), and the request's. */
 export interface AcceptedMessage {
-  messageBody: unknown;
-  messageId: unknown;
-  createdAt: unknown;
+  body: { member(key: string): unknown };
   sentMessageBody: string;
   sentMs: number;
   doneMs: number;
@@ -57,7 +56,7 @@ export class IngestionChecks {
 
   check(message: AcceptedMessage, out: Violation[]): void {
     this.newId = undefined;
-    const { messageBody } = message;
+    const messageBody = message.body.member(MESSAGE_BODY);
     if (typeof messageBody === 'string' && messageBody !== message.sentMessageBody) {
       out.push({
         rule: 'echo' satisfies IngestionRule,
@@ -67,7 +66,8 @@ export class IngestionChecks {
       });
     }
     // A number the engine cannot hold exactly (past 2^53, or written 1.0) is keyed by its literal.
-    const id = message.messageId instanceof JsonNumber ? message.messageId.text : message.messageId;
+    const messageId = message.body.member(MESSAGE_ID);
+    const id = messageId instanceof JsonNumber ? messageId.text : messageId;
     if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
       if (this.#seenIds.add(id)) this.newId = id;
       else
@@ -78,7 +78,7 @@ export class IngestionChecks {
           actual: `${JSON.stringify(id)} again`,
         });
     }
-    const { createdAt } = message;
+    const createdAt = message.body.member(CREATED_AT);
     if (typeof createdAt === 'string') {
       const createdAtMs = this.#timestampMs(createdAt);
       if (Number.isNaN(createdAtMs)) return;

@@ -3,7 +3,6 @@ import type { FlatObjectReader } from './flatObjectReader.ts';
 import { NOT_JSON, isJsonObject, parseJson } from './jsonValue.ts';
 
 const UNREAD: unique symbol = Symbol('unread');
-const EMPTY = Buffer.alloc(0);
 
 /**
  * A response body as received, read as little as its checks need and at most once each way:
@@ -24,7 +23,8 @@ export class ReceivedBody {
   }
 
   get text(): string {
-    this.#text ??= (this.#bytes ?? EMPTY).toString('utf8');
+    // Either the text was given or the bytes were.
+    this.#text ??= this.#bytes!.toString('utf8');
     return this.#text;
   }
 
