@@ -20,9 +20,9 @@ const [DOT, LOWER_E, UPPER_E] = [0x2e, 0x65, 0x45];
 export const MAX_READ_BYTES = 1024;
 /** Past 15 digits an integer may not be exact as a JavaScript number (parseJson keeps its literal then). */
 const MAX_INTEGER_DIGITS = 15;
-const TRUE = [0x74, 0x72, 0x75, 0x65];
-const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
-const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+const TRUE = plainKey('true');
+const FALSE = plainKey('false');
+const NULL = plainKey('null');
 
 /** The decoders Buffer's toString calls once it has checked its arguments (on Buffer.prototype since early Node, undocumented and untyped). */
 interface NodeDecoders {
@@ -148,17 +148,17 @@ export class FlatObjectReader {
       return close + 1;
     }
     if (first === MINUS || (first !== undefined && first >= ZERO && first <= NINE)) return this.#readInteger(bytes, at, end);
-    if (sameBytesAt(bytes, at, end, TRUE)) {
+    if (holdsLiteral(bytes, at, end, TRUE)) {
       this.#value = true;
-      return at + TRUE.length;
+      return at + TRUE.bytes.length;
     }
-    if (sameBytesAt(bytes, at, end, FALSE)) {
+    if (holdsLiteral(bytes, at, end, FALSE)) {
       this.#value = false;
-      return at + FALSE.length;
+      return at + FALSE.bytes.length;
     }
-    if (sameBytesAt(bytes, at, end, NULL)) {
+    if (holdsLiteral(bytes, at, end, NULL)) {
       this.#value = null;
-      return at + NULL.length;
+      return at + NULL.bytes.length;
     }
     return GIVE_UP;
   }
@@ -293,12 +293,7 @@ class RecentText {
   isAt(bytes: Buffer, start: number, end: number): boolean {
     const length = this.#length;
     if (length === -1 || start + length >= end || bytes[start + length] !== QUOTE) return false;
-    const words = this.#words;
-    const wholeWords = length >> 2;
-    for (let i = 0; i < wholeWords; i++) if (view.getInt32(base + start + i * 4, true) !== words[i]) return false;
-    const own = this.#bytes;
-    for (let i = wholeWords * 4; i < length; i++) if (bytes[start + i] !== own[i]) return false;
-    return true;
+    return holdsBytesAt(bytes, start, this.#bytes, this.#words, length);
   }
 
   /** Decodes the plain ASCII bytes from `start` to `end` into `text`, and keeps them when they are short enough to compare. */
@@ -318,15 +313,21 @@ class RecentText {
 
 /** Whether `bytes` hold `key` at `start` (the caller knows they are long enough). */
 function startsWithBytes(bytes: Buffer, start: number, key: PlainKey): boolean {
-  const { words } = key;
-  for (let i = 0; i < words.length; i++) if (view.getInt32(base + start + i * 4, true) !== words[i]) return false;
-  const keyBytes = key.bytes;
-  for (let i = words.length * 4; i < keyBytes.length; i++) if (bytes[start + i] !== keyBytes[i]) return false;
-  return true;
+  return holdsBytesAt(bytes, start, key.bytes, key.words, key.bytes.length);
 }
 
-function sameBytesAt(bytes: Buffer, at: number, end: number, expected: readonly number[]): boolean {
-  if (end - at < expected.length) return false;
-  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
+/** Whether `bytes` hold the literal at `at`, before `end`. */
+function holdsLiteral(bytes: Buffer, at: number, end: number, literal: PlainKey): boolean {
+  return end - at >= literal.bytes.length && startsWithBytes(bytes, at, literal);
+}
+
+/**
+ * Whether `bytes` hold, at `start`, the first `length` bytes of `own`, whose whole four-byte
+ * groups are also `words` (see viewBytes); the caller knows `bytes` are long enough.
+ */
+function holdsBytesAt(bytes: Buffer, start: number, own: Uint8Array, words: Int32Array, length: number): boolean {
+  const wholeWords = length >> 2;
+  for (let i = 0; i < wholeWords; i++) if (view.getInt32(base + start + i * 4, true) !== words[i]) return false;
+  for (let i = wholeWords * 4; i < length; i++) if (bytes[start + i] !== own[i]) return false;
   return true;
 }
