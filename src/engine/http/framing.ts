@@ -5,6 +5,12 @@
 const DIGITS = /^\d+$/;
 
 /** What is wrong with a Content-Length value (trimmed), given the one an earlier line of the answer had, if any. */
+/**
+ * The most an answer's head (status line and headers, the blank line included) may take, however
+ * its bytes arrive: a server past it is broken or hostile, and the answer fails as `protocol`.
+ */
+export const MAX_RESPONSE_HEAD_BYTES = 80 * 1024;
+
 export function contentLengthProblem(value: string, earlier: string | undefined): string | undefined {
   if (!DIGITS.test(value)) return `invalid Content-Length "${value.slice(0, 40)}"`;
   if (earlier !== undefined && Number(value) !== Number(earlier)) return `conflicting Content-Length headers (${earlier} and ${value})`;

@@ -14,7 +14,7 @@ import { HTTPParser } from 'http-parser-js';
 import type { OnHeadersCompleteParser } from 'http-parser-js';
 import { classifySocketError, describeParseError } from './failures.ts';
 import type { TransportFailure } from './failures.ts';
-import { checkFraming } from './framing.ts';
+import { MAX_RESPONSE_HEAD_BYTES, checkFraming } from './framing.ts';
 import { readWholeAnswer } from './wholeAnswer.ts';
 
 /** Where and how to connect; the same for every connection of a pool. */
@@ -65,6 +65,8 @@ export class HttpConnection {
   #headers: readonly string[] | undefined;
   #chunks: Buffer[] = [];
   #bodyBytes = 0;
+  /** Bytes of the current answer read before its head was complete (reads that ended inside it). */
+  #headBytes = 0;
   #keepAlive = true;
   /** True while the socket's parser holds no part of an answer, so a read may skip it (see wholeAnswer.ts). */
   #parserIdle = true;
@@ -115,11 +117,14 @@ export class HttpConnection {
         netConnect({ host: hostname, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (length) => onBytes(READ_BUFFER.subarray(0, length)) } });
     if (secure) socket.setNoDelay(true);
     const parser = new HTTPParser(HTTPParser.RESPONSE);
+    // The parser's own head limit counts only reads that end inside the head, so one head passed or
+    // failed by how its bytes arrived: the limit is ours (MAX_RESPONSE_HEAD_BYTES), on the whole head.
+    (parser as unknown as { maxHeaderSize: number }).maxHeaderSize = Number.MAX_SAFE_INTEGER;
     this.#socket = socket;
     this.#parserIdle = true;
     this.#readsReuseBuffer = !secure;
     const current = () => this.#socket === socket;
-    parser[HTTPParser.kOnHeadersComplete] = (info: HeaderInfo) => (current() ? this.#onHead(info) : 1);
+    parser[HTTPParser.kOnHeadersComplete] = (info: HeaderInfo) => (current() ? this.#onHead(info, (parser as unknown as ParserPosition).offset) : 1);
     parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => {
       if (current()) this.#onBody(chunk, offset, length);
     };
@@ -143,6 +148,11 @@ export class HttpConnection {
       this.#parserIdle = false;
       const parsed = parser.execute(chunk);
       if (parsed instanceof Error && current()) this.#fail({ kind: 'protocol', reason: describeParseError(parsed) });
+      else if (current() && this.#busy && this.#headers === undefined) {
+        // The head goes on past this read.
+        this.#headBytes += chunk.length;
+        if (this.#headBytes > MAX_RESPONSE_HEAD_BYTES) this.#fail(headTooLarge());
+      }
       return true;
     };
     if (secure) socket.on('data', onBytes);
@@ -170,7 +180,11 @@ export class HttpConnection {
   }
 
   /** Headers of an answer: interim 1xx answers are skipped; framing the parser accepts too easily is refused. */
-  #onHead(info: HeaderInfo): number | undefined {
+  #onHead(info: HeaderInfo, endInReadAt: number): number | undefined {
+    if (this.#headBytes + endInReadAt > MAX_RESPONSE_HEAD_BYTES) {
+      this.#fail(headTooLarge());
+      return 1;
+    }
     const status = info.statusCode;
     if (status === 101) {
       this.#fail({ kind: 'protocol', reason: 'the server switched protocols (101) though none was asked for' });
@@ -263,6 +277,7 @@ export class HttpConnection {
     this.#headers = undefined;
     this.#chunks = [];
     this.#bodyBytes = 0;
+    this.#headBytes = 0;
     this.#keepAlive = true;
   }
 
@@ -274,6 +289,10 @@ export class HttpConnection {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+
+function headTooLarge(): TransportFailure {
+  return { kind: 'protocol', reason: `an answer head (status line and headers) over ${MAX_RESPONSE_HEAD_BYTES / 1024} KiB` };
+}
 /**
  * Plain TCP sockets read into this one buffer (net's `onread`) instead of a fresh Buffer per read
  * pushed through a Readable stream. One is enough for every connection: each read is handled to

@@ -162,6 +162,24 @@ describe('the HTTP/1.1 client against hostile and unusual servers', () => {
     expect(new Set(server!.requests.map((r) => r.connection))).toEqual(new Set([0]));
   });
 
+  it('holds every answer head to one limit (80 KiB), whether it arrives in one read or in many', async () => {
+    // Each answer alternates: the whole answer in one write, then the same bytes in 1 KiB pieces.
+    const headOf = (headerBytes: number) => `HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Big: ${'a'.repeat(headerBytes)}\r\n\r\n{}`;
+    const answerWith = (headerBytes: number) => (socket: Socket, request: RawRequest) => {
+      const bytes = Buffer.from(headOf(headerBytes));
+      if (request.index % 2 === 0) return void socket.write(bytes);
+      for (let at = 0; at < bytes.length; at += 1024) setTimeout(() => socket.write(bytes.subarray(at, at + 1024)), at / 1024);
+    };
+    const tooLarge = await target(answerWith(90_000));
+    const refused = await tooLarge.sendInTurn(4);
+    expect(kinds(refused)).toEqual(['protocol', 'protocol', 'protocol', 'protocol']);
+    expect(refused.map((o) => (o.kind === 'error' ? o.reason : ''))).toEqual(Array(4).fill('an answer head (status line and headers) over 80 KiB'));
+    pool!.close();
+    await server!.close();
+    const large = await target(answerWith(70_000));
+    expect(kinds(await large.sendInTurn(4))).toEqual([200, 200, 200, 200]);
+  });
+
   it('reads chunked answers across reads', async () => {
     const { sendInTurn } = await target((socket) => {
       socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a"');
