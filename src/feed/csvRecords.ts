@@ -5,6 +5,12 @@ import { ExitCode, UserError } from '../errors.ts';
 /** A record (a row, quoted newlines included) longer than this is not data we send: the file is refused, never buffered whole. */
 export const MAX_CSV_RECORD_BYTES = 1024 * 1024;
 
+/** The columns a file may have, and those it must have (the row schema's fields). */
+export interface CsvColumns {
+  known: readonly string[];
+  required: readonly string[];
+}
+
 /** One CSV record with the file line it ends on (1-based, the header is line 1). */
 export interface CsvRecord {
   line: number;
@@ -16,10 +22,10 @@ export interface CsvRecord {
  * passed on with the missing columns absent, so the row schema reports them; a malformed file
  * (unclosed quote, unreadable) throws a UserError naming the file and line.
  */
-export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(file: string, columns?: CsvColumns): AsyncGenerator<CsvRecord> {
   const parser = createReadStream(file).pipe(
     parse({
-      columns: checkedHeader,
+      columns: (header: string[]) => checkedHeader(header, columns),
       info: true,
       bom: true,
       trim: true,
@@ -34,6 +40,11 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
     }
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { lines?: number };
+    if (err instanceof HeaderColumnsError)
+      throw new UserError(`${file}:1: the header does not have the columns expected`, {
+        exitCode: ExitCode.badInput,
+        problems: err.problems.map((problem) => `${file}:1: ${problem}`),
+      });
     if (err instanceof DuplicateColumnError)
       throw new UserError(`${file}:1: column "${err.column}" appears twice in the header (which one would count is a guess)`, { exitCode: ExitCode.badInput });
     if (err.code === 'ENOENT') throw new UserError(`${file}: no such file`, { exitCode: ExitCode.badInput, cause: error });
@@ -56,13 +67,37 @@ class DuplicateColumnError extends Error {
   }
 }
 
-/** The header's column names, trimmed; a name given twice is refused rather than one silently winning. */
-function checkedHeader(header: string[]): string[] {
+class HeaderColumnsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+/**
+ * The header's column names, trimmed; a name given twice is refused rather than one silently
+ * winning. With `columns`, a column the rows do not know (`expected` for `expect`: its values would
+ * be ignored) and a required one missing are refused once, for the header, not once per row.
+ */
+function checkedHeader(header: string[], columns: CsvColumns | undefined): string[] {
   const names = header.map((name) => name.trim());
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw new DuplicateColumnError(name);
     seen.add(name);
   }
+  if (!columns) return names;
+  const known = `known columns: ${columns.known.join(', ')}`;
+  const problems = names.filter((name) => !columns.known.includes(name)).map((name) => `unknown column "${name}"${columnHint(name, columns.known)} (${known})`);
+  for (const name of columns.required) if (!seen.has(name)) problems.push(`missing column "${name}" (required)`);
+  if (problems.length > 0) throw new HeaderColumnsError(problems);
   return names;
+}
+
+/** What an unknown column name probably is: another case of a known one, or a header not split by commas. */
+function columnHint(name: string, known: readonly string[]): string {
+  if (/[;\t|]/.test(name)) return ': columns are separated by commas, not by ";", tabs or "|"';
+  const sameLetters = known.find((column) => column.toLowerCase() === name.toLowerCase());
+  if (sameLetters) return `: did you mean "${sameLetters}"? (names are case-sensitive)`;
+  const prefixed = known.find((column) => name.startsWith(column) || column.startsWith(name));
+  return prefixed ? `: did you mean "${prefixed}"?` : '';
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LogMessageRequestSchema } from '../client/schema.ts';
+import { decimalNumber } from '../util/schemaHelpers.ts';
 
 const optionalInt = (min: number, max: number) =>
   z
@@ -7,7 +8,7 @@ const optionalInt = (min: number, max: number) =>
     .optional()
     .transform((text, ctx) => {
       if (text === undefined || text === '') return undefined;
-      const value = Number(text);
+      const value = decimalNumber(text) ?? Number.NaN;
       if (!Number.isInteger(value) || value < min || value > max) {
         ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${text}"` });
         return z.NEVER;
@@ -37,8 +38,8 @@ export type MessageRow = z.output<typeof messageRowSchema>;
 /** A row of a recorded traffic log, replayed at its original pace. */
 export const replayRowSchema = z.object({
   offset_ms: z.string().transform((text, ctx) => {
-    const value = Number(text);
-    if (text === '' || !Number.isFinite(value) || value < 0) {
+    const value = decimalNumber(text) ?? Number.NaN;
+    if (!(value >= 0)) {
       ctx.addIssue({ code: 'custom', message: `offset_ms must be a number of milliseconds >= 0, got "${text}"` });
       return z.NEVER;
     }

@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import { ExitCode, UserError } from '../errors.ts';
 import { readCsvRecords } from './csvRecords.ts';
+import type { CsvColumns } from './csvRecords.ts';
+
+/** The columns a row schema reads: all its fields, the required ones being those that cannot be absent. */
+export function csvColumnsOf(schema: z.ZodObject): CsvColumns {
+  const known = Object.keys(schema.shape);
+  return { known, required: known.filter((key) => !(schema.shape[key] as z.ZodType).safeParse(undefined).success) };
+}
 
 /** At most this many bad rows are listed; the count of the rest is given. */
 const MAX_LISTED_PROBLEMS = 20;
@@ -10,7 +17,7 @@ const MAX_LISTED_PROBLEMS = 20;
  * row to `visit`. Throws one UserError listing every bad row (file:line: field: problem), or one
  * with exit 130 as soon as `interrupt` fires.
  */
-export async function scanCsv<S extends z.ZodType>(
+export async function scanCsv<S extends z.ZodObject>(
   file: string,
   schema: S,
   visit: (row: z.output<S>, line: number) => void = () => {},
@@ -19,7 +26,7 @@ export async function scanCsv<S extends z.ZodType>(
   const problems: string[] = [];
   let badRows = 0;
   let rowCount = 0;
-  for await (const { line, record } of readCsvRecords(file)) {
+  for await (const { line, record } of readCsvRecords(file, csvColumnsOf(schema))) {
     // Checked per row: Ctrl-C during the validation of a huge file stops it within a chunk.
     if (interrupt?.aborted) throw new UserError(`interrupted while reading ${file} (line ${line}); no load was sent`, { exitCode: ExitCode.interrupted });
     const parsed = schema.safeParse(record);

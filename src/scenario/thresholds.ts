@@ -1,6 +1,7 @@
 import { parseDurationMs } from '../util/duration.ts';
+import { decimalNumber } from '../util/schemaHelpers.ts';
 
-const LATENCY_STATS = ['min', 'mean', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
+export const LATENCY_STATS = ['min', 'mean', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 /** A latency statistic, from the scheduled send (`p99`) or from the actual send (`service.p99`). */
 export type LatencyStat = (typeof LATENCY_STATS)[number];
 
@@ -49,16 +50,16 @@ export function parseThreshold(expression: string): ThresholdCondition | { probl
     return { metric, operator, limit };
   }
   if (metric.kind === 'contractViolations') {
-    const limit = Number(valueText);
+    const limit = decimalNumber(valueText) ?? Number.NaN;
     if (!Number.isInteger(limit) || limit < 0) return { problem: `"${valueText}" in "${expression}" is not a count of responses, e.g. 0` };
     return { metric, operator, limit };
   }
   if (metric.kind === 'achievedRate') {
-    const limit = Number(valueText.replace(/\/s$/, ''));
+    const limit = decimalNumber(valueText.replace(/\/s$/, '')) ?? Number.NaN;
     if (!Number.isFinite(limit) || limit < 0) return { problem: `"${valueText}" in "${expression}" is not a rate in requests per second, e.g. 495` };
     return { metric, operator, limit };
   }
-  const limit = valueText.endsWith('%') ? Number(valueText.slice(0, -1)) / 100 : Number(valueText);
+  const limit = valueText.endsWith('%') ? (decimalNumber(valueText.slice(0, -1)) ?? Number.NaN) / 100 : (decimalNumber(valueText) ?? Number.NaN);
   if (!Number.isFinite(limit) || limit < 0 || limit > 1) return { problem: `"${valueText}" in "${expression}" is not a share, e.g. 1% or 0.01` };
   return { metric, operator, limit };
 }

@@ -12,9 +12,18 @@ export const durationMsSchema = z.union([z.string(), z.number()]).transform((tex
   return durationMs;
 });
 
-/** A share written as a fraction (0.01) or a percentage string (`1%`); parses to 0..1. */
+/**
+ * A number written in decimal (`12`, `0.5`, `-3`), or undefined: JavaScript's Number() also takes
+ * `0x10`, `0b1`, `1e3`, `Infinity` and blanks, none of which a person means in a data file or a flag.
+ */
+export function decimalNumber(text: string): number | undefined {
+  return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : undefined;
+}
+
+/** A share written as a fraction (0.01, or "0.01" as a flag gives it) or a percentage (`1%`); parses to 0..1. */
 export const shareSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const share = typeof value === 'number' ? value : /^\s*\d+(\.\d+)?\s*%\s*$/.test(value) ? Number.parseFloat(value) / 100 : Number.NaN;
+  const percent = typeof value === 'string' && /%\s*$/.test(value) ? decimalNumber(value.replace(/%\s*$/, '')) : undefined;
+  const share = typeof value === 'number' ? value : percent !== undefined ? percent / 100 : (decimalNumber(value) ?? Number.NaN);
   if (!(share >= 0 && share <= 1)) {
     ctx.addIssue({ code: 'custom', message: `expected a share between 0 and 1 (or 0% to 100%), got ${JSON.stringify(value)}` });
     return z.NEVER;

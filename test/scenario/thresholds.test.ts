@@ -15,6 +15,13 @@ describe('thresholds', () => {
     expect(parseThreshold(expression)).toEqual({ metric, operator, limit });
   });
 
+  it.each(['errorRate < 0x1', 'achievedRate >= 0x10', 'contractViolations <= 0b1', 'dropRate < 1e-2', 'achievedRate > Infinity'])(
+    'refuses %s: numbers are written in decimal',
+    (expression) => {
+      expect(parseThreshold(expression)).toMatchObject({ problem: expect.stringContaining('is not') });
+    },
+  );
+
   it('holds or not by its operator', () => {
     const condition = (operator: '<' | '<=' | '>' | '>=' | '==' | '!=') => ({ metric: { kind: 'errorRate' as const }, operator, limit: 0.5 });
     expect([0.4, 0.5, 0.6].map((actual) => thresholdHolds(condition('<'), actual))).toEqual([true, false, false]);
