@@ -2,6 +2,7 @@ import type { Sample } from '../engine/types.ts';
 import { IdLedger } from './idLedger.ts';
 import type { StoredIdLedger } from './idLedger.ts';
 import { INGESTION_RULES, IngestionChecks } from './ingestionChecks.ts';
+import { decodeContentEncoding } from './contentEncoding.ts';
 import { headerPairs } from './headerCheck.ts';
 import { ReceivedBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
@@ -26,21 +27,29 @@ export interface ReplayableAnswer {
   /** `rule path` of the violation it is the first example of. */
   kind: string;
   status: number;
+  /** The status whose interactions it is judged against: its own, or (a status the pact has none for) the one the request expected. */
+  judgedAs: number;
   headers: [string, string][];
   body: Buffer;
 }
 
 /** Contract conformance of one scope (a phase or the whole run), plain data. */
 export interface ContractScopeSnapshot {
-  /** Responses checked against the pact interaction for their status (all, or the `sample` share); those without one are in noInteraction. */
+  /**
+   * Responses checked against the pact (all, or the `sample` share): against the interaction for
+   * their status, and an answer whose status the pact has no interaction for breaks it (rule
+   * `status`), unless the users CSV expects that status (those are in noInteraction).
+   */
   checked: number;
   /** Checked responses with at least one violation. */
   count: number;
   rate: number;
   /** Each failed rule at each path, counted once per response it failed in. */
   byKind: { rule: string; path: string; source: 'pact' | 'ingestion'; count: number }[];
-  /** Responses taken for checking whose status the pact has no interaction for, by status (not counted in `checked`). */
+  /** Responses taken for checking whose status the pact has no interaction for but their user's row expects, by status (not counted in `checked`). */
   noInteraction: Record<string, number>;
+  /** Responses taken for checking that came compressed, by Content-Encoding (`gzip`, `br`...): they are checked decoded. */
+  contentEncodings: Record<string, number>;
   /** The first response of each kind, redacted: message texts are replaced by their length. */
   examples: { status: number; rule: string; path: string; expected: string; actual: string; bodyExcerpt: string }[];
 }
@@ -52,6 +61,8 @@ export interface ContractRecorderOptions {
   timeOriginMs: number;
   /** Keep the ids seen first, for a merge with other generators of the run (see IdLedger). */
   keepIdLedger?: boolean;
+  /** A compressed body larger than this once decoded breaks the contract (target.maxBodyBytes; 1 MiB when unset). */
+  maxDecodedBytes?: number;
 }
 
 class ScopeCounts {
@@ -59,6 +70,7 @@ class ScopeCounts {
   count = 0;
   readonly byKind = new Map<string, ContractScopeSnapshot['byKind'][number]>();
   readonly noInteraction = new Map<number, number>();
+  readonly contentEncodings = new Map<string, number>();
   readonly examples = new Map<string, ContractScopeSnapshot['examples'][number]>();
 
   /** Counts a checked response's violations; `onNewPactKind` hears of the first of each kind of pact violation. */
@@ -86,6 +98,7 @@ class ScopeCounts {
       rate: this.checked === 0 ? 0 : this.count / this.checked,
       byKind: [...this.byKind.values()].sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
       noInteraction: Object.fromEntries([...this.noInteraction].sort((a, b) => a[0] - b[0]).map(([status, count]) => [String(status), count])),
+      contentEncodings: Object.fromEntries([...this.contentEncodings].sort((a, b) => a[0].localeCompare(b[0]))),
       examples: [...this.examples.values()],
     };
   }
@@ -98,6 +111,7 @@ export class ContractRecorder {
   readonly #contract: ResponseContract;
   readonly #ingestion: IngestionChecks;
   readonly #sampleShare: number;
+  readonly #maxDecodedBytes: number;
   readonly #overall = new ScopeCounts();
   readonly #phases: ScopeCounts[];
   /** Samples taken for checking and not checked yet (see MAX_PENDING). */
@@ -111,6 +125,7 @@ export class ContractRecorder {
     this.#contract = contract;
     this.#ingestion = new IngestionChecks(options);
     this.#sampleShare = options.sampleShare;
+    this.#maxDecodedBytes = options.maxDecodedBytes ?? 1024 * 1024;
     this.#phases = Array.from({ length: phaseCount }, () => new ScopeCounts());
     this.#idLedger = options.keepIdLedger ? new IdLedger(phaseCount) : undefined;
   }
@@ -147,12 +162,26 @@ export class ContractRecorder {
 
   #check(sample: Sample): void {
     const phase = this.#phases[sample.phaseIndex]!;
-    const body = new ReceivedBody(sample.responseBody ?? EMPTY_BODY);
-    const result = this.#contract.check(sample.status, sample.responseHeaders ?? [], body);
-    if (result === 'noInteraction') {
+    const headers = sample.responseHeaders ?? [];
+    // A compressed answer is checked as its consumer reads it: decoded, as Pact's reference verifier does.
+    const decoded = decodeContentEncoding(headers, sample.responseBody ?? EMPTY_BODY, this.#maxDecodedBytes);
+    if (decoded.encoding !== null) {
+      for (const scope of [this.#overall, phase]) scope.contentEncodings.set(decoded.encoding, (scope.contentEncodings.get(decoded.encoding) ?? 0) + 1);
+    }
+    const body = new ReceivedBody('problem' in decoded ? EMPTY_BODY : decoded.body);
+    const checked = this.#contract.check(sample.status, headers, body);
+    if (checked === 'noInteraction' && sample.request.expectedStatus === sample.status) {
       for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);
       return;
     }
+    // A status the pact says nothing of is an answer the consumer cannot read: it breaks the contract.
+    // So does a body its Content-Encoding does not decode.
+    const result =
+      checked === 'noInteraction'
+        ? this.#unknownStatus(sample.status)
+        : 'problem' in decoded
+          ? [{ rule: 'contentEncoding', path: '$', expected: `a body that ${decoded.encoding} decodes`, actual: decoded.problem }]
+          : checked;
     this.#overall.checked++;
     phase.checked++;
     if (sample.status === 200) {
@@ -166,13 +195,39 @@ export class ContractRecorder {
     phase.record(sample.status, result, body.text);
   }
 
+  readonly #unknownStatusViolations = new Map<number, Violation[]>();
+
+  /** The one violation of an answer whose status has no interaction in the pact (kept per status: few distinct ones). */
+  #unknownStatus(status: number): Violation[] {
+    let violations = this.#unknownStatusViolations.get(status);
+    if (!violations) {
+      const statuses = this.#contract.statuses.join(', ');
+      violations = [{ rule: 'status', path: '$', expected: `a status the pact has an interaction for (${statuses})`, actual: String(status) }];
+      this.#unknownStatusViolations.set(status, violations);
+    }
+    return violations;
+  }
+
   #sampleBeingChecked: Sample | undefined;
   // One function for every check (a closure per response costs on the hot path).
   readonly #keepForReplay = (kind: string): void => {
     const sample = this.#sampleBeingChecked!;
-    if (this.#replays.size < MAX_REPLAYS)
-      this.#replays.set(kind, { kind, status: sample.status, headers: headerPairs(sample.responseHeaders ?? []), body: sample.responseBody ?? EMPTY_BODY });
+    if (this.#replays.size >= MAX_REPLAYS) return;
+    // An answer whose status has no interaction is judged against those of the status its request expected.
+    const judgedAs = this.#contract.hasInteractionFor(sample.status) ? sample.status : (sample.request.expectedStatus ?? this.#successStatus);
+    this.#replays.set(kind, {
+      kind,
+      status: sample.status,
+      judgedAs,
+      headers: headerPairs(sample.responseHeaders ?? []),
+      body: sample.responseBody ?? EMPTY_BODY,
+    });
   };
+
+  /** The status the pact gives a message that is logged: its 2xx interaction's (200 when it has none). */
+  get #successStatus(): number {
+    return this.#contract.statuses.find((status) => status >= 200 && status < 300) ?? 200;
+  }
 
   /** The first answer of each kind of pact violation, whole, for the reference verifier. */
   replayableAnswers(): ReplayableAnswer[] {

@@ -85,6 +85,11 @@ export class ResponseContract {
     return found;
   }
 
+  /** Whether the pact has an interaction for `status` (a status rule may accept more than its examples). */
+  hasInteractionFor(status: number): boolean {
+    return this.#interactionsFor(status).length > 0;
+  }
+
   /** Where in the pact file the interactions for `status` are (what the reference verifier would judge an answer against). */
   interactionIndexesFor(status: number): number[] {
     return this.#interactionsFor(status).map((interaction) => interaction.index);

@@ -205,7 +205,7 @@ export class LoadEngine {
         }
         const request = phase.requests(due.index);
         if (request === 'exhausted') {
-          this.#exhausted[due.phaseIndex] = true;
+          this.#endPhase(due.phaseIndex, now);
           continue;
         }
         this.#backlogHead++;
@@ -231,7 +231,7 @@ export class LoadEngine {
     while (this.#pool.inFlight < phase.connections && this.#pool.hasCapacity) {
       const request = phase.requests(this.#nextIndex[p]!++);
       if (request === 'exhausted') {
-        this.#exhausted[p] = true;
+        this.#endPhase(p, now);
         return;
       }
       if (request === 'starved') {
@@ -240,6 +240,24 @@ export class LoadEngine {
       }
       this.#send(p, performance.now(), request);
     }
+  }
+
+  /**
+   * A phase's rows ran out (a `once` feed): it sends no more, and when it is the phase running,
+   * the next one starts now (the run ends now when it was the last), instead of idling out its time.
+   */
+  #endPhase(p: number, now: number): void {
+    this.#exhausted[p] = true;
+    if (p !== this.#currentPhase) return;
+    const shiftMs = (this.#phaseStartMs[p + 1] ?? this.#endMs) - now;
+    if (shiftMs <= 0) return;
+    for (let next = p + 1; next < this.#phaseStartMs.length; next++) this.#phaseStartMs[next]! -= shiftMs;
+    this.#endMs -= shiftMs;
+    // Wake at once for the next phase (or the end), whatever the timer was set for.
+    clearTimeout(this.#timer);
+    clearImmediate(this.#spin);
+    this.#spin = undefined;
+    this.#timer = setTimeout(() => this.#tick(), 0);
   }
 
   #send(phaseIndex: number, scheduledMs: number, request: PreparedRequest): void {

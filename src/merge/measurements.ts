@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { idLedgerSchema } from '../checks/idLedger.ts';
 import type { ContractScopeSnapshot, ReplayableAnswer } from '../checks/contractRecorder.ts';
-import { latencySummarySchema } from '../metrics/histogram.ts';
+import { decodesAsHistogram, latencySummarySchema, looksLikeHistogram } from '../metrics/histogram.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MeasuredStats, RunMeasurements } from '../report/buildResult.ts';
 
@@ -17,6 +17,7 @@ const contractScopeSchema = z.object({
   rate: z.number().min(0).max(1),
   byKind: z.array(z.object({ rule: z.string(), path: z.string(), source: z.enum(['pact', 'ingestion']), count: count })),
   noInteraction: counts,
+  contentEncodings: counts,
   examples: z.array(
     z.object({ status: z.number().int(), rule: z.string(), path: z.string(), expected: z.string(), actual: z.string(), bodyExcerpt: z.string() }),
   ),
@@ -54,9 +55,10 @@ export const measuredStatsSchema = z.object({
         count: count,
       }),
     ),
+    sendWindowMs: z.object({ firstMs: z.number(), lastMs: z.number() }).nullable(),
   }),
-  histogram: z.string(),
-  serviceHistogram: z.string(),
+  histogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
+  serviceHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
   contract: contractScopeSchema.nullable(),
 }) satisfies z.ZodType<MeasuredStats>;
 
@@ -70,12 +72,13 @@ const timelineSecondSchema = z.object({
   p50Ms: z.number(),
   p99Ms: z.number(),
   maxMs: z.number(),
-  histogram: z.string(),
+  histogram: z.string().refine(looksLikeHistogram, 'not an HdrHistogram in compressed base64'),
 }) satisfies z.ZodType<TimelineSecond>;
 
 const replayableAnswerSchema = z.object({
   kind: z.string(),
   status: z.number().int(),
+  judgedAs: z.number().int(),
   headers: z.array(z.tuple([z.string(), z.string()])),
   bodyBase64: z.string(),
 });

@@ -39,7 +39,9 @@ export function mergeMeasurements(generators: readonly GeneratorMeasurements[]):
     endedAt: latest(generators.map((g) => g.endedAt)),
     scheduleStartEpochMs: Math.min(...generators.map((g) => g.scheduleStartEpochMs)),
     sendingEndedMs: Math.max(...generators.map((g) => g.sendingEndedMs)),
-    phaseStartOffsetsMs: first.phaseStartOffsetsMs,
+    // A phase that ends early (its `once` feed ran out) ends in every generator near the same
+    // time; the run moved on when the last of them did.
+    phaseStartOffsetsMs: first.phaseStartOffsetsMs.map((_, i) => Math.max(...generators.map((g) => g.phaseStartOffsetsMs[i]!))),
     aborted: aborted !== undefined,
     abortReason: aborted?.abortReason ?? null,
     interrupted: generators.some((g) => g.interrupted),
@@ -92,6 +94,7 @@ export function mergeStats(parts: readonly MeasuredStats[]): MeasuredStats {
         snapshots.map((s) => s.serviceLatencyMs),
       ),
       errorExamples: mergeErrorExamples(snapshots.flatMap((s) => s.errorExamples)),
+      sendWindowMs: mergeSendWindows(snapshots.map((s) => s.sendWindowMs)),
     };
     const contracts = parts.map((part) => part.contract);
     return {
@@ -129,6 +132,13 @@ function exactExtremes(summary: LatencySummaryMs, parts: readonly LatencySummary
   };
 }
 
+/** The generators' sends together, on the schedule's clock they share: the first of all and the last of all. */
+export function mergeSendWindows(windows: readonly StatsSnapshot['sendWindowMs'][]): StatsSnapshot['sendWindowMs'] {
+  const sent = windows.filter((window) => window !== null);
+  if (sent.length === 0) return null;
+  return { firstMs: Math.min(...sent.map((w) => w.firstMs)), lastMs: Math.max(...sent.map((w) => w.lastMs)) };
+}
+
 function mergeErrorExamples(examples: StatsSnapshot['errorExamples']): StatsSnapshot['errorExamples'] {
   const merged = new Map<string, StatsSnapshot['errorExamples'][number]>();
   for (const example of examples) {
@@ -164,6 +174,7 @@ function mergeContract(parts: readonly ContractScopeSnapshot[]): ContractScopeSn
     rate: checked === 0 ? 0 : violating / checked,
     byKind: sortKinds([...byKind.values()]),
     noInteraction: addCounts(parts.map((p) => p.noInteraction)),
+    contentEncodings: addCounts(parts.map((p) => p.contentEncodings)),
     examples: [...examples.values()],
   };
 }

@@ -1,6 +1,7 @@
 // Every metric a threshold can name, defined once: the live checks (abortOnFail, every second)
 // and the final verdict (result.json) both compute a threshold's figure with `thresholdFigure`,
 // from the same counts, so they cannot disagree on the same run.
+import { LATENCY_STATS } from '../scenario/thresholds.ts';
 import type { LatencyStat, ThresholdMetric } from '../scenario/thresholds.ts';
 
 /** The percentile each latency statistic is (max the 100th); min and mean are none. */
@@ -17,9 +18,27 @@ export function dropRate(counts: { sent: number; dropped: number }): number {
   return due === 0 ? 0 : counts.dropped / due;
 }
 
-/** Requests sent per second of the time the scope sent (each ends as an answer or a transport error). */
-export function achievedRate(sent: number, durationMs: number): number {
-  return sent / (Math.max(1, durationMs) / 1000);
+/** The first and last send of a scope, in ms from the schedule's start; null when it sent nothing. */
+export interface SendWindowMs {
+  firstMs: number;
+  lastMs: number;
+}
+
+/**
+ * How long a scope took to send its requests: from its start to its last send, and at least the
+ * time it was planned to run (the part of it that ran, when the run was stopped early). A target
+ * that holds the schedule sends its last request just before the phase ends, so this is the
+ * phase's length; a target too slow for the schedule makes the backlog go out late, and the time
+ * grows with it.
+ */
+export function sendingTimeMs(plannedMs: number, startOffsetMs: number, window: SendWindowMs | null): number {
+  const lastSendMs = window === null ? 0 : window.lastMs - startOffsetMs;
+  return Math.max(1, plannedMs, lastSendMs);
+}
+
+/** Requests sent per second of the time the scope took to send them (see sendingTimeMs). */
+export function achievedRate(sent: number, sendingMs: number): number {
+  return sent / (Math.max(1, sendingMs) / 1000);
 }
 
 /**
@@ -61,11 +80,38 @@ export interface ScopeFigures {
   unexpected: number;
   /** Requests sent that got no answer (transport errors, those aborted at Ctrl-C included). */
   transportErrors: number;
+  /** Requests that got an HTTP answer, whatever its status. */
+  answered: number;
   latency(clock: 'corrected' | 'service'): AnsweredLatency;
   /** Null while the scope is still sending: a rate is only judged over a whole phase. */
   achievedRatePerSec: number | null;
-  /** Responses that broke the contract and their share of those checked; null when checks are off. */
-  contract: { count: number; rate: number } | null;
+  /** Responses checked against the pact, those that broke it and their share; null when checks are off. */
+  contract: { checked: number; count: number; rate: number } | null;
+}
+
+/**
+ * Why a scope's figures cannot judge a metric, or null when they can: a scope that answered
+ * nothing has no latency, error rate or rate worth passing, and a contract threshold over no
+ * checked response has nothing to hold. Such a threshold fails with this reason.
+ */
+export function missingEvidence(metric: ThresholdMetric, scope: ScopeFigures): string | null {
+  if (scope.answered === 0) return 'no request was answered';
+  if ((metric.kind === 'contractViolations' || metric.kind === 'contractViolationRate') && scope.contract?.checked === 0)
+    return 'no response was checked against the pact';
+  return null;
+}
+
+/**
+ * Every latency statistic of a scope over all the requests it scheduled, by the thresholds' rule
+ * (latencyOverAll): Infinity where the requests that got no answer reach into the statistic; NaN
+ * for a scope with nothing scheduled. Tables, headlines and result.json show these, so they show
+ * what the thresholds judge.
+ */
+export function latencySummaryOverAll(scope: ScopeFigures, clock: 'corrected' | 'service'): Record<LatencyStat, number> {
+  const summary = {} as Record<LatencyStat, number>;
+  const nothing = scope.answered + scope.transportErrors + scope.dropped === 0;
+  for (const stat of LATENCY_STATS) summary[stat] = nothing ? Number.NaN : thresholdFigure({ kind: 'latency', clock, stat }, scope);
+  return summary;
 }
 
 /** A threshold metric's value for a scope: the one definition the live checks and the verdict use. */

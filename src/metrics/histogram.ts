@@ -5,6 +5,28 @@ import { z } from 'zod';
 const HIGHEST_TRACKABLE_US = 3_600_000_000;
 const SIGNIFICANT_DIGITS = 3;
 
+/** Whether a text decodes as `encode()`'s output: stored results are read through this, so a damaged one is bad input, not a crash. */
+export function decodesAsHistogram(encoded: string): boolean {
+  try {
+    LatencyHistogram.decode(encoded).destroy();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A cheaper look for the many per-second histograms of a long run (decoding 86,400 of them takes
+ * seconds): base64 that opens with HdrHistogram's compressed-encoding cookie.
+ */
+export function looksLikeHistogram(encoded: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return false;
+  const head = Buffer.from(encoded.slice(0, 8), 'base64');
+  return head.length >= 4 && (head.readUInt32BE(0) & ~0xf0) === COMPRESSED_COOKIE_BASE;
+}
+/** HdrHistogram's V2 compressed encoding cookie, bits 4-7 holding the word size (as its decoder reads it). */
+const COMPRESSED_COOKIE_BASE = 0x1c849304;
+
 /** Percentiles every result and report carries, in milliseconds. */
 export const latencySummarySchema = z.object({
   min: z.number(),

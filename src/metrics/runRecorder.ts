@@ -40,8 +40,12 @@ export class RunRecorder implements SampleSink {
   readonly #observers: ((sample: Sample) => void)[] = [];
   #runStartMs = 0;
 
-  constructor(phaseCount: number) {
+  readonly #pactKnows: ((status: number) => boolean) | undefined;
+
+  /** `pactKnows` says whether the pact has an interaction for a status, when contract checks are on. */
+  constructor(phaseCount: number, pactKnows?: (status: number) => boolean) {
     this.phases = Array.from({ length: phaseCount }, () => new ScopeAccumulator());
+    this.#pactKnows = pactKnows;
   }
 
   /** Sets the time second 0 of the timeline starts (performance.now() ms). */
@@ -54,8 +58,9 @@ export class RunRecorder implements SampleSink {
   }
 
   onSent(phaseIndex: number, sentMs: number): void {
-    this.overall.sent++;
-    this.phases[phaseIndex]!.sent++;
+    const atMs = sentMs - this.#runStartMs;
+    this.overall.countSent(atMs);
+    this.phases[phaseIndex]!.countSent(atMs);
     this.#second(sentMs).sent++;
   }
 
@@ -67,7 +72,7 @@ export class RunRecorder implements SampleSink {
   }
 
   onSample(sample: Sample): void {
-    const outcome = classifyOutcome(sample);
+    const outcome = classifyOutcome(sample, this.#pactKnows);
     this.overall.record(sample, outcome);
     this.phases[sample.phaseIndex]!.record(sample, outcome);
     const second = this.#second(sample.doneMs);

@@ -3,6 +3,7 @@ import { LatencyHistogram } from './histogram.ts';
 import type { LatencySummaryMs } from './histogram.ts';
 import type { OutcomeClass } from './outcome.ts';
 import { errorRate } from './definitions.ts';
+import type { SendWindowMs } from './definitions.ts';
 
 /** An unexpected answer kept as an example for the report (body cut short). */
 export interface ErrorExample {
@@ -24,9 +25,12 @@ export interface StatsSnapshot {
   expectedOutcomes: Record<string, number>;
   unexpected: number;
   errorRate: number;
+  /** Of the answered requests only (see metrics/definitions.ts for the figures over all requests). */
   latencyMs: LatencySummaryMs;
   serviceLatencyMs: LatencySummaryMs;
   errorExamples: ErrorExample[];
+  /** The scope's first and last send, in ms from the schedule's start; null when it sent nothing. */
+  sendWindowMs: SendWindowMs | null;
 }
 
 export const MAX_ERROR_EXAMPLES = 10;
@@ -37,6 +41,9 @@ export class ScopeAccumulator {
   readonly latency = LatencyHistogram.create();
   readonly service = LatencyHistogram.create();
   sent = 0;
+  /** First and last send, in ms from the schedule's start (NaN before the first). */
+  firstSentMs = Number.NaN;
+  lastSentMs = Number.NaN;
   completed = 0;
   unexpected = 0;
   readonly dropped: Record<DropReason, number> = { queueTimeout: 0, aborted: 0, feedStarved: 0 };
@@ -45,6 +52,12 @@ export class ScopeAccumulator {
   readonly httpErrors = new Map<number, number>();
   readonly expectedOutcomes = new Map<number, number>();
   readonly #examples = new Map<string, ErrorExample>();
+
+  /** Counts a request sent `atMs` after the schedule's start. */
+  countSent(atMs: number): void {
+    if (this.sent++ === 0) this.firstSentMs = atMs;
+    this.lastSentMs = atMs;
+  }
 
   /** Counts a sample whose outcome the caller classified (once, for every scope it lands in). */
   record(sample: Sample, outcome: OutcomeClass): void {
@@ -97,7 +110,13 @@ export class ScopeAccumulator {
       latencyMs: this.latency.summaryMs(),
       serviceLatencyMs: this.service.summaryMs(),
       errorExamples: [...this.#examples.values()],
+      sendWindowMs: this.snapshotSendWindow(),
     };
+  }
+
+  /** The first and last send so far, null before the first. */
+  snapshotSendWindow(): SendWindowMs | null {
+    return this.sent === 0 ? null : { firstMs: this.firstSentMs, lastMs: this.lastSentMs };
   }
 }
 

@@ -15,7 +15,7 @@ export interface StoredScope {
   serviceHistogram: string;
   /** Null while the scope is still sending. */
   achievedRate: number | null;
-  contract: { count: number; rate: number } | null;
+  contract: { checked: number; count: number; rate: number } | null;
 }
 
 /** The threshold figures of a stored scope (see metrics/definitions.ts). */
@@ -40,6 +40,7 @@ export function storedFigures(scope: StoredScope): ScopeFigures {
     dropped: scope.requests.dropped,
     unexpected: scope.unexpected,
     transportErrors,
+    answered,
     latency: (clock) => (clock === 'service' ? latency(scope.serviceLatencyMs, scope.serviceHistogram) : latency(scope.latencyMs, scope.histogram)),
     achievedRatePerSec: scope.achievedRate,
     contract: scope.contract,

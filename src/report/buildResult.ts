@@ -6,11 +6,12 @@ import type { MockStats } from '../mock/stats.ts';
 import { scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { thresholdHolds, thresholdUnit } from '../scenario/thresholds.ts';
-import { achievedRate, thresholdFigure } from '../metrics/definitions.ts';
+import { achievedRate, latencySummaryOverAll, missingEvidence, sendingTimeMs, thresholdFigure } from '../metrics/definitions.ts';
+import type { LatencyStat } from '../scenario/thresholds.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
 import type { ScopeFigures } from '../metrics/definitions.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
-import { RESULT_SCHEMA_VERSION } from './resultModel.ts';
+import { RESULT_SCHEMA_VERSION, TOO_MANY_UNANSWERED } from './resultModel.ts';
 import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
 
 /** Stats of one scope as measured, with its histograms already encoded. */
@@ -57,20 +58,28 @@ export interface RunMeasurements {
 /** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
 export function buildResult(m: RunMeasurements): RunResult {
   const confirm = confirmExamples(m.referenceConfirmation);
+  // A phase ends where the next one started, or where sending stopped, whichever came first.
+  const ranMs = m.plan.phases.map((planned, i) =>
+    phaseRanMs(planned, m.phaseStartOffsetsMs[i]!, Math.min(m.phaseStartOffsetsMs[i + 1] ?? m.sendingEndedMs, m.sendingEndedMs)),
+  );
   const phases = m.plan.phases.map((planned, i) =>
-    phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, m.sendingEndedMs, m.baseDir),
+    phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, ranMs[i]!, m.baseDir),
   );
   const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
   const openOnly = m.plan.phases.every((phase) => phase.kind !== 'connections');
-  const overallDurationMs = Math.max(1, m.sendingEndedMs);
+  // The whole run's target is the plan's: what the phases that ran were set to send, over the time they were set to run.
+  const plannedMs = ranMs.reduce((sum, ms) => sum + ms, 0);
+  const plannedCount = m.plan.phases.reduce((sum, planned, i) => sum + (planned.kind === 'connections' ? 0 : planned.schedule.countBetween(0, ranMs[i]!)), 0);
   const overall = statsResult(
     { ...m.overall, contract: confirm(m.overall.contract) },
     { ...m.overall.snapshot.requests, scheduled: scheduledTotal },
-    overallDurationMs,
-    openOnly ? scheduledTotal / (overallDurationMs / 1000) : null,
+    sendingTimeMs(plannedMs, 0, m.overall.snapshot.sendWindowMs),
+    openOnly && plannedMs > 0 ? plannedCount / (plannedMs / 1000) : null,
   );
   const thresholds = m.plan.scenario.thresholds.map((threshold): ThresholdResult => {
-    const scope = threshold.phase === undefined ? overall : phases.find((phase) => phase.name === threshold.phase)!;
+    const index = threshold.phase === undefined ? undefined : m.plan.phases.findIndex((phase) => phase.name === threshold.phase);
+    const scope = index === undefined ? overall : phases[index]!;
+    const measured = index === undefined ? m.overall : m.phases[index]!;
     const { operator, limit, metric } = threshold.condition;
     const base = {
       expr: threshold.expr,
@@ -82,11 +91,15 @@ export function buildResult(m: RunMeasurements): RunResult {
       unit: thresholdUnit(metric),
     };
     // A phase the run never reached has no figures: its thresholds are not evaluated, not passed.
-    if ('ran' in scope && !scope.ran) return { ...base, actual: null, passed: null };
-    const actual = thresholdFigure(threshold.condition.metric, figuresOf(scope));
+    if ('ran' in scope && !scope.ran) return { ...base, actual: null, passed: null, reason: 'not evaluated: the run stopped before this phase' };
+    const figures = figuresOf(measured, scope);
+    // A scope with no evidence fails: "no request was answered" is never a reason to pass.
+    const missing = missingEvidence(metric, figures);
+    if (missing !== null) return { ...base, actual: null, passed: false, reason: `${missing} in ${threshold.phase ?? 'the whole run'}` };
+    const actual = thresholdFigure(threshold.condition.metric, figures);
     const passed = thresholdHolds(threshold.condition, actual);
     // JSON has no Infinity: a latency no percentile of the answered requests can give is stored as null, failed.
-    return { ...base, actual: Number.isFinite(actual) ? actual : null, passed };
+    return { ...base, actual: Number.isFinite(actual) ? actual : null, passed, reason: Number.isFinite(actual) ? null : TOO_MANY_UNANSWERED };
   });
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
@@ -118,10 +131,16 @@ export function buildResult(m: RunMeasurements): RunResult {
   };
 }
 
-/** A finished scope's figures, for the threshold metrics (see metrics/definitions.ts). */
-function figuresOf(scope: ResultStats): ScopeFigures {
-  const { contractViolations, ...stats } = scope;
-  return storedFigures({ ...stats, contract: contractViolations && { count: contractViolations.count, rate: contractViolations.rate } });
+/** A finished scope's figures, for the threshold metrics (see metrics/definitions.ts): its answered latencies, counts and rate. */
+function figuresOf(measured: MeasuredStats, scope: ResultStats): ScopeFigures {
+  const { snapshot } = measured;
+  return storedFigures({
+    ...snapshot,
+    histogram: measured.histogram,
+    serviceHistogram: measured.serviceHistogram,
+    achievedRate: scope.achievedRate,
+    contract: scope.contractViolations,
+  });
 }
 
 /** Marks each violation example with the reference verifier's word on its kind. */
@@ -151,16 +170,26 @@ function referenceSummary(confirmation: ReferenceConfirmation | null): NonNullab
   };
 }
 
-function statsResult(measured: MeasuredStats, requests: ResultStats['requests'], durationMs: number, targetRate: number | null): ResultStats {
+function statsResult(measured: MeasuredStats, requests: ResultStats['requests'], sendingMs: number, targetRate: number | null): ResultStats {
   const { snapshot } = measured;
+  const contractViolations = measured.contract as ResultStats['contractViolations'];
+  const figures = storedFigures({
+    ...snapshot,
+    histogram: measured.histogram,
+    serviceHistogram: measured.serviceHistogram,
+    achievedRate: null,
+    contract: contractViolations,
+  });
   return {
     requests,
     dropped: snapshot.dropped,
-    durationMs,
-    achievedRate: round(achievedRate(snapshot.requests.sent, durationMs)),
+    durationMs: sendingMs,
+    achievedRate: round(achievedRate(snapshot.requests.sent, sendingMs)),
     targetRate: targetRate === null ? null : round(targetRate),
-    latencyMs: snapshot.latencyMs,
-    serviceLatencyMs: snapshot.serviceLatencyMs,
+    latencyMs: storableFigures(latencySummaryOverAll(figures, 'corrected')),
+    serviceLatencyMs: storableFigures(latencySummaryOverAll(figures, 'service')),
+    answeredLatencyMs: snapshot.latencyMs,
+    answeredServiceLatencyMs: snapshot.serviceLatencyMs,
     statusCounts: snapshot.statusCounts,
     errors: snapshot.errors,
     expectedOutcomes: snapshot.expectedOutcomes,
@@ -173,21 +202,35 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
     ),
     histogram: measured.histogram,
     serviceHistogram: measured.serviceHistogram,
-    contractViolations: measured.contract as ResultStats['contractViolations'],
+    contractViolations,
   };
 }
 
-function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, sendingEndedMs: number, baseDir: string): PhaseResult {
+/** JSON has no Infinity or NaN: a statistic the requests that got no answer reach into, or of a scope with none, is null. */
+function storableFigures(summary: Record<LatencyStat, number>): ResultStats['latencyMs'] {
+  return Object.fromEntries(Object.entries(summary).map(([stat, ms]) => [stat, Number.isFinite(ms) ? ms : null])) as ResultStats['latencyMs'];
+}
+
+/**
+ * How long a phase ran: its planned length, cut short where the next phase started early (its
+ * `once` feed ran out) or where sending stopped (an interrupt, an abort); 0 for a phase never reached.
+ */
+function phaseRanMs(planned: PlannedPhase, startOffsetMs: number, endOffsetMs: number): number {
+  if (startOffsetMs >= endOffsetMs) return 0;
+  return Math.max(1, Math.min(planned.durationMs, endOffsetMs - startOffsetMs));
+}
+
+function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, ranMs: number, baseDir: string): PhaseResult {
   // An interrupted or aborted run ends phases early: rates are over the time the phase actually
   // sent (not the grace for requests in flight), and a phase it never reached has no target or rate.
-  const ran = startOffsetMs < sendingEndedMs;
-  const ranMs = ran ? Math.max(1, Math.min(planned.durationMs, sendingEndedMs - startOffsetMs)) : 0;
+  const ran = ranMs > 0;
   // Scheduled: every request that fell due while the phase sent, each of them sent or dropped (a
   // `once` feed that runs out ends its phase there). So scheduled = sent + dropped, always.
   const { sent, dropped } = measured.snapshot.requests;
   const scheduled = ran ? sent + dropped : 0;
   const targetRate = !ran || planned.kind === 'connections' ? null : planned.schedule.countBetween(0, ranMs) / (ranMs / 1000);
-  const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, ranMs, targetRate);
+  const sendingMs = ran ? sendingTimeMs(ranMs, startOffsetMs, measured.snapshot.sendWindowMs) : 0;
+  const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, sendingMs, targetRate);
   const plan = phasePlan(planned, baseDir);
   return {
     ...base,

@@ -11,9 +11,10 @@ export type ComparedMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'errorRate
 export interface MetricDelta {
   scope: string;
   metric: ComparedMetric;
-  baseline: number;
-  current: number;
-  /** current / baseline - 1; null when the baseline is 0. */
+  /** null for a latency no share of the requests got within (∞: see result.json's latencyMs). */
+  baseline: number | null;
+  current: number | null;
+  /** current / baseline - 1; null when the baseline is 0 or either is ∞. */
   change: number | null;
   /** Whether this metric can fail the comparison (max is shown, not gated: it is a single sample). */
   gated: boolean;
@@ -52,7 +53,7 @@ export function compareRuns(current: RunResult, baseline: RunResult, tolerance: 
   for (const [scope, now, before] of scopes) {
     for (const metric of LATENCY_METRICS) {
       const gated = metric !== 'max';
-      rows.push(delta(scope, metric, before.latencyMs[metric], now.latencyMs[metric], gated, (b, c) => b > 0 && c > b * (1 + tolerance)));
+      rows.push(latencyDelta(scope, metric, before.latencyMs[metric], now.latencyMs[metric], gated, tolerance));
     }
     rows.push(delta(scope, 'errorRate', before.errorRate, now.errorRate, true, (b, c) => c - b > Math.max(b * tolerance, ERROR_RATE_FLOOR)));
     rows.push(delta(scope, 'achievedRate', before.achievedRate, now.achievedRate, true, (b, c) => c < b * (1 - tolerance)));
@@ -65,6 +66,12 @@ export function compareRuns(current: RunResult, baseline: RunResult, tolerance: 
     warnings: comparabilityWarnings(current, baseline),
     regressed: rows.some((row) => row.regressed),
   };
+}
+
+/** A latency compared: ∞ (null) is worse than any figure, and two ∞ are alike. */
+function latencyDelta(scope: string, metric: ComparedMetric, baseline: number | null, current: number | null, gated: boolean, tolerance: number): MetricDelta {
+  if (baseline !== null && current !== null) return delta(scope, metric, baseline, current, gated, (b, c) => b > 0 && c > b * (1 + tolerance));
+  return { scope, metric, baseline, current, change: null, gated, regressed: gated && current === null && baseline !== null };
 }
 
 function delta(
@@ -83,6 +90,11 @@ function comparabilityWarnings(current: RunResult, baseline: RunResult): string[
   const warnings: string[] = [];
   if (current.scenario.name !== baseline.scenario.name)
     warnings.push(`the baseline ran scenario "${baseline.scenario.name}", this run "${current.scenario.name}"`);
+  if (baseline.interrupted || baseline.aborted) {
+    warnings.push(
+      `the baseline was stopped early (${baseline.abortReason ?? (baseline.interrupted ? 'interrupted' : 'aborted')}): its phases ran short or not at all`,
+    );
+  }
   if (current.durationScale !== baseline.durationScale) {
     warnings.push(
       `the baseline ran at --duration-scale ${baseline.durationScale}, this run at ${current.durationScale}: phase lengths differ, so rates and tails are not like for like`,

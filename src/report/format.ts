@@ -1,5 +1,6 @@
 import { formatDurationMs } from '../util/duration.ts';
 import type { ComparedMetric } from './compare.ts';
+import { TOO_MANY_UNANSWERED } from './resultModel.ts';
 import type { ThresholdResult } from './resultModel.ts';
 
 export { formatDurationMs };
@@ -36,7 +37,10 @@ export function thresholdLabel(threshold: ThresholdResult): string {
 /** A threshold's actual value for people: a failed one without a value had too many requests unanswered. */
 export function thresholdActualText(threshold: ThresholdResult): string {
   if (threshold.actual !== null) return formatThresholdValue(threshold.actual, threshold.unit);
-  return threshold.passed === null ? 'not evaluated (phase not run)' : '∞ (too many requests got no answer)';
+  if (threshold.passed === null) return 'not evaluated (phase not run)';
+  // A latency the unanswered requests reach into is ∞; other thresholds without a figure say why.
+  if (threshold.reason === null || threshold.reason === TOO_MANY_UNANSWERED) return `${INFINITE_LATENCY} (${TOO_MANY_UNANSWERED})`;
+  return threshold.reason;
 }
 
 /** How a compared metric is named in tables. */
@@ -50,10 +54,23 @@ export const COMPARED_METRIC_LABELS: Record<ComparedMetric, string> = {
   achievedRate: 'achieved rate',
 };
 
-/** A compared metric's value in its own unit: a share, a rate or a latency. */
-export function formatComparedValue(metric: ComparedMetric, value: number): string {
+/** A compared metric's value in its own unit: a share, a rate or a latency (null: ∞). */
+export function formatComparedValue(metric: ComparedMetric, value: number | null): string {
+  if (value === null) return INFINITE_LATENCY;
   if (metric === 'errorRate') return formatShare(value);
   return metric === 'achievedRate' ? formatRate(value) : formatDurationMs(value);
+}
+
+/** How a latency that requests with no answer reach into reads (result.json stores it as null). */
+export const INFINITE_LATENCY = '∞';
+
+/**
+ * A latency statistic of a scope as every table and headline shows it: `–` when the scope had
+ * nothing scheduled, `∞` when requests that got no answer reach into it, else in `format`.
+ */
+export function latencyFigureText(ms: number | null, scheduled: number, format: (ms: number) => string = formatDurationMs): string {
+  if (scheduled === 0) return '–';
+  return ms === null ? INFINITE_LATENCY : format(ms);
 }
 
 /** A relative change as a signed percentage (+12.5%), or "n/a" when there was nothing to compare with. */
@@ -68,11 +85,16 @@ export function formatChange(change: number | null): string {
  * are chosen by the column's largest value, so figures line up and compare at a glance
  * (`19.65ms` over `105.00ms`, never `19.65ms` over `105ms` over `1.2s`).
  */
-export function latencyColumnFormat(valuesMs: readonly number[]): (ms: number) => string {
-  const largest = Math.max(0, ...valuesMs.filter(Number.isFinite));
-  if (largest >= 10_000) return (ms) => `${(ms / 1000).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}s`;
+export function latencyColumnFormat(valuesMs: readonly (number | null)[]): (ms: number) => string {
+  const largest = Math.max(0, ...valuesMs.filter((ms) => ms !== null && Number.isFinite(ms)).map(Number));
+  if (largest >= 10_000) return (ms) => `${fixedWithSeparators(ms / 1000, 1)}s`;
   const decimals = largest >= 1000 ? 0 : largest >= 100 ? 1 : 2;
-  return (ms) => `${ms.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}ms`;
+  return (ms) => `${fixedWithSeparators(ms, decimals)}ms`;
+}
+
+/** Rounded as toFixed rounds (as formatDurationMs does, so one value never reads 26.86 here and 26.87 there), then grouped. */
+function fixedWithSeparators(value: number, decimals: number): string {
+  return Number(value.toFixed(decimals)).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
 /**

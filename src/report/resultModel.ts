@@ -1,18 +1,40 @@
 import { z } from 'zod';
-import { latencySummarySchema } from '../metrics/histogram.ts';
+import { decodesAsHistogram, latencySummarySchema, looksLikeHistogram } from '../metrics/histogram.ts';
 
 /** Version of result.json's shape; readers refuse other versions. */
 export const RESULT_SCHEMA_VERSION = 1;
 
 const latencySummary = latencySummarySchema;
+/**
+ * Latency over every request a scope scheduled, the thresholds' rule: a request that got no answer
+ * counts as infinitely slow, so a statistic it reaches into is null (∞), as is every statistic of a
+ * scope with nothing scheduled. Results written before this rule held the answered requests' figures.
+ */
+const latencyOverAll = z.object({
+  min: z.number().nullable(),
+  mean: z.number().nullable(),
+  p50: z.number().nullable(),
+  p75: z.number().nullable(),
+  p90: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  p999: z.number().nullable(),
+  max: z.number().nullable(),
+});
+
+/** Why a latency threshold failed without a figure. */
+export const TOO_MANY_UNANSWERED = 'too many requests got no answer';
 const counts = z.record(z.string(), z.number().int().nonnegative());
+/** A scope's histogram: decoded when read (a report draws it), so a damaged one is refused as bad input. */
+const encodedHistogram = z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64');
 
 const contractScopeSchema = z.object({
   checked: z.number().int().describe('responses checked against the pact interaction for their status (all, or the sampled share)'),
   count: z.number().int().describe('checked responses with at least one violation'),
   rate: z.number().min(0).max(1),
   byKind: z.array(z.object({ rule: z.string(), path: z.string(), source: z.enum(['pact', 'ingestion']), count: z.number().int() })),
-  noInteraction: counts.describe('responses taken for checking whose status the pact has no interaction for, by status (not in checked)'),
+  noInteraction: counts.describe('responses taken for checking whose status the pact has no interaction for and their row expects, by status (not in checked)'),
+  contentEncodings: counts.default({}).describe('responses taken for checking that came compressed, by Content-Encoding: they were checked decoded'),
   examples: z.array(
     z.object({
       status: z.number().int(),
@@ -32,14 +54,18 @@ const contractScopeSchema = z.object({
 });
 export type ContractScopeResult = z.infer<typeof contractScopeSchema>;
 
-const statsSchema = z.object({
+const statsObject = z.object({
   requests: z.object({ scheduled: z.number().int(), sent: z.number().int(), completed: z.number().int(), dropped: z.number().int() }),
   dropped: z.object({ queueTimeout: z.number().int(), aborted: z.number().int(), feedStarved: z.number().int() }),
-  durationMs: z.number(),
-  achievedRate: z.number().describe('responses per second over the duration'),
-  targetRate: z.number().nullable().describe('scheduled requests per second (open model), null for closed model'),
-  latencyMs: latencySummary.describe('from the scheduled send: coordinated-omission free'),
-  serviceLatencyMs: latencySummary.describe('from the actual send'),
+  durationMs: z.number().describe('the time the scope took to send its requests: from its start to its last send, at least the time it was planned to run'),
+  achievedRate: z.number().describe('requests sent per second of durationMs'),
+  targetRate: z.number().nullable().describe("the plan's requests per second over the time the scope was planned to run (open model), null for closed model"),
+  latencyMs: latencyOverAll.describe('from the scheduled send (coordinated-omission free), over every request: null is ∞ (see TOO_MANY_UNANSWERED)'),
+  serviceLatencyMs: latencyOverAll.describe('from the actual send, over every request sent: null is ∞'),
+  answeredLatencyMs: latencySummary.describe(
+    'from the scheduled send, of the answered requests only (what histogram and latency.hgrm hold); all 0 when none was',
+  ),
+  answeredServiceLatencyMs: latencySummary.describe('from the actual send, of the answered requests only'),
   statusCounts: counts,
   errors: z.object({
     timeout: z.number().int(),
@@ -59,13 +85,21 @@ const statsSchema = z.object({
   errorExamples: z.array(
     z.object({ status: z.number().int(), error: z.string().optional(), reason: z.string().optional(), bodyExcerpt: z.string(), count: z.number().int() }),
   ),
-  histogram: z.string().describe('corrected latency, HdrHistogram compressed base64, µs'),
-  serviceHistogram: z.string().describe('service latency, HdrHistogram compressed base64, µs'),
+  histogram: encodedHistogram.describe('corrected latency of the answered requests, HdrHistogram compressed base64, µs'),
+  serviceHistogram: encodedHistogram.describe('service latency of the answered requests, HdrHistogram compressed base64, µs'),
   contractViolations: contractScopeSchema.nullable().describe('null when contract checks were off'),
 });
-export type ResultStats = z.infer<typeof statsSchema>;
+export type ResultStats = z.infer<typeof statsObject>;
 
-const phaseResultSchema = statsSchema.extend({
+/** Results written before the figures over all requests held the answered ones' in latencyMs. */
+function withAnsweredFigures(stats: unknown): unknown {
+  if (stats === null || typeof stats !== 'object' || 'answeredLatencyMs' in stats) return stats;
+  const old = stats as { latencyMs?: unknown; serviceLatencyMs?: unknown };
+  return { ...stats, answeredLatencyMs: old.latencyMs, answeredServiceLatencyMs: old.serviceLatencyMs };
+}
+const statsSchema = z.preprocess(withAnsweredFigures, statsObject);
+
+const phaseResultObject = statsObject.extend({
   name: z.string(),
   ran: z.boolean().default(true).describe('false for a phase an interrupted or aborted run never reached: no figures, its thresholds not evaluated'),
   model: z.enum(['open', 'closed']),
@@ -80,7 +114,8 @@ const phaseResultSchema = statsSchema.extend({
     speed: z.number().optional(),
   }),
 });
-export type PhaseResult = z.infer<typeof phaseResultSchema>;
+export type PhaseResult = z.infer<typeof phaseResultObject>;
+const phaseResultSchema = z.preprocess(withAnsweredFigures, phaseResultObject);
 
 const timelineSchema = z.object({
   second: z.number().int(),
@@ -94,7 +129,7 @@ const timelineSchema = z.object({
   p50Ms: z.number(),
   p99Ms: z.number(),
   maxMs: z.number(),
-  histogram: z.string(),
+  histogram: z.string().refine(looksLikeHistogram, 'not an HdrHistogram in compressed base64'),
 });
 export type TimelineEntry = z.infer<typeof timelineSchema>;
 
@@ -109,6 +144,11 @@ const thresholdResultSchema = z.object({
     .describe('ms for latencies, a 0..1 share for rates, requests per second for achievedRate, responses for contractViolations'),
   actual: z.number().nullable().describe('null when not evaluated'),
   passed: z.boolean().nullable().describe('null when not evaluated: its phase never ran'),
+  reason: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('why there is no actual figure: its phase never ran, its scope answered (or checked) nothing, or too many requests got no answer'),
   implicit: z
     .boolean()
     .default(false)

@@ -7,6 +7,7 @@ import {
   formatDurationMs,
   formatShare,
   latencyColumnFormat,
+  latencyFigureText,
   thresholdActualText,
   thresholdLabel,
   shareColumnFormat,
@@ -33,7 +34,7 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   lines.push(...table([header, ...rows([...result.phases.map((phase): [string, PhaseResult] => [phase.name, phase]), ['overall', result.overall]])]));
   lines.push(
     '',
-    `  latency is measured from the scheduled send (coordinated-omission free); service time p99 ${formatDurationMs(result.overall.serviceLatencyMs.p99)}`,
+    `  latency is measured from the scheduled send (coordinated-omission free), a request with no answer counting as ∞; service time p99 ${latencyFigureText(result.overall.serviceLatencyMs.p99, result.overall.requests.scheduled)}`,
   );
   const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
   const transport = ERROR_KINDS.filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
@@ -47,6 +48,8 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   if (contract) {
     const kinds = contract.byKind.map((kind) => `${kind.rule} ${kind.path}: ${kind.count}`).join(', ');
     lines.push(`  contract: ${contract.count} of ${contract.checked} checked responses broke it (${formatShare(contract.rate)})${kinds ? `; ${kinds}` : ''}`);
+    const encodings = Object.entries(contract.contentEncodings).map(([encoding, count]) => `${encoding}: ${count}`);
+    if (encodings.length > 0) lines.push(`  compressed answers, checked decoded: ${encodings.join(', ')}`);
     const reference = result.contract?.reference;
     if (reference?.unavailable) lines.push(`  Pact's reference verifier could not be asked about the broken answers: ${reference.unavailable}`);
     else if (reference) {
@@ -78,7 +81,7 @@ function rows(scopes: [string, ResultStats | PhaseResult][]): string[][] {
       String(stats.requests.sent),
       String(stats.requests.dropped),
       errorFormat(stats.errorRate),
-      ...LATENCY_COLUMNS.map((stat, i) => (stats.requests.completed === 0 ? '-' : latencyFormats[i]!(stats.latencyMs[stat]))),
+      ...LATENCY_COLUMNS.map((stat, i) => latencyFigureText(stats.latencyMs[stat], stats.requests.scheduled, latencyFormats[i]!)),
     ];
   });
 }
@@ -98,7 +101,7 @@ export function formatComparison(comparison: Comparison): string {
     `${comparison.regressed ? 'REGRESSED' : 'NO REGRESSION'}  against ${comparison.baseline.scenario} of ${comparison.baseline.startedAt} (tolerance ${formatShare(comparison.tolerance)})`,
   ];
   for (const row of regressed) {
-    const show = (value: number) => formatComparedValue(row.metric, value);
+    const show = (value: number | null) => formatComparedValue(row.metric, value);
     lines.push(
       `  ${row.scope.padEnd(10)} ${COMPARED_METRIC_LABELS[row.metric].padEnd(13)} ${show(row.baseline)} -> ${show(row.current)} (${formatChange(row.change)})`,
     );

@@ -1,5 +1,5 @@
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, UserError } from '../errors.ts';
 import { loadReportAssets } from './html/assets.ts';
 import { renderReportHtml } from './html/renderHtml.ts';
@@ -64,6 +64,28 @@ export async function prepareOutDir(dir: string, force: boolean): Promise<void> 
   }
 }
 
+/**
+ * Makes sure a file a flag names (`--junit`, `--summary-json`) can be written, before any load is
+ * sent: not a folder, in a folder that exists and takes files. A run never ends with a verdict it
+ * cannot write.
+ */
+export async function checkOutputFile(path: string, flag: string): Promise<void> {
+  const file = resolve(path);
+  const refuse = (problem: string, cause?: unknown) => new UserError(`${flag} ${file}: ${problem}`, { exitCode: ExitCode.badInput, cause });
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) throw refuse('is a folder: name a file (in it, or elsewhere)');
+  const folder = dirname(file);
+  const folderStats = await stat(folder).catch(() => undefined);
+  if (!folderStats) throw refuse(`its folder ${folder} does not exist`);
+  if (!folderStats.isDirectory()) throw refuse(`${folder} is not a folder`);
+  const probe = join(folder, `.${basename(file)}.${process.pid}.probe`);
+  try {
+    await writeFileAtomic(probe, 'probe\n');
+    await rm(probe, { force: true });
+  } catch (error) {
+    throw refuse(`cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+  }
+}
+
 /** The files a run leaves, by role. */
 export interface RunFiles {
   result: string;
@@ -107,5 +129,11 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     throw error;
   }
   await handle.close();
-  await rename(temporary, path);
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    // Nothing half-written is left behind, the temporary file included.
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -67,7 +67,8 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
   const replayOf = (rows: Parameters<typeof replayRequests>[0]) => replayRequests(rows, scenario.businessId, expectedStatusOf);
   const phases = plan.phases.map((phase) => enginePhase(phase, fromFeeds, replayOf, stripe));
 
-  const recorder = new RunRecorder(phases.length);
+  const responses = plan.contract?.responses;
+  const recorder = new RunRecorder(phases.length, responses && ((status) => responses.hasInteractionFor(status)));
   const contract =
     plan.contract &&
     new ContractRecorder(plan.contract.responses, phases.length, {
@@ -75,6 +76,7 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
       clockSkewMs: plan.contract.clockSkewMs,
       timeOriginMs: performance.timeOrigin,
       keepIdLedger: stripe.step > 1,
+      maxDecodedBytes: scenario.target.maxBodyBytes,
     });
   if (contract) recorder.observe(contract.observe);
   const engine = new LoadEngine({

@@ -3,8 +3,8 @@ import type { RunRecorder, TimelineSecond } from '../metrics/runRecorder.ts';
 import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { transportErrorCount } from '../metrics/outcome.ts';
-import { PERCENTILE_OF, thresholdFigure } from '../metrics/definitions.ts';
-import type { ScopeFigures } from '../metrics/definitions.ts';
+import { PERCENTILE_OF, achievedRate, missingEvidence, sendingTimeMs, thresholdFigure } from '../metrics/definitions.ts';
+import type { ScopeFigures, SendWindowMs } from '../metrics/definitions.ts';
 import { thresholdHolds } from '../scenario/thresholds.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
@@ -24,8 +24,8 @@ export interface RunSoFar {
   dropped: number;
   /** Responses with a contract violation so far; null when checks are off. */
   contractViolations: number | null;
-  /** A scope's answers so far and its threshold figures (computed when asked). */
-  scope(phaseIndex: number | undefined): { completed: number; figures: ScopeFigures };
+  /** A scope's answers and sends so far and its threshold figures (computed when asked). */
+  scope(phaseIndex: number | undefined): { completed: number; sent: number; sendWindowMs: SendWindowMs | null; figures: ScopeFigures };
 }
 
 /** The run so far as one generator's recorders hold it. */
@@ -47,7 +47,12 @@ export function recordersSoFar(recorder: RunRecorder, contract: ContractRecorder
     scope(phaseIndex) {
       const accumulator = phaseIndex === undefined ? recorder.overall : recorder.phases[phaseIndex]!;
       const contractScope = () => (contract ? (phaseIndex === undefined ? contract.snapshot().overall : contract.snapshot().phases[phaseIndex]!) : null);
-      return { completed: accumulator.completed, figures: figuresSoFar(accumulator, contractScope) };
+      return {
+        completed: accumulator.completed,
+        sent: accumulator.sent,
+        sendWindowMs: accumulator.snapshotSendWindow(),
+        figures: figuresSoFar(accumulator, contractScope),
+      };
     },
   };
 }
@@ -85,17 +90,32 @@ export function liveLine(
 /** Minimum responses before an abortOnFail threshold is judged, so one slow first request cannot stop a run. */
 const ABORT_MIN_SAMPLES = 100;
 
-/** The first abortOnFail threshold that fails on what was measured so far, if any. */
-export function failingAbortThreshold(plan: LoadPlan, run: RunSoFar, phaseIndex: number): string | undefined {
+/**
+ * The first abortOnFail threshold that fails on what was measured so far, if any. Each is judged
+ * every second while its scope runs, except achievedRate: a rate is a phase's whole, so it is
+ * judged once its phase has ended (every second after, while the phase's late requests still go
+ * out), and a whole-run rate only at the end. A scope with no evidence yet is not judged live.
+ */
+export function failingAbortThreshold(plan: LoadPlan, run: RunSoFar, phaseIndex: number, phaseOffsetsMs: readonly number[]): string | undefined {
   for (const threshold of plan.scenario.thresholds) {
-    // achievedRate is only meaningful over a whole phase, so it is judged at the end.
-    if (!threshold.abortOnFail || threshold.condition.metric.kind === 'achievedRate') continue;
+    if (!threshold.abortOnFail) continue;
+    const { metric } = threshold.condition;
     const scopeIndex = threshold.phase === undefined ? undefined : plan.phases.findIndex((p) => p.name === threshold.phase);
-    if (scopeIndex !== undefined && scopeIndex !== phaseIndex) continue;
-    const scope = run.scope(scopeIndex);
-    if (scope.completed < ABORT_MIN_SAMPLES) continue;
-    if (!thresholdHolds(threshold.condition, thresholdFigure(threshold.condition.metric, scope.figures)))
-      return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
+    let actual: number;
+    if (metric.kind === 'achievedRate') {
+      if (scopeIndex === undefined || phaseIndex <= scopeIndex) continue;
+      const scope = run.scope(scopeIndex);
+      const startMs = phaseOffsetsMs[scopeIndex]!;
+      const ranMs = Math.min(plan.phases[scopeIndex]!.durationMs, phaseOffsetsMs[scopeIndex + 1]! - startMs);
+      if (scope.sent === 0) continue;
+      actual = achievedRate(scope.sent, sendingTimeMs(ranMs, startMs, scope.sendWindowMs));
+    } else {
+      if (scopeIndex !== undefined && scopeIndex !== phaseIndex) continue;
+      const scope = run.scope(scopeIndex);
+      if (scope.completed < ABORT_MIN_SAMPLES || missingEvidence(metric, scope.figures) !== null) continue;
+      actual = thresholdFigure(metric, scope.figures);
+    }
+    if (!thresholdHolds(threshold.condition, actual)) return threshold.phase ? `${threshold.expr} (phase ${threshold.phase})` : threshold.expr;
   }
   return undefined;
 }
@@ -110,6 +130,9 @@ function figuresSoFar(accumulator: ScopeAccumulator, contractScope: () => Contra
     dropped: accumulator.droppedTotal,
     unexpected: accumulator.unexpected,
     transportErrors: transportErrorCount(accumulator.errors),
+    get answered() {
+      return accumulator.completed - transportErrorCount(accumulator.errors);
+    },
     latency: (clock) => {
       const histogram = clock === 'service' ? accumulator.service : accumulator.latency;
       const percentileMs = (percentile: number) => histogram.atPercentilesMs([percentile])[0]!;

@@ -163,7 +163,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
         onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
           const run = recordersSoFar(recorder, contract);
           options.onProgress(liveLine(plan.phases, run, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
-          const failed = failingAbortThreshold(plan, run, engine.phaseIndex);
+          const failed = failingAbortThreshold(plan, run, engine.phaseIndex, phaseOffsetsMs);
           return failed && `threshold "${failed}" failed (abortOnFail)`;
         },
       });

@@ -12,11 +12,11 @@ export interface Credentials {
 
 /** The load's target and fixed request parts; preflight uses the same. */
 export async function poolTarget(scenario: Scenario, baseUrl: string, credentials: Credentials): Promise<PoolTarget> {
-  const { timeout, insecure, maxBodyBytes, ca } = scenario.target;
+  const { timeout, insecure, maxBodyBytes, ca, acceptEncoding } = scenario.target;
   return {
     url: new URL(baseUrl),
     path: LOG_MESSAGE_PATH,
-    headers: buildLogMessageHeaders(credentials),
+    headers: { ...buildLogMessageHeaders(credentials), ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }) },
     timeoutMs: timeout,
     insecure,
     maxBodyBytes,

@@ -1,6 +1,6 @@
 import type { MeasuredStats } from '../report/buildResult.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
-import { mergeStats, mergeTimelines } from '../merge/mergeMeasurements.ts';
+import { mergeSendWindows, mergeStats, mergeTimelines } from '../merge/mergeMeasurements.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
 import type { RunSoFar } from '../run/monitor.ts';
 
@@ -75,6 +75,8 @@ export class LiveMerge {
         const completed = parts.reduce((total, part) => total + part.snapshot.requests.completed, 0);
         return {
           completed,
+          sent: parts.reduce((total, part) => total + part.snapshot.requests.sent, 0),
+          sendWindowMs: mergeSendWindows(parts.map((part) => part.snapshot.sendWindowMs)),
           get figures() {
             const merged = mergeStats(parts);
             return storedFigures({

@@ -161,7 +161,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       const run = live.view();
       const elapsedMs = Date.now() - startAtEpochMs;
       options.onProgress(liveLine(plan.phases, run, live.inFlight, live.phaseIndex, elapsedMs, phaseOffsetsMs));
-      const failed = failingAbortThreshold(plan, run, live.phaseIndex);
+      const failed = failingAbortThreshold(plan, run, live.phaseIndex, phaseOffsetsMs);
       if (failed) stopAll(`threshold "${failed}" failed (abortOnFail)`);
     };
     const aligner = setTimeout(

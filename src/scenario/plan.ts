@@ -7,7 +7,9 @@ import { messageRowSchema, replayRowSchema, userRowSchema } from '../feed/rowSch
 import type { ReplayRow, UserRow } from '../feed/rowSchemas.ts';
 import { scanCsv } from '../feed/scanCsv.ts';
 import type { LoadedScenario } from './loadScenario.ts';
+import { MAX_PHASE_DURATION_MS } from './schema.ts';
 import type { Scenario, ScenarioPhase } from './schema.ts';
+import { formatDurationMs } from '../util/duration.ts';
 
 /** A phase with its schedule worked out. */
 export type PlannedPhase =
@@ -125,34 +127,82 @@ export async function planLoad(loaded: LoadedScenario, durationScale = 1, interr
 
 async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale: number, interrupt?: AbortSignal): Promise<PlannedPhase> {
   const maxConnections = ('maxConnections' in phase ? phase.maxConnections : undefined) ?? scenario.target.maxConnections;
+  const scaled = durationScale === 1 ? '' : ` (--duration-scale ${durationScale})`;
+  // The scenario's own durations were checked against the limit; a scaled one is checked here.
+  if (phase.kind !== 'replay' && phase.durationMs > MAX_PHASE_DURATION_MS) {
+    throw new UserError(`phase "${phase.name}" would last ${Number((phase.durationMs / 3_600_000).toFixed(2))}h${scaled}: at most 24h per phase`);
+  }
   switch (phase.kind) {
-    case 'rate':
-      return {
-        ...phase,
-        maxConnections,
-        schedule:
-          phase.rampToPerSec === phase.ratePerSec
-            ? constantSchedule(phase.ratePerSec, phase.durationMs)
-            : rampSchedule(phase.ratePerSec, phase.rampToPerSec, phase.durationMs),
-      };
+    case 'rate': {
+      const schedule =
+        phase.rampToPerSec === phase.ratePerSec
+          ? constantSchedule(phase.ratePerSec, phase.durationMs)
+          : rampSchedule(phase.ratePerSec, phase.rampToPerSec, phase.durationMs);
+      // A phase that can send nothing is a mistake to say before the run, not a run to judge after.
+      if (schedule.count === 0) {
+        throw new UserError(
+          `phase "${phase.name}" schedules no request in ${formatDurationMs(phase.durationMs)} at ${phase.ratePerSec}/s${scaled}: lengthen it or raise its rate`,
+        );
+      }
+      return { ...phase, maxConnections, schedule };
+    }
     case 'connections':
       return phase;
     case 'replay': {
       const allRows: ReplayRow[] = [];
-      await scanCsv(phase.file, replayRowSchema, (row) => allRows.push(row), interrupt);
+      const lines: number[] = [];
+      await scanCsv(
+        phase.file,
+        replayRowSchema,
+        (row, line) => {
+          allRows.push(row);
+          lines.push(line);
+        },
+        interrupt,
+      );
       const problems = allRows.flatMap((row, i) =>
-        i > 0 && row.offset_ms < allRows[i - 1]!.offset_ms ? [`${phase.file}: row ${i + 1}: offset_ms ${row.offset_ms} is before the previous row's`] : [],
+        i > 0 && row.offset_ms < allRows[i - 1]!.offset_ms
+          ? [`${phase.file}:${lines[i]}: offset_ms: ${row.offset_ms} is before the previous row's (${allRows[i - 1]!.offset_ms})`]
+          : [],
       );
       if (problems.length > 0) throw new UserError(`${phase.file}: offsets must not decrease`, { problems });
-      const firstMs = allRows[0]!.offset_ms;
-      // --duration-scale shortens a replay by playing only the start of the log.
-      const rows = allRows.filter((row) => (row.offset_ms - firstMs) / phase.speed <= ((allRows.at(-1)!.offset_ms - firstMs) / phase.speed) * durationScale);
-      const schedule = replaySchedule(
-        rows.map((row) => row.offset_ms),
-        phase.speed,
-      );
+      const { rows, offsetsMs } = scaledLog(allRows, durationScale, phase.file);
+      const schedule = replaySchedule(offsetsMs, phase.speed);
       const durationMs = (rows.length > 0 ? schedule.dueOffsetMs(rows.length - 1) : 0) + 1;
       return { kind: 'replay', name: phase.name, durationMs, schedule, rows, file: phase.file, speed: phase.speed, maxConnections };
     }
   }
+}
+
+/** A replay is never scaled into more records than this (the rows are held in memory). */
+export const MAX_REPLAY_RECORDS = 10_000_000;
+
+/**
+ * A traffic log as --duration-scale plays it: a scale below 1 plays only the start of the log, a
+ * scale above 1 plays it again from its start, back to back, until it has lasted that much longer.
+ * Copies follow each other one mean gap apart, so the seam keeps the log's pace. Offsets are in
+ * the log's ms (before `speed`).
+ */
+function scaledLog(allRows: readonly ReplayRow[], durationScale: number, file: string): { rows: ReplayRow[]; offsetsMs: number[] } {
+  const firstMs = allRows[0]!.offset_ms;
+  const spanMs = allRows.at(-1)!.offset_ms - firstMs;
+  const lengthMs = spanMs * durationScale;
+  const periodMs = allRows.length > 1 ? (spanMs * allRows.length) / (allRows.length - 1) : Number.POSITIVE_INFINITY;
+  const copies = Math.max(1, Math.ceil((lengthMs + 1) / periodMs));
+  if (copies * allRows.length > MAX_REPLAY_RECORDS) {
+    throw new UserError(
+      `${file}: --duration-scale ${durationScale} would replay ${copies} copies of its ${allRows.length} records: at most ${MAX_REPLAY_RECORDS.toLocaleString('en-US')} records`,
+    );
+  }
+  const rows: ReplayRow[] = [];
+  const offsetsMs: number[] = [];
+  for (let copy = 0; copy < copies; copy++) {
+    for (const row of allRows) {
+      const offsetMs = row.offset_ms - firstMs + copy * periodMs;
+      if (offsetMs > lengthMs) return { rows, offsetsMs };
+      rows.push(row);
+      offsetsMs.push(offsetMs);
+    }
+  }
+  return { rows, offsetsMs };
 }

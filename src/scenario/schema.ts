@@ -159,6 +159,11 @@ export const scenarioSchema = z
       maxQueue: durationMsSchema.optional().describe('how long a due request may wait for a connection before it is dropped'),
       ca: z.string().min(1).optional().describe('PEM file of extra CA certificates trusted for an https target (a private CA)'),
       insecure: z.boolean().default(false).describe('skip TLS certificate verification (the token then goes to whoever answers)'),
+      acceptEncoding: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('the Accept-Encoding header the real app sends (e.g. "gzip, br"); compressed answers are checked decoded'),
       maxBodyBytes: positiveInt
         .max(MAX_BODY_BYTES_LIMIT, `at most ${MAX_BODY_BYTES_LIMIT} (64 MiB)`)
         .default(1024 * 1024)

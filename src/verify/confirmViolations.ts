@@ -37,7 +37,7 @@ export async function confirmWithReference(
         status: answer.status,
         headers: answer.headers,
         bodyBase64: answer.body.toString('base64'),
-        interactions: contract.interactionIndexesFor(answer.status),
+        interactions: contract.interactionIndexesFor(answer.judgedAs),
       })),
     };
     const jobFile = join(dir, 'job.json');

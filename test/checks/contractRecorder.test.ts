@@ -11,7 +11,15 @@ const at = (ms: number) => new Date(TIME_ORIGIN_MS + ms).toISOString();
 
 let nextId = 1;
 function sample(
-  options: { phaseIndex?: number; status?: number; sentText?: string; body?: Record<string, unknown> | string; sentMs?: number; error?: 'timeout' } = {},
+  options: {
+    phaseIndex?: number;
+    status?: number;
+    expectedStatus?: number;
+    sentText?: string;
+    body?: Record<string, unknown> | string;
+    sentMs?: number;
+    error?: 'timeout';
+  } = {},
 ): Sample {
   const sentMs = options.sentMs ?? 1000;
   const sentText = options.sentText ?? 'नमस्ते 🙏';
@@ -23,7 +31,7 @@ function sample(
     doneMs: sentMs + 20,
     status: options.error ? 0 : (options.status ?? 200),
     error: options.error,
-    request: { body: Buffer.alloc(0), messageBody: sentText },
+    request: { body: Buffer.alloc(0), messageBody: sentText, expectedStatus: options.expectedStatus },
     responseBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
     responseHeaders: ['content-type', 'application/json'],
   };
@@ -40,7 +48,7 @@ describe('ContractRecorder', () => {
     r.observe(sample({ status: 403, body: { error_message: 'user is not registered' } }));
     r.observe(sample({ error: 'timeout' }));
     const { overall, phases } = r.snapshot();
-    expect(overall).toEqual({ checked: 51, count: 0, rate: 0, byKind: [], noInteraction: {}, examples: [] });
+    expect(overall).toEqual({ checked: 51, count: 0, rate: 0, byKind: [], noInteraction: {}, contentEncodings: {}, examples: [] });
     expect(phases.map((p) => p.checked)).toEqual([26, 25]);
   });
 
@@ -76,21 +84,26 @@ describe('ContractRecorder', () => {
     expect(example!.bodyExcerpt).toBe(`{"message_id":null,"message_body":"[redacted: 22 chars]","created_at":"${at(1005)}","message_type":0}`);
   });
 
-  it('counts statuses the pact has no interaction for apart, and checks an even share when sampling', () => {
+  it('counts an answer whose status the pact has no interaction for as broken, unless its row expects it, and checks an even share when sampling', () => {
     const r = recorder(0.25);
     for (let i = 0; i < 400; i++)
       r.observe(
         sample({
-          status: i % 4 === 3 ? 503 : 200,
+          status: i % 4 === 3 ? (i % 8 === 3 ? 503 : 404) : 200,
+          // The users CSV expects a 404 for some users: their 404s are not the pact's to judge.
+          expectedStatus: i % 8 === 7 ? 404 : undefined,
           body: i % 4 === 3 ? '{"error":"busy"}' : { message_id: null, message_body: 'x', created_at: at(1005), message_type: 0 },
           sentText: 'x',
         }),
       );
     const { overall } = r.snapshot();
-    // Every 4th response is taken: exactly those that are 503s, which the pact has nothing to check against.
-    expect(overall.noInteraction).toEqual({ '503': 100 });
-    expect(overall.checked).toBe(0);
-    expect(overall.count).toBe(0);
+    // Every 4th response is taken: exactly those that are 503s (broken) and expected 404s (apart).
+    expect(overall.noInteraction).toEqual({ '404': 50 });
+    expect(overall.checked).toBe(50);
+    expect(overall.count).toBe(50);
+    expect(overall.byKind).toEqual([{ rule: 'status', path: '$', source: 'pact', count: 50 }]);
+    expect(overall.examples[0]).toMatchObject({ status: 503, rule: 'status', path: '$', actual: '503' });
+    expect(r.replayableAnswers()).toMatchObject([{ kind: 'status $', status: 503, judgedAs: 200 }]);
   });
 
   it('gives exact counts whenever they are read, though it checks later and in batches', async () => {

@@ -10,6 +10,7 @@ const scope: ScopeFigures = {
   dropped: 10,
   unexpected: 9,
   transportErrors: 5,
+  answered: 985,
   latency: (clock) => ({
     count: 985,
     statMs: (stat) => (clock === 'service' && stat === 'p99' ? 30 : summary[stat]),
@@ -17,7 +18,7 @@ const scope: ScopeFigures = {
     percentileMs: (q) => q,
   }),
   achievedRatePerSec: 497.5,
-  contract: { count: 3, rate: 0.0002 },
+  contract: { checked: 15_000, count: 3, rate: 0.0002 },
 };
 
 function figure(expression: string): number {

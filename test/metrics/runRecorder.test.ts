@@ -21,6 +21,10 @@ describe('classifyOutcome', () => {
   it('accepts 2xx, or exactly the status a row expects; transport failures are always errors', () => {
     expect(classifyOutcome(sample({ status: 200 }))).toBe('ok');
     expect(classifyOutcome(sample({ status: 204 }))).toBe('ok');
+    // With contract checks on, a 2xx the pact has no interaction for is an answer the consumer cannot read.
+    const pactKnows = (status: number) => status === 200 || status === 401 || status === 403;
+    expect(classifyOutcome(sample({ status: 200 }), pactKnows)).toBe('ok');
+    expect(classifyOutcome(sample({ status: 204 }), pactKnows)).toBe('unexpected');
     expect(classifyOutcome(sample({ status: 302 }))).toBe('unexpected');
     expect(classifyOutcome(sample({ status: 503 }))).toBe('unexpected');
     expect(classifyOutcome(sample({ status: 403, expectedStatus: 403 }))).toBe('expected');

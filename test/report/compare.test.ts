@@ -53,4 +53,19 @@ describe('compareRuns', () => {
     expect(new Set(comparison.rows.map((row) => row.scope))).toEqual(new Set(['overall']));
     expect(comparison.unmatchedPhases).toEqual(['peak', 'steady']);
   });
+
+  it('warns that a baseline stopped early is poor company', () => {
+    const interrupted = { ...baseline, interrupted: true, aborted: true, abortReason: 'interrupted (SIGINT)' };
+    expect(compareRuns(baseline, interrupted).warnings).toEqual(['the baseline was stopped early (interrupted (SIGINT)): its phases ran short or not at all']);
+    expect(compareRuns(baseline, baseline).warnings).toEqual([]);
+  });
+
+  it('counts a latency gone to ∞ (requests unanswered) as a regression, and two ∞ as alike', () => {
+    const unanswered = { ...baseline, overall: { ...baseline.overall, latencyMs: { ...baseline.overall.latencyMs, p99: null, p999: null, max: null } } };
+    const worse = compareRuns(unanswered, baseline);
+    expect(worse.rows.filter((row) => row.scope === 'overall' && row.regressed).map((row) => row.metric)).toEqual(['p99', 'p999']);
+    expect(worse.rows.find((row) => row.scope === 'overall' && row.metric === 'p99')).toMatchObject({ current: null, change: null });
+    expect(compareRuns(unanswered, unanswered).regressed).toBe(false);
+    expect(compareRuns(baseline, unanswered).regressed).toBe(false);
+  });
 });

@@ -41,6 +41,7 @@ const implicitContract = (violating: number): RunResult['thresholds'][number] =>
   unit: 'count',
   actual: violating,
   passed: violating === 0,
+  reason: null,
   implicit: true,
 });
 

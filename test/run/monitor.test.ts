@@ -62,6 +62,7 @@ describe('abortOnFail thresholds', () => {
     phases,
     scenario: { thresholds: [{ expr: 'errorRate < 1%', condition, phase: 'peak', abortOnFail: true, implicit: false }] },
   } as unknown as LoadPlan;
+  const offsetsMs = [0, 1000, 2000];
   const answer = (phaseIndex: number, status: number): Sample => ({
     phaseIndex,
     scheduledMs: 0,
@@ -79,15 +80,45 @@ describe('abortOnFail thresholds', () => {
     };
     for (let i = 0; i < 200; i++) answered(answer(0, 500));
     // Errors in warm do not count against a threshold on peak.
-    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 0)).toBeUndefined();
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 0, offsetsMs)).toBeUndefined();
     for (let i = 0; i < 200; i++) answered(answer(1, 200));
     // 800 more in flight: errors are counted per request sent, as at the end of the run.
     for (let i = 0; i < 800; i++) recorder.onSent(1, 0);
     for (let i = 0; i < 10; i++) answered(answer(1, 503));
-    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 1)).toBeUndefined();
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 1, offsetsMs)).toBeUndefined();
     for (let i = 0; i < 5; i++) answered(answer(1, 503));
-    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 1)).toBe('errorRate < 1% (phase peak)');
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 1, offsetsMs)).toBe('errorRate < 1% (phase peak)');
     // Once peak is over, its verdict is the final result's, not a reason to stop cool.
-    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 2)).toBeUndefined();
+    expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 2, offsetsMs)).toBeUndefined();
+  });
+
+  it('judges an achievedRate abortOnFail once its phase has ended, on the time the phase took to send', () => {
+    const rate = parseThreshold('achievedRate >= 380');
+    if ('problem' in rate) throw new Error(rate.problem);
+    const ratePlan = {
+      phases,
+      scenario: { thresholds: [{ expr: 'achievedRate >= 380', condition: rate, phase: 'peak', abortOnFail: true, implicit: false }] },
+    } as unknown as LoadPlan;
+    const recorder = new RunRecorder(phases.length);
+    recorder.startClock(0);
+    // peak (400/s for 1 s from 1,000 ms) sent its 400 requests, the last 500 ms late: 400 / 1.5 s.
+    for (let i = 0; i < 400; i++) recorder.onSent(1, 1000 + i * 3.75);
+    const run = recordersSoFar(recorder, null);
+    // While peak runs, its rate is not judged: it is a whole phase's.
+    expect(failingAbortThreshold(ratePlan, run, 1, offsetsMs)).toBeUndefined();
+    expect(failingAbortThreshold(ratePlan, run, 2, offsetsMs)).toBe('achievedRate >= 380 (phase peak)');
+  });
+
+  it('passes an achievedRate abortOnFail whose phase kept its schedule', () => {
+    const rate = parseThreshold('achievedRate >= 380');
+    if ('problem' in rate) throw new Error(rate.problem);
+    const ratePlan = {
+      phases,
+      scenario: { thresholds: [{ expr: 'achievedRate >= 380', condition: rate, phase: 'peak', abortOnFail: true, implicit: false }] },
+    } as unknown as LoadPlan;
+    const recorder = new RunRecorder(phases.length);
+    recorder.startClock(0);
+    for (let i = 0; i < 400; i++) recorder.onSent(1, 1000 + i * 2.5);
+    expect(failingAbortThreshold(ratePlan, recordersSoFar(recorder, null), 2, offsetsMs)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { PACT_FILE } from '../../src/pact/pactTerms.ts';
 
 const contract = ResponseContract.compile(await readPactResponses(PACT_FILE), PACT_FILE);
 const json: [string, string][] = [['content-type', 'application/json']];
-const answer = (kind: string, status: number, body: string) => ({ kind, status, headers: json, body: Buffer.from(body) });
+const answer = (kind: string, status: number, body: string, judgedAs = status) => ({ kind, status, judgedAs, headers: json, body: Buffer.from(body) });
 
 describe("answers replayed through Pact's reference verifier", () => {
   it('confirms a broken answer, disputes one that honours the pact, and judges each against the interactions for its status', async () => {
@@ -20,6 +20,12 @@ describe("answers replayed through Pact's reference verifier", () => {
       verdicts: { 'integer $.message_id': 'confirmed', 'datetime $.created_at': 'disputed', 'type $.error_message': 'confirmed' },
     });
     expect(contract.interactionIndexesFor(401)).toHaveLength(2);
+  });
+
+  it('confirms an answer whose status the pact has no interaction for, judged against the status its request expected', async () => {
+    expect(contract.interactionIndexesFor(204)).toEqual([]);
+    const confirmation = await confirmWithReference(PACT_FILE, contract, [answer('status $', 204, '', 200)]);
+    expect(confirmation).toEqual({ verdicts: { 'status $': 'confirmed' } });
   });
 
   it('says the verifier was unavailable rather than guess, when it cannot run', async () => {

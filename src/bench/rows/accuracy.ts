@@ -49,7 +49,8 @@ export async function accuracyRow(settings: BenchSettings, ratesPerSec: number[]
         const stealAfter = await stealSec();
         const wallSec = (performance.now() - startedMs) / 1000;
         const { serviceMs } = await server.report();
-        const latency = run.result.phases[0]!.latencyMs;
+        // The bench's servers answer every request: the answered requests' figures are all of them.
+        const latency = run.result.phases[0]!.answeredLatencyMs;
         runs[rate] ??= [];
         runs[rate].push({
           p50: latency.p50,
@@ -114,8 +115,9 @@ export async function coordinatedOmissionRow(settings: BenchSettings, durationSe
       settings.workDir,
       'stall',
     );
-    const harnessP99 = run.result.phases[0]!.latencyMs.p99;
-    const serviceP99 = run.result.phases[0]!.serviceLatencyMs.p99;
+    // The stalled server still answers every request: the answered requests' figures are all of them.
+    const harnessP99 = run.result.phases[0]!.answeredLatencyMs.p99;
+    const serviceP99 = run.result.phases[0]!.answeredServiceLatencyMs.p99;
     const expectedP99 = scheduledP99Ms(rate, durationSec, base.delayMs, base.stallAfterMs, base.stallForMs);
     await server.reset();
     const cannon = await runAutocannonCli([

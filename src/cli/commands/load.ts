@@ -5,7 +5,7 @@ import { ExitCode, UserError } from '../../errors.ts';
 import { join } from 'node:path';
 import { SHARD_FILE, shardFileContent } from '../../merge/shardFile.ts';
 import type { RunResult } from '../../report/resultModel.ts';
-import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
+import { checkOutputFile, createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { measureLoad, runLoad } from '../../run/runLoad.ts';
 import type { MeasuredLoad } from '../../run/runLoad.ts';
@@ -16,6 +16,7 @@ import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOpt
 import { publishRun } from './publishRun.ts';
 import { parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
 import type { BaselineArgs } from './baselineOption.ts';
+import { decimalNumber } from '../../util/schemaHelpers.ts';
 
 interface LoadArgs extends BaselineArgs {
   scenario: string;
@@ -83,6 +84,9 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           exitCode: ExitCode.badInput,
         });
       }
+      // Checked before the mock, preflight or any load, as --out is: a typo costs seconds, not a run.
+      if (args.junit !== undefined) await checkOutputFile(args.junit, '--junit');
+      if (args.summaryJson !== undefined) await checkOutputFile(args.summaryJson, '--summary-json');
       const output = createRunOutput(io, { quiet: args.quiet });
       let dir = args.out ? resolve(args.out) : undefined;
       const options = {
@@ -175,8 +179,8 @@ async function writeShard(
 
 function parseDurationScale(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const scale = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(scale) || scale <= 0) {
+  const scale = decimalNumber(text) ?? Number.NaN;
+  if (!(scale > 0)) {
     throw new UserError(`--duration-scale wants a number above 0, e.g. 0.1 for a tenth of every phase; got "${text}"`, { exitCode: ExitCode.badInput });
   }
   return scale;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { mergeShards } from '../../merge/mergeShards.ts';
 import { readShards } from '../../merge/shardFile.ts';
-import { createRunDir, prepareOutDir } from '../../report/writeRun.ts';
+import { checkOutputFile, createRunDir, prepareOutDir } from '../../report/writeRun.ts';
 import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
@@ -34,6 +34,8 @@ export function mergeCommand(io: CliIo, setExitCode: (code: number) => void) {
     handler: async (args: MergeArgs) => {
       const tolerance = parseTolerance(args);
       const storedBaseline = await readBaseline(args);
+      if (args.junit !== undefined) await checkOutputFile(args.junit, '--junit');
+      if (args.summaryJson !== undefined) await checkOutputFile(args.summaryJson, '--summary-json');
       const shards = await readShards(args.shards);
       const output = createRunOutput(io, { quiet: false });
       const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), `${shards[0]!.shard.scenario.name}-merged`, new Date());

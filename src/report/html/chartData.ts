@@ -34,10 +34,10 @@ export interface ReportChartData {
 /** Builds the charts' data from a result (and the baseline's spectrum, when comparing). */
 export function buildChartData(result: RunResult, baseline?: RunResult): ReportChartData {
   const histograms = [
-    { encoded: result.overall.histogram, maxMs: result.overall.latencyMs.max },
-    { encoded: result.overall.serviceHistogram, maxMs: result.overall.serviceLatencyMs.max },
+    { encoded: result.overall.histogram, maxMs: result.overall.answeredLatencyMs.max },
+    { encoded: result.overall.serviceHistogram, maxMs: result.overall.answeredServiceLatencyMs.max },
   ];
-  if (baseline) histograms.push({ encoded: baseline.overall.histogram, maxMs: baseline.overall.latencyMs.max });
+  if (baseline) histograms.push({ encoded: baseline.overall.histogram, maxMs: baseline.overall.answeredLatencyMs.max });
   const spectrum = spectrumSeries(histograms);
   const lines: SpectrumLine[] = [
     { label: 'latency (from scheduled send)', role: 'corrected', latencyMs: spectrum.latencyMs[0]! },

@@ -10,6 +10,7 @@ const RULE_MEANINGS: Record<string, string> = {
   type: 'wrong JSON type (or too few or too many items)',
   present: 'missing',
   json: 'body is not JSON',
+  status: 'a status the pact has no interaction for',
   contentType: "another kind of body than the pact's",
   echo: 'stored text differs from the text sent',
   unique: 'message_id repeats an earlier answer',
@@ -48,6 +49,7 @@ export function contractSection(result: RunResult): Html {
       : '';
   });
   const noInteraction = Object.entries(checks.noInteraction);
+  const encodings = Object.entries(checks.contentEncodings);
   const examples = checks.examples.map(
     (e) =>
       html`<tr class="${e.reference === 'disputed' ? 'fail' : ''}"><td class="nowrap">HTTP ${e.status}</td><td class="nowrap"><code>${e.rule}</code><br><code>${e.path}</code></td><td>${e.expected}</td><td><code>${e.actual}</code></td><td>${REFERENCE_WORDS[e.reference]}</td><td><pre class="body">${e.bodyExcerpt || '(empty body)'}</pre></td></tr>`,
@@ -63,7 +65,8 @@ ${verdict}
 <p class="note">Each response was matched to the pact interaction for its status (${result.contract.statuses.join(', ')}) and checked against its matching rules, from <code>${result.contract.pactFile}</code>; every 200 was also checked for what a pact cannot express: the stored <code>message_body</code> equals the text sent, <code>message_id</code> is unique across the run, and <code>created_at</code> lies within the request's send/receive window (±${formatCount(result.contract.clockSkewMs)} ms for clock skew).</p>
 ${kinds.length > 0 ? html`<h3>Violations by rule</h3><table><thead><tr><th>rule</th><th>path</th><th>from</th><th>meaning</th><th class="num">responses</th><th class="num">share</th></tr></thead><tbody>${kinds}</tbody></table>` : ''}
 <h3>By phase</h3><table><thead><tr><th>phase</th><th class="num">checked</th><th class="num">violating</th><th class="num">rate</th></tr></thead><tbody>${phases}</tbody></table>
-${noInteraction.length > 0 ? html`<p class="note">Not checked, no interaction in the pact for their status: ${noInteraction.map(([status, count]) => `HTTP ${status}: ${formatCount(count)}`).join(', ')} (they count as errors above).</p>` : ''}
+${noInteraction.length > 0 ? html`<p class="note">Not checked: statuses the users CSV expects and the pact has no interaction for, ${noInteraction.map(([status, count]) => `HTTP ${status}: ${formatCount(count)}`).join(', ')}.</p>` : ''}
+${encodings.length > 0 ? html`<p class="note">Compressed answers, checked decoded: ${encodings.map(([encoding, count]) => `${encoding}: ${formatCount(count)}`).join(', ')}.</p>` : ''}
 ${examples.length > 0 ? html`<h3>Examples</h3><p class="note">The first response of each kind; message texts are redacted to their length.</p>${referenceNote}<div class="scroll"><table><thead><tr><th>answer</th><th>rule</th><th>expected</th><th>actual</th><th>Pact's verifier</th><th>body</th></tr></thead><tbody>${examples}</tbody></table></div>` : ''}
 </section>`;
 }

@@ -19,7 +19,7 @@ export function errorSamplesSection(result: RunResult): Html {
 
 /** The baseline comparison: a delta table per scope with regressions flagged. */
 export function comparisonSection(comparison: Comparison): Html {
-  const value = (row: MetricDelta, v: number) => formatComparedValue(row.metric, v);
+  const value = (row: MetricDelta, v: number | null) => formatComparedValue(row.metric, v);
   const rows = comparison.rows.map(
     (row) => html`<tr class="${row.regressed ? 'fail' : ''}">
       <th scope="row">${row.scope}</th><td>${COMPARED_METRIC_LABELS[row.metric]}</td>
@@ -56,7 +56,8 @@ export function generatorsSection(result: RunResult): Html {
 export function serverSideSection(result: RunResult): Html {
   const server = result.serverSide;
   if (!server) return html``;
-  const client = result.overall.serviceLatencyMs;
+  // The mock measures the requests it answered: compare with the client's figures of those.
+  const client = result.overall.answeredServiceLatencyMs;
   const stats = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
   const injected = Object.entries(server.injected).filter(([, count]) => count > 0);
   return html`<section id="server-side"><h2>Server side (built-in mock)</h2>

@@ -6,6 +6,7 @@ import {
   formatShare,
   formatThresholdValue,
   latencyColumnFormat,
+  latencyFigureText,
   shareColumnFormat,
   thresholdActualText,
 } from '../format.ts';
@@ -50,8 +51,7 @@ export function thresholdsSection(result: RunResult): Html {
 /** The figures one looks at first: volume, rate, errors, latency percentiles. */
 export function headlineSection(result: RunResult): Html {
   const o = result.overall;
-  // With nothing answered there is no latency to show (0 would read as "instant").
-  const latency = (ms: number) => (o.requests.completed === 0 ? '–' : formatDurationMs(ms));
+  const latency = (ms: number | null) => latencyFigureText(ms, o.requests.scheduled);
   const rate = o.targetRate === null ? html`<span class="muted">closed-model phases: no fixed target</span>` : html`target ${formatRate(o.targetRate)}`;
   const card = (label: string, value: string, detail: Html | string = '') =>
     html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
@@ -90,7 +90,7 @@ export function phasesSection(result: RunResult): Html {
       <td class="num">${formatCount(stats.requests.sent)}</td>
       <td class="num">${formatCount(stats.requests.dropped)}</td>
       <td class="num ${stats.errorRate > 0 ? 'warn' : ''}">${errorFormat(stats.errorRate)}</td>
-      ${[stats.latencyMs.p50, stats.latencyMs.p90, stats.latencyMs.p99, stats.latencyMs.p999, stats.latencyMs.max].map((ms, i) => html`<td class="num">${stats.requests.completed === 0 ? '–' : latencyFormats[i]!(ms)}</td>`)}
+      ${[stats.latencyMs.p50, stats.latencyMs.p90, stats.latencyMs.p99, stats.latencyMs.p999, stats.latencyMs.max].map((ms, i) => html`<td class="num">${latencyFigureText(ms, stats.requests.scheduled, latencyFormats[i]!)}</td>`)}
     </tr>`;
   };
   return html`<section id="phases"><h2>Phases</h2><div class="scroll"><table class="compact">
