@@ -40,10 +40,13 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
 
   const contract = result.overall.contractViolations;
   if (result.contract && contract) {
+    // Honoured by all of none is no verdict: it never reads as one.
     reasons.push(
-      contract.count === 0
-        ? `Contract honoured by all ${formatCount(contract.checked)} checked responses`
-        : `Contract broken by ${formatCount(contract.count)} of ${formatCount(contract.checked)} checked responses (${formatShare(contract.rate)})`,
+      contract.checked === 0
+        ? 'Contract not judged: no response was checked against the pact'
+        : contract.count === 0
+          ? `Contract honoured by all ${formatCount(contract.checked)} checked responses`
+          : `Contract broken by ${formatCount(contract.count)} of ${formatCount(contract.checked)} checked responses (${formatShare(contract.rate)})`,
     );
     const reference = result.contract.reference;
     if (reference?.unavailable) reasons.push(`Warning: Pact's reference verifier could not confirm the broken answers (${reference.unavailable})`);

@@ -144,6 +144,20 @@ describe('the verdict', () => {
     expect(verdict.reasons).toContain('Contract broken by 5 of 3,000 checked responses (0.167%)');
   });
 
+  it('never reads "honoured by all 0 checked responses": with none checked the contract was not judged', () => {
+    const failed = { ...implicitContract(0), actual: null, passed: false, reason: 'no response was checked against the pact in the whole run' };
+    const base = withContract(fast(), 0, [failed]);
+    const run: RunResult = {
+      ...base,
+      overall: { ...base.overall, contractViolations: { ...base.overall.contractViolations!, checked: 0, count: 0, rate: 0 } },
+    };
+    const verdict = judgeRun(run);
+    expect(verdict.word).toBe('FAILED');
+    expect(verdict.reasons).toContain('Contract not judged: no response was checked against the pact');
+    expect(verdict.reasons.join('\n')).not.toMatch(/honoured/);
+    expect(renderReportHtml(run, assets)).toContain('No response was checked against the pact: the contract was not judged.');
+  });
+
   it('phases that never ran are named, and their thresholds shown as not evaluated', async () => {
     const base = fast();
     const notRun = { ...base.phases[0]!, name: 'later', ran: false };

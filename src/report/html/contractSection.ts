@@ -32,9 +32,11 @@ export function contractSection(result: RunResult): Html {
   }
   const sampled = result.contract.sampleShare < 1 ? ` (a ${formatShare(result.contract.sampleShare)} sample)` : '';
   const verdict =
-    checks.count === 0
-      ? html`<p class="steady"><strong>All ${formatCount(checks.checked)} checked responses${sampled} honoured the contract.</strong></p>`
-      : html`<p class="regressed"><strong>${formatCount(checks.count)} of ${formatCount(checks.checked)} checked responses${sampled} broke the contract (${formatShare(checks.rate)}).</strong></p>`;
+    checks.checked === 0
+      ? html`<p class="regressed"><strong>No response was checked against the pact${sampled}: the contract was not judged.</strong></p>`
+      : checks.count === 0
+        ? html`<p class="steady"><strong>All ${formatCount(checks.checked)} checked responses${sampled} honoured the contract.</strong></p>`
+        : html`<p class="regressed"><strong>${formatCount(checks.count)} of ${formatCount(checks.checked)} checked responses${sampled} broke the contract (${formatShare(checks.rate)}).</strong></p>`;
   const kindShare = shareColumnFormat(checks.byKind.map((kind) => kind.count / Math.max(1, checks.checked)));
   const kinds = checks.byKind.map(
     (kind) =>
