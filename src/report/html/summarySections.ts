@@ -65,7 +65,7 @@ ${card('p99', latency(o.latencyMs.p99), `service time ${latency(o.serviceLatency
 ${card('p99.9', latency(o.latencyMs.p999))}
 ${card('max', latency(o.latencyMs.max))}
 </div>
-<p class="note">Latency is measured from each request's <em>scheduled</em> send time, so a stalled server shows in the figures instead of hiding (no coordinated omission). Service time is measured from the actual send.</p></section>`;
+<p class="note">Latency is measured from each request's <em>scheduled</em> send time, so a stalled server shows in the figures instead of hiding (no coordinated omission), and a request that got no answer counts as infinitely slow (∞). Service time is measured from the actual send.</p></section>`;
 }
 
 /** One row per phase plus the whole run: plan, rates, volume, errors and latency, each column in one format. */
