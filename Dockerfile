@@ -1,6 +1,6 @@
 # The harness image that `npm run k8s` manifests run (one shard per pod, then the merge).
 # Build: docker build -t <registry>/logmsg-harness:<version> .
-# Not built in this project's CI: its machines have no Docker (see docs/kubernetes.md).
+# Not built in this project's CI: its machines have no Docker (see docs/scaling.md).
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV PACT_DO_NOT_TRACK=true CI=true
@@ -12,5 +12,9 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY scenarios ./scenarios
 COPY pacts ./pacts
+# /app is root's; the default command writes its run folder under /app/reports as the node user.
+RUN mkdir -p /app/reports && chown node:node /app/reports
 USER node
-CMD ["npm", "run", "-s", "load", "--", "scenarios/smoke.yml"]
+# node itself is PID 1, not npm: `docker stop` and a deleted pod's SIGTERM reach the harness, which
+# stops sending and writes the partial result before it exits (130).
+CMD ["node", "--import", "tsx", "src/cli/main.ts", "load", "scenarios/smoke.yml"]

@@ -21,6 +21,8 @@ export interface ManifestInput {
   secret: { name: string; variables: { name: string; hasDefault: boolean }[] };
   storageClass: string | null;
   durationScale: number | null;
+  /** Where every shard sends (--target), or null to use the scenario's own URL (a real one: never the built-in mock unless asked). */
+  target: string | null;
 }
 
 /** ConfigMaps (like every object) must stay under etcd's 1 MiB; some room is left for the rest of the object. */
@@ -30,6 +32,12 @@ export type Manifest = Record<string, unknown> & { apiVersion: string; kind: str
 
 const CONFIG_DIR = '/config';
 const RESULTS_DIR = '/results';
+/**
+ * The harness's CLI in the image (WORKDIR /app), run by node itself: `exec` makes it the
+ * container's PID 1, so the SIGTERM of a deleted pod reaches it and the partial result is written
+ * (npm in between would die and leave node to run on, or be killed, without results).
+ */
+export const IMAGE_CLI = 'node --import tsx /app/src/cli/main.ts';
 
 export function buildManifests(input: ManifestInput): Manifest[] {
   const base = `logmsg-${input.scenarioName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 50).replace(/-+$/, '');
@@ -68,10 +76,11 @@ export function buildManifests(input: ManifestInput): Manifest[] {
     volumes,
   });
   // JOB_COMPLETION_INDEX is set by Kubernetes in every pod of an Indexed Job: `--shard N` reads it.
-  const shardCommand = `exec npm run -s load -- ${input.scenarioPath} --shard ${input.shards} --start-at ${input.startAt} --out ${RESULTS_DIR}/shard-$JOB_COMPLETION_INDEX --force --quiet${scale}`;
+  const target = input.target === null ? '' : ` --target ${input.target}`;
+  const shardCommand = `exec ${IMAGE_CLI} load ${input.scenarioPath}${target} --shard ${input.shards} --start-at ${input.startAt} --out ${RESULTS_DIR}/shard-$JOB_COMPLETION_INDEX --force --quiet${scale}`;
   const waitForShards = `for i in $(seq 0 ${input.shards - 1}); do n=0; until [ -f ${RESULTS_DIR}/shard-$i/shard.json ]; do n=$((n+5)); if [ $n -gt ${input.mergeWaitSec} ]; then echo "shard $i/${input.shards} wrote no shard.json in ${input.mergeWaitSec} s" >&2; exit 2; fi; sleep 5; done; done`;
   const shardDirs = Array.from({ length: input.shards }, (_, i) => `${RESULTS_DIR}/shard-${i}`).join(' ');
-  const mergeCommand = `${waitForShards}; exec npm run -s merge -- ${shardDirs} --scenario ${input.scenarioPath} --out ${RESULTS_DIR}/merged --force`;
+  const mergeCommand = `${waitForShards}; exec ${IMAGE_CLI} merge ${shardDirs} --scenario ${input.scenarioPath} --out ${RESULTS_DIR}/merged --force`;
   const manifests: Manifest[] = [];
   if (input.configFiles) manifests.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(configMapName), data: input.configFiles });
   manifests.push({

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { buildManifests } from '../../src/k8s/manifests.ts';
@@ -9,6 +10,12 @@ import { validateManifests } from '../../src/k8s/validate.ts';
 import { readRunResult } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
+import { startHonestProvider } from '../fixtures/honestProvider.ts';
+import { PREFLIGHT_MESSAGE } from '../../src/run/preflight.ts';
+
+/** A server name for manifests that are only written, never run. */
+const SERVER = 'https://logmsg.example.com';
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 
 const INPUT: ManifestInput = {
   scenarioName: 'peak',
@@ -28,6 +35,7 @@ const INPUT: ManifestInput = {
   },
   storageClass: 'nfs',
   durationScale: null,
+  target: 'https://logmsg.example.com/haptik',
 };
 
 /** A manifest, to read fields by path in tests (manifests are plain JSON data). */
@@ -66,6 +74,17 @@ describe('buildManifests', () => {
     expect(field(container, 'command.2')).toContain('--shard 4 --start-at 2026-12-01T09:00:00.000Z --out /results/shard-$JOB_COMPLETION_INDEX');
   });
 
+  it('runs node itself as the process of each pod (exec, no npm between), sending to the target named', () => {
+    for (const suffix of ['shards', 'merge']) {
+      const command = field(byKind(manifests, 'Job', suffix), 'spec.template.spec.containers.0.command.2') as string;
+      expect(command).toMatch(/(^|; )exec node --import tsx \/app\/src\/cli\/main\.ts (load|merge) /);
+      expect(command).not.toContain('npm');
+    }
+    expect(field(byKind(manifests, 'Job', 'shards'), 'spec.template.spec.containers.0.command.2')).toContain(
+      'load /config/scenario.yml --target https://logmsg.example.com/haptik --shard 4',
+    );
+  });
+
   it('takes credentials from the Secret by name only', () => {
     const env = field(byKind(manifests, 'Job', 'shards'), 'spec.template.spec.containers.0.env');
     expect(env).toContainEqual({ name: 'HAPTIK_TOKEN', valueFrom: { secretKeyRef: { name: 'harness-credentials', key: 'HAPTIK_TOKEN' } } });
@@ -95,7 +114,7 @@ phases:
 
   it('never writes a credential value, and refuses files a ConfigMap cannot hold', async () => {
     const out = join(files.dir, 'manifests');
-    const run = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '2', '--image', 'img:1', '--out', out], {
+    const run = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '2', '--image', 'img:1', '--target', SERVER, '--out', out], {
       env: { HAPTIK_TOKEN: 'supersecret-token-value', HAPTIK_CLIENT_ID: 'client-id-value' },
     });
     expect(run.exitCode).toBe(0);
@@ -106,16 +125,62 @@ phases:
 
     files.write('big.csv', `auth_id\n${Array.from({ length: 120_000 }, (_, i) => `user-${i}`).join('\n')}\n`);
     files.write('big.yml', readFileSync(join(files.dir, 'scenario.yml'), 'utf8').replace('file: users.csv', 'file: big.csv'));
-    const big = await runCliProcess(['k8s', join(files.dir, 'big.yml'), '--shards', '2', '--image', 'img:1', '--out', join(files.dir, 'big')]);
+    const big = await runCliProcess([
+      'k8s',
+      join(files.dir, 'big.yml'),
+      '--shards',
+      '2',
+      '--image',
+      'img:1',
+      '--target',
+      SERVER,
+      '--out',
+      join(files.dir, 'big'),
+    ]);
     expect(big.exitCode).toBe(2);
     expect(big.stderr).toContain('more than a ConfigMap holds (1 MB)');
     expect(big.stderr).toContain('--files-in-image');
   });
 
-  it('runs as the Jobs would: 3 pods with JOB_COMPLETION_INDEX, then the merge Job, into one result', async () => {
+  it('refuses a scenario whose target is the mock unless --target names the server (or says mock)', async () => {
+    const refused = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '2', '--image', 'img:1', '--out', join(files.dir, 'm1')]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/its target is the built-in mock, so every pod would load a mock of its own\n {2}- name your server with --target/);
+    const mocks = await runCliProcess([
+      'k8s',
+      join(files.dir, 'scenario.yml'),
+      '--shards',
+      '2',
+      '--image',
+      'img:1',
+      '--target',
+      'mock',
+      '--out',
+      join(files.dir, 'm2'),
+    ]);
+    expect(mocks.exitCode).toBe(0);
+  });
+
+  it('runs as the Jobs would: 3 pods with JOB_COMPLETION_INDEX sending to --target, then the merge Job, into one result', async () => {
+    const provider = await startHonestProvider();
+    const received: string[] = [];
+    provider.onRequest((body) => received.push(body));
     const out = join(files.dir, 'sim');
     const startAt = new Date(Date.now() + 12_000).toISOString();
-    const made = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '3', '--image', 'img:1', '--start-at', startAt, '--out', out]);
+    const made = await runCliProcess([
+      'k8s',
+      join(files.dir, 'scenario.yml'),
+      '--shards',
+      '3',
+      '--image',
+      'img:1',
+      '--start-at',
+      startAt,
+      '--target',
+      provider.url,
+      '--out',
+      out,
+    ]);
     expect(made.exitCode).toBe(0);
     const manifests = parseAllDocuments(readFileSync(join(out, 'manifests.yaml'), 'utf8')).map((doc) => doc.toJS() as unknown);
     // The ConfigMap's files, as the pod would see them mounted at /config.
@@ -124,19 +189,30 @@ phases:
     mkdirSync(config);
     mkdirSync(results);
     for (const [name, text] of Object.entries(byKind(manifests, 'ConfigMap').data as Record<string, string>)) writeFileSync(join(config, name), text);
+    // Paths in the image (/app, the claim, the ConfigMap) as they are on this machine.
     const command = (suffix: string) =>
       (field(byKind(manifests, 'Job', suffix), 'spec.template.spec.containers.0.command.2') as string)
+        .replaceAll('/app/', `${PROJECT_ROOT}/`)
         .replaceAll('/config', config)
         .replaceAll('/results', results);
-    const shardRuns = await Promise.all([0, 1, 2].map((i) => sh(command('shards'), { JOB_COMPLETION_INDEX: String(i) })));
-    for (const run of shardRuns) expect(run.code).toBe(0);
-    const merged = await sh(command('merge'), {});
-    expect(merged.code).toBe(0);
-    const result = readRunResult(join(results, 'merged'));
-    expect(result.overall.requests.scheduled).toBe(120);
-    expect(result.overall.requests.sent).toBe(120);
-    expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 1/3', 'shard 2/3']);
-    expect(result.passed).toBe(true);
+    // The Secret's values, as the pod's env would hold them.
+    const secret = { HAPTIK_TOKEN: 'k8s-token', HAPTIK_CLIENT_ID: 'k8s-client' };
+    try {
+      const shardRuns = await Promise.all([0, 1, 2].map((i) => sh(command('shards'), { ...secret, JOB_COMPLETION_INDEX: String(i) })));
+      for (const run of shardRuns) expect(run.code, run.output).toBe(0);
+      const merged = await sh(command('merge'), secret);
+      expect(merged.code, merged.output).toBe(0);
+      const result = readRunResult(join(results, 'merged'));
+      expect(result.overall.requests.scheduled).toBe(120);
+      expect(result.overall.requests.sent).toBe(120);
+      // Every request reached the server named, preflight's one per shard besides.
+      expect(received.filter((body) => !body.includes(PREFLIGHT_MESSAGE))).toHaveLength(120);
+      expect(result.target).toMatchObject({ url: `${provider.url}/`, mock: false });
+      expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 1/3', 'shard 2/3']);
+      expect(result.passed).toBe(true);
+    } finally {
+      await provider.close();
+    }
   }, 120_000);
 });
 

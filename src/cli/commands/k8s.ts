@@ -10,6 +10,7 @@ import { loadScenario } from '../../scenario/loadScenario.ts';
 import { envReferences } from '../../util/yamlFile.ts';
 import type { CliIo } from '../io.ts';
 import { parseStartAt } from './scaleOptions.ts';
+import { parseTargetOption } from './targetOption.ts';
 
 interface K8sArgs {
   scenario: string;
@@ -22,6 +23,7 @@ interface K8sArgs {
   storageClass?: string;
   filesInImage?: string;
   durationScale?: number;
+  target?: string;
 }
 
 /** `k8s`: writes the manifests that run a scenario as N shards on Kubernetes and merge them. */
@@ -44,18 +46,29 @@ export function k8sCommand(io: CliIo) {
         .option('start-at', { type: 'string', describe: 'UTC time every shard starts its schedule (default: 10 minutes from now)' })
         .option('storage-class', { type: 'string', describe: 'a ReadWriteMany storage class for the shared results claim' })
         .option('files-in-image', { type: 'string', describe: "the scenario's path inside the image, when its files are baked in (no ConfigMap)" })
-        .option('duration-scale', { type: 'number', describe: 'passed to every shard, e.g. 0.1 for a quick try' }),
+        .option('duration-scale', { type: 'number', describe: 'passed to every shard, e.g. 0.1 for a quick try' })
+        .option('target', {
+          type: 'string',
+          describe: 'the base URL every shard sends to (replaces target.url); "mock" only when you mean a built-in mock in every pod',
+        }),
     handler: async (args: K8sArgs) => {
       if (!Number.isInteger(args.shards) || args.shards < 1 || args.shards > 1000) {
         throw new UserError(`--shards wants a whole number from 1 to 1000; got ${args.shards}`, { exitCode: ExitCode.badInput });
       }
       const nowMs = Date.now();
       const startAtEpochMs = parseStartAt(args.startAt, nowMs) ?? nowMs + 10 * 60_000;
+      const target = parseTargetOption(args.target);
       // Validated as a run against the mock would be: the manifests never hold a credential's value.
       const loaded = await loadScenario(args.scenario, io.env, { target: 'mock' });
       const { scenario } = loaded;
       // The scenario as written (its ${VAR}s not filled in) is what goes to the cluster.
       const written = parseDocument(await readFile(args.scenario, 'utf8'));
+      if (target === undefined && written.getIn(['target', 'url']) === 'mock') {
+        throw new UserError(`${args.scenario}: its target is the built-in mock, so every pod would load a mock of its own`, {
+          exitCode: ExitCode.badInput,
+          problems: ['name your server with --target https://host (the Secret holds its credentials), or --target mock to run the mocks anyway'],
+        });
+      }
       const variables = envReferences(written.toJS());
       const configFiles = args.filesInImage === undefined ? await configMapFiles(written, scenario) : null;
       if (configFiles) {
@@ -80,6 +93,7 @@ export function k8sCommand(io: CliIo) {
         secret: { name: args.secret, variables },
         storageClass: args.storageClass ?? null,
         durationScale: args.durationScale ?? null,
+        target: target ?? null,
       });
       // Loaded here, not with the CLI: the API schema's validators take about 100 ms to load, which every load run would pay.
       const { validateManifests } = await import('../../k8s/validate.ts');

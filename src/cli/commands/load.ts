@@ -15,6 +15,7 @@ import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import { publishRun } from './publishRun.ts';
 import { parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
+import { parseTargetOption } from './targetOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 import { decimalNumber } from '../../util/schemaHelpers.ts';
 
@@ -69,9 +70,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         .option('start-at', { type: 'string', describe: 'UTC time the schedule starts at, e.g. 2026-12-01T09:00:00Z: give every shard the same' }),
     handler: async (args: LoadArgs) => {
       const durationScale = parseDurationScale(args.durationScale);
-      if (args.target !== undefined && args.target !== 'mock' && !/^https?:\/\//.test(args.target)) {
-        throw new UserError(`--target must be "mock" or an http(s) base URL, got "${args.target}"`, { exitCode: ExitCode.badInput });
-      }
+      parseTargetOption(args.target);
       const tolerance = parseTolerance(args);
       // Read and prepared before the run: a missing baseline or an unusable --out is found before any load is sent.
       const storedBaseline = await readBaseline(args);
