@@ -5,6 +5,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Aborted on Ctrl-C / SIGTERM. */
   interrupt: AbortSignal;
+  /** Aborted on a second Ctrl-C / SIGTERM: stop waiting for anything but writing the partial result. */
+  hurry: AbortSignal;
   /** Whether stdout is a terminal (live progress lines are redrawn in place). */
   isTty: boolean;
 }

@@ -7,15 +7,21 @@ import { runCli } from './run.ts';
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 const interrupt = new AbortController();
-let firstInterruptMs: number | undefined;
+const hurry = new AbortController();
+let lastSignalMs: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     const nowMs = performance.now();
-    // A second Ctrl-C quits at once; a repeat within a second (npm and `timeout` relay one signal
-    // twice, a terminal sends SIGINT to the whole group) is the same request to stop.
-    if (firstInterruptMs !== undefined && nowMs - firstInterruptMs > 1000) process.exit(130);
-    firstInterruptMs ??= nowMs;
-    interrupt.abort(signal);
+    // A repeat within a second (npm and `timeout` relay one signal twice, a terminal sends SIGINT
+    // to the whole group) is the same request.
+    if (lastSignalMs !== undefined && nowMs - lastSignalMs <= 1000) return;
+    lastSignalMs = nowMs;
+    // The first stops the run; the second stops waiting for requests in flight (the partial result
+    // is still written, quickly); only a third gives up on writing it.
+    if (!interrupt.signal.aborted) return interrupt.abort(signal);
+    if (!hurry.signal.aborted) return hurry.abort(signal);
+    process.stderr.write('Interrupted a third time: exiting now, without writing results.\n');
+    process.exit(130);
   });
 }
 
@@ -24,6 +30,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   interrupt: interrupt.signal,
+  hurry: hurry.signal,
   isTty: Boolean(process.stdout.isTTY),
 });
 process.exitCode = exitCode;

@@ -137,12 +137,21 @@ export class LoadEngine {
     this.#backlog = [];
     this.#backlogHead = 0;
     if (this.#pool.inFlight === 0) return this.#finish(now);
-    this.#timer = setTimeout(() => {
-      for (const abandoned of this.#pool.close()) {
-        this.#options.sink.onSample(sampleOf(abandoned, performance.now(), 0, 'aborted', undefined, undefined));
-      }
-      this.#finish(performance.now());
-    }, this.#options.abortGraceMs ?? 2000);
+    this.#timer = setTimeout(() => this.#abandonInFlight(), this.#options.abortGraceMs ?? 2000);
+  }
+
+  /** After an abort, stops waiting for the requests in flight (a second Ctrl-C): they count as aborted now. */
+  hurry(): void {
+    if (!this.#aborted || this.#finished) return;
+    clearTimeout(this.#timer);
+    this.#abandonInFlight();
+  }
+
+  #abandonInFlight(): void {
+    for (const abandoned of this.#pool.close()) {
+      this.#options.sink.onSample(sampleOf(abandoned, performance.now(), 0, 'aborted', undefined, undefined));
+    }
+    this.#finish(performance.now());
   }
 
   #tick(): void {

@@ -9,8 +9,9 @@ export async function referenceOnViolations(
   plan: LoadPlan,
   measured: GeneratorMeasurements,
   onLine: (line: string) => void,
+  hurry?: AbortSignal,
 ): Promise<ReferenceConfirmation | null> {
   if (!plan.contract || measured.replayableAnswers.length === 0) return null;
   onLine(`Asking Pact's reference verifier about the first answer of each kind of pact violation (${measured.replayableAnswers.length})...`);
-  return confirmWithReference(plan.contract.pactFile, plan.contract.responses, readReplayable(measured.replayableAnswers));
+  return confirmWithReference(plan.contract.pactFile, plan.contract.responses, readReplayable(measured.replayableAnswers), { stop: hurry });
 }

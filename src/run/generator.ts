@@ -35,6 +35,8 @@ export interface GeneratorOptions {
   /** Wall-clock time (epoch ms) the schedule starts at, shared by every generator of the run; now when unset or past. */
   startAtEpochMs?: number;
   interrupt: AbortSignal;
+  /** A second interrupt: stop waiting for requests in flight (they count as aborted). */
+  hurry?: AbortSignal;
   /** Stops the run at once (the target was lost); its reason is the abort reason. */
   stop?: AbortSignal;
   /** Receives status lines (stopping) as they happen. */
@@ -101,6 +103,11 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
   options.interrupt.addEventListener('abort', onInterrupt, { once: true });
   const onStop = () => abort(String(options.stop?.reason));
   options.stop?.addEventListener('abort', onStop, { once: true });
+  const onHurry = () => {
+    options.onLine('Interrupted again: not waiting for requests in flight (they count as aborted); writing the partial result...');
+    engine.hurry();
+  };
+  options.hurry?.addEventListener('abort', onHurry, { once: true });
 
   // Start-up (planning, CSV validation, transpiled modules) leaves garbage that a full collection
   // would otherwise clear in the first second of the load, stalling every request due meanwhile.
@@ -141,6 +148,7 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
     clearInterval(ticker);
     options.interrupt.removeEventListener('abort', onInterrupt);
     options.stop?.removeEventListener('abort', onStop);
+    options.hurry?.removeEventListener('abort', onHurry);
     users.close();
     messages.close();
   }

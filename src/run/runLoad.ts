@@ -28,6 +28,8 @@ export interface RunLoadOptions extends ScenarioOverrides {
   scenarioFile: string;
   env: Record<string, string | undefined>;
   interrupt: AbortSignal;
+  /** A second interrupt: stop waiting for requests in flight, and skip asking the reference verifier. */
+  hurry?: AbortSignal;
   /** Receives status lines (preflight, stopping) as they happen. */
   onLine(line: string): void;
   /** Receives the live line once a second. */
@@ -65,7 +67,7 @@ export interface MeasuredLoad {
 export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
   const load = await measureLoad(options);
   const { plan, measured } = load;
-  const referenceConfirmation = await referenceOnViolations(plan, measured, options.onLine);
+  const referenceConfirmation = await referenceOnViolations(plan, measured, options.onLine, options.hurry);
   return buildResult({
     ...resultInputs(measured),
     plan,
@@ -144,6 +146,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
         stripes: Array.from({ length: workers }, (_, w) => within(stripe, w, workers)),
         startAtEpochMs: options.startAtEpochMs,
         interrupt: options.interrupt,
+        hurry: options.hurry,
         stop: targetLost.signal,
         onLine: options.onLine,
         onProgress: options.onProgress,
@@ -158,6 +161,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
         stripe,
         startAtEpochMs: options.startAtEpochMs,
         interrupt: options.interrupt,
+        hurry: options.hurry,
         stop: targetLost.signal,
         onLine: options.onLine,
         onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {

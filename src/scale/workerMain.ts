@@ -12,6 +12,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
 
 const stop = new AbortController();
+const hurry = new AbortController();
 const neverInterrupted = new AbortController().signal;
 let start: ((startAtEpochMs: number) => void) | undefined;
 const startAt = new Promise<number>((resolve) => (start = resolve));
@@ -31,6 +32,9 @@ process.on('message', (message: CoordinatorMessage) => {
     case 'stop':
       stop.abort(message.reason);
       start?.(Number.NaN);
+      break;
+    case 'hurry':
+      hurry.abort();
       break;
   }
 });
@@ -58,6 +62,7 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
     secondLagMs: job.secondLagMs,
     interrupt: neverInterrupted,
     stop: stop.signal,
+    hurry: hurry.signal,
     // The coordinator says why the run stops; the worker's own line would repeat it once per worker.
     onLine: () => {},
     onSecond: ({ recorder, contract, engine, elapsedMs }) => {

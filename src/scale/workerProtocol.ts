@@ -21,7 +21,9 @@ export interface WorkerJob {
 export type CoordinatorMessage =
   | { type: 'job'; job: WorkerJob; env: Record<string, string | undefined> }
   | { type: 'start'; startAtEpochMs: number }
-  | { type: 'stop'; reason: string };
+  | { type: 'stop'; reason: string }
+  /** A second interrupt: stop waiting for requests in flight. */
+  | { type: 'hurry' };
 
 export type WorkerMessage =
   | { type: 'ready' }

@@ -30,6 +30,8 @@ export interface RunWorkersOptions {
   stripes: Stripe[];
   startAtEpochMs?: number;
   interrupt: AbortSignal;
+  /** A second interrupt: every worker stops waiting for its requests in flight. */
+  hurry?: AbortSignal;
   stop: AbortSignal;
   onLine(line: string): void;
   onProgress(line: string): void;
@@ -104,6 +106,10 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
   const onStop = () => stopAll(String(options.stop.reason));
   options.interrupt.addEventListener('abort', onInterrupt, { once: true });
   options.stop.addEventListener('abort', onStop, { once: true });
+  const onHurry = () => {
+    for (const worker of workers) if (worker.child.connected) send(worker, { type: 'hurry' });
+  };
+  options.hurry?.addEventListener('abort', onHurry, { once: true });
 
   let failure: UserError | undefined;
   const allReady = new Promise<void>((resolve) => {
@@ -177,6 +183,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     clearInterval(ticker);
     clearTimeout(killTimer);
     options.interrupt.removeEventListener('abort', onInterrupt);
+    options.hurry?.removeEventListener('abort', onHurry);
     options.stop.removeEventListener('abort', onStop);
     for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
   }

@@ -23,9 +23,10 @@ export async function confirmWithReference(
   pactFile: string,
   contract: ResponseContract,
   answers: readonly ReplayableAnswer[],
-  timeoutMs = 60_000,
+  { timeoutMs = 60_000, stop }: { timeoutMs?: number; stop?: AbortSignal } = {},
 ): Promise<ReferenceConfirmation> {
   if (answers.length === 0) return { verdicts: {} };
+  if (stop?.aborted) return { unavailable: 'not asked: interrupted again' };
   const dir = await mkdtemp(join(tmpdir(), 'harness-replay-'));
   try {
     const job: ReplayJob = {
@@ -52,9 +53,16 @@ export async function confirmWithReference(
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      // A second interrupt does not wait for the verifier: the result says it was not asked.
+      const onStop = () => {
+        child.kill('SIGKILL');
+        resolve('not asked: interrupted again');
+      };
+      stop?.addEventListener('abort', onStop, { once: true });
       child.on('error', (error) => resolve(error.message));
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
+        stop?.removeEventListener('abort', onStop);
         resolve(code === 0 ? undefined : `the verifier process ended with ${signal ?? `code ${code}`}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`);
       });
     });

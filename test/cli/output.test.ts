@@ -3,7 +3,15 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { createRunOutput } from '../../src/cli/output.ts';
 
 function fakeIo(isTty: boolean, env: Record<string, string> = {}): CliIo & { written: string } {
-  const io = { written: '', isTty, env, interrupt: new AbortController().signal, stdout: (text: string) => (io.written += text), stderr: () => {} };
+  const io = {
+    written: '',
+    isTty,
+    env,
+    interrupt: new AbortController().signal,
+    hurry: new AbortController().signal,
+    stdout: (text: string) => (io.written += text),
+    stderr: () => {},
+  };
   return io;
 }
 

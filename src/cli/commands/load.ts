@@ -99,6 +99,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         startAtEpochMs,
         env: io.env,
         interrupt: io.interrupt,
+        hurry: io.hurry,
         onLine: output.status,
         onProgress: output.progress,
         // The run's folder exists and takes files before any load is sent: a full disk or a
