@@ -1,4 +1,4 @@
-import { ErrorBodySchema, LOG_MESSAGE_PATH, LogMessageSuccessSchema, STANDARD_MESSAGE_TYPE } from './schema.ts';
+import { ErrorBodySchema, LogMessageSuccessSchema, STANDARD_MESSAGE_TYPE, logMessageEndpoint } from './schema.ts';
 import type { LogMessageRequest, LogMessageSuccess } from './schema.ts';
 
 /** Credentials issued by the vendor; `token` may be omitted to exercise the 401 path. */
@@ -61,7 +61,7 @@ export class LogMessageClient {
   readonly #credentials: ClientCredentials;
 
   constructor(baseUrl: string, credentials: ClientCredentials) {
-    this.#endpoint = new URL(LOG_MESSAGE_PATH, baseUrl);
+    this.#endpoint = logMessageEndpoint(baseUrl);
     this.#credentials = credentials;
   }
 

@@ -5,6 +5,15 @@ import { compileDateTimePattern } from '../checks/dateTimePattern.ts';
 export const LOG_MESSAGE_PATH = '/v1.0/log_message_from_user/';
 
 /**
+ * The endpoint below a base URL, its path kept: an API gateway's prefix
+ * (`https://gw.example.com/haptik/api`) stays in front of the API's path.
+ */
+export function logMessageEndpoint(baseUrl: string | URL): URL {
+  const base = new URL(baseUrl);
+  return new URL(`${base.pathname.replace(/\/+$/, '')}${LOG_MESSAGE_PATH}`, base.origin);
+}
+
+/**
  * `created_at` as the pact pins it and the client reads it: one format, so the client accepts
  * exactly what a provider that passes verification may send. Pact reads it with 1-4 year digits,
  * 1-2 digits for the other fields and 1-3 fraction digits, ranges and real calendar dates checked

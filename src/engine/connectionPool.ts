@@ -1,6 +1,7 @@
 // Keep-alive HTTP/1.1 connections to one target, one request at a time on each. The pool never
 // sends on its own: the engine decides when (its schedule), the pool only where.
 import { performance } from 'node:perf_hooks';
+import { createSecureContext } from 'node:tls';
 import { HttpConnection } from './http/httpConnection.ts';
 import type { ConnectionTarget, HttpAnswer } from './http/httpConnection.ts';
 import type { TransportErrorKind, TransportFailure } from './http/failures.ts';
@@ -24,8 +25,8 @@ export interface PoolTarget {
   path: string;
   headers: Record<string, string>;
   timeoutMs: number;
-  /** Extra trusted CA certificates (PEM) for an https target. */
-  ca?: Buffer;
+  /** The CA certificates (PEM) an https target is verified against; Node's default store when unset (see run/trustedCa.ts). */
+  ca?: string[];
   /** Skip TLS certificate verification. */
   insecure?: boolean;
   maxBodyBytes: number;
@@ -66,7 +67,8 @@ export class ConnectionPool<T> {
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port) || (secure ? 443 : 80),
       secure,
-      ca,
+      // Built once: a context per connection would parse every certificate of the store again.
+      secureContext: secure && ca ? createSecureContext({ ca }) : undefined,
       insecure: insecure ?? false,
       timeoutMs,
       maxBodyBytes,

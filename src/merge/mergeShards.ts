@@ -55,6 +55,7 @@ export async function mergeShards(shards: readonly { file: string; shard: ShardF
     targetUrl: first.target.url,
     targetIsMock: first.target.mock,
     tlsVerified: first.target.tlsVerified,
+    trustStore: first.target.trustStore,
     preflight: first.preflight,
     referenceConfirmation,
     // Each shard against the mock had a mock of its own: their server-side summaries do not add up.

@@ -30,6 +30,8 @@ export interface RunMeasurements {
   targetIsMock: boolean;
   /** Whether TLS certificates were verified; null for a plain-http target. */
   tlsVerified: boolean | null;
+  /** What an https target's certificates were verified against; null for http or --insecure. */
+  trustStore: string | null;
   startedAt: Date;
   endedAt: Date;
   /** When sending stopped, in ms from the run start: the end, or the abort (requests in flight then had a grace to finish). */
@@ -110,7 +112,7 @@ export function buildResult(m: RunMeasurements): RunResult {
     interrupted: m.interrupted,
     durationScale: m.durationScale,
     scenario: { name: m.plan.scenario.name, file: portablePath(m.plan.scenarioFile, m.baseDir), description: m.plan.scenario.description ?? null },
-    target: { url: m.targetUrl, mock: m.targetIsMock, tlsVerified: m.tlsVerified },
+    target: { url: m.targetUrl, mock: m.targetIsMock, tlsVerified: m.tlsVerified, trustStore: m.trustStore },
     startedAt: m.startedAt.toISOString(),
     endedAt: m.endedAt.toISOString(),
     overall,

@@ -169,6 +169,11 @@ export const runResultSchema = z.object({
     url: z.string(),
     mock: z.boolean(),
     tlsVerified: z.boolean().nullable().default(null).describe('false: --insecure skipped certificate checks; null: plain http'),
+    trustStore: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("what the certificates were verified against: Node's bundled CAs or the machine's store, plus NODE_EXTRA_CA_CERTS and target.ca; null for http or --insecure"),
   }),
   startedAt: z.string(),
   endedAt: z.string(),

@@ -42,6 +42,7 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   for (const e of result.overall.errorExamples) if (e.error && e.reason) lines.push(`    ${e.error} (${e.count}): ${e.reason}`);
   if (result.overall.errors.localLimit > 0)
     lines.push('  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, or use fewer connections');
+  if (result.target.trustStore) lines.push(`  TLS certificates verified against ${result.target.trustStore}`);
   const expected = Object.entries(result.overall.expectedOutcomes);
   if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);
   const contract = result.overall.contractViolations;

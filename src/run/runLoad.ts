@@ -9,6 +9,8 @@ import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
+import { generatorLimitProblems } from '../scenario/schema.ts';
+import { ExitCode, UserError } from '../errors.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { resultInputs } from '../merge/measurements.ts';
 import { referenceOnViolations } from '../merge/referenceCheck.ts';
@@ -55,6 +57,8 @@ export interface MeasuredLoad {
   targetUrl: string;
   targetIsMock: boolean;
   tlsVerified: boolean | null;
+  /** What an https target's certificates were verified against (run/trustedCa.ts); null for http or --insecure. */
+  trustStore: string | null;
   preflight: RunResult['preflight'];
   serverSide: MockStats | null;
 }
@@ -74,6 +78,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
     targetUrl: load.targetUrl,
     targetIsMock: load.targetIsMock,
     tlsVerified: load.tlsVerified,
+    trustStore: load.trustStore,
     preflight: load.preflight,
     referenceConfirmation,
     serverSide: load.serverSide,
@@ -93,16 +98,19 @@ export function workerCount(requested: number | 'auto', targetIsMock: boolean): 
 /** Runs the load (this machine's share of it) and returns what it measured, unbuilt. */
 export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad> {
   const loaded = await loadScenario(options.scenarioFile, options.env, options);
+  const targetIsMock = loaded.scenario.target.url === 'mock';
+  const workers = workerCount(options.workers ?? loaded.scenario.workers, targetIsMock);
+  // The one-process limits hold per generator, once the run is split over workers and shards.
+  const tooMuch = generatorLimitProblems(loaded.scenario, workers * (options.shard?.count ?? 1));
+  if (tooMuch.length > 0) throw new UserError(`${loaded.file}: more than one generator process can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
   const plan = await planLoad(loaded, options.durationScale ?? 1, options.interrupt);
   const { scenario } = plan;
   await options.beforeLoad?.(scenario.name);
-  const targetIsMock = scenario.target.url === 'mock';
   const credentials = {
     token: scenario.target.token ?? MOCK_DEFAULT_CREDENTIALS.token,
     clientId: scenario.target.clientId ?? MOCK_DEFAULT_CREDENTIALS.clientId,
   };
   const stripe: Stripe = options.shard ? within(WHOLE_RUN, options.shard.index, options.shard.count) : WHOLE_RUN;
-  const workers = workerCount(options.workers ?? scenario.workers, targetIsMock);
   let mock: MockProcess | undefined;
   try {
     if (targetIsMock) {
@@ -119,7 +127,8 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       );
     }
     const baseUrl = mock?.url ?? scenario.target.url;
-    const target = await poolTarget(scenario, baseUrl, credentials);
+    const target = await poolTarget(scenario, baseUrl, credentials, options.env);
+    if (target.trustStore) options.onLine(`TLS: verifying ${target.url.host} against ${target.trustStore}`);
     if (target.insecure && target.url.protocol === 'https:') {
       options.onLine(`WARNING: TLS certificates of ${target.url.origin} are NOT verified (--insecure / target.insecure): the token goes to whoever answers.`);
     }
@@ -186,6 +195,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
       targetIsMock,
       tlsVerified: target.url.protocol === 'https:' ? !target.insecure : null,
+      trustStore: target.trustStore,
       preflight: preflightChecks,
       serverSide,
     };

@@ -1,8 +1,8 @@
 import { buildLogMessageHeaders } from '../client/logMessageClient.ts';
-import { LOG_MESSAGE_PATH } from '../client/schema.ts';
+import { logMessageEndpoint } from '../client/schema.ts';
 import type { PoolTarget } from '../engine/connectionPool.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { readCaFile } from './trustedCa.ts';
+import { trustStore } from './trustedCa.ts';
 
 /** The credentials a run sends: the scenario's, or the built-in mock's own. */
 export interface Credentials {
@@ -11,16 +11,24 @@ export interface Credentials {
 }
 
 /** The load's target and fixed request parts; preflight uses the same. */
-export async function poolTarget(scenario: Scenario, baseUrl: string, credentials: Credentials): Promise<PoolTarget> {
-  const { timeout, insecure, maxBodyBytes, ca, acceptEncoding } = scenario.target;
+export async function poolTarget(
+  scenario: Scenario,
+  baseUrl: string,
+  credentials: Credentials,
+  env: Record<string, string | undefined>,
+): Promise<PoolTarget & { trustStore: string | null }> {
+  const { timeout, insecure, maxBodyBytes, acceptEncoding } = scenario.target;
+  const url = new URL(baseUrl);
+  const trust = url.protocol === 'https:' && !insecure ? await trustStore(scenario.target, env) : undefined;
   return {
+    trustStore: trust?.description ?? null,
     url: new URL(baseUrl),
-    path: LOG_MESSAGE_PATH,
+    path: logMessageEndpoint(baseUrl).pathname,
     headers: { ...buildLogMessageHeaders(credentials), ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }) },
     timeoutMs: timeout,
     insecure,
     maxBodyBytes,
-    ca: ca === undefined ? undefined : await readCaFile(ca),
+    ca: trust?.ca,
   };
 }
 

@@ -13,7 +13,7 @@ export async function planFingerprint(plan: LoadPlan): Promise<string> {
   if ('file' in scenario.messages) files.push(scenario.messages.file);
   for (const phase of scenario.phases) if (phase.kind === 'replay') files.push(phase.file);
   if (plan.contract) files.push(plan.contract.pactFile);
-  const { url: _url, token: _token, clientId: _clientId, ca: _ca, insecure: _insecure, ...sending } = scenario.target;
+  const { url: _url, token: _token, clientId: _clientId, ca: _ca, systemCa: _systemCa, insecure: _insecure, ...sending } = scenario.target;
   const { workers: _workers, ...rest } = scenario;
   const hash = createHash('sha256');
   // Files are in by their bytes, not their paths: the merge may run where the files lie elsewhere.

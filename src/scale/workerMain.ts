@@ -45,7 +45,7 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
   try {
     const loaded = await loadScenario(job.scenarioFile, env, job.overrides);
     plan = await planLoad(loaded, job.overrides.durationScale ?? 1);
-    target = await poolTarget(plan.scenario, job.baseUrl, job.credentials);
+    target = await poolTarget(plan.scenario, job.baseUrl, job.credentials, env);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     await post({ type: 'failed', message: error.message, problems: error.problems, exitCode: error.exitCode });

@@ -23,6 +23,26 @@ export interface LoadedScenario {
 }
 
 const CREDENTIAL_FIELDS = new Set(['token', 'clientId']);
+/** Target settings that go into every request as a header value. */
+const HEADER_FIELDS = ['token', 'clientId', 'acceptEncoding'] as const;
+
+/**
+ * Why a value cannot go into a header, naming the variables it came from and never the value: a
+ * control character would break the request (a 400 for every message) or, with CR LF, add a
+ * header of its own. A value read from a file (`kubectl create secret --from-file`) often ends
+ * with a line break.
+ */
+function headerValueProblem(value: unknown, written: unknown): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for.
+  if (typeof value !== 'string' || !/[\u0000-\u001f\u007f]/.test(value)) return undefined;
+  const variables = typeof written === 'string' ? [...written.matchAll(/\$\{(\w+)/g)].map((match) => `\${${match[1]}}`) : [];
+  const from = variables.length > 0 ? ` (from ${variables.join(', ')})` : '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
+  const trailingBreak = /^[^\u0000-\u001f\u007f]*\r?\n$/.test(value);
+  return trailingBreak
+    ? `its value${from} ends with a line break, as a value read from a file often does (kubectl create secret --from-file): remove it`
+    : `its value${from} holds a control character (a line break, a tab...), which cannot go into a request header`;
+}
 
 /**
  * Reads, interpolates and validates a scenario file, reporting every problem at once with its
@@ -54,6 +74,13 @@ export async function loadScenario(file: string, env: Record<string, string | un
     }
     problems.push(source.problem(variable.path, `\${${variable.name}} is not set: export ${variable.name}, or write \${${variable.name}:-default}`));
     explainedPaths.push(variable.path);
+  }
+  for (const field of HEADER_FIELDS) {
+    const problem = headerValueProblem((interpolated.target as Record<string, unknown> | undefined)?.[field], (raw as { target?: Record<string, unknown> }).target?.[field]);
+    if (problem) {
+      problems.push(source.problem(['target', field], problem));
+      explainedPaths.push(['target', field]);
+    }
   }
   const scenario = validateAgainst(source, interpolated, scenarioSchema, problems, explainedPaths);
   return { file, scenario: resolvePaths(scenario, source, overrides.durationScale ?? 1) };

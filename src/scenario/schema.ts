@@ -7,15 +7,23 @@ const feedOrder = z.enum(['sequence', 'random', 'once']);
 const positiveInt = z.number().int().positive();
 /** Bodies are held in memory until checked: a cap above this would let a few connections exhaust the heap. */
 export const MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
-/** One process sends at most ~60k requests/s; a higher rate would only fill the queue (and the heap). */
+/**
+ * What one generator process may be asked to send: it sends about 75k requests/s (see
+ * docs/performance.md), and a higher rate would only fill its queue (and its heap). A run split
+ * over workers or shards is held to this per generator, after the split (generatorLimitProblems).
+ */
 export const MAX_RATE_PER_SEC = 100_000;
-/** Each connection is a file descriptor, and each needs its own ephemeral port. */
+/** Connections of one generator: each is a file descriptor and needs its own ephemeral port. */
 export const MAX_CONNECTIONS = 10_000;
+/** A whole run's rate, however it is split: a hundred generators at the per-generator limit. */
+export const MAX_RUN_RATE_PER_SEC = 100 * MAX_RATE_PER_SEC;
+/** A whole run's connections, however it is split. */
+export const MAX_RUN_CONNECTIONS = 100 * MAX_CONNECTIONS;
 /** Generator processes on one machine: beyond a few dozen cores, shards on more machines do better. */
 export const MAX_WORKERS = 64;
 export const MAX_PHASE_DURATION_MS = 24 * 60 * 60 * 1000;
-const connectionCount = positiveInt.max(MAX_CONNECTIONS, `at most ${MAX_CONNECTIONS} (each is a file descriptor and a port)`);
-const RATE_TOO_HIGH = `at most ${MAX_RATE_PER_SEC} requests/s (one process sends about 60k/s)`;
+const connectionCount = positiveInt.max(MAX_RUN_CONNECTIONS, `at most ${MAX_RUN_CONNECTIONS} for a whole run (${MAX_CONNECTIONS} per generator process)`);
+const RATE_TOO_HIGH = `at most ${MAX_RUN_RATE_PER_SEC} requests/s for a whole run (${MAX_RATE_PER_SEC} per generator process)`;
 
 const phaseInputSchema = z.strictObject({
   name: z
@@ -23,8 +31,8 @@ const phaseInputSchema = z.strictObject({
     .min(1)
     .regex(/^[\w.-]+$/, 'letters, digits, "_", "-" or "."'),
   duration: durationMsSchema.optional(),
-  rate: z.number().positive().max(MAX_RATE_PER_SEC, RATE_TOO_HIGH).optional().describe('requests per second (open model)'),
-  rampTo: z.number().nonnegative().max(MAX_RATE_PER_SEC, RATE_TOO_HIGH).optional(),
+  rate: z.number().positive().max(MAX_RUN_RATE_PER_SEC, RATE_TOO_HIGH).optional().describe('requests per second (open model)'),
+  rampTo: z.number().nonnegative().max(MAX_RUN_RATE_PER_SEC, RATE_TOO_HIGH).optional(),
   connections: connectionCount.optional().describe('closed model: keep N requests in flight'),
   maxConnections: connectionCount.optional(),
   replay: z.string().min(1).optional(),
@@ -157,7 +165,11 @@ export const scenarioSchema = z
       timeout: durationMsSchema.default(10_000),
       maxConnections: connectionCount.default(256),
       maxQueue: durationMsSchema.optional().describe('how long a due request may wait for a connection before it is dropped'),
-      ca: z.string().min(1).optional().describe('PEM file of extra CA certificates trusted for an https target (a private CA)'),
+      ca: z.string().min(1).optional().describe('PEM file of CA certificates trusted besides the others for an https target (a private CA)'),
+      systemCa: z
+        .boolean()
+        .default(false)
+        .describe("trust the machine's CA store (a corporate CA for TLS-inspecting proxies lives there) instead of Node's bundled one"),
       insecure: z.boolean().default(false).describe('skip TLS certificate verification (the token then goes to whoever answers)'),
       acceptEncoding: z
         .string()
@@ -208,3 +220,33 @@ export const scenarioSchema = z
     return { ...scenario, thresholds: [...scenario.thresholds, IMPLICIT_CONTRACT_THRESHOLD] };
   });
 export type Scenario = z.output<typeof scenarioSchema>;
+
+/**
+ * What one generator would be asked past its limits when the run is split over `generators`
+ * processes (workers times shards): each sends its share of every rate and holds its share of
+ * every connection count (stripes split them as evenly as possible, so the largest share counts).
+ */
+export function generatorLimitProblems(scenario: Scenario, generators: number): string[] {
+  const problems: string[] = [];
+  const each = generators === 1 ? 'one process' : `each of ${generators} generator processes`;
+  const split = 'split the run with --workers N, --shard i/N or k8s --shards N (docs/scaling.md)';
+  const share = (count: number) => Math.ceil(count / generators);
+  scenario.phases.forEach((phase, i) => {
+    const where = `phases[${i}] "${phase.name}"`;
+    if (phase.kind === 'rate') {
+      const peak = Math.max(phase.ratePerSec, phase.rampToPerSec);
+      if (peak / generators > MAX_RATE_PER_SEC)
+        problems.push(
+          `${where}: ${peak.toLocaleString('en-US')}/s would be ${Math.ceil(peak / generators).toLocaleString('en-US')}/s for ${each}: at most ${MAX_RATE_PER_SEC.toLocaleString('en-US')}/s per generator (one sends about 75k/s); ${split}`,
+        );
+    }
+    const connections = phase.kind === 'connections' ? phase.connections : phase.maxConnections;
+    if (connections !== undefined && share(connections) > MAX_CONNECTIONS)
+      problems.push(`${where}: ${connections.toLocaleString('en-US')} connections would be ${share(connections).toLocaleString('en-US')} for ${each}: at most ${MAX_CONNECTIONS.toLocaleString('en-US')} per generator; ${split}`);
+  });
+  if (share(scenario.target.maxConnections) > MAX_CONNECTIONS)
+    problems.push(
+      `target.maxConnections: ${scenario.target.maxConnections.toLocaleString('en-US')} would be ${share(scenario.target.maxConnections).toLocaleString('en-US')} for ${each}: at most ${MAX_CONNECTIONS.toLocaleString('en-US')} per generator; ${split}`,
+    );
+  return problems;
+}

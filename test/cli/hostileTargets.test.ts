@@ -145,7 +145,7 @@ describe('TLS on a real target', () => {
     const preflight = await runCliProcess(['load', scenario(server.url), '--out', join(files.dir, 'preflight')], { env });
     expect(preflight.exitCode).toBe(ExitCode.targetNotUsable);
     expect(preflight.stderr).toMatch(
-      /certificate not trusted: https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT: .*\)\. Give its CA with target\.ca: FILE, or run with --insecure/,
+      /certificate not trusted: https:\/\/127\.0\.0\.1:\d+\/v1\.0\/log_message_from_user\/ \(DEPTH_ZERO_SELF_SIGNED_CERT: .*\)\. Give its CA with target\.ca: FILE \(added to the trusted ones\), target\.systemCa: true for the machine's store, or run with --insecure/,
     );
 
     const forced = await runCliProcess(['load', scenario(server.url), '--no-preflight', '--out', join(files.dir, 'forced')], { env });

@@ -146,7 +146,9 @@ describe('npm run load', () => {
     const file = scenario('  - { name: steady, duration: 5s, rate: 100 }');
     const result = await runCliProcess(['load', file, '--target', url], { env: { HAPTIK_TOKEN: 't', HAPTIK_CLIENT_ID: 'c' } });
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/target unreachable: http:\/\/127\.0\.0\.1:\d+ did not answer the preflight request \(refused: connect ECONNREFUSED/);
+    expect(result.stderr).toMatch(
+      /target unreachable: http:\/\/127\.0\.0\.1:\d+\/v1\.0\/log_message_from_user\/ did not answer the preflight request \(refused: connect ECONNREFUSED/,
+    );
   });
 
   it('on SIGINT stops sending, writes partial results marked interrupted, exits 130, and judges only what ran', async () => {

@@ -20,7 +20,7 @@ function poolFor(url: string, options: { maxConnections?: number; timeoutMs?: nu
       headers: { 'content-type': 'application/json', 'x-probe': 'yes' },
       timeoutMs: options.timeoutMs ?? 2000,
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-      ca: options.ca,
+      ca: options.ca && [options.ca.toString()],
       insecure: options.insecure,
     },
     maxConnections: options.maxConnections ?? 4,

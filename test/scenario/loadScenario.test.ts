@@ -183,14 +183,14 @@ thresholds:
     const problems = await problemsOf(
       valid
         .replace('{ name: warmup, duration: 2s, rate: 10 }', '{ name: warmup, duration: 25h, rate: 1e9 }')
-        .replace('{ name: push, duration: 500ms, connections: 4 }', '{ name: push, duration: 500ms, connections: 20000 }')
+        .replace('{ name: push, duration: 500ms, connections: 4 }', '{ name: push, duration: 500ms, connections: 2000000 }')
         .replace('  url: mock\n', '  url: mock\n  maxBodyBytes: 1e9\n'),
     );
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/phases\.0\.rate: at most 100000 requests\/s/),
+        expect.stringMatching(/phases\.0\.rate: at most 10000000 requests\/s for a whole run \(100000 per generator process\)/),
         expect.stringMatching(/phases\.0\.duration: at most 24h per phase/),
-        expect.stringMatching(/phases\.2\.connections: at most 10000/),
+        expect.stringMatching(/phases\.2\.connections: at most 1000000 for a whole run \(10000 per generator process\)/),
         expect.stringMatching(/target\.maxBodyBytes: at most 67108864/),
       ]),
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer } from '../../src/mock/server.ts';
 import type { RunningMock } from '../../src/mock/server.ts';
-import { readBody, startTestServer } from '../fixtures/servers.ts';
+import { readBody, startPrefixGateway, startTestServer } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 
@@ -55,6 +55,20 @@ describe('npm run verify', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('honours every interaction');
+  });
+
+  it('keeps the base path of the provider URL (the prefix of an API gateway)', async () => {
+    const gateway = await startPrefixGateway(mock.url, '/haptik/api');
+    try {
+      const result = await runCliProcess(
+        ['verify', '--provider-base-url', `${gateway.url}/haptik/api`, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'],
+        { env },
+      );
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(new Set(gateway.paths)).toEqual(new Set(['/haptik/api/v1.0/log_message_from_user/']));
+    } finally {
+      await gateway.close();
+    }
   });
 
   it('refuses to run without credentials in the environment (exit 2)', async () => {

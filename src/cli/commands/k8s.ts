@@ -7,6 +7,7 @@ import { ExitCode, UserError } from '../../errors.ts';
 import { CONFIG_MAP_MAX_BYTES, buildManifests } from '../../k8s/manifests.ts';
 import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
 import { loadScenario } from '../../scenario/loadScenario.ts';
+import { generatorLimitProblems } from '../../scenario/schema.ts';
 import { envReferences } from '../../util/yamlFile.ts';
 import type { CliIo } from '../io.ts';
 import { parseStartAt } from './scaleOptions.ts';
@@ -61,6 +62,9 @@ export function k8sCommand(io: CliIo) {
       // Validated as a run against the mock would be: the manifests never hold a credential's value.
       const loaded = await loadScenario(args.scenario, io.env, { target: 'mock' });
       const { scenario } = loaded;
+      // Each pod is one shard: the one-process limits hold for its share (its own workers, when the scenario sets a number).
+      const tooMuch = generatorLimitProblems(scenario, args.shards * (scenario.workers === 'auto' ? 1 : scenario.workers));
+      if (tooMuch.length > 0) throw new UserError(`${args.scenario}: more than ${args.shards} shards can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
       // The scenario as written (its ${VAR}s not filled in) is what goes to the cluster.
       const written = parseDocument(await readFile(args.scenario, 'utf8'));
       if (target === undefined && written.getIn(['target', 'url']) === 'mock') {

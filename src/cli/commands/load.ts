@@ -162,7 +162,7 @@ async function writeShard(
     shard: run.shard,
     workers: load.workers?.length ?? 1,
     startAt: run.startAtEpochMs === undefined ? null : new Date(run.startAtEpochMs).toISOString(),
-    target: { url: load.targetUrl, mock: load.targetIsMock, tlsVerified: load.tlsVerified },
+    target: { url: load.targetUrl, mock: load.targetIsMock, tlsVerified: load.tlsVerified, trustStore: load.trustStore },
     preflight: load.preflight,
     environment: describeEnvironment(),
     measured,

@@ -10,6 +10,7 @@ import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import { HTTPParser } from 'http-parser-js';
 import type { OnHeadersCompleteParser } from 'http-parser-js';
 import { classifySocketError, describeParseError } from './failures.ts';
@@ -22,8 +23,8 @@ export interface ConnectionTarget {
   hostname: string;
   port: number;
   secure: boolean;
-  /** Extra trusted CA certificates (PEM) for TLS, besides the system's. */
-  ca?: Buffer;
+  /** The trust store to verify TLS against (built once per pool); Node's default when unset. */
+  secureContext?: SecureContext;
   /** Skip TLS certificate verification (`--insecure`). */
   insecure: boolean;
   timeoutMs: number;
@@ -102,14 +103,14 @@ export class HttpConnection {
   }
 
   #connect(): Socket {
-    const { hostname, port, secure, ca, insecure } = this.#target;
+    const { hostname, port, secure, secureContext, insecure } = this.#target;
     const socket = secure
       ? tlsConnect({
           host: hostname,
           port,
           // SNI is for host names: Node warns (DEP0123) when given an IP address.
           servername: isIP(hostname) ? undefined : hostname,
-          ca: ca ? [ca] : undefined,
+          secureContext,
           rejectUnauthorized: !insecure,
           ALPNProtocols: ['http/1.1'],
         })

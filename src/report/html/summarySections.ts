@@ -24,7 +24,7 @@ export function verdictBanner(result: RunResult, verdict: Verdict): Html {
     <h1>${result.scenario.name}${scale}</h1>
     ${result.scenario.description ? html`<p class="description">${result.scenario.description}</p>` : ''}
     <ul class="verdict-reasons">${verdict.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>
-    <p class="muted">Target <code>${result.target.url}</code>, ${result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, ran ${formatDurationMs(result.overall.durationMs)}.</p>
+    <p class="muted">Target <code>${result.target.url}</code>, ${result.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, ran ${formatDurationMs(result.overall.durationMs)}.${result.target.trustStore ? html` TLS certificates verified against ${result.target.trustStore}.` : ''}</p>
   </div>
 </header>`;
 }

@@ -29,7 +29,7 @@ function poolFor(url: string, options: PoolOptions = {}) {
       headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' },
       timeoutMs: options.timeoutMs ?? 3000,
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-      ca: options.ca,
+      ca: options.ca && [options.ca.toString()],
       insecure: options.insecure,
     },
     maxConnections: options.maxConnections ?? 1,
