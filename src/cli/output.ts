@@ -14,12 +14,17 @@ export interface RunOutput {
 
 const VERDICT_COLOURS: Record<string, string> = { PASSED: '32', FAILED: '31', REGRESSED: '31', INTERRUPTED: '33' };
 
+/** Whether output may be coloured: on a terminal, without NO_COLOR (no-color.org) or FORCE_COLOR=0. */
+export function colourAllowed(io: Pick<CliIo, 'isTty' | 'env'>): boolean {
+  return io.isTty && !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0';
+}
+
 /**
  * Colour only on a terminal, never when NO_COLOR is set to anything (no-color.org) or FORCE_COLOR
  * is 0; `--quiet` leaves status and live lines out (the summary still prints).
  */
 export function createRunOutput(io: CliIo, options: { quiet: boolean }): RunOutput {
-  const colour = io.isTty && !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0';
+  const colour = colourAllowed(io);
   const redraw = io.isTty && !io.env.CI;
   let lineOpen = false;
   const closeLine = () => {

@@ -100,7 +100,7 @@ export function buildResult(m: RunMeasurements): RunResult {
     if (missing !== null) return { ...base, actual: null, passed: false, reason: `${missing} in ${threshold.phase ?? 'the whole run'}` };
     const actual = thresholdFigure(threshold.condition.metric, figures);
     const passed = thresholdHolds(threshold.condition, actual);
-    // JSON has no Infinity: a latency no percentile of the answered requests can give is stored as null, failed.
+    // JSON has no Infinity: a latency the unanswered requests reach into is stored as null, failed.
     return { ...base, actual: Number.isFinite(actual) ? actual : null, passed, reason: Number.isFinite(actual) ? null : TOO_MANY_UNANSWERED };
   });
   return {

@@ -173,7 +173,9 @@ export const runResultSchema = z.object({
       .string()
       .nullable()
       .default(null)
-      .describe("what the certificates were verified against: Node's bundled CAs or the machine's store, plus NODE_EXTRA_CA_CERTS and target.ca; null for http or --insecure"),
+      .describe(
+        "what the certificates were verified against: Node's bundled CAs or the machine's store, plus NODE_EXTRA_CA_CERTS and target.ca; null for http or --insecure",
+      ),
   }),
   startedAt: z.string(),
   endedAt: z.string(),

@@ -103,7 +103,8 @@ function statusProblem(answer: Answer, endpoint: string): string | undefined {
     const location = Array.isArray(answer.location) ? answer.location[0] : answer.location;
     return `redirected: ${endpoint} answered HTTP ${status}${location ? ` to ${location}` : ' without a Location'}; the load follows no redirects (a POST would not survive most): give the URL it points to as --target`;
   }
-  if (status === 400) return `request refused as malformed: ${endpoint} answered HTTP 400${excerptOf(answer)}; check businessId, the users' auth_ids and the messages`;
+  if (status === 400)
+    return `request refused as malformed: ${endpoint} answered HTTP 400${excerptOf(answer)}; check businessId, the users' auth_ids and the messages`;
   if (status === 404 || status === 405)
     return `no such endpoint: ${endpoint} answered HTTP ${status}${excerptOf(answer)}; check the base URL (a gateway's path prefix goes in it: --target https://host/prefix)`;
   return undefined;

@@ -76,7 +76,10 @@ export async function loadScenario(file: string, env: Record<string, string | un
     explainedPaths.push(variable.path);
   }
   for (const field of HEADER_FIELDS) {
-    const problem = headerValueProblem((interpolated.target as Record<string, unknown> | undefined)?.[field], (raw as { target?: Record<string, unknown> }).target?.[field]);
+    const problem = headerValueProblem(
+      (interpolated.target as Record<string, unknown> | undefined)?.[field],
+      (raw as { target?: Record<string, unknown> }).target?.[field],
+    );
     if (problem) {
       problems.push(source.problem(['target', field], problem));
       explainedPaths.push(['target', field]);

@@ -242,7 +242,9 @@ export function generatorLimitProblems(scenario: Scenario, generators: number): 
     }
     const connections = phase.kind === 'connections' ? phase.connections : phase.maxConnections;
     if (connections !== undefined && share(connections) > MAX_CONNECTIONS)
-      problems.push(`${where}: ${connections.toLocaleString('en-US')} connections would be ${share(connections).toLocaleString('en-US')} for ${each}: at most ${MAX_CONNECTIONS.toLocaleString('en-US')} per generator; ${split}`);
+      problems.push(
+        `${where}: ${connections.toLocaleString('en-US')} connections would be ${share(connections).toLocaleString('en-US')} for ${each}: at most ${MAX_CONNECTIONS.toLocaleString('en-US')} per generator; ${split}`,
+      );
   });
   if (share(scenario.target.maxConnections) > MAX_CONNECTIONS)
     problems.push(

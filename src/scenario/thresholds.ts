@@ -82,9 +82,13 @@ export function thresholdUnit(metric: ThresholdMetric): ThresholdUnit {
   return metric.kind === 'achievedRate' ? 'perSec' : 'ratio';
 }
 
-/** Whether a metric's value (see metrics/definitions.ts) satisfies the condition. */
+/**
+ * Whether a metric's value (see metrics/definitions.ts) satisfies the condition. An infinite
+ * latency (requests that got no answer reach into it) is no figure to hold, whatever the operator:
+ * `p99 > 1ms` does not pass on requests that never came back.
+ */
 export function thresholdHolds(condition: ThresholdCondition, actual: number): boolean {
-  return compare(actual, condition.operator, condition.limit);
+  return Number.isFinite(actual) && compare(actual, condition.operator, condition.limit);
 }
 
 function compare(actual: number, operator: ThresholdOperator, limit: number): boolean {

@@ -80,8 +80,7 @@ async function checkCredentials(options: VerifyProviderOptions): Promise<void> {
       { signal: AbortSignal.timeout(10_000) },
     );
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new UserError(`provider unreachable: ${options.providerBaseUrl} did not answer (${cause}); nothing was verified`, {
+    throw new UserError(`provider unreachable: ${options.providerBaseUrl} did not answer (${fetchFailure(error)}); nothing was verified`, {
       exitCode: ExitCode.targetNotUsable,
       cause: error,
     });
@@ -92,6 +91,18 @@ async function checkCredentials(options: VerifyProviderOptions): Promise<void> {
       { exitCode: ExitCode.targetNotUsable },
     );
   }
+}
+
+/**
+ * Why fetch got no answer, in words: its TypeError says only "fetch failed"; the cause holds the
+ * system error (ECONNREFUSED), or several of them when every address of the host refused.
+ */
+function fetchFailure(error: unknown): string {
+  if ((error as Error).name === 'TimeoutError') return 'no answer within 10 s';
+  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string; message?: string }[] } }).cause;
+  const first = cause?.errors?.[0] ?? cause;
+  if (first?.code) return first.message ? `${first.code}: ${first.message}` : first.code;
+  return first?.message ?? (error as Error).message;
 }
 
 /** The provider does not honour the pact; the verifier has printed the mismatches. */

@@ -79,6 +79,44 @@ describe('splits past one process', () => {
   });
 });
 
+describe('merged runs', () => {
+  it('name their folder with the duration scale, as a run does', async () => {
+    const provider = await startHonestProvider();
+    try {
+      const scenario = editedScenario('scaled', '  - { name: steady, duration: 2s, rate: 20 }');
+      const startAt = new Date(Date.now() + 3000).toISOString();
+      const shards = await Promise.all(
+        [0, 1].map((i) =>
+          runCliProcess(
+            [
+              'load',
+              scenario,
+              '--target',
+              provider.url,
+              '--shard',
+              `${i}/2`,
+              '--start-at',
+              startAt,
+              '--duration-scale',
+              '0.5',
+              '--no-preflight',
+              '--out',
+              join(files.dir, `s${i}`),
+            ],
+            { env },
+          ),
+        ),
+      );
+      for (const shard of shards) expect(shard.exitCode, shard.stderr).toBe(ExitCode.ok);
+      const merged = await runCliProcess(['merge', join(files.dir, 's0'), join(files.dir, 's1')], { cwd: files.dir });
+      expect(merged.exitCode, merged.stderr).toBe(ExitCode.ok);
+      expect(merged.stdout).toMatch(/^result .*\/reports\/scaled-merged-x0\.5-\d{8}T\d{6}Z\/result\.json$/m);
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
 describe('trust stores', () => {
   let certificates: ReturnType<typeof makeTestCertificates>;
   let https: { url: string; close(): Promise<void> };
@@ -161,7 +199,11 @@ describe('base paths', () => {
 
 describe('credentials with control characters', () => {
   it.each([
-    ['a trailing line feed', 'sEcReT-value\n', /target\.token: its value \(from \$\{HAPTIK_TOKEN\}\) ends with a line break, as a value read from a file often does/],
+    [
+      'a trailing line feed',
+      'sEcReT-value\n',
+      /target\.token: its value \(from \$\{HAPTIK_TOKEN\}\) ends with a line break, as a value read from a file often does/,
+    ],
     ['an injected header', 'sEcReT-value\r\nX-Injected: 1', /target\.token: its value \(from \$\{HAPTIK_TOKEN\}\) holds a control character/],
   ])('refuses %s with exit 2, naming the variable, never the value, and sends nothing', async (_case, token, message) => {
     let requests = 0;

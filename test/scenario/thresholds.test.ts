@@ -22,6 +22,12 @@ describe('thresholds', () => {
     },
   );
 
+  it('never holds on an infinite latency, whatever the operator', () => {
+    for (const operator of ['<', '<=', '>', '>=', '==', '!='] as const) {
+      expect(thresholdHolds({ metric: { kind: 'latency', clock: 'corrected', stat: 'p99' }, operator, limit: 1 }, Number.POSITIVE_INFINITY)).toBe(false);
+    }
+  });
+
   it('holds or not by its operator', () => {
     const condition = (operator: '<' | '<=' | '>' | '>=' | '==' | '!=') => ({ metric: { kind: 'errorRate' as const }, operator, limit: 0.5 });
     expect([0.4, 0.5, 0.6].map((actual) => thresholdHolds(condition('<'), actual))).toEqual([true, false, false]);

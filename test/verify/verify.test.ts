@@ -45,6 +45,22 @@ describe('npm run verify', () => {
     expect(output).toMatch(/Expected .*MSG-1411200492.* to be an integer|MSG-1411200492/);
     expect(result.stderr).toContain('does not honour the pact');
     expect(output).not.toContain(env.HAPTIK_TOKEN);
+    // Through a pipe with NO_COLOR (runCliProcess sets it): no colour codes from the native core.
+    expect(output).not.toContain('\u001b[');
+  });
+
+  it('says why an unreachable provider did not answer, in words', async () => {
+    const gone = await startTestServer(() => {});
+    const url = gone.url;
+    await gone.close();
+    const result = await runCliProcess(['verify', '--provider-base-url', url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'], {
+      env,
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(
+      /provider unreachable: http:\/\/127\.0\.0\.1:\d+ did not answer \(ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+\); nothing was verified/,
+    );
+    expect(result.stderr).not.toContain('TypeError');
   });
 
   it('passes on the mock given its users and credentials from the environment', async () => {

@@ -64,7 +64,8 @@ export function k8sCommand(io: CliIo) {
       const { scenario } = loaded;
       // Each pod is one shard: the one-process limits hold for its share (its own workers, when the scenario sets a number).
       const tooMuch = generatorLimitProblems(scenario, args.shards * (scenario.workers === 'auto' ? 1 : scenario.workers));
-      if (tooMuch.length > 0) throw new UserError(`${args.scenario}: more than ${args.shards} shards can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
+      if (tooMuch.length > 0)
+        throw new UserError(`${args.scenario}: more than ${args.shards} shards can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
       // The scenario as written (its ${VAR}s not filled in) is what goes to the cluster.
       const written = parseDocument(await readFile(args.scenario, 'utf8'));
       if (target === undefined && written.getIn(['target', 'url']) === 'mock') {

@@ -38,7 +38,10 @@ export function mergeCommand(io: CliIo, setExitCode: (code: number) => void) {
       if (args.summaryJson !== undefined) await checkOutputFile(args.summaryJson, '--summary-json');
       const shards = await readShards(args.shards);
       const output = createRunOutput(io, { quiet: false });
-      const dir = args.out ? resolve(args.out) : await createRunDir(resolve('reports'), `${shards[0]!.shard.scenario.name}-merged`, new Date());
+      // Named like a run's folder: a shortened run says its scale (-x0.1) there too.
+      const dir = args.out
+        ? resolve(args.out)
+        : await createRunDir(resolve('reports'), `${shards[0]!.shard.scenario.name}-merged`, new Date(), shards[0]!.shard.durationScale);
       await prepareOutDir(dir, args.force || !args.out);
       output.status(`Merging ${shards.length} shards of ${shards[0]!.shard.scenario.name}...`);
       const result = await mergeShards(shards, { scenarioFile: args.scenario, env: io.env, onLine: output.status });

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import type { CliIo } from '../io.ts';
+import { colourAllowed } from '../output.ts';
 
 /** `verify`: replays pacts/ against any running provider with its own credentials. */
 export function verifyCommand(io: CliIo) {
@@ -21,15 +22,21 @@ export function verifyCommand(io: CliIo) {
       if (!clientId) problems.push("HAPTIK_CLIENT_ID is not set: export your account's client id");
       if (!URL.canParse(args.providerBaseUrl)) problems.push(`--provider-base-url "${args.providerBaseUrl}" is not a URL`);
       if (problems.length > 0) throw new UserError('cannot verify the provider', { exitCode: ExitCode.badInput, problems });
-      // Loaded on use: Pact's native core is heavy, and other commands never need it.
-      const { verifyProvider } = await import('../../verify/verify.ts');
-      await verifyProvider({
+      const job = {
         providerBaseUrl: args.providerBaseUrl,
-        credentials: { token: token!, clientId: clientId! },
         registeredAuthId: args.registeredAuthId,
         unregisteredAuthId: args.unregisteredAuthId,
         pactFiles: args.pact,
-      });
+      };
+      if (colourAllowed(io)) {
+        // Loaded on use: Pact's native core is heavy, and other commands never need it.
+        const { verifyProvider } = await import('../../verify/verify.ts');
+        await verifyProvider({ ...job, credentials: { token: token!, clientId: clientId! } });
+      } else {
+        // The native core colours what it writes to stdout whatever the stream: apart, through a pipe without codes.
+        const { verifyWithoutColour } = await import('../../verify/verifyJob.ts');
+        await verifyWithoutColour(job, io.env, io);
+      }
       io.stdout(`${args.providerBaseUrl} honours every interaction of the pact.\n`);
     },
   };
