@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
 import { latencyColumnFormat } from '../../src/report/format.ts';
-import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { editCliScenario, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
@@ -21,12 +21,8 @@ afterEach(() => files.cleanup());
 
 const LATENCY_STATS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
-/** writeCliScenario's scenario with its text changed by `edit` (a feed order, a target setting). */
-function editedScenario(name: string, phases: string, extra: string, edit: (text: string) => string): string {
-  const path = writeCliScenario(files, name, phases, extra);
-  writeFileSync(path, edit(readFileSync(path, 'utf8')));
-  return path;
-}
+/** writeCliScenario's scenario with its text changed by `edit`. */
+const editedScenario = (name: string, phases: string, extra: string, edit: (text: string) => string) => editCliScenario(files, name, phases, extra, edit);
 
 /** The cells of one row of the terminal's phase table (`overall`, or a phase's name). */
 function tableRow(stdout: string, name: string): string[] {

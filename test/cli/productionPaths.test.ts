@@ -1,12 +1,12 @@
 // What a user meets outside the laptop (issue #35): splits past one process's limits, trust
 // stores, base paths, credentials with control characters, and what preflight says it saw.
 // Every server is the test's own, on 127.0.0.1.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
-import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { editCliScenario, readRunResult } from '../fixtures/cliScenario.ts';
 import { honestAnswerText, startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
@@ -23,11 +23,7 @@ beforeEach(() => {
 afterEach(() => files.cleanup());
 
 /** writeCliScenario's scenario with its text changed by `edit`. */
-function editedScenario(name: string, phases: string, edit: (text: string) => string = (text) => text): string {
-  const path = writeCliScenario(files, name, phases);
-  writeFileSync(path, edit(readFileSync(path, 'utf8')));
-  return path;
-}
+const editedScenario = (name: string, phases: string, edit: (text: string) => string = (text) => text) => editCliScenario(files, name, phases, '', edit);
 
 describe('splits past one process', () => {
   const phases = '  - { name: burst, duration: 20ms, rate: 150000 }';

@@ -1,12 +1,12 @@
 // Signals as production paths send them (issue #35): SIGTERM to npm's pid (timeout, docker stop,
 // a deleted pod) and a second Ctrl-C while requests are in flight. Targets on 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
-import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { editCliScenario, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
@@ -89,9 +89,10 @@ describe('signals on production paths', () => {
     const provider = await startHonestProvider((n) => n > 20);
     try {
       const out = join(files.dir, 'twice');
-      const scenario = writeCliScenario(files, 'twice', '  - { name: long, duration: 60s, rate: 20 }');
       // Requests wait 30 s for an answer: only the second Ctrl-C ends them before the 2 s grace does.
-      writeFileSync(scenario, readFileSync(scenario, 'utf8').replace('timeout: 2s', 'timeout: 30s'));
+      const scenario = editCliScenario(files, 'twice', '  - { name: long, duration: 60s, rate: 20 }', '', (text) =>
+        text.replace('timeout: 2s', 'timeout: 30s'),
+      );
       let first = 0;
       const startedMs = Date.now();
       const run = await runCliProcess(['load', scenario, '--target', provider.url, '--no-preflight', '--out', out], {

@@ -112,10 +112,15 @@ phases:
   });
   afterAll(() => files.cleanup());
 
+  /** `npm run k8s` on a scenario of the test folder, for `shards` pods, writing into `out` there. */
+  const k8s = (scenario: string, shards: number, extra: string[], out: string, env: Record<string, string> = {}) =>
+    runCliProcess(['k8s', join(files.dir, scenario), '--shards', String(shards), '--image', 'img:1', ...extra, '--out', join(files.dir, out)], { env });
+
   it('never writes a credential value, and refuses files a ConfigMap cannot hold', async () => {
     const out = join(files.dir, 'manifests');
-    const run = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '2', '--image', 'img:1', '--target', SERVER, '--out', out], {
-      env: { HAPTIK_TOKEN: 'supersecret-token-value', HAPTIK_CLIENT_ID: 'client-id-value' },
+    const run = await k8s('scenario.yml', 2, ['--target', SERVER], 'manifests', {
+      HAPTIK_TOKEN: 'supersecret-token-value',
+      HAPTIK_CLIENT_ID: 'client-id-value',
     });
     expect(run.exitCode).toBe(0);
     const text = readFileSync(join(out, 'manifests.yaml'), 'utf8');
@@ -125,39 +130,17 @@ phases:
 
     files.write('big.csv', `auth_id\n${Array.from({ length: 120_000 }, (_, i) => `user-${i}`).join('\n')}\n`);
     files.write('big.yml', readFileSync(join(files.dir, 'scenario.yml'), 'utf8').replace('file: users.csv', 'file: big.csv'));
-    const big = await runCliProcess([
-      'k8s',
-      join(files.dir, 'big.yml'),
-      '--shards',
-      '2',
-      '--image',
-      'img:1',
-      '--target',
-      SERVER,
-      '--out',
-      join(files.dir, 'big'),
-    ]);
+    const big = await k8s('big.yml', 2, ['--target', SERVER], 'big');
     expect(big.exitCode).toBe(2);
     expect(big.stderr).toContain('more than a ConfigMap holds (1 MB)');
     expect(big.stderr).toContain('--files-in-image');
   });
 
   it('refuses a scenario whose target is the mock unless --target names the server (or says mock)', async () => {
-    const refused = await runCliProcess(['k8s', join(files.dir, 'scenario.yml'), '--shards', '2', '--image', 'img:1', '--out', join(files.dir, 'm1')]);
+    const refused = await k8s('scenario.yml', 2, [], 'm1');
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/its target is the built-in mock, so every pod would load a mock of its own\n {2}- name your server with --target/);
-    const mocks = await runCliProcess([
-      'k8s',
-      join(files.dir, 'scenario.yml'),
-      '--shards',
-      '2',
-      '--image',
-      'img:1',
-      '--target',
-      'mock',
-      '--out',
-      join(files.dir, 'm2'),
-    ]);
+    const mocks = await k8s('scenario.yml', 2, ['--target', 'mock'], 'm2');
     expect(mocks.exitCode).toBe(0);
   });
 
@@ -167,20 +150,7 @@ phases:
     provider.onRequest((body) => received.push(body));
     const out = join(files.dir, 'sim');
     const startAt = new Date(Date.now() + 12_000).toISOString();
-    const made = await runCliProcess([
-      'k8s',
-      join(files.dir, 'scenario.yml'),
-      '--shards',
-      '3',
-      '--image',
-      'img:1',
-      '--start-at',
-      startAt,
-      '--target',
-      provider.url,
-      '--out',
-      out,
-    ]);
+    const made = await k8s('scenario.yml', 3, ['--start-at', startAt, '--target', provider.url], 'sim');
     expect(made.exitCode).toBe(0);
     const manifests = parseAllDocuments(readFileSync(join(out, 'manifests.yaml'), 'utf8')).map((doc) => doc.toJS() as unknown);
     // The ConfigMap's files, as the pod would see them mounted at /config.

@@ -92,33 +92,33 @@ describe('abortOnFail thresholds', () => {
     expect(failingAbortThreshold(plan, recordersSoFar(recorder, null), 2, offsetsMs)).toBeUndefined();
   });
 
-  it('judges an achievedRate abortOnFail once its phase has ended, on the time the phase took to send', () => {
+  /** A plan whose only threshold is `achievedRate >= 380` on peak, with abortOnFail. */
+  function achievedRatePlan(): LoadPlan {
     const rate = parseThreshold('achievedRate >= 380');
     if ('problem' in rate) throw new Error(rate.problem);
-    const ratePlan = {
+    return {
       phases,
       scenario: { thresholds: [{ expr: 'achievedRate >= 380', condition: rate, phase: 'peak', abortOnFail: true, implicit: false }] },
     } as unknown as LoadPlan;
+  }
+
+  /** A recorder in which peak sent its 400 requests `intervalMs` apart from its start at 1,000 ms. */
+  function peakSent(intervalMs: number): RunRecorder {
     const recorder = new RunRecorder(phases.length);
     recorder.startClock(0);
-    // peak (400/s for 1 s from 1,000 ms) sent its 400 requests, the last 500 ms late: 400 / 1.5 s.
-    for (let i = 0; i < 400; i++) recorder.onSent(1, 1000 + i * 3.75);
-    const run = recordersSoFar(recorder, null);
+    for (let i = 0; i < 400; i++) recorder.onSent(1, 1000 + i * intervalMs);
+    return recorder;
+  }
+
+  it('judges an achievedRate abortOnFail once its phase has ended, on the time the phase took to send', () => {
+    // peak (400/s for 1 s) sent its 400 requests, the last 500 ms late: 400 / 1.5 s.
+    const run = recordersSoFar(peakSent(3.75), null);
     // While peak runs, its rate is not judged: it is a whole phase's.
-    expect(failingAbortThreshold(ratePlan, run, 1, offsetsMs)).toBeUndefined();
-    expect(failingAbortThreshold(ratePlan, run, 2, offsetsMs)).toBe('achievedRate >= 380 (phase peak)');
+    expect(failingAbortThreshold(achievedRatePlan(), run, 1, offsetsMs)).toBeUndefined();
+    expect(failingAbortThreshold(achievedRatePlan(), run, 2, offsetsMs)).toBe('achievedRate >= 380 (phase peak)');
   });
 
   it('passes an achievedRate abortOnFail whose phase kept its schedule', () => {
-    const rate = parseThreshold('achievedRate >= 380');
-    if ('problem' in rate) throw new Error(rate.problem);
-    const ratePlan = {
-      phases,
-      scenario: { thresholds: [{ expr: 'achievedRate >= 380', condition: rate, phase: 'peak', abortOnFail: true, implicit: false }] },
-    } as unknown as LoadPlan;
-    const recorder = new RunRecorder(phases.length);
-    recorder.startClock(0);
-    for (let i = 0; i < 400; i++) recorder.onSent(1, 1000 + i * 2.5);
-    expect(failingAbortThreshold(ratePlan, recordersSoFar(recorder, null), 2, offsetsMs)).toBeUndefined();
+    expect(failingAbortThreshold(achievedRatePlan(), recordersSoFar(peakSent(2.5), null), 2, offsetsMs)).toBeUndefined();
   });
 });
