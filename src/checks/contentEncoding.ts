@@ -3,7 +3,7 @@ import { headerValue } from './headerCheck.ts';
 import type { ResponseHeaders } from './headerCheck.ts';
 
 /** A body as its checks read it: decoded from what its Content-Encoding says, or why it could not be. */
-export type DecodedBody = { body: Buffer; encoding: string | null } | { problem: string; encoding: string };
+export type DecodedBody = { body: Buffer; encoding: string } | { problem: string; encoding: string };
 
 const DECODERS: Record<string, (bytes: Buffer, maxOutputLength: number) => Buffer> = {
   gzip: (bytes, maxOutputLength) => gunzipSync(bytes, { maxOutputLength }),
@@ -20,19 +20,27 @@ const DECODERS: Record<string, (bytes: Buffer, maxOutputLength: number) => Buffe
 };
 
 /**
- * The body as the consumer's HTTP client (and Pact's reference verifier) reads it: undone from
- * every coding its Content-Encoding names, last applied first. A body that does not decode, or
- * decodes past `maxBytes` (a compression bomb), or names a coding no client undoes, is a problem.
+ * The codings an answer's Content-Encoding names (`gzip`, `deflate, br`), or null for none or
+ * identity: the one look most answers get (it allocates nothing for them).
  */
-export function decodeContentEncoding(headers: ResponseHeaders, body: Buffer, maxBytes: number): DecodedBody {
+export function contentEncodingOf(headers: ResponseHeaders): string | null {
   const value = headerValue(headers, 'content-encoding');
-  if (value === undefined) return { body, encoding: null };
+  if (value === undefined) return null;
   const codings = (typeof value === 'string' ? value : value.join(','))
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
-  if (codings.length === 0) return { body, encoding: null };
-  const encoding = codings.join(', ');
+  return codings.length === 0 ? null : codings.join(', ');
+}
+
+/**
+ * The body as the consumer's HTTP client (and Pact's reference verifier) reads it: undone from
+ * every coding `encoding` names (contentEncodingOf), last applied first. A body that does not
+ * decode, or decodes past `maxBytes` (a compression bomb), or names a coding no client undoes, is
+ * a problem.
+ */
+export function decodeContentEncoding(encoding: string, body: Buffer, maxBytes: number): DecodedBody {
+  const codings = encoding.split(', ');
   let decoded = body;
   for (const coding of codings.reverse()) {
     const decoder = DECODERS[coding];

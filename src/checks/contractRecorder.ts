@@ -2,7 +2,7 @@ import type { Sample } from '../engine/types.ts';
 import { IdLedger } from './idLedger.ts';
 import type { StoredIdLedger } from './idLedger.ts';
 import { INGESTION_RULES, IngestionChecks } from './ingestionChecks.ts';
-import { decodeContentEncoding } from './contentEncoding.ts';
+import { contentEncodingOf, decodeContentEncoding } from './contentEncoding.ts';
 import { headerPairs } from './headerCheck.ts';
 import { ReceivedBody } from './responseContract.ts';
 import type { ResponseContract, Violation } from './responseContract.ts';
@@ -164,11 +164,12 @@ export class ContractRecorder {
     const phase = this.#phases[sample.phaseIndex]!;
     const headers = sample.responseHeaders ?? [];
     // A compressed answer is checked as its consumer reads it: decoded, as Pact's reference verifier does.
-    const decoded = decodeContentEncoding(headers, sample.responseBody ?? EMPTY_BODY, this.#maxDecodedBytes);
-    if (decoded.encoding !== null) {
-      for (const scope of [this.#overall, phase]) scope.contentEncodings.set(decoded.encoding, (scope.contentEncodings.get(decoded.encoding) ?? 0) + 1);
+    const encoding = contentEncodingOf(headers);
+    const decoded = encoding === null ? undefined : decodeContentEncoding(encoding, sample.responseBody ?? EMPTY_BODY, this.#maxDecodedBytes);
+    if (encoding !== null) {
+      for (const scope of [this.#overall, phase]) scope.contentEncodings.set(encoding, (scope.contentEncodings.get(encoding) ?? 0) + 1);
     }
-    const body = new ReceivedBody('problem' in decoded ? EMPTY_BODY : decoded.body);
+    const body = new ReceivedBody(decoded === undefined ? (sample.responseBody ?? EMPTY_BODY) : 'problem' in decoded ? EMPTY_BODY : decoded.body);
     const checked = this.#contract.check(sample.status, headers, body);
     if (checked === 'noInteraction' && sample.request.expectedStatus === sample.status) {
       for (const scope of [this.#overall, phase]) scope.noInteraction.set(sample.status, (scope.noInteraction.get(sample.status) ?? 0) + 1);
@@ -179,7 +180,7 @@ export class ContractRecorder {
     const result =
       checked === 'noInteraction'
         ? this.#unknownStatus(sample.status)
-        : 'problem' in decoded
+        : decoded !== undefined && 'problem' in decoded
           ? [{ rule: 'contentEncoding', path: '$', expected: `a body that ${decoded.encoding} decodes`, actual: decoded.problem }]
           : checked;
     this.#overall.checked++;

@@ -45,7 +45,18 @@ export class RunRecorder implements SampleSink {
   /** `pactKnows` says whether the pact has an interaction for a status, when contract checks are on. */
   constructor(phaseCount: number, pactKnows?: (status: number) => boolean) {
     this.phases = Array.from({ length: phaseCount }, () => new ScopeAccumulator());
-    this.#pactKnows = pactKnows;
+    if (pactKnows) {
+      // Answers come in long runs of one status: the last one's answer is kept at hand.
+      let lastStatus = -1;
+      let lastKnown = false;
+      this.#pactKnows = (status) => {
+        if (status !== lastStatus) {
+          lastStatus = status;
+          lastKnown = pactKnows(status);
+        }
+        return lastKnown;
+      };
+    }
   }
 
   /** Sets the time second 0 of the timeline starts (performance.now() ms). */

@@ -1,11 +1,13 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeContentEncoding } from '../../src/checks/contentEncoding.ts';
+import { contentEncodingOf, decodeContentEncoding } from '../../src/checks/contentEncoding.ts';
 
 const text = '{"message_id":1,"message_body":"नमस्ते","created_at":"2026-12-01T10:00:00.000Z","message_type":0}';
 const plain = Buffer.from(text);
 const decoded = (headers: string[], body: Buffer, maxBytes = 1024 * 1024) => {
-  const result = decodeContentEncoding(headers, body, maxBytes);
+  const encoding = contentEncodingOf(headers);
+  if (encoding === null) return { text: body.toString('utf8'), encoding };
+  const result = decodeContentEncoding(encoding, body, maxBytes);
   return 'problem' in result ? result : { text: result.body.toString('utf8'), encoding: result.encoding };
 };
 
