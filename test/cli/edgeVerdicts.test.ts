@@ -143,6 +143,9 @@ describe('verdicts at the edges', () => {
       expect(tableRow(run.stdout, 'overall').slice(-5)).toEqual(['∞', '∞', '∞', '∞', '∞']);
       const page = readFileSync(join(out, 'report.html'), 'utf8');
       expect(page).toMatch(/<div class="card-label">p99<\/div><div class="card-value">∞<\/div>/);
+      // No spectrum drawn at 0 for requests that got no answer.
+      expect(page).toContain('No request was answered: there is no latency to draw');
+      expect(page).not.toContain('id="chart-spectrum"');
     } finally {
       await tooLarge.close();
     }
@@ -172,6 +175,7 @@ describe('verdicts at the edges', () => {
       expect(run.stdout).toMatch(/FAIL\s+p99 < 250ms\s+∞ \(too many requests got no answer\)/);
       const page = readFileSync(join(out, 'report.html'), 'utf8');
       expect(page).toMatch(/<div class="card-label">p99<\/div><div class="card-value">∞<\/div>/);
+      expect(page).toContain('It draws the 20 answered requests: the 20 that got no answer (50.0% of those scheduled) lie beyond its right end, at ∞.');
     } finally {
       await halfHanging.close();
     }

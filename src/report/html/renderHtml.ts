@@ -7,7 +7,7 @@ import { buildChartData } from './chartData.ts';
 import { contractSection } from './contractSection.ts';
 import { comparisonSection, errorSamplesSection, generatorsSection, metadataSection, serverSideSection } from './detailSections.ts';
 import { Html, html, jsonForScriptBlock } from './escape.ts';
-import { headlineSection, outcomesSection, phasesSection, thresholdsSection, verdictBanner } from './summarySections.ts';
+import { headlineSection, outcomesSection, phasesSection, spectrumSection, thresholdsSection, verdictBanner } from './summarySections.ts';
 
 /** A baseline to compare with: its result and the comparison already computed. */
 export interface ReportBaseline {
@@ -46,10 +46,7 @@ export function renderReportHtml(result: RunResult, assets: ReportAssets, baseli
 ${verdictBanner(result, verdict)}
 ${thresholdsSection(result)}
 ${headlineSection(result)}
-<section id="spectrum"><h2>Latency by percentile</h2>
-<figure><div class="chart" id="chart-spectrum"></div></figure>
-<p class="note">The HDR percentile spectrum: the x axis stretches the tail (90%, 99%, 99.9%...) so rare slow answers are visible. The last point of each line is its maximum.${baseline ? ' The dotted line is the baseline run.' : ''} Service time is the dashed line: where it sits on the corrected line, no request waited to be sent.</p>
-</section>
+${spectrumSection(result, baseline !== undefined)}
 <section id="timeline"><h2>Over time</h2>
 <figure><figcaption>Request rate <span>per second: target, sent, completed</span></figcaption><div class="chart" id="chart-rate"></div></figure>
 <figure><figcaption>Latency <span>of the responses completed each second, from the scheduled send</span></figcaption><div class="chart" id="chart-latency"></div></figure>

@@ -152,3 +152,25 @@ export function outcomesSection(result: RunResult): Html {
   return html`<section id="outcomes"><h2>Status codes and errors</h2>
 <table><thead><tr><th>outcome</th><th class="num">count</th><th class="num">share</th><th>meaning</th></tr></thead><tbody>${statusRows}${transport}${drops}</tbody></table>${expectedNote}</section>`;
 }
+
+/**
+ * The percentile spectrum of the answered requests; the requests that got no answer are said in
+ * words (they are ∞, beyond the chart's right end), and a run that got none draws no chart at all.
+ */
+export function spectrumSection(result: RunResult, withBaseline: boolean): Html {
+  const o = result.overall;
+  const answered = Object.values(o.statusCounts).reduce((sum, count) => sum + count, 0);
+  const unanswered = o.requests.scheduled - answered;
+  if (answered === 0) {
+    return html`<section id="spectrum"><h2>Latency by percentile</h2>
+<p class="muted">No request was answered: there is no latency to draw (every percentile above is ∞).</p></section>`;
+  }
+  const beyond =
+    unanswered > 0
+      ? ` It draws the ${formatCount(answered)} answered requests: the ${formatCount(unanswered)} that got no answer (${formatShare(unanswered / o.requests.scheduled)} of those scheduled) lie beyond its right end, at ∞.`
+      : '';
+  return html`<section id="spectrum"><h2>Latency by percentile</h2>
+<figure><div class="chart" id="chart-spectrum"></div></figure>
+<p class="note">The HDR percentile spectrum: the x axis stretches the tail (90%, 99%, 99.9%...) so rare slow answers are visible. The last point of each line is its maximum.${withBaseline ? ' The dotted line is the baseline run.' : ''} Service time is the dashed line: where it sits on the corrected line, no request waited to be sent.${beyond}</p>
+</section>`;
+}

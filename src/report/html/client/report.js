@@ -190,7 +190,8 @@
     const colors = palette();
     const t = data.timeline;
     const find = (id) => document.getElementById(id);
-    charts.push(spectrumChart(find('chart-spectrum'), colors));
+    // A run that got no answer has no spectrum to draw (the page says so instead).
+    if (find('chart-spectrum')) charts.push(spectrumChart(find('chart-spectrum'), colors));
     charts.push(
       timelineChart(
         find('chart-rate'),
