@@ -36,6 +36,9 @@ const percentileTableSchema = z.record(z.string(), durationMsSchema).transform((
   return points;
 });
 
+/** Service slots of the mock at most: each is a number the mock scans per answer. */
+export const MAX_SLOTS = 10_000;
+
 /** How long the mock takes to answer: one of five profiles. */
 export const latencyProfileSchema = z.union([
   durationMsSchema.transform((fixedMs) => ({ kind: 'fixed' as const, fixedMs })),
@@ -72,9 +75,20 @@ export const mockBehaviourSchema = z
       .transform((s) => ({ everyMs: s.every, forMs: s.for }))
       .optional(),
     rateLimit: z.number().positive().optional().describe('requests per second answered before 429s'),
+    slots: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_SLOTS)
+      .optional()
+      .describe('requests in service at once; the others wait their turn (FIFO): with a fixed latency L, capacity is slots / L'),
     registerAll: z.boolean().default(false),
   })
-  .refine((b) => (b.errors?.share ?? 0) + b.resets + b.hangs <= 1, 'errors.share + resets + hangs must not exceed 1');
+  .refine((b) => (b.errors?.share ?? 0) + b.resets + b.hangs <= 1, 'errors.share + resets + hangs must not exceed 1')
+  .refine((b) => b.slots === undefined || b.latency !== undefined, {
+    message: 'slots needs a latency: each request holds its slot for its service time (capacity = slots / latency)',
+    path: ['slots'],
+  });
 export type MockBehaviour = z.output<typeof mockBehaviourSchema>;
 export type MockBehaviourInput = z.input<typeof mockBehaviourSchema>;
 

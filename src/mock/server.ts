@@ -104,11 +104,28 @@ function createMockHandler(options: MockServerOptions): MockHandler {
 
   /** Without latency or stalls every answer leaves at once: skip the clock reads and draws. */
   const answersAtOnce = behaviour.latency === undefined && !behaviour.stalls;
+  /** With `slots`, when each service slot is next free (ms from the start). */
+  const slotFreeAtMs: number[] | undefined = behaviour.slots === undefined ? undefined : new Array<number>(behaviour.slots).fill(0);
 
-  /** Sends after the drawn latency, held back past any stall window. */
+  /**
+   * When a request arriving at `arrivedMs` starts its service, taking the slot free first for
+   * `serviceMs`: a queue of FIFO order whose completion times are computed, not waited for, so
+   * timer lateness never adds up (capacity is slots / latency exactly).
+   */
+  function takeSlot(slots: number[], arrivedMs: number, serviceMs: number): number {
+    let first = 0;
+    for (let i = 1; i < slots.length; i++) if (slots[i]! < slots[first]!) first = i;
+    const startMs = Math.max(arrivedMs, slots[first]!);
+    slots[first] = startMs + serviceMs;
+    return startMs;
+  }
+
+  /** Sends after the drawn latency (and the wait for a service slot), held back past any stall window. */
   function sendLater(res: ServerResponse, status: number, payload: unknown, arrivalMs: number): void {
     if (answersAtOnce) return send(res, status, payload, arrivalMs);
-    const dueMs = arrivalMs - startedAtMs + drawLatencyMs();
+    const serviceMs = drawLatencyMs();
+    const arrivedMs = arrivalMs - startedAtMs;
+    const dueMs = (slotFreeAtMs ? takeSlot(slotFreeAtMs, arrivedMs, serviceMs) : arrivedMs) + serviceMs;
     const releaseMs = releaseTimeMs(dueMs, behaviour.stalls);
     if (releaseMs > dueMs) stats.injected.stalled++;
     sendAt(res, status, payload, arrivalMs, releaseMs + startedAtMs);
