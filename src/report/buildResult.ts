@@ -12,7 +12,7 @@ import { storedFigures } from '../metrics/storedFigures.ts';
 import type { ScopeFigures } from '../metrics/definitions.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION, TOO_MANY_UNANSWERED } from './resultModel.ts';
-import type { PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
+import type { CapacityResult, PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
 
 /** Stats of one scope as measured, with its histograms already encoded. */
 export interface MeasuredStats {
@@ -55,6 +55,8 @@ export interface RunMeasurements {
   environment: RunResult['environment'];
   /** Each worker's or shard's headline figures, when the run was split; null or absent for one process. */
   generators?: RunResult['generators'];
+  /** What the search phase found, when the scenario is a capacity search. */
+  capacity?: CapacityResult | null;
 }
 
 /** Builds result.json's model: rates, scheduled counts, timeline targets and threshold verdicts. */
@@ -65,13 +67,16 @@ export function buildResult(m: RunMeasurements): RunResult {
     phaseRanMs(planned, m.phaseStartOffsetsMs[i]!, Math.min(m.phaseStartOffsetsMs[i + 1] ?? m.sendingEndedMs, m.sendingEndedMs)),
   );
   const phases = m.plan.phases.map((planned, i) =>
-    phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, ranMs[i]!, m.baseDir),
+    phaseResult(planned, { ...m.phases[i]!, contract: confirm(m.phases[i]!.contract) }, m.phaseStartOffsetsMs[i]!, ranMs[i]!, m.baseDir, m.capacity ?? null),
   );
   const scheduledTotal = phases.reduce((sum, phase) => sum + phase.requests.scheduled, 0);
-  const openOnly = m.plan.phases.every((phase) => phase.kind !== 'connections');
+  const openOnly = m.plan.phases.every((phase) => phase.kind === 'rate' || phase.kind === 'replay');
   // The whole run's target is the plan's: what the phases that ran were set to send, over the time they were set to run.
   const plannedMs = ranMs.reduce((sum, ms) => sum + ms, 0);
-  const plannedCount = m.plan.phases.reduce((sum, planned, i) => sum + (planned.kind === 'connections' ? 0 : planned.schedule.countBetween(0, ranMs[i]!)), 0);
+  const plannedCount = m.plan.phases.reduce(
+    (sum, planned, i) => sum + (planned.kind === 'rate' || planned.kind === 'replay' ? planned.schedule.countBetween(0, ranMs[i]!) : 0),
+    0,
+  );
   const overall = statsResult(
     { ...m.overall, contract: confirm(m.overall.contract) },
     { ...m.overall.snapshot.requests, scheduled: scheduledTotal },
@@ -106,7 +111,13 @@ export function buildResult(m: RunMeasurements): RunResult {
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     // Whatever the thresholds say, a run that sent nothing, or whose every request failed, has not passed.
-    passed: !m.aborted && thresholds.every((t) => t.passed !== false) && overall.requests.sent > 0 && overall.errorRate < 1,
+    // A search's trials fail on purpose: its own gate (atLeast) judges it, not its error rate.
+    passed:
+      !m.aborted &&
+      thresholds.every((t) => t.passed !== false) &&
+      overall.requests.sent > 0 &&
+      (overall.errorRate < 1 || m.capacity != null) &&
+      phases.every((phase) => !capacityShort(phase.capacity)),
     aborted: m.aborted,
     abortReason: m.abortReason,
     interrupted: m.interrupted,
@@ -131,6 +142,11 @@ export function buildResult(m: RunMeasurements): RunResult {
     generators: m.generators ?? null,
     environment: m.environment,
   };
+}
+
+/** Whether a search's capacity falls short of its launch gate (atLeast): none found counts as short. */
+export function capacityShort(capacity: CapacityResult | null): boolean {
+  return capacity !== null && capacity.atLeastPerSec !== null && (capacity.heldPerSec ?? 0) < capacity.atLeastPerSec;
 }
 
 /** A finished scope's figures, for the threshold metrics (see metrics/definitions.ts): its answered latencies, counts and rate. */
@@ -222,7 +238,14 @@ function phaseRanMs(planned: PlannedPhase, startOffsetMs: number, endOffsetMs: n
   return Math.max(1, Math.min(planned.durationMs, endOffsetMs - startOffsetMs));
 }
 
-function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffsetMs: number, ranMs: number, baseDir: string): PhaseResult {
+function phaseResult(
+  planned: PlannedPhase,
+  measured: MeasuredStats,
+  startOffsetMs: number,
+  ranMs: number,
+  baseDir: string,
+  capacity: CapacityResult | null,
+): PhaseResult {
   // An interrupted or aborted run ends phases early: rates are over the time the phase actually
   // sent (not the grace for requests in flight), and a phase it never reached has no target or rate.
   const ran = ranMs > 0;
@@ -230,7 +253,7 @@ function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffset
   // `once` feed that runs out ends its phase there). So scheduled = sent + dropped, always.
   const { sent, dropped } = measured.snapshot.requests;
   const scheduled = ran ? sent + dropped : 0;
-  const targetRate = !ran || planned.kind === 'connections' ? null : planned.schedule.countBetween(0, ranMs) / (ranMs / 1000);
+  const targetRate = ran && (planned.kind === 'rate' || planned.kind === 'replay') ? planned.schedule.countBetween(0, ranMs) / (ranMs / 1000) : null;
   const sendingMs = ran ? sendingTimeMs(ranMs, startOffsetMs, measured.snapshot.sendWindowMs) : 0;
   const base = statsResult(measured, { ...measured.snapshot.requests, scheduled }, sendingMs, targetRate);
   const plan = phasePlan(planned, baseDir);
@@ -243,6 +266,7 @@ function phaseResult(planned: PlannedPhase, measured: MeasuredStats, startOffset
     kind: planned.kind,
     startOffsetMs,
     plan,
+    capacity: planned.kind === 'search' ? capacity : null,
   };
 }
 
@@ -280,5 +304,9 @@ function phasePlan(planned: PlannedPhase, baseDir: string): PhaseResult['plan'] 
       return { connections: planned.connections };
     case 'replay':
       return { replayFile: portablePath(planned.file, baseDir), speed: planned.speed };
+    case 'search': {
+      const { fromPerSec, maxPerSec, holdMs, precision, slo, atLeastPerSec } = planned.search;
+      return { search: { fromPerSec, maxPerSec, holdMs, precision, slo: slo.map((s) => s.expr), atLeastPerSec } };
+    }
   }
 }

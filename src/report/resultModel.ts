@@ -99,12 +99,44 @@ function withAnsweredFigures(stats: unknown): unknown {
 }
 const statsSchema = z.preprocess(withAnsweredFigures, statsObject);
 
+/** What a capacity search found, and every trial it ran (see src/search/). */
+export const capacitySchema = z.object({
+  heldPerSec: z.number().nullable().describe('the highest rate whose trial and confirmation held the SLO; null when none held'),
+  failedPerSec: z.number().nullable().describe('the lowest rate whose trial failed the SLO; null when none failed'),
+  reason: z.string().nullable().describe('what broke first at failedPerSec, or why the search stopped'),
+  bound: z
+    .enum(['server', 'generator', 'max', 'time', 'interrupted', 'notRecovered'])
+    .describe(
+      'what bounded the search: the SLO broke, this side could not send the rate, max reached, maxDuration spent, Ctrl-C, or the target stayed slow after a cooldown',
+    ),
+  atLeastPerSec: z.number().nullable(),
+  trials: z.array(
+    z.object({
+      askedPerSec: z.number(),
+      achievedPerSec: z.number(),
+      durationMs: z.number(),
+      role: z
+        .enum(['trial', 'confirmation', 'recoveryProbe'])
+        .describe('a step of the search, the longer trial confirming the rate found, or a trial at the first rate after an overload'),
+      held: z.boolean(),
+      p50Ms: z.number().nullable(),
+      p99Ms: z.number().nullable(),
+      p999Ms: z.number().nullable(),
+      errorRate: z.number(),
+      dropRate: z.number(),
+      contractViolations: z.number().nullable(),
+      failed: z.array(z.object({ expr: z.string(), actual: z.number().nullable(), reason: z.string().nullable() })),
+    }),
+  ),
+});
+export type CapacityResult = z.infer<typeof capacitySchema>;
+
 const phaseResultObject = statsObject.extend({
   name: z.string(),
   ran: z.boolean().default(true).describe('false for a phase an interrupted or aborted run never reached: no figures, its thresholds not evaluated'),
   model: z.enum(['open', 'closed']),
   // The scenario's word for the phase type; results written before it was used say `closed`.
-  kind: z.preprocess((kind) => (kind === 'closed' ? 'connections' : kind), z.enum(['rate', 'connections', 'replay'])),
+  kind: z.preprocess((kind) => (kind === 'closed' ? 'connections' : kind), z.enum(['rate', 'connections', 'replay', 'search'])),
   startOffsetMs: z.number(),
   plan: z.object({
     ratePerSec: z.number().optional(),
@@ -112,7 +144,18 @@ const phaseResultObject = statsObject.extend({
     connections: z.number().optional(),
     replayFile: z.string().optional(),
     speed: z.number().optional(),
+    search: z
+      .object({
+        fromPerSec: z.number(),
+        maxPerSec: z.number(),
+        holdMs: z.number(),
+        precision: z.number(),
+        slo: z.array(z.string()),
+        atLeastPerSec: z.number().nullable(),
+      })
+      .optional(),
   }),
+  capacity: capacitySchema.nullable().default(null).describe('what a search phase found; null for other phases'),
 });
 export type PhaseResult = z.infer<typeof phaseResultObject>;
 const phaseResultSchema = z.preprocess(withAnsweredFigures, phaseResultObject);

@@ -14,6 +14,7 @@ import {
 } from './format.ts';
 import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
 import type { Verdict } from './verdict.ts';
+import { describeTrial } from './capacityText.ts';
 
 /** The end-of-run summary: the whole verdict and its reasons first, thresholds, then an aligned table per phase and overall. */
 export function formatSummary(result: RunResult, verdict: Verdict, files: Record<string, string> = {}): string {
@@ -42,6 +43,12 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   for (const e of result.overall.errorExamples) if (e.error && e.reason) lines.push(`    ${e.error} (${e.count}): ${e.reason}`);
   if (result.overall.errors.localLimit > 0)
     lines.push('  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, or use fewer connections');
+  for (const phase of result.phases) {
+    if (!phase.capacity) continue;
+    lines.push(`  capacity search ${phase.name}, trial by trial:`);
+    let step = 0;
+    for (const trial of phase.capacity.trials) lines.push(`    ${describeTrial(trial, trial.role === 'trial' ? ++step : step)}`);
+  }
   if (result.target.trustStore) lines.push(`  TLS certificates verified against ${result.target.trustStore}`);
   const expected = Object.entries(result.overall.expectedOutcomes);
   if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);

@@ -1,6 +1,7 @@
 import { ExitCode } from '../errors.ts';
 import type { Comparison } from './compare.ts';
 import { formatCount, formatShare, thresholdLabel } from './format.ts';
+import { capacityWords } from './capacityText.ts';
 import type { RunResult } from './resultModel.ts';
 
 /** The verdict in one word, as the terminal summary, the HTML banner and the page title show it. */
@@ -27,6 +28,7 @@ export function judgeRun(result: RunResult, comparison?: Comparison): Verdict {
 
   if (result.overall.requests.sent === 0) reasons.push('No request was sent');
   else if (result.overall.errorRate >= 1) reasons.push('Every request failed (error rate 100%)');
+  for (const phase of result.phases) if (phase.capacity) reasons.push(capacityWords(phase));
 
   const notRun = result.phases.filter((phase) => !phase.ran).map((phase) => phase.name);
   if (notRun.length > 0) reasons.push(`Not run: ${notRun.join(', ')} (their thresholds were not evaluated)`);

@@ -213,6 +213,8 @@ function enginePhase(
         requests: stripe.step === 1 ? requests : (index) => requests(globalIndex(index, stripe)),
       };
     }
+    case 'search':
+      throw new Error('bug: a search phase runs trial by trial through src/search/runSearch.ts, not as one engine phase');
     case 'connections':
       return {
         model: 'closed',

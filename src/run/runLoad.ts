@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
-import type { RunResult } from '../report/resultModel.ts';
+import type { CapacityResult, RunResult } from '../report/resultModel.ts';
+import { runSearch } from '../search/runSearch.ts';
+import { searchRefusal } from '../search/searchSchema.ts';
 import { buildResult } from '../report/buildResult.ts';
 import type { MockStats } from '../mock/stats.ts';
 import { defaultMockBehaviour } from '../mock/behaviour.ts';
@@ -61,6 +63,8 @@ export interface MeasuredLoad {
   trustStore: string | null;
   preflight: RunResult['preflight'];
   serverSide: MockStats | null;
+  /** What the search found, when the scenario is a capacity search. */
+  capacity: CapacityResult | null;
 }
 
 /**
@@ -86,6 +90,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
     baseDir: process.cwd(),
     environment: describeEnvironment(),
     generators: load.workers && generatorsTable('worker', load.workers),
+    capacity: load.capacity,
   });
 }
 
@@ -101,6 +106,10 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
   const targetIsMock = loaded.scenario.target.url === 'mock';
   const workers = workerCount(options.workers ?? loaded.scenario.workers, targetIsMock);
   // The one-process limits hold per generator, once the run is split over workers and shards.
+  if (loaded.scenario.phases.some((phase) => phase.kind === 'search')) {
+    if (options.shard) throw searchRefusal('--shard');
+    if (workers > 1) throw searchRefusal(`--workers ${workers}`);
+  }
   const tooMuch = generatorLimitProblems(loaded.scenario, workers * (options.shard?.count ?? 1));
   if (tooMuch.length > 0) throw new UserError(`${loaded.file}: more than one generator process can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
   const plan = await planLoad(loaded, options.durationScale ?? 1, options.interrupt);
@@ -141,7 +150,19 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     mock?.onUnexpectedExit((how) => targetLost.abort(`the built-in mock stopped (${how})`));
     let measured: GeneratorMeasurements;
     let perWorker: GeneratorMeasurements[] | null = null;
-    if (workers > 1) {
+    let capacity: CapacityResult | null = null;
+    if (plan.phases[0]!.kind === 'search') {
+      // Checked before the mock and preflight (see the top): one process decides the trials.
+      const search = await runSearch(plan, target, {
+        interrupt: options.interrupt,
+        hurry: options.hurry,
+        stop: targetLost.signal,
+        onLine: options.onLine,
+        onProgress: options.onProgress,
+      });
+      measured = search.measured;
+      capacity = search.capacity;
+    } else if (workers > 1) {
       options.onLine(`Starting ${workers} worker processes (each sends one request in ${workers} of the schedule)...`);
       const run = await runWorkers({
         plan,
@@ -198,6 +219,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       trustStore: target.trustStore,
       preflight: preflightChecks,
       serverSide,
+      capacity,
     };
   } finally {
     await mock?.stop();

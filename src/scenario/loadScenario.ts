@@ -108,9 +108,18 @@ function resolvePaths(scenario: Scenario, source: YamlSource, durationScale: num
       scenario.contract === false
         ? false
         : { ...scenario.contract, pact: scenario.contract.pact === undefined ? PACT_FILE : fileAt(['contract', 'pact'], scenario.contract.pact) },
-    phases: scenario.phases.map((phase, i) =>
-      phase.kind === 'replay' ? { ...phase, file: fileAt(['phases', i, 'replay'], phase.file) } : { ...phase, durationMs: phase.durationMs * durationScale },
-    ),
+    phases: scenario.phases.map((phase, i) => {
+      if (phase.kind === 'replay') return { ...phase, file: fileAt(['phases', i, 'replay'], phase.file) };
+      if (phase.kind === 'search') {
+        // Trials scale as phases do; the cooldown is the target's, not the run's.
+        const { holdMs, confirmMs, maxDurationMs } = phase.search;
+        return {
+          ...phase,
+          search: { ...phase.search, holdMs: holdMs * durationScale, confirmMs: confirmMs * durationScale, maxDurationMs: maxDurationMs * durationScale },
+        };
+      }
+      return { ...phase, durationMs: phase.durationMs * durationScale };
+    }),
   };
   if (problems.length > 0)
     throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });

@@ -9,13 +9,15 @@ import { scanCsv } from '../feed/scanCsv.ts';
 import type { LoadedScenario } from './loadScenario.ts';
 import { MAX_PHASE_DURATION_MS } from './schema.ts';
 import type { Scenario, ScenarioPhase } from './schema.ts';
+import type { SearchSettings } from '../search/searchSchema.ts';
 import { formatDurationMs } from '../util/duration.ts';
 
 /** A phase with its schedule worked out. */
 export type PlannedPhase =
   | { kind: 'rate'; name: string; durationMs: number; schedule: Schedule; ratePerSec: number; rampToPerSec: number; maxConnections: number }
   | { kind: 'connections'; name: string; durationMs: number; connections: number }
-  | { kind: 'replay'; name: string; durationMs: number; schedule: Schedule; rows: ReplayRow[]; file: string; speed: number; maxConnections: number };
+  | { kind: 'replay'; name: string; durationMs: number; schedule: Schedule; rows: ReplayRow[]; file: string; speed: number; maxConnections: number }
+  | { kind: 'search'; name: string; durationMs: number; search: SearchSettings; maxConnections: number };
 
 /** Everything the runner needs, validated: no file is read again except to stream rows. */
 export interface LoadPlan {
@@ -50,7 +52,8 @@ export function scheduledInSecond(phases: readonly PlannedPhase[], startOffsetsM
   for (const [i, phase] of phases.entries()) {
     const startMs = startOffsetsMs[i];
     if (startMs === undefined || startMs >= toMs || startMs + phase.durationMs <= fromMs) continue;
-    if (phase.kind === 'connections') return null;
+    // Closed-model phases and searches have no rate fixed in advance.
+    if (phase.kind === 'connections' || phase.kind === 'search') return null;
     scheduled += phase.schedule.countBetween(fromMs - startMs, toMs - startMs);
   }
   return scheduled;
@@ -129,7 +132,7 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
   const maxConnections = ('maxConnections' in phase ? phase.maxConnections : undefined) ?? scenario.target.maxConnections;
   const scaled = durationScale === 1 ? '' : ` (--duration-scale ${durationScale})`;
   // The scenario's own durations were checked against the limit; a scaled one is checked here.
-  if (phase.kind !== 'replay' && phase.durationMs > MAX_PHASE_DURATION_MS) {
+  if ((phase.kind === 'rate' || phase.kind === 'connections') && phase.durationMs > MAX_PHASE_DURATION_MS) {
     throw new UserError(`phase "${phase.name}" would last ${Number((phase.durationMs / 3_600_000).toFixed(2))}h${scaled}: at most 24h per phase`);
   }
   switch (phase.kind) {
@@ -148,6 +151,9 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
     }
     case 'connections':
       return phase;
+    case 'search':
+      // Its length is known only as it runs: maxDuration bounds it.
+      return { kind: 'search', name: phase.name, durationMs: phase.search.maxDurationMs, search: phase.search, maxConnections };
     case 'replay': {
       const allRows: ReplayRow[] = [];
       const lines: number[] = [];

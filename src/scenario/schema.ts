@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { mockBehaviourSchema } from '../mock/behaviour.ts';
 import { durationMsSchema, shareSchema } from '../util/schemaHelpers.ts';
 import { parseThreshold } from './thresholds.ts';
+import { searchSchema } from '../search/searchSchema.ts';
 
 const feedOrder = z.enum(['sequence', 'random', 'once']);
 const positiveInt = z.number().int().positive();
@@ -37,23 +38,29 @@ const phaseInputSchema = z.strictObject({
   maxConnections: connectionCount.optional(),
   replay: z.string().min(1).optional(),
   speed: z.number().positive().optional(),
+  search: searchSchema.optional().describe('find the highest rate the target holds within an SLO (docs/load-runs.md)'),
 });
 
 /** One phase: open model at a rate (or ramp), closed model with N connections, or a replayed log. */
 const phaseSchema = phaseInputSchema
   .superRefine((phase, ctx) => {
-    const kinds = (['rate', 'connections', 'replay'] as const).filter((key) => phase[key] !== undefined);
+    const kinds = (['rate', 'connections', 'replay', 'search'] as const).filter((key) => phase[key] !== undefined);
     if (kinds.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           kinds.length === 0
-            ? 'give one of rate (open model), connections (closed model) or replay (a traffic log)'
-            : `${kinds.join(' and ')} cannot be combined: a phase is one of rate, connections or replay`,
+            ? 'give one of rate (open model), connections (closed model), replay (a traffic log) or search (a capacity search)'
+            : `${kinds.join(' and ')} cannot be combined: a phase is one of rate, connections, replay or search`,
       });
       return;
     }
     const kind = kinds[0]!;
+    if (kind === 'search') {
+      for (const key of ['duration', 'rampTo', 'speed'] as const)
+        if (phase[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'not with search: its trials set their own rates and lengths' });
+      return;
+    }
     if (kind !== 'replay' && phase.duration === undefined) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'required, e.g. 30s' });
     if (phase.duration !== undefined && phase.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'must be longer than 0' });
     if (phase.duration !== undefined && phase.duration > MAX_PHASE_DURATION_MS)
@@ -90,6 +97,7 @@ const phaseSchema = phaseInputSchema
       };
     }
     if (phase.connections !== undefined) return { kind: 'connections' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };
+    if (phase.search !== undefined) return { kind: 'search' as const, name: phase.name, search: phase.search, maxConnections: phase.maxConnections };
     return { kind: 'replay' as const, name: phase.name, file: phase.replay!, speed: phase.speed ?? 1, maxConnections: phase.maxConnections };
   });
 export type ScenarioPhase = z.output<typeof phaseSchema>;
@@ -200,6 +208,16 @@ export const scenarioSchema = z
           message: 'required for a real target: set clientId: ${HAPTIK_CLIENT_ID} and export HAPTIK_CLIENT_ID',
         });
     }
+    // A search decides its trials one by one, as they end: it is the whole run.
+    if (scenario.phases.length > 1)
+      scenario.phases.forEach((phase, i) => {
+        if (phase.kind === 'search')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['phases', i, 'search'],
+            message: 'a search is the only phase of its scenario: put other phases in a scenario of their own',
+          });
+      });
     const names = new Set<string>();
     scenario.phases.forEach((phase, i) => {
       if (names.has(phase.name)) ctx.addIssue({ code: 'custom', path: ['phases', i, 'name'], message: `"${phase.name}" is used by an earlier phase` });
@@ -216,7 +234,9 @@ export const scenarioSchema = z
   })
   .transform((scenario) => {
     const judgesContract = scenario.thresholds.some((threshold) => threshold.condition.metric.kind.startsWith('contractViolation'));
-    if (scenario.contract === false || judgesContract) return scenario;
+    // A search overloads its target on purpose (503s break the contract): its SLO judges each trial instead.
+    const searches = scenario.phases.some((phase) => phase.kind === 'search');
+    if (scenario.contract === false || judgesContract || searches) return scenario;
     return { ...scenario, thresholds: [...scenario.thresholds, IMPLICIT_CONTRACT_THRESHOLD] };
   });
 export type Scenario = z.output<typeof scenarioSchema>;

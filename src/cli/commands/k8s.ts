@@ -8,6 +8,7 @@ import { CONFIG_MAP_MAX_BYTES, buildManifests } from '../../k8s/manifests.ts';
 import { createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
 import { loadScenario } from '../../scenario/loadScenario.ts';
 import { generatorLimitProblems } from '../../scenario/schema.ts';
+import { searchRefusal } from '../../search/searchSchema.ts';
 import { envReferences } from '../../util/yamlFile.ts';
 import type { CliIo } from '../io.ts';
 import { parseStartAt } from './scaleOptions.ts';
@@ -62,6 +63,7 @@ export function k8sCommand(io: CliIo) {
       // Validated as a run against the mock would be: the manifests never hold a credential's value.
       const loaded = await loadScenario(args.scenario, io.env, { target: 'mock' });
       const { scenario } = loaded;
+      if (scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('k8s --shards');
       // Each pod is one shard: the one-process limits hold for its share (its own workers, when the scenario sets a number).
       const tooMuch = generatorLimitProblems(scenario, args.shards * (scenario.workers === 'auto' ? 1 : scenario.workers));
       if (tooMuch.length > 0)
@@ -85,7 +87,9 @@ export function k8sCommand(io: CliIo) {
           });
         }
       }
-      const plannedMs = scenario.phases.reduce((sum, phase) => sum + (phase.kind === 'replay' ? 0 : phase.durationMs), 0) * (args.durationScale ?? 1);
+      const plannedMs =
+        scenario.phases.reduce((sum, phase) => sum + (phase.kind === 'rate' || phase.kind === 'connections' ? phase.durationMs : 0), 0) *
+        (args.durationScale ?? 1);
       const manifests = buildManifests({
         scenarioName: scenario.name,
         shards: args.shards,

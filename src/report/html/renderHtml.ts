@@ -4,6 +4,7 @@ import type { RunResult } from '../resultModel.ts';
 import { judgeRun } from '../verdict.ts';
 import type { ReportAssets } from './assets.ts';
 import { buildChartData } from './chartData.ts';
+import { capacitySection } from './capacitySection.ts';
 import { contractSection } from './contractSection.ts';
 import { comparisonSection, errorSamplesSection, generatorsSection, metadataSection, serverSideSection } from './detailSections.ts';
 import { Html, html, jsonForScriptBlock } from './escape.ts';
@@ -46,6 +47,7 @@ export function renderReportHtml(result: RunResult, assets: ReportAssets, baseli
 ${verdictBanner(result, verdict)}
 ${thresholdsSection(result)}
 ${headlineSection(result)}
+${capacitySection(result)}
 ${spectrumSection(result, baseline !== undefined)}
 <section id="timeline"><h2>Over time</h2>
 <figure><figcaption>Request rate <span>per second: target, sent, completed</span></figcaption><div class="chart" id="chart-rate"></div></figure>

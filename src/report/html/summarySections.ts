@@ -104,6 +104,8 @@ function describePlan(phase: PhaseResult): string {
       return `closed, ${phase.plan.connections} conns`;
     case 'replay':
       return `replay ×${phase.plan.speed ?? 1}`;
+    case 'search':
+      return `search ${phase.plan.search?.fromPerSec}→${phase.plan.search?.maxPerSec}/s`;
     case 'rate': {
       const ramp = phase.plan.rampToPerSec !== undefined && phase.plan.rampToPerSec !== phase.plan.ratePerSec ? `→${phase.plan.rampToPerSec}` : '';
       return `open ${phase.plan.ratePerSec}${ramp}/s`;

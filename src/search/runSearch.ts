@@ -1,0 +1,198 @@
+// A capacity search: held trials, each an ordinary open-model run of the engine (latency from the
+// scheduled send, drops counted, contract checks on), judged on its own figures against the SLO.
+// The rate grows by `factor` while trials hold, then is bisected between the last held and the
+// first failed rate until `precision`, then the rate found is confirmed by a longer trial.
+import { performance } from 'node:perf_hooks';
+import type { PoolTarget } from '../engine/connectionPool.ts';
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
+import { mergeMeasurements } from '../merge/mergeMeasurements.ts';
+import type { CapacityResult } from '../report/resultModel.ts';
+import type { GeneratorOptions } from '../run/generator.ts';
+import { runGenerator } from '../run/generator.ts';
+import { liveLine, recordersSoFar } from '../run/monitor.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
+import { formatDurationMs } from '../util/duration.ts';
+import { describeTrial, sloValue } from '../report/capacityText.ts';
+import { judgeTrial, trialPlan } from './trial.ts';
+import type { Trial } from './trial.ts';
+
+/** A trial that held its SLO but sent less than this share of its rate was limited by this side. */
+export const GENERATOR_SHORTFALL = 0.9;
+/** How long a recovery probe (a trial at the first rate, after an overload) holds. */
+const PROBE_MS = 1000;
+/** How often a failed confirmation steps the rate down before the search gives up on confirming. */
+const MAX_STEP_DOWNS = 2;
+
+export interface SearchOptions extends Pick<GeneratorOptions, 'interrupt' | 'hurry' | 'stop' | 'onLine'> {
+  /** Receives the live line of the trial running, once a second. */
+  onProgress(line: string): void;
+}
+
+/** What a search measured (its trials merged into one phase, on one clock) and what it found. */
+export interface SearchRun {
+  measured: GeneratorMeasurements;
+  capacity: CapacityResult;
+}
+
+/** Rates as a search tries them: whole requests per second (a tenth below 10/s). */
+function roundRate(ratePerSec: number): number {
+  return ratePerSec >= 10 ? Math.round(ratePerSec) : Math.round(ratePerSec * 10) / 10;
+}
+
+/** Runs the search phase of `plan` (its only phase) at `target`. */
+export async function runSearch(plan: LoadPlan, target: PoolTarget, options: SearchOptions): Promise<SearchRun> {
+  const phase = plan.phases[0]!;
+  if (phase.kind !== 'search') throw new Error('bug: runSearch needs a plan whose phase is a search');
+  const { search } = phase;
+  const startedMs = performance.now();
+  const parts: { measured: GeneratorMeasurements; offsetMs: number }[] = [];
+  const trials: Trial[] = [];
+  const stopped = () => options.interrupt.aborted || options.stop?.aborted === true;
+
+  let waitedHere = false;
+  const runTrial = async (ratePerSec: number, holdMs: number, role: Trial['role']): Promise<Trial> => {
+    const offsetMs = performance.now() - startedMs;
+    const tried = trialPlan(plan, ratePerSec, holdMs);
+    const measured = await runGenerator(tried, target, {
+      interrupt: options.interrupt,
+      hurry: options.hurry,
+      stop: options.stop,
+      onLine: options.onLine,
+      onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
+        const live = liveLine(tried.phases, recordersSoFar(recorder, contract), engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs);
+        options.onProgress(`${role === 'trial' ? `trial ${trials.length + 1}` : role} ${live}`);
+        return undefined;
+      },
+    });
+    parts.push({ measured, offsetMs });
+    const judged = judgeTrial(measured, ratePerSec, holdMs, search.slo, role);
+    const { trial } = judged;
+    waitedHere = judged.waitedHere;
+    trials.push(trial);
+    options.onLine(describeTrial(trial, trials.filter((t) => t.role === 'trial').length));
+    return trial;
+  };
+  const cooldown = () => sleep(search.cooldownMs, options.interrupt);
+  const timeLeft = (holdMs: number) => performance.now() - startedMs + holdMs <= search.maxDurationMs;
+  const firstFailure = (trial: Trial) => `at ${trial.askedPerSec}/s ${trial.failed[0]!.expr} was ${sloValue(trial.failed[0]!)}`;
+
+  let heldPerSec: number | null = null;
+  let failedPerSec: number | null = null;
+  let reason: string | null = null;
+  let bound: CapacityResult['bound'] | null = null;
+  let ratePerSec = roundRate(search.fromPerSec);
+  options.onLine(
+    `Searching the capacity from ${ratePerSec}/s up to ${search.maxPerSec}/s, ${formatDurationMs(search.holdMs)} a trial, within ${search.slo.map((s) => s.expr).join(', ')}`,
+  );
+  while (bound === null) {
+    if (stopped()) bound = 'interrupted';
+    else if (!timeLeft(search.holdMs)) bound = 'time';
+    if (bound !== null) break;
+    const trial = await runTrial(ratePerSec, search.holdMs, 'trial');
+    if (stopped()) {
+      bound = 'interrupted';
+      break;
+    }
+    if ((trial.held && trial.achievedPerSec < GENERATOR_SHORTFALL * ratePerSec) || waitedHere) {
+      bound = 'generator';
+      reason = trial.held
+        ? `the generator sent ${trial.achievedPerSec}/s of ${ratePerSec}/s asked: this side's limit here, not the server's (add --workers or shards)`
+        : `at ${ratePerSec}/s requests waited on this side before they were sent (the server's own times held the SLO): the generator's limit here, or target.maxConnections (add --workers or shards, or connections)`;
+      break;
+    }
+    if (trial.held) {
+      heldPerSec = ratePerSec;
+      if (ratePerSec >= search.maxPerSec) {
+        bound = 'max';
+        reason = `held at max (${search.maxPerSec}/s): the capacity may be higher`;
+        break;
+      }
+    } else {
+      failedPerSec = ratePerSec;
+      reason = firstFailure(trial);
+      if (heldPerSec === null) {
+        bound = 'server';
+        break;
+      }
+      await cooldown();
+      // The target must be back to what it was before the next trial can be judged on its own.
+      const probe = await runTrial(roundRate(search.fromPerSec), Math.min(PROBE_MS, search.holdMs), 'recoveryProbe');
+      if (!probe.held && !stopped()) {
+        bound = 'notRecovered';
+        reason = `${reason}; after a ${formatDurationMs(search.cooldownMs)} cooldown the target still failed at ${probe.askedPerSec}/s (not recovered)`;
+        break;
+      }
+    }
+    const next = failedPerSec === null ? Math.min(search.maxPerSec, ratePerSec * search.factor) : (heldPerSec! + failedPerSec) / 2;
+    if (failedPerSec !== null && (failedPerSec - heldPerSec!) / heldPerSec! <= search.precision) {
+      bound = 'server';
+      break;
+    }
+    if (roundRate(next) === ratePerSec || roundRate(next) === heldPerSec || roundRate(next) === failedPerSec) {
+      bound = 'server';
+      break;
+    }
+    ratePerSec = roundRate(next);
+    await cooldown();
+  }
+
+  // The rate found holds for longer, or the search steps down and says so.
+  let steps = 0;
+  while (heldPerSec !== null && (bound === 'server' || bound === 'max') && !stopped() && steps <= MAX_STEP_DOWNS) {
+    await cooldown();
+    if (stopped()) break;
+    const confirmation = await runTrial(heldPerSec, search.confirmMs, 'confirmation');
+    if (confirmation.held || stopped()) break;
+    const stepped = roundRate(heldPerSec * (1 - search.precision));
+    reason = `${reason ?? ''}${reason ? '; ' : ''}the confirmation at ${heldPerSec}/s failed (${firstFailure(confirmation).replace(/^at [^ ]+ /, '')}), stepped down to ${stepped}/s`;
+    failedPerSec = heldPerSec;
+    heldPerSec = steps < MAX_STEP_DOWNS ? stepped : null;
+    steps++;
+  }
+  if (stopped()) bound = 'interrupted';
+
+  return {
+    measured: onOneClock(parts),
+    capacity: { heldPerSec, failedPerSec, reason, bound: bound ?? 'server', atLeastPerSec: search.atLeastPerSec, trials },
+  };
+}
+
+/** The trials' measurements as one phase on one clock: each shifted by when it started. */
+function onOneClock(parts: readonly { measured: GeneratorMeasurements; offsetMs: number }[]): GeneratorMeasurements {
+  const shifted = parts.map(({ measured, offsetMs }) => {
+    const shiftWindow = <T extends { snapshot: { sendWindowMs: { firstMs: number; lastMs: number } | null } }>(stats: T): T => ({
+      ...stats,
+      snapshot: {
+        ...stats.snapshot,
+        sendWindowMs: stats.snapshot.sendWindowMs && {
+          firstMs: stats.snapshot.sendWindowMs.firstMs + offsetMs,
+          lastMs: stats.snapshot.sendWindowMs.lastMs + offsetMs,
+        },
+      },
+    });
+    const seconds = Math.round(offsetMs / 1000);
+    return {
+      ...measured,
+      sendingEndedMs: measured.sendingEndedMs + offsetMs,
+      phaseStartOffsetsMs: [0],
+      overall: shiftWindow(measured.overall),
+      phases: measured.phases.map(shiftWindow),
+      timeline: measured.timeline.map((second) => ({ ...second, second: second.second + seconds })),
+    };
+  });
+  return mergeMeasurements(shifted);
+}
+
+/** Waits `ms`, or less when interrupted. */
+function sleep(ms: number, interrupt: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (interrupt.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    interrupt.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      interrupt.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

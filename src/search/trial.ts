@@ -1,0 +1,89 @@
+// One trial of a capacity search: the plan of a single open-model phase held at a rate, and
+// the verdict of the SLO on that trial's figures alone.
+import { constantSchedule } from '../engine/schedule.ts';
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
+import { achievedRate, dropRate, errorRate, latencySummaryOverAll, missingEvidence, sendingTimeMs, thresholdFigure } from '../metrics/definitions.ts';
+import { storedFigures } from '../metrics/storedFigures.ts';
+import type { CapacityResult } from '../report/resultModel.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
+import { thresholdHolds } from '../scenario/thresholds.ts';
+import type { SearchSettings } from './searchSchema.ts';
+
+export type Trial = CapacityResult['trials'][number];
+
+/** The plan of one trial: the search's scenario with a single phase holding `ratePerSec` for `holdMs`. */
+export function trialPlan(plan: LoadPlan, ratePerSec: number, holdMs: number): LoadPlan {
+  const search = plan.phases[0]!;
+  return {
+    ...plan,
+    phases: [
+      {
+        kind: 'rate',
+        name: search.name,
+        durationMs: holdMs,
+        ratePerSec,
+        rampToPerSec: ratePerSec,
+        schedule: constantSchedule(ratePerSec, holdMs),
+        maxConnections: search.kind === 'search' ? search.maxConnections : plan.scenario.target.maxConnections,
+      },
+    ],
+  };
+}
+
+/**
+ * A trial's figures and the SLO's verdict on them (a threshold with no evidence fails, as in any
+ * run), and whether what failed was this side: latency from the scheduled send over the SLO while
+ * the same statistic from the actual send holds means requests waited here (for a connection, or
+ * an event loop) before they went out, not at the server.
+ */
+export function judgeTrial(
+  measured: GeneratorMeasurements,
+  askedPerSec: number,
+  holdMs: number,
+  slo: SearchSettings['slo'],
+  role: Trial['role'],
+): { trial: Trial; waitedHere: boolean } {
+  const stats = measured.phases[0]!;
+  const { snapshot } = stats;
+  const sendingMs = sendingTimeMs(holdMs, 0, snapshot.sendWindowMs);
+  const achievedPerSec = achievedRate(snapshot.requests.sent, sendingMs);
+  const figures = storedFigures({
+    ...snapshot,
+    histogram: stats.histogram,
+    serviceHistogram: stats.serviceHistogram,
+    achievedRate: achievedPerSec,
+    contract: stats.contract,
+  });
+  const latency = latencySummaryOverAll(figures, 'corrected');
+  const finite = (ms: number) => (Number.isFinite(ms) ? ms : null);
+  const failed = slo.flatMap(({ expr, condition }) => {
+    const missing = missingEvidence(condition.metric, figures);
+    if (missing !== null) return [{ expr, actual: null, reason: missing }];
+    const actual = thresholdFigure(condition.metric, figures);
+    return thresholdHolds(condition, actual)
+      ? []
+      : [{ expr, actual: finite(actual), reason: Number.isFinite(actual) ? null : 'too many requests got no answer' }];
+  });
+  const waitedHere =
+    failed.length > 0 &&
+    slo.every(({ condition }) => {
+      const { metric } = condition;
+      if (metric.kind !== 'latency' || metric.clock !== 'corrected') return thresholdHolds(condition, thresholdFigure(metric, figures));
+      return thresholdHolds(condition, thresholdFigure({ ...metric, clock: 'service' }, figures));
+    });
+  const trial: Trial = {
+    askedPerSec,
+    achievedPerSec: Math.round(achievedPerSec * 100) / 100,
+    durationMs: Math.round(sendingMs),
+    role,
+    held: failed.length === 0,
+    p50Ms: finite(latency.p50),
+    p99Ms: finite(latency.p99),
+    p999Ms: finite(latency.p999),
+    errorRate: errorRate(figures),
+    dropRate: dropRate(figures),
+    contractViolations: stats.contract?.count ?? null,
+    failed,
+  };
+  return { trial, waitedHere };
+}

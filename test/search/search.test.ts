@@ -1,0 +1,164 @@
+// Capacity searches against targets of known capacity on 127.0.0.1 (issue #26).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { ExitCode } from '../../src/errors.ts';
+import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { honestAnswerText } from '../fixtures/honestProvider.ts';
+import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { readBody, startTestServer } from '../fixtures/servers.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+
+const env = { HAPTIK_TOKEN: 'search-token', HAPTIK_CLIENT_ID: 'search-client' };
+let files: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  files = tempDir();
+  files.write('users.csv', 'auth_id\nalice01\nbob02\n');
+  files.write('messages.csv', 'message_body\nhello\n');
+});
+afterEach(() => files.cleanup());
+
+/** A scenario whose only phase is a search with these settings (YAML flow mapping entries). */
+const searchScenario = (name: string, search: string, extra = '') => writeCliScenario(files, name, `  - name: find\n    search: { ${search} }`, extra);
+
+describe('capacity search', () => {
+  it('finds the capacity of a mock with 4 slots of 20 ms (200/s) within its precision, and gates on atLeast', async () => {
+    const mock = 'mock: { latency: 20ms, slots: 4 }';
+    const search = 'from: 25, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 60ms], cooldown: 300ms';
+    const out = join(files.dir, 'found');
+    const run = await runCliProcess(['load', searchScenario('found', search, mock), '--out', out]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+    const capacity = readRunResult(out).phases[0]!.capacity!;
+    expect(capacity.bound).toBe('server');
+    // The true capacity is 200/s: held within the precision (10%), plus 5% for a trial of one second.
+    expect(capacity.heldPerSec).toBeGreaterThanOrEqual(200 * 0.85);
+    expect(capacity.heldPerSec).toBeLessThanOrEqual(200 * 1.15);
+    expect(capacity.failedPerSec).toBeGreaterThan(capacity.heldPerSec!);
+    // Growth from 25 to past 200, bisection to 10%, a confirmation: log2(1000/25) + log2(1/0.1) + 2 at most.
+    expect(capacity.trials.filter((t) => t.role !== 'recoveryProbe').length).toBeLessThanOrEqual(Math.ceil(Math.log2(1000 / 25) + Math.log2(1 / 0.1) + 2));
+    expect(run.stdout).toMatch(/Capacity \d+\/s \(held p99 < 60ms\): at \d+\/s p99 < 60ms was/);
+    expect(run.stdout).toMatch(/trial 1: 25\/s held/);
+
+    const gated = await runCliProcess(['load', searchScenario('gated', `${search}, atLeast: 400`, mock), '--out', join(files.dir, 'gated')]);
+    expect(gated.exitCode).toBe(ExitCode.thresholdFailed);
+    expect(gated.stdout).toMatch(/^FAILED {2}gated/m);
+    expect(gated.stdout).toMatch(/below atLeast 400\/s by \d+/);
+  }, 120_000);
+
+  it('ends with bound generator when requests waited on this side, never with a server capacity', async () => {
+    // A server answering in 5 ms, but only 2 connections allowed: this side holds at most ~400/s.
+    const fast = await startTestServer(async (req, res) => {
+      const body = await readBody(req);
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9))), 5);
+    });
+    try {
+      const out = join(files.dir, 'generator');
+      const scenario = writeCliScenario(
+        files,
+        'generator',
+        '  - name: find\n    maxConnections: 2\n    search: { from: 100, max: 5000, hold: 1s, precision: 10%, slo: [p99 < 50ms], cooldown: 200ms }',
+      );
+      const run = await runCliProcess(['load', scenario, '--target', fast.url, '--no-preflight', '--out', out], { env });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+      const capacity = readRunResult(out).phases[0]!.capacity!;
+      expect(capacity.bound).toBe('generator');
+      expect(run.stdout).toMatch(/Capacity at least \d+\/s: .*the generator's limit here/);
+    } finally {
+      await fast.close();
+    }
+  }, 60_000);
+
+  it('reports a target that stays slow after an overload as not recovered', async () => {
+    // 100 ms answers; once it has had more than 10 requests at once it answers in 400 ms for good.
+    let inFlight = 0;
+    let broken = false;
+    const fragile = await startTestServer(async (req, res) => {
+      const body = await readBody(req);
+      inFlight++;
+      if (inFlight > 10) broken = true;
+      setTimeout(
+        () => {
+          inFlight--;
+          res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+        },
+        broken ? 400 : 100,
+      );
+    });
+    try {
+      const out = join(files.dir, 'fragile');
+      const scenario = searchScenario('fragile', 'from: 20, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 200ms], cooldown: 300ms');
+      const run = await runCliProcess(['load', scenario, '--target', fragile.url, '--no-preflight', '--out', out], { env });
+      const capacity = readRunResult(out).phases[0]!.capacity!;
+      expect(capacity.bound, run.stdout).toBe('notRecovered');
+      expect(capacity.trials.at(-1)).toMatchObject({ role: 'recoveryProbe', held: false });
+      expect(run.stdout).toMatch(/still failed at 20\/s \(not recovered\)/);
+    } finally {
+      await fragile.close();
+    }
+  }, 60_000);
+
+  it('on Ctrl-C mid-search exits 130, keeps every finished trial and says where it stood', async () => {
+    const out = join(files.dir, 'stopped');
+    const scenario = searchScenario(
+      'stopped',
+      'from: 25, max: 1000, hold: 2s, precision: 10%, slo: [p99 < 60ms], cooldown: 200ms',
+      'mock: { latency: 20ms, slots: 4 }',
+    );
+    let signalled = false;
+    const run = await runCliProcess(['load', scenario, '--out', out], {
+      onStdout: (text, kill) => {
+        if (!signalled && /trial 2: 50\/s held/.test(text)) {
+          signalled = true;
+          setTimeout(() => kill('SIGINT'), 500);
+        }
+      },
+    });
+    expect(run.exitCode).toBe(ExitCode.interrupted);
+    const capacity = readRunResult(out).phases[0]!.capacity!;
+    expect(capacity.bound).toBe('interrupted');
+    expect(capacity.trials.slice(0, 2).map((t) => [t.askedPerSec, t.held])).toEqual([
+      [25, true],
+      [50, true],
+    ]);
+    expect(run.stdout).toMatch(/interrupted during the 100\/s trial, so 50\/s held so far/);
+  }, 60_000);
+
+  it('refuses to split a search over workers or shards (exit 2, naming the alternative)', async () => {
+    const scenario = searchScenario('split', 'from: 25, max: 100, hold: 1s, precision: 10%, slo: [p99 < 60ms]', 'mock: { latency: 20ms, slots: 4 }');
+    for (const args of [
+      ['--workers', '2'],
+      ['--shard', '0/2'],
+    ]) {
+      const run = await runCliProcess(['load', scenario, ...args, '--out', join(files.dir, args[0]!.slice(2))]);
+      expect(run.exitCode).toBe(ExitCode.badInput);
+      expect(run.stderr).toMatch(
+        /a capacity search runs in one process: --(workers 2|shard) cannot split it\n {2}- run it without --workers, --shard or k8s, or split a fixed step plan/,
+      );
+    }
+  });
+
+  it('refuses bad searches with exit 2, each with its line and field, all at once', async () => {
+    const bad = writeCliScenario(
+      files,
+      'bad',
+      [
+        '  - name: find',
+        '    search: { from: 500, max: 100, hold: 500ms, precision: 0%, slo: [p99 < 1s], atLeast: 200, maxDuration: 100ms }',
+        '  - { name: second, search: { from: 1, max: 2, hold: 1s, precision: 5%, slo: [p99 < 10 ms] } }',
+        '  - { name: third, duration: 1s, rate: 10, search: { from: 1, max: 2, hold: 1s, precision: 5%, slo: [p99 < 1s] } }',
+      ].join('\n'),
+    );
+    const run = await runCliProcess(['load', bad, '--out', join(files.dir, 'bad')]);
+    expect(run.exitCode).toBe(ExitCode.badInput);
+    for (const problem of [
+      /:7: phases\.0\.search\.from: above max \(100\)/,
+      /:7: phases\.0\.search\.hold: at least 1s/,
+      /:7: phases\.0\.search\.precision: between 0 and 100%/,
+      /:7: phases\.0\.search\.maxDuration: shorter than one trial/,
+      /:7: phases\.0\.search\.atLeast: above max \(100\)/,
+      /:8: phases\.1\.search\.slo\.0: "p99 < 10 ms" is not/,
+      /:9: phases\.2: rate and search cannot be combined/,
+    ])
+      expect(run.stderr).toMatch(problem);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
