@@ -2,6 +2,8 @@ import junitReportBuilderModule from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
 import type { Comparison } from './compare.ts';
 import { thresholdActualText } from './format.ts';
+import { capacityShort } from './buildResult.ts';
+import { capacityWords } from './capacityText.ts';
 import type { RunResult } from './resultModel.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -47,6 +49,19 @@ export function junitXml(result: RunResult, verdict: Verdict, comparison?: Compa
     const failedContract = result.thresholds.some((t) => t.expr.startsWith('contractViolation') && t.passed === false);
     if (failedContract) contractCase.failure(summary.split('\n')[0], 'contract').standardOutput(summary);
     else contractCase.standardOutput(summary);
+  }
+
+  // A capacity search: one case for what it found, failed when its launch gate (atLeast) was missed.
+  for (const phase of result.phases) {
+    if (!phase.capacity) continue;
+    const gate = phase.capacity.atLeastPerSec;
+    const capacityCase = suite
+      .testCase()
+      .className(`${result.scenario.name}.capacity`)
+      .name(gate === null ? `capacity of ${phase.name}` : `capacity of ${phase.name} >= ${gate}/s`);
+    const words = capacityWords(phase);
+    if (capacityShort(phase.capacity)) capacityCase.failure(words, 'capacity');
+    capacityCase.standardOutput(words);
   }
 
   if (comparison) {
@@ -100,6 +115,17 @@ export function summaryJson(result: RunResult, verdict: Verdict, files: Record<s
     errorRate: o.errorRate,
     latencyMs: { p50: o.latencyMs.p50, p90: o.latencyMs.p90, p99: o.latencyMs.p99, p999: o.latencyMs.p999, max: o.latencyMs.max },
     contract: o.contractViolations && { checked: o.contractViolations.checked, violating: o.contractViolations.count, rate: o.contractViolations.rate },
+    capacity:
+      result.phases
+        .filter((phase) => phase.capacity)
+        .map(({ name, capacity }) => ({
+          phase: name,
+          heldPerSec: capacity!.heldPerSec,
+          failedPerSec: capacity!.failedPerSec,
+          bound: capacity!.bound,
+          atLeastPerSec: capacity!.atLeastPerSec,
+          reason: capacity!.reason,
+        }))[0] ?? null,
     regressed: comparison ? comparison.regressed : null,
     files,
   };

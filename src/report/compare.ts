@@ -1,11 +1,11 @@
-import type { ResultStats, RunResult } from './resultModel.ts';
+import type { PhaseResult, ResultStats, RunResult } from './resultModel.ts';
 
 /** Default regression tolerance: 10% worse than the baseline. */
 export const DEFAULT_TOLERANCE = 0.1;
 /** An error rate must also rise by this much (absolute, 0.1 percentage point) to count: one stray error is noise. */
 export const ERROR_RATE_FLOOR = 0.001;
 
-export type ComparedMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'errorRate' | 'achievedRate';
+export type ComparedMetric = 'p50' | 'p90' | 'p99' | 'p999' | 'max' | 'errorRate' | 'achievedRate' | 'capacity';
 
 /** One metric of one scope, baseline against current. */
 export interface MetricDelta {
@@ -37,7 +37,7 @@ const LATENCY_METRICS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
 /** Compares `current` with `baseline`: latency and error rate regress when higher, throughput when lower. */
 export function compareRuns(current: RunResult, baseline: RunResult, tolerance: number = DEFAULT_TOLERANCE): Comparison {
-  const scopes: [string, ResultStats, ResultStats][] = [['overall', current.overall, baseline.overall]];
+  const scopes: [string, ResultStats | PhaseResult, ResultStats | PhaseResult][] = [['overall', current.overall, baseline.overall]];
   const baselinePhases = new Map(baseline.phases.map((phase) => [phase.name, phase]));
   for (const phase of current.phases) {
     const matching = baselinePhases.get(phase.name);
@@ -57,6 +57,12 @@ export function compareRuns(current: RunResult, baseline: RunResult, tolerance: 
     }
     rows.push(delta(scope, 'errorRate', before.errorRate, now.errorRate, true, (b, c) => c - b > Math.max(b * tolerance, ERROR_RATE_FLOOR)));
     rows.push(delta(scope, 'achievedRate', before.achievedRate, now.achievedRate, true, (b, c) => c < b * (1 - tolerance)));
+    // A search's finding is the figure a launch is judged by: a held rate that fell is a regression.
+    const capacityNow = 'capacity' in now ? now.capacity : null;
+    const capacityBefore = 'capacity' in before ? before.capacity : null;
+    if (capacityNow && capacityBefore) {
+      rows.push(delta(scope, 'capacity', capacityBefore.heldPerSec ?? 0, capacityNow.heldPerSec ?? 0, true, (b, c) => c < b * (1 - tolerance)));
+    }
   }
   return {
     tolerance,

@@ -52,13 +52,14 @@ export const COMPARED_METRIC_LABELS: Record<ComparedMetric, string> = {
   max: 'max',
   errorRate: 'error rate',
   achievedRate: 'achieved rate',
+  capacity: 'capacity',
 };
 
 /** A compared metric's value in its own unit: a share, a rate or a latency (null: ∞). */
 export function formatComparedValue(metric: ComparedMetric, value: number | null): string {
   if (value === null) return INFINITE_LATENCY;
   if (metric === 'errorRate') return formatShare(value);
-  return metric === 'achievedRate' ? formatRate(value) : formatDurationMs(value);
+  return metric === 'achievedRate' || metric === 'capacity' ? formatRate(value) : formatDurationMs(value);
 }
 
 /** How a latency that requests with no answer reach into reads (result.json stores it as null). */

@@ -1,5 +1,6 @@
 // Capacity searches against targets of known capacity on 127.0.0.1 (issue #26).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../../src/errors.ts';
 import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
@@ -38,10 +39,38 @@ describe('capacity search', () => {
     expect(run.stdout).toMatch(/Capacity \d+\/s \(held p99 < 60ms\): at \d+\/s p99 < 60ms was/);
     expect(run.stdout).toMatch(/trial 1: 25\/s held/);
 
-    const gated = await runCliProcess(['load', searchScenario('gated', `${search}, atLeast: 400`, mock), '--out', join(files.dir, 'gated')]);
+    // The report draws every trial (p50, p99, p99.9) against its achieved rate, the SLO's limit and the held rate.
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(page.match(/<circle class="cap-point cap-p99( cap-failed)?"/g)?.length).toBe(capacity.trials.filter((t) => t.role !== 'recoveryProbe' && t.p99Ms !== null).length);
+    expect(page).toContain('SLO p99 &lt; 60ms');
+    expect(page).toContain(`held ${capacity.heldPerSec}/s`);
+
+    // A baseline that held twice as much: the held rate fell beyond the tolerance.
+    const baseline = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { phases: { capacity: { heldPerSec: number } }[] };
+    baseline.phases[0]!.capacity.heldPerSec *= 2;
+    writeFileSync(join(files.dir, 'twice.json'), JSON.stringify(baseline));
+    const compared = await runCliProcess(['report', out, '--baseline', join(files.dir, 'twice.json')]);
+    expect(compared.exitCode).toBe(ExitCode.regression);
+    expect(compared.stdout).toMatch(/find\s+capacity\s+\d+\.\d\/s -> \d+\.\d\/s \(-50\.0%\)/);
+
+    const gated = await runCliProcess([
+      'load',
+      // A coarser search (30%): the gate is judged on whatever it finds.
+      searchScenario('gated', `${search.replace('precision: 10%', 'precision: 30%')}, atLeast: 400`, mock),
+      '--out',
+      join(files.dir, 'gated'),
+      '--junit',
+      join(files.dir, 'gated.xml'),
+      '--summary-json',
+      join(files.dir, 'gated.json'),
+    ]);
     expect(gated.exitCode).toBe(ExitCode.thresholdFailed);
     expect(gated.stdout).toMatch(/^FAILED {2}gated/m);
     expect(gated.stdout).toMatch(/below atLeast 400\/s by \d+/);
+    expect(readFileSync(join(files.dir, 'gated.xml'), 'utf8')).toMatch(
+      /<testcase classname="gated\.capacity" name="capacity of find >= 400\/s"[^>]*>\s*<failure/,
+    );
+    expect(JSON.parse(readFileSync(join(files.dir, 'gated.json'), 'utf8')).capacity).toMatchObject({ phase: 'find', atLeastPerSec: 400, bound: 'server' });
   }, 120_000);
 
   it('ends with bound generator when requests waited on this side, never with a server capacity', async () => {

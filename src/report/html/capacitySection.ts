@@ -1,6 +1,7 @@
 import { capacityWords, sloValue } from '../capacityText.ts';
 import { formatRate, formatShare, latencyColumnFormat, latencyFigureText } from '../format.ts';
 import type { RunResult } from '../resultModel.ts';
+import { capacityChart } from './capacityChart.ts';
 import { html } from './escape.ts';
 import type { Html } from './escape.ts';
 
@@ -26,6 +27,7 @@ ${[trial.p50Ms, trial.p99Ms, trial.p999Ms].map((ms) => html`<td class="num">${la
   const gateFailed = capacity.atLeastPerSec !== null && (capacity.heldPerSec ?? 0) < capacity.atLeastPerSec;
   return html`<section id="capacity"><h2>Capacity</h2>
 <p class="${gateFailed || capacity.heldPerSec === null ? 'regressed' : 'steady'}"><strong>${capacityWords(phase)}</strong></p>
+${capacityChart(capacity, phase.plan.search?.slo ?? [])}
 <div class="scroll"><table class="compact"><thead><tr><th>step</th><th class="num">asked</th><th class="num">achieved</th><th class="num">p50</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">errors</th><th class="num">dropped</th><th class="num">contract</th><th>SLO</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 <p class="note">Each trial holds its rate and is judged on its own figures against the SLO (${phase.plan.search?.slo.join(', ') ?? ''}); latency from the scheduled send, a request with no answer counting as ∞. A recovery probe after an overload checks that the first rate holds again before the next trial. The phase table below adds every trial together, failing ones included.</p></section>`;
