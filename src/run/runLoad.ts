@@ -151,15 +151,11 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     let measured: GeneratorMeasurements;
     let perWorker: GeneratorMeasurements[] | null = null;
     let capacity: CapacityResult | null = null;
+    // How a search or the workers are stopped, and where they report.
+    const control = { interrupt: options.interrupt, hurry: options.hurry, stop: targetLost.signal, onLine: options.onLine, onProgress: options.onProgress };
     if (plan.phases[0]!.kind === 'search') {
       // Checked before the mock and preflight (see the top): one process decides the trials.
-      const search = await runSearch(plan, target, {
-        interrupt: options.interrupt,
-        hurry: options.hurry,
-        stop: targetLost.signal,
-        onLine: options.onLine,
-        onProgress: options.onProgress,
-      });
+      const search = await runSearch(plan, target, control);
       measured = search.measured;
       capacity = search.capacity;
     } else if (workers > 1) {
@@ -175,11 +171,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
         env: options.env,
         stripes: Array.from({ length: workers }, (_, w) => within(stripe, w, workers)),
         startAtEpochMs: options.startAtEpochMs,
-        interrupt: options.interrupt,
-        hurry: options.hurry,
-        stop: targetLost.signal,
-        onLine: options.onLine,
-        onProgress: options.onProgress,
+        ...control,
       });
       measured = run.measured;
       perWorker = run.workers;

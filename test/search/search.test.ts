@@ -41,7 +41,9 @@ describe('capacity search', () => {
 
     // The report draws every trial (p50, p99, p99.9) against its achieved rate, the SLO's limit and the held rate.
     const page = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(page.match(/<circle class="cap-point cap-p99( cap-failed)?"/g)?.length).toBe(capacity.trials.filter((t) => t.role !== 'recoveryProbe' && t.p99Ms !== null).length);
+    expect(page.match(/<circle class="cap-point cap-p99( cap-failed)?"/g)?.length).toBe(
+      capacity.trials.filter((t) => t.role !== 'recoveryProbe' && t.p99Ms !== null).length,
+    );
     expect(page).toContain('SLO p99 &lt; 60ms');
     expect(page).toContain(`held ${capacity.heldPerSec}/s`);
 
