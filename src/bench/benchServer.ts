@@ -15,7 +15,9 @@ export type BenchServerMode =
   | { kind: 'canned'; record?: boolean }
   | { kind: 'raw' }
   | { kind: 'delay'; delayMs: number }
-  | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number };
+  | { kind: 'stall'; delayMs: number; stallAfterMs: number; stallForMs: number }
+  /** A server of known capacity: `slots` requests in service at once for `serviceMs` each, the rest queued FIFO (capacity slots / serviceMs). */
+  | { kind: 'slots'; slots: number; serviceMs: number };
 
 /** What the server saw, sent back on request. */
 export interface BenchServerReport {
@@ -39,6 +41,7 @@ let arrivalsMs: number[] = [];
 let serviceMs: number[] = [];
 let firstArrivalEpochMs: number | null = null;
 let firstLoadArrivalMs: number | null = null;
+const slotFreeAtMs: number[] = mode.kind === 'slots' ? new Array<number>(mode.slots).fill(0) : [];
 
 const server =
   mode.kind === 'raw'
@@ -62,6 +65,14 @@ const server =
             if (!isPreflight && recording) serviceMs.push(performance.now() - arrivedMs);
           };
           if (mode.kind === 'canned') return answer();
+          if (mode.kind === 'slots') {
+            // Completion times are computed, not waited for one after another: timer lateness never adds up.
+            let first = 0;
+            for (let i = 1; i < slotFreeAtMs.length; i++) if (slotFreeAtMs[i]! < slotFreeAtMs[first]!) first = i;
+            const doneMs = Math.max(arrivedMs, slotFreeAtMs[first]!) + mode.serviceMs;
+            slotFreeAtMs[first] = doneMs;
+            return void setTimeout(answer, doneMs - performance.now());
+          }
           let waitMs = mode.delayMs;
           if (mode.kind === 'stall' && firstLoadArrivalMs !== null) {
             // Every answer due inside the pause waits until it ends.

@@ -11,6 +11,7 @@ import { mockVsReferenceRow } from './rows/mockVsReference.ts';
 import { rateFidelityRow } from './rows/rateFidelity.ts';
 import { startupRow } from './rows/startup.ts';
 import { workersRow } from './rows/workers.ts';
+import { capacityRow } from './rows/capacity.ts';
 import { closedThroughputRow, contractCostRow, mockThroughputRow } from './rows/throughput.ts';
 import type { BenchSettings } from './rows/throughput.ts';
 import { benchWorkDir } from './scenarios.ts';
@@ -18,7 +19,20 @@ import { GENERATOR_CORE, TARGET_CORE, pinningAvailable } from './processes.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const PART_NAMES = ['throughput', 'mock', 'reference', 'accuracy', 'fidelity', 'omission', 'ceiling', 'memory', 'startup', 'contract', 'workers'] as const;
+const PART_NAMES = [
+  'throughput',
+  'mock',
+  'reference',
+  'accuracy',
+  'fidelity',
+  'omission',
+  'ceiling',
+  'memory',
+  'startup',
+  'contract',
+  'workers',
+  'capacity',
+] as const;
 type Part = (typeof PART_NAMES)[number];
 const requested = args.filter((arg) => arg !== '--quick');
 const unknown = requested.filter((name) => !(PART_NAMES as readonly string[]).includes(name));
@@ -64,6 +78,7 @@ try {
   if (wanted.has('startup')) rows.push(await step('9: start-up', () => startupRow(settings)));
   if (wanted.has('contract')) rows.push(await step('C: contract checks on vs off', () => contractCostRow(settings)));
   if (wanted.has('workers')) rows.push(await step('W: 1 vs 2 workers', () => workersRow(settings, quick ? 2 : 8)));
+  if (wanted.has('capacity')) rows.push(await step('S: capacity search vs known capacity', () => capacityRow(settings, quick ? 1 : 3)));
 } finally {
   await rm(settings.workDir, { recursive: true, force: true });
 }

@@ -50,6 +50,9 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
   const stopped = () => options.interrupt.aborted || options.stop?.aborted === true;
 
   let waitedHere = false;
+  /** The server's median time in the first trial, unloaded: a later one far above it means the server queues. */
+  let unloadedServiceP50Ms: number | undefined;
+  let serverQueued = false;
   const runTrial = async (ratePerSec: number, holdMs: number, role: Trial['role']): Promise<Trial> => {
     const offsetMs = performance.now() - startedMs;
     const tried = trialPlan(plan, ratePerSec, holdMs);
@@ -68,6 +71,8 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
     const judged = judgeTrial(measured, ratePerSec, holdMs, search.slo, role);
     const { trial } = judged;
     waitedHere = judged.waitedHere;
+    unloadedServiceP50Ms ??= judged.serviceP50Ms;
+    serverQueued = judged.serviceP50Ms > 2 * unloadedServiceP50Ms + 5;
     trials.push(trial);
     options.onLine(describeTrial(trial, trials.filter((t) => t.role === 'trial').length));
     return trial;
@@ -93,7 +98,9 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
       bound = 'interrupted';
       break;
     }
-    if ((trial.held && trial.achievedPerSec < GENERATOR_SHORTFALL * ratePerSec) || waitedHere) {
+    // Requests that waited here for a connection while the server queued them (its own times grew)
+    // waited for the server: only a wait with the server's times as they were unloaded is this side's.
+    if ((trial.held && trial.achievedPerSec < GENERATOR_SHORTFALL * ratePerSec) || (waitedHere && !serverQueued)) {
       bound = 'generator';
       reason = trial.held
         ? `the generator sent ${trial.achievedPerSec}/s of ${ratePerSec}/s asked: this side's limit here, not the server's (add --workers or shards)`

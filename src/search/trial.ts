@@ -42,7 +42,7 @@ export function judgeTrial(
   holdMs: number,
   slo: SearchSettings['slo'],
   role: Trial['role'],
-): { trial: Trial; waitedHere: boolean } {
+): { trial: Trial; waitedHere: boolean; serviceP50Ms: number } {
   const stats = measured.phases[0]!;
   const { snapshot } = stats;
   const sendingMs = sendingTimeMs(holdMs, 0, snapshot.sendWindowMs);
@@ -85,5 +85,6 @@ export function judgeTrial(
     contractViolations: stats.contract?.count ?? null,
     failed,
   };
-  return { trial, waitedHere };
+  // The server's own median time (answered requests, from the actual send): how much it queues.
+  return { trial, waitedHere, serviceP50Ms: figures.latency('service').statMs('p50') };
 }

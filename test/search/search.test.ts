@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../../src/errors.ts';
 import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { honestAnswerText } from '../fixtures/honestProvider.ts';
@@ -74,6 +75,34 @@ describe('capacity search', () => {
     );
     expect(JSON.parse(readFileSync(join(files.dir, 'gated.json'), 'utf8')).capacity).toMatchObject({ phase: 'find', atLeastPerSec: 400, bound: 'server' });
   }, 120_000);
+
+  it('finds the rate of a token-bucket limiter answering 429 above 300/s, with an error-rate SLO', async () => {
+    // Tokens refill at 300/s into a bucket of 10: above 300/s the excess is refused at once.
+    let tokens = 10;
+    let lastMs = performance.now();
+    const limited = await startTestServer(async (req, res) => {
+      const body = await readBody(req);
+      const nowMs = performance.now();
+      tokens = Math.min(10, tokens + ((nowMs - lastMs) * 300) / 1000);
+      lastMs = nowMs;
+      if (tokens < 1) return void res.writeHead(429, { 'content-type': 'application/json' }).end('{"error_message":"rate limit exceeded"}');
+      tokens -= 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+    });
+    try {
+      const out = join(files.dir, 'limited');
+      const scenario = searchScenario('limited', 'from: 50, max: 1200, hold: 1s, precision: 10%, slo: [errorRate < 1%], cooldown: 200ms');
+      const run = await runCliProcess(['load', scenario, '--target', limited.url, '--no-preflight', '--out', out], { env });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+      const capacity = readRunResult(out).phases[0]!.capacity!;
+      expect(capacity.bound).toBe('server');
+      expect(capacity.heldPerSec).toBeGreaterThanOrEqual(300 * 0.85);
+      expect(capacity.heldPerSec).toBeLessThanOrEqual(300 * 1.05);
+      expect(capacity.reason).toMatch(/errorRate < 1% was/);
+    } finally {
+      await limited.close();
+    }
+  }, 60_000);
 
   it('ends with bound generator when requests waited on this side, never with a server capacity', async () => {
     // A server answering in 5 ms, but only 2 connections allowed: this side holds at most ~400/s.
