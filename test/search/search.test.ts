@@ -99,6 +99,10 @@ describe('capacity search', () => {
       expect(capacity.heldPerSec).toBeGreaterThanOrEqual(300 * 0.85);
       expect(capacity.heldPerSec).toBeLessThanOrEqual(300 * 1.05);
       expect(capacity.reason).toMatch(/errorRate < 1% was/);
+      // The report draws the error rate of every trial against its achieved rate, with the SLO's limit.
+      const page = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(page).toContain('Error rate against the rate achieved');
+      expect(page).toContain('SLO errorRate &lt; 1%');
     } finally {
       await limited.close();
     }

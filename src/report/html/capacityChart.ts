@@ -85,5 +85,39 @@ export function capacityChart(capacity: CapacityResult, slo: readonly string[]):
 ${grid}${limitLines}${heldLine}${series}
 <text class="cap-axis" x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 6}" text-anchor="middle">achieved rate (requests/s)</text>
 </svg>
-<p class="cap-legend">${SERIES.map((s) => html`<span class="cap-key ${s.css}">${s.label}</span>`)}<span class="cap-key cap-held-text">held rate</span><span class="cap-key cap-failed-key">failed trial</span></p></figure>`;
+<p class="cap-legend">${SERIES.map((s) => html`<span class="cap-key ${s.css}">${s.label}</span>`)}<span class="cap-key cap-held-text">held rate</span><span class="cap-key cap-failed-key">failed trial</span></p></figure>
+${errorChart(trials, slo, x, held, xTicks)}`;
+}
+
+const ERROR_HEIGHT = 190;
+const ERROR_PLOT_H = ERROR_HEIGHT - MARGIN.top - MARGIN.bottom;
+
+/** The error rate of each trial against its achieved rate, on the same x scale, when a trial had errors or the SLO judges them. */
+function errorChart(trials: readonly Trial[], slo: readonly string[], x: (rate: number) => number, held: number | null, xTicks: readonly number[]): Html {
+  const limit = slo.map((expr) => parseThreshold(expr)).find((parsed) => !('problem' in parsed) && parsed.metric.kind === 'errorRate') as
+    | { limit: number }
+    | undefined;
+  const worst = Math.max(0, ...trials.map((t) => t.errorRate));
+  if (worst === 0 && limit === undefined) return html``;
+  const yMaxRaw = Math.max(worst, limit?.limit ?? 0, 0.001) * 1.15;
+  const yStep = niceStep(yMaxRaw, 4);
+  const yMax = Math.ceil(yMaxRaw / yStep) * yStep;
+  const y = (share: number) => MARGIN.top + ERROR_PLOT_H - (share / yMax) * ERROR_PLOT_H;
+  const percent = (share: number) => `${Number((share * 100).toFixed(3))}%`;
+  const yTicks = Array.from({ length: Math.round(yMax / yStep) + 1 }, (_, i) => i * yStep);
+  return html`<figure class="cap-figure"><figcaption>Error rate against the rate achieved <span>a point per trial; hollow points failed the SLO</span></figcaption>
+<svg class="cap-chart" viewBox="0 0 ${WIDTH} ${ERROR_HEIGHT}" role="img" aria-label="Error rate against achieved rate; worst ${percent(worst)}">
+${yTicks.map(
+  (share) =>
+    html`<line class="cap-grid" x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${fixed(y(share))}" y2="${fixed(y(share))}"/><text class="cap-tick" x="${MARGIN.left - 6}" y="${fixed(y(share) + 4)}" text-anchor="end">${percent(share)}</text>`,
+)}
+${limit ? html`<line class="cap-limit cap-errors" x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${fixed(y(limit.limit))}" y2="${fixed(y(limit.limit))}"/><text class="cap-label cap-errors" x="${MARGIN.left + 4}" y="${fixed(y(limit.limit) - 4)}">SLO errorRate &lt; ${percent(limit.limit)}</text>` : ''}
+${xTicks.map((rate) => html`<text class="cap-tick" x="${fixed(x(rate))}" y="${MARGIN.top + ERROR_PLOT_H + 16}" text-anchor="middle">${rate.toLocaleString('en-US')}</text>`)}
+${held === null ? '' : html`<line class="cap-held" x1="${fixed(x(held))}" x2="${fixed(x(held))}" y1="${MARGIN.top}" y2="${MARGIN.top + ERROR_PLOT_H}"/>`}
+<polyline class="cap-line cap-errors" points="${trials.map((t) => `${fixed(x(t.achievedPerSec))},${fixed(y(t.errorRate))}`).join(' ')}"/>
+${trials.map(
+  (t) =>
+    html`<circle class="cap-point cap-errors${t.held ? '' : ' cap-failed'}" cx="${fixed(x(t.achievedPerSec))}" cy="${fixed(y(t.errorRate))}" r="4"><title>${t.askedPerSec}/s asked (achieved ${t.achievedPerSec}/s): errors ${percent(t.errorRate)}</title></circle>`,
+)}
+</svg></figure>`;
 }
