@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { mockBehaviourSchema } from '../mock/behaviour.ts';
 import { durationMsSchema, shareSchema } from '../util/schemaHelpers.ts';
-import { parseThreshold } from './thresholds.ts';
+import { thresholdExpressionSchema } from './thresholds.ts';
 import { searchSchema } from '../search/searchSchema.ts';
 
 const feedOrder = z.enum(['sequence', 'random', 'once']);
@@ -102,14 +102,7 @@ const phaseSchema = phaseInputSchema
   });
 export type ScenarioPhase = z.output<typeof phaseSchema>;
 
-const thresholdExpression = z.string().transform((expression, ctx) => {
-  const parsed = parseThreshold(expression);
-  if ('problem' in parsed) {
-    ctx.addIssue({ code: 'custom', message: parsed.problem });
-    return z.NEVER;
-  }
-  return { expr: expression.trim(), condition: parsed };
-});
+const thresholdExpression = thresholdExpressionSchema;
 
 /** `p99 < 250ms`, or `{ expr, phase, abortOnFail }` to scope it to a phase or stop the run early. */
 const thresholdSchema = z.union([

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { parseDurationMs } from '../util/duration.ts';
 import { decimalNumber } from '../util/schemaHelpers.ts';
 
@@ -63,6 +64,16 @@ export function parseThreshold(expression: string): ThresholdCondition | { probl
   if (!Number.isFinite(limit) || limit < 0 || limit > 1) return { problem: `"${valueText}" in "${expression}" is not a share, e.g. 1% or 0.01` };
   return { metric, operator, limit };
 }
+
+/** A threshold expression in a scenario (`p99 < 250ms`): parsed, or its problem as a validation issue. */
+export const thresholdExpressionSchema = z.string().transform((expression, ctx) => {
+  const parsed = parseThreshold(expression);
+  if ('problem' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  }
+  return { expr: expression.trim(), condition: parsed };
+});
 
 function parseMetric(name: string): ThresholdMetric | undefined {
   if (name === 'errorRate' || name === 'dropRate' || name === 'achievedRate' || name === 'contractViolations' || name === 'contractViolationRate')

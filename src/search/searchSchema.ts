@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import { ExitCode, UserError } from '../errors.ts';
-import { parseThreshold } from '../scenario/thresholds.ts';
+import { thresholdExpressionSchema } from '../scenario/thresholds.ts';
 import { durationMsSchema, shareSchema } from '../util/schemaHelpers.ts';
 
 /** The shortest trial worth judging: a second of figures. */
 export const MIN_HOLD_MS = 1000;
-
-/** An SLO of a search: a threshold expression, judged on each trial alone. */
-const sloExpression = z.string().transform((expression, ctx) => {
-  const parsed = parseThreshold(expression);
-  if ('problem' in parsed) {
-    ctx.addIssue({ code: 'custom', message: parsed.problem });
-    return z.NEVER;
-  }
-  return { expr: expression.trim(), condition: parsed };
-});
 
 /**
  * `search:` of a phase: the highest rate the target holds within its SLO, found by held trials:
@@ -27,7 +17,7 @@ export const searchSchema = z
     max: z.number().positive().describe('never beyond this rate'),
     hold: durationMsSchema.describe('how long each trial holds its rate'),
     precision: shareSchema.describe('stop when the first failing rate is within this of the last held one, e.g. 5%'),
-    slo: z.array(sloExpression).min(1).describe('threshold expressions, judged on each trial alone'),
+    slo: z.array(thresholdExpressionSchema).min(1).describe('threshold expressions, judged on each trial alone'),
     atLeast: z.number().positive().optional().describe('a launch gate: FAILED when the capacity found is lower'),
     maxDuration: durationMsSchema.default(10 * 60_000).describe('the whole search ends by then'),
     factor: z.number().gt(1).max(10).default(2).describe('how much each held trial grows the rate'),

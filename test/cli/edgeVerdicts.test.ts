@@ -2,22 +2,15 @@
 // not what happened. Servers are written here, on 127.0.0.1.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
 import { latencyColumnFormat } from '../../src/report/format.ts';
-import { editCliScenario, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { cliTestFolder, editCliScenario, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
-import { tempDir } from '../fixtures/tempFiles.ts';
 
 const env = { HAPTIK_TOKEN: 'edge-token', HAPTIK_CLIENT_ID: 'edge-client' };
-let files: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  files = tempDir();
-  files.write('users.csv', 'auth_id\nalice01\nbob02\ncarol03\n');
-  files.write('messages.csv', 'message_body\nhello\n');
-});
-afterEach(() => files.cleanup());
+const files = cliTestFolder('auth_id\nalice01\nbob02\ncarol03\n');
 
 const LATENCY_STATS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 

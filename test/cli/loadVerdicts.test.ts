@@ -2,22 +2,15 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'junit2json';
 import type { TestSuites } from 'junit2json';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
-import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { cliTestFolder, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
-import { tempDir } from '../fixtures/tempFiles.ts';
 
 const env = { HAPTIK_TOKEN: 'verdict-token', HAPTIK_CLIENT_ID: 'verdict-client' };
-let files: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  files = tempDir();
-  files.write('users.csv', 'auth_id\nalice01\nbob02\n');
-  files.write('messages.csv', 'message_body\nhello\n');
-});
-afterEach(() => files.cleanup());
+const files = cliTestFolder();
 
 const scenario = (extra = '', phases = '  - { name: steady, duration: 1s, rate: 30 }') => writeCliScenario(files, 'verdicts', phases, extra);
 

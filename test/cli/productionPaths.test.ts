@@ -4,23 +4,16 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
-import { editCliScenario, readRunResult } from '../fixtures/cliScenario.ts';
+import { cliTestFolder, editCliScenario, readRunResult } from '../fixtures/cliScenario.ts';
 import { honestAnswerText, startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
-import { tempDir } from '../fixtures/tempFiles.ts';
 import { makeTestCertificates } from '../fixtures/tlsCertificates.ts';
 
 const env = { HAPTIK_TOKEN: 'prod-token', HAPTIK_CLIENT_ID: 'prod-client' };
-let files: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  files = tempDir();
-  files.write('users.csv', 'auth_id\nalice01\nbob02\n');
-  files.write('messages.csv', 'message_body\nhello\n');
-});
-afterEach(() => files.cleanup());
+const files = cliTestFolder();
 
 /** writeCliScenario's scenario with its text changed by `edit`. */
 const editedScenario = (name: string, phases: string, edit: (text: string) => string = (text) => text) => editCliScenario(files, name, phases, '', edit);

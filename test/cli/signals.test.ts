@@ -4,22 +4,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
-import { editCliScenario, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { cliTestFolder, editCliScenario, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
-import { tempDir } from '../fixtures/tempFiles.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const env = { HAPTIK_TOKEN: 'signal-token', HAPTIK_CLIENT_ID: 'signal-client' };
-let files: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  files = tempDir();
-  files.write('users.csv', 'auth_id\nalice01\nbob02\n');
-  files.write('messages.csv', 'message_body\nhello\n');
-});
-afterEach(() => files.cleanup());
+const files = cliTestFolder();
 
 /** The pids of every process in group `pgid`, read from /proc (field 5 of /proc/<pid>/stat). */
 function processesInGroup(pgid: number): number[] {

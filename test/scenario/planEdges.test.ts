@@ -1,18 +1,12 @@
 // What planning refuses or shapes at the edges (issue #34, item 8): the scale past the limits,
 // a replay scaled longer, data files whose header is not what the rows need.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/loadScenario.ts';
 import { planLoad } from '../../src/scenario/plan.ts';
-import { tempDir } from '../fixtures/tempFiles.ts';
+import { cliTestFolder } from '../fixtures/cliScenario.ts';
 
-let files: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  files = tempDir();
-  files.write('users.csv', 'auth_id,expect\nalice01,\nghost1,403\n');
-  files.write('messages.csv', 'message_body\nhello\n');
-});
-afterEach(() => files.cleanup());
+const files = cliTestFolder('auth_id,expect\nalice01,\nghost1,403\n');
 
 const scenario = (phases: string) => `name: t
 target: { url: mock }

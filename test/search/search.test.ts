@@ -1,23 +1,16 @@
 // Capacity searches against targets of known capacity on 127.0.0.1 (issue #26).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../../src/errors.ts';
-import { readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
+import { cliTestFolder, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
 import { honestAnswerText } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { readBody, startTestServer } from '../fixtures/servers.ts';
-import { tempDir } from '../fixtures/tempFiles.ts';
 
 const env = { HAPTIK_TOKEN: 'search-token', HAPTIK_CLIENT_ID: 'search-client' };
-let files: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  files = tempDir();
-  files.write('users.csv', 'auth_id\nalice01\nbob02\n');
-  files.write('messages.csv', 'message_body\nhello\n');
-});
-afterEach(() => files.cleanup());
+const files = cliTestFolder();
 
 /** A scenario whose only phase is a search with these settings (YAML flow mapping entries). */
 const searchScenario = (name: string, search: string, extra = '') => writeCliScenario(files, name, `  - name: find\n    search: { ${search} }`, extra);
