@@ -1,6 +1,7 @@
 // A capacity search in words, for the terminal, the verdict and the report.
 import { capacityShort } from './buildResult.ts';
 import { formatDurationMs, formatShare, formatThresholdValue } from './format.ts';
+import { TOO_MANY_UNANSWERED } from './resultModel.ts';
 import type { CapacityResult, PhaseResult } from './resultModel.ts';
 import { parseThreshold, thresholdUnit } from '../scenario/thresholds.ts';
 
@@ -8,7 +9,7 @@ type Trial = CapacityResult['trials'][number];
 
 /** An SLO's figure on a trial, in its own unit (∞ or the reason when it has none). */
 export function sloValue(failure: Trial['failed'][number]): string {
-  if (failure.actual === null) return failure.reason === 'too many requests got no answer' ? '∞' : (failure.reason ?? '∞');
+  if (failure.actual === null) return failure.reason === TOO_MANY_UNANSWERED ? '∞' : (failure.reason ?? '∞');
   const parsed = parseThreshold(failure.expr);
   return 'problem' in parsed ? String(failure.actual) : formatThresholdValue(failure.actual, thresholdUnit(parsed.metric));
 }

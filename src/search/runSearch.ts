@@ -49,11 +49,10 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
   const trials: Trial[] = [];
   const stopped = () => options.interrupt.aborted || options.stop?.aborted === true;
 
-  let waitedHere = false;
   /** The server's median time in the first trial, unloaded: a later one far above it means the server queues. */
   let unloadedServiceP50Ms: number | undefined;
-  let serverQueued = false;
-  const runTrial = async (ratePerSec: number, holdMs: number, role: Trial['role']): Promise<Trial> => {
+  /** Runs and judges a trial; `waitedHere` only counts when the server's own times stayed as they were unloaded. */
+  const runTrial = async (ratePerSec: number, holdMs: number, role: Trial['role']): Promise<{ trial: Trial; waitedHere: boolean }> => {
     const offsetMs = performance.now() - startedMs;
     const tried = trialPlan(plan, ratePerSec, holdMs);
     const measured = await runGenerator(tried, target, {
@@ -68,14 +67,14 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
       },
     });
     parts.push({ measured, offsetMs });
-    const judged = judgeTrial(measured, ratePerSec, holdMs, search.slo, role);
-    const { trial } = judged;
-    waitedHere = judged.waitedHere;
-    unloadedServiceP50Ms ??= judged.serviceP50Ms;
-    serverQueued = judged.serviceP50Ms > 2 * unloadedServiceP50Ms + 5;
+    const { trial, waitedHere, serviceP50Ms } = judgeTrial(measured, ratePerSec, holdMs, search.slo, role);
+    unloadedServiceP50Ms ??= serviceP50Ms;
+    const serverQueued = serviceP50Ms > 2 * unloadedServiceP50Ms + 5;
     trials.push(trial);
     options.onLine(describeTrial(trial, trials.filter((t) => t.role === 'trial').length));
-    return trial;
+    // Requests that waited here for a connection while the server queued them (its own times grew)
+    // waited for the server: only a wait with the server's times as they were unloaded is this side's.
+    return { trial, waitedHere: waitedHere && !serverQueued };
   };
   const cooldown = () => sleep(search.cooldownMs, options.interrupt);
   const timeLeft = (holdMs: number) => performance.now() - startedMs + holdMs <= search.maxDurationMs;
@@ -93,14 +92,12 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
     if (stopped()) bound = 'interrupted';
     else if (!timeLeft(search.holdMs)) bound = 'time';
     if (bound !== null) break;
-    const trial = await runTrial(ratePerSec, search.holdMs, 'trial');
+    const { trial, waitedHere } = await runTrial(ratePerSec, search.holdMs, 'trial');
     if (stopped()) {
       bound = 'interrupted';
       break;
     }
-    // Requests that waited here for a connection while the server queued them (its own times grew)
-    // waited for the server: only a wait with the server's times as they were unloaded is this side's.
-    if ((trial.held && trial.achievedPerSec < GENERATOR_SHORTFALL * ratePerSec) || (waitedHere && !serverQueued)) {
+    if ((trial.held && trial.achievedPerSec < GENERATOR_SHORTFALL * ratePerSec) || waitedHere) {
       bound = 'generator';
       reason = trial.held
         ? `the generator sent ${trial.achievedPerSec}/s of ${ratePerSec}/s asked: this side's limit here, not the server's (add --workers or shards)`
@@ -123,7 +120,7 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
       }
       await cooldown();
       // The target must be back to what it was before the next trial can be judged on its own.
-      const probe = await runTrial(roundRate(search.fromPerSec), Math.min(PROBE_MS, search.holdMs), 'recoveryProbe');
+      const { trial: probe } = await runTrial(roundRate(search.fromPerSec), Math.min(PROBE_MS, search.holdMs), 'recoveryProbe');
       if (!probe.held && !stopped()) {
         bound = 'notRecovered';
         reason = `${reason}; after a ${formatDurationMs(search.cooldownMs)} cooldown the target still failed at ${probe.askedPerSec}/s (not recovered)`;
@@ -148,7 +145,7 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
   while (heldPerSec !== null && (bound === 'server' || bound === 'max') && !stopped() && steps <= MAX_STEP_DOWNS) {
     await cooldown();
     if (stopped()) break;
-    const confirmation = await runTrial(heldPerSec, search.confirmMs, 'confirmation');
+    const { trial: confirmation } = await runTrial(heldPerSec, search.confirmMs, 'confirmation');
     if (confirmation.held || stopped()) break;
     const stepped = roundRate(heldPerSec * (1 - search.precision));
     reason = `${reason ?? ''}${reason ? '; ' : ''}the confirmation at ${heldPerSec}/s failed (${firstFailure(confirmation).replace(/^at [^ ]+ /, '')}), stepped down to ${stepped}/s`;

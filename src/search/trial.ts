@@ -4,6 +4,7 @@ import { constantSchedule } from '../engine/schedule.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { achievedRate, dropRate, errorRate, latencySummaryOverAll, missingEvidence, sendingTimeMs, thresholdFigure } from '../metrics/definitions.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
+import { TOO_MANY_UNANSWERED } from '../report/resultModel.ts';
 import type { CapacityResult } from '../report/resultModel.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { thresholdHolds } from '../scenario/thresholds.ts';
@@ -60,9 +61,7 @@ export function judgeTrial(
     const missing = missingEvidence(condition.metric, figures);
     if (missing !== null) return [{ expr, actual: null, reason: missing }];
     const actual = thresholdFigure(condition.metric, figures);
-    return thresholdHolds(condition, actual)
-      ? []
-      : [{ expr, actual: finite(actual), reason: Number.isFinite(actual) ? null : 'too many requests got no answer' }];
+    return thresholdHolds(condition, actual) ? [] : [{ expr, actual: finite(actual), reason: Number.isFinite(actual) ? null : TOO_MANY_UNANSWERED }];
   });
   const waitedHere =
     failed.length > 0 &&
