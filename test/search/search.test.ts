@@ -39,6 +39,7 @@ describe('capacity search', () => {
       capacity.trials.filter((t) => t.role !== 'recoveryProbe' && t.p99Ms !== null).length,
     );
     expect(page).toContain('SLO p99 &lt; 60ms');
+    expect(page).toContain('a capacity search: no fixed target');
     expect(page).toContain(`held ${capacity.heldPerSec}/s`);
 
     // A baseline that held twice as much: the held rate fell beyond the tolerance.

@@ -52,7 +52,9 @@ export function thresholdsSection(result: RunResult): Html {
 export function headlineSection(result: RunResult): Html {
   const o = result.overall;
   const latency = (ms: number | null) => latencyFigureText(ms, o.requests.scheduled);
-  const rate = o.targetRate === null ? html`<span class="muted">closed-model phases: no fixed target</span>` : html`target ${formatRate(o.targetRate)}`;
+  // Closed-model phases and capacity searches set no rate in advance.
+  const unfixed = result.phases.some((phase) => phase.kind === 'search') ? 'a capacity search' : 'closed-model phases';
+  const rate = o.targetRate === null ? html`<span class="muted">${unfixed}: no fixed target</span>` : html`target ${formatRate(o.targetRate)}`;
   const card = (label: string, value: string, detail: Html | string = '') =>
     html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
   return html`<section id="headline"><h2>Headline</h2><div class="cards">
