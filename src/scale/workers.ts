@@ -35,6 +35,8 @@ export interface RunWorkersOptions {
   stop: AbortSignal;
   onLine(line: string): void;
   onProgress(line: string): void;
+  /** Says which processes send (default true); a search's later trials have the same split. */
+  announce?: boolean;
 }
 
 interface Worker {
@@ -149,18 +151,21 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
   try {
     await allReady;
     if (failure || stopReason !== undefined) {
+      // What stopped the start, before the kills below make every worker's exit look like a failure.
+      const failed = failure;
       for (const worker of workers) worker.child.kill('SIGKILL');
       await Promise.all(workers.map((w) => w.exited));
-      if (failure) throw failure;
+      if (failed) throw failed;
       throw new UserError(`Stopped before the load started: ${stopReason}`, { exitCode: interrupted ? ExitCode.interrupted : ExitCode.targetNotUsable });
     }
     const startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.startAtEpochMs ?? 0);
-    if (options.startAtEpochMs !== undefined && options.startAtEpochMs > Date.now() + START_LEAD_MS) {
+    if (options.announce !== false && options.startAtEpochMs !== undefined && options.startAtEpochMs > Date.now() + START_LEAD_MS) {
       options.onLine(`Waiting for the common start at ${new Date(startAtEpochMs).toISOString()}...`);
     }
     started = true;
     for (const worker of workers) send(worker, { type: 'start', startAtEpochMs });
-    options.onLine(`Workers: ${workers.map((w) => `${w.index} (pid ${w.child.pid}, stripe ${describeStripe(stripes[w.index]!)})`).join(', ')}`);
+    if (options.announce !== false)
+      options.onLine(`Workers: ${workers.map((w) => `${w.index} (pid ${w.child.pid}, stripe ${describeStripe(stripes[w.index]!)})`).join(', ')}`);
     const phaseOffsetsMs = phaseStartOffsetsMs(plan.phases);
     // Just after each second of the schedule, when the workers have reported it.
     const tick = () => {

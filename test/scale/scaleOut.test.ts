@@ -247,6 +247,24 @@ describe('workers under one coordinator', () => {
     expect(result.generators?.rows.map((row) => row.sent).every((sent) => sent >= 25)).toBe(true);
   }, 90_000);
 
+  it('Ctrl-C while the workers start exits 130 and says the load never started, not that a worker failed', async () => {
+    let signalled = false;
+    const run = await runCliProcess(['load', longScenario(), '--workers', '2', '--out', join(files.dir, 'early'), '--no-preflight'], {
+      env: ENV,
+      ownGroup: true,
+      timeoutMs: 60_000,
+      onStdout: (text, kill) => {
+        if (!signalled && text.includes('Starting 2 worker processes')) {
+          signalled = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(130);
+    expect(run.stderr).toContain('Stopped before the load started: interrupted (SIGINT)');
+    expect(run.stderr).not.toContain('ended unexpectedly');
+  }, 60_000);
+
   it('judges abortOnFail on every worker merged: a failing threshold stops them all', async () => {
     const out = join(files.dir, 'abort');
     const file = files.write('abort.yml', readFileSync(longScenario(), 'utf8').replace('  - p99 < 2s', '  - { expr: p50 < 1ms, abortOnFail: true }'));
