@@ -32,9 +32,15 @@ export function capacityWords(phase: PhaseResult): string {
     capacity.bound === 'generator' ? `Capacity at least ${held ?? 0}/s` : held === null ? `No rate held ${slo}` : `Capacity ${held}/s (held ${slo})`;
   const why = capacity.reason ? `: ${capacity.reason}` : '';
   const last = capacity.trials.at(-1);
+  const roleWord = (role: Trial['role']) => (role === 'trial' ? 'trial' : role === 'confirmation' ? 'confirmation' : 'recovery probe');
+  const when = capacity.stoppedDuring
+    ? ` during the ${capacity.stoppedDuring.askedPerSec}/s ${roleWord(capacity.stoppedDuring.role)}`
+    : last
+      ? ` after the ${last.askedPerSec}/s ${roleWord(last.role)}`
+      : '';
   const interrupted =
     capacity.bound === 'interrupted'
-      ? `; interrupted${last ? ` during the ${last.askedPerSec}/s ${last.role === 'trial' ? 'trial' : last.role === 'confirmation' ? 'confirmation' : 'recovery probe'}` : ''}, so ${held === null ? 'nothing held' : `${held}/s held so far`}`
+      ? `; interrupted${when}, so ${held === null ? 'nothing held' : `${held}/s held so far`}`
       : capacity.bound === 'time'
         ? ' (maxDuration spent before the search ended)'
         : '';

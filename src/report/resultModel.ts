@@ -110,6 +110,11 @@ export const capacitySchema = z.object({
       'what bounded the search: the SLO broke, this side could not send the rate, max reached, maxDuration spent, Ctrl-C, or the target stayed slow after a cooldown',
     ),
   atLeastPerSec: z.number().nullable(),
+  stoppedDuring: z
+    .object({ askedPerSec: z.number(), role: z.enum(['trial', 'confirmation', 'recoveryProbe']) })
+    .nullable()
+    .default(null)
+    .describe('the trial running or starting when the search was stopped (it is not in trials when it had sent nothing); null otherwise'),
   trials: z.array(
     z.object({
       askedPerSec: z.number(),

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { CapacityResult, RunResult } from '../report/resultModel.ts';
 import { runSearch } from '../search/runSearch.ts';
+import { inProcessTrials, workerTrials } from '../search/trialLoad.ts';
 import { searchRefusal } from '../search/searchSchema.ts';
 import { buildResult } from '../report/buildResult.ts';
 import type { MockStats } from '../mock/stats.ts';
@@ -106,10 +107,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
   const targetIsMock = loaded.scenario.target.url === 'mock';
   const workers = workerCount(options.workers ?? loaded.scenario.workers, targetIsMock);
   // The one-process limits hold per generator, once the run is split over workers and shards.
-  if (loaded.scenario.phases.some((phase) => phase.kind === 'search')) {
-    if (options.shard) throw searchRefusal('--shard');
-    if (workers > 1) throw searchRefusal(`--workers ${workers}`);
-  }
+  if (options.shard && loaded.scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('--shard');
   const tooMuch = generatorLimitProblems(loaded.scenario, workers * (options.shard?.count ?? 1));
   if (tooMuch.length > 0) throw new UserError(`${loaded.file}: more than one generator process can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
   const plan = await planLoad(loaded, options.durationScale ?? 1, options.interrupt);
@@ -153,21 +151,24 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     let capacity: CapacityResult | null = null;
     // How a search or the workers are stopped, and where they report.
     const control = { interrupt: options.interrupt, hurry: options.hurry, stop: targetLost.signal, onLine: options.onLine, onProgress: options.onProgress };
+    const job = {
+      scenarioFile: options.scenarioFile,
+      overrides: { target: options.target, durationScale: options.durationScale, insecure: options.insecure },
+      baseUrl,
+      credentials,
+    };
     if (plan.phases[0]!.kind === 'search') {
-      // Checked before the mock and preflight (see the top): one process decides the trials.
-      const search = await runSearch(plan, target, control);
+      // This process decides the trials (no shard can: see the top); workers only send them.
+      if (workers > 1) options.onLine(`Each trial runs on ${workers} worker processes (each sends one request in ${workers} of its schedule)`);
+      const sendTrial = workers > 1 ? workerTrials(workers, job, options.env, control) : inProcessTrials(target, control);
+      const search = await runSearch(plan, sendTrial, control);
       measured = search.measured;
       capacity = search.capacity;
     } else if (workers > 1) {
       options.onLine(`Starting ${workers} worker processes (each sends one request in ${workers} of the schedule)...`);
       const run = await runWorkers({
         plan,
-        job: {
-          scenarioFile: options.scenarioFile,
-          overrides: { target: options.target, durationScale: options.durationScale, insecure: options.insecure },
-          baseUrl,
-          credentials,
-        },
+        job,
         env: options.env,
         stripes: Array.from({ length: workers }, (_, w) => within(stripe, w, workers)),
         startAtEpochMs: options.startAtEpochMs,

@@ -6,6 +6,7 @@ import { runGenerator, scopeFigures } from '../run/generator.ts';
 import { poolTarget } from '../run/target.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
+import { trialPlan } from '../search/trial.ts';
 import type { CoordinatorMessage, WorkerJob, WorkerMessage } from './workerProtocol.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
@@ -44,7 +45,8 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
   let target: Awaited<ReturnType<typeof poolTarget>>;
   try {
     const loaded = await loadScenario(job.scenarioFile, env, job.overrides);
-    plan = await planLoad(loaded, job.overrides.durationScale ?? 1);
+    const planned = await planLoad(loaded, job.overrides.durationScale ?? 1);
+    plan = job.trial ? trialPlan(planned, job.trial.ratePerSec, job.trial.holdMs) : planned;
     target = await poolTarget(plan.scenario, job.baseUrl, job.credentials, env);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;

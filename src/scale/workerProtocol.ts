@@ -16,6 +16,8 @@ export interface WorkerJob {
   workerIndex: number;
   /** How long after each second the worker reports it (see GeneratorOptions.secondLagMs). */
   secondLagMs: number;
+  /** A capacity search's trial: the scenario's search phase held at this rate (search/trial.ts). */
+  trial?: { ratePerSec: number; holdMs: number };
 }
 
 export type CoordinatorMessage =

@@ -246,8 +246,8 @@ export function generatorLimitProblems(scenario: Scenario, generators: number): 
   const share = (count: number) => Math.ceil(count / generators);
   scenario.phases.forEach((phase, i) => {
     const where = `phases[${i}] "${phase.name}"`;
-    if (phase.kind === 'rate') {
-      const peak = Math.max(phase.ratePerSec, phase.rampToPerSec);
+    if (phase.kind === 'rate' || phase.kind === 'search') {
+      const peak = phase.kind === 'search' ? phase.search.maxPerSec : Math.max(phase.ratePerSec, phase.rampToPerSec);
       if (peak / generators > MAX_RATE_PER_SEC)
         problems.push(
           `${where}: ${peak.toLocaleString('en-US')}/s would be ${Math.ceil(peak / generators).toLocaleString('en-US')}/s for ${each}: at most ${MAX_RATE_PER_SEC.toLocaleString('en-US')}/s per generator (one sends about 75k/s); ${split}`,

@@ -3,18 +3,16 @@
 // The rate grows by `factor` while trials hold, then is bisected between the last held and the
 // first failed rate until `precision`, then the rate found is confirmed by a longer trial.
 import { performance } from 'node:perf_hooks';
-import type { PoolTarget } from '../engine/connectionPool.ts';
+import { ExitCode, UserError } from '../errors.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { mergeMeasurements } from '../merge/mergeMeasurements.ts';
 import type { CapacityResult } from '../report/resultModel.ts';
-import type { GeneratorOptions } from '../run/generator.ts';
-import { runGenerator } from '../run/generator.ts';
-import { liveLine, recordersSoFar } from '../run/monitor.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { formatDurationMs } from '../util/duration.ts';
 import { describeTrial, sloValue } from '../report/capacityText.ts';
 import { judgeTrial, trialPlan } from './trial.ts';
 import type { Trial } from './trial.ts';
+import type { TrialLoad } from './trialLoad.ts';
 
 /** A trial that held its SLO but sent less than this share of its rate was limited by this side. */
 export const GENERATOR_SHORTFALL = 0.9;
@@ -23,7 +21,12 @@ const PROBE_MS = 1000;
 /** How often a failed confirmation steps the rate down before the search gives up on confirming. */
 const MAX_STEP_DOWNS = 2;
 
-export interface SearchOptions extends Pick<GeneratorOptions, 'interrupt' | 'hurry' | 'stop' | 'onLine'> {
+export interface SearchOptions {
+  interrupt: AbortSignal;
+  /** Stops the search at once (the target was lost). */
+  stop?: AbortSignal;
+  /** Receives status lines and a line per trial as it ends. */
+  onLine(line: string): void;
   /** Receives the live line of the trial running, once a second. */
   onProgress(line: string): void;
 }
@@ -39,34 +42,43 @@ function roundRate(ratePerSec: number): number {
   return ratePerSec >= 10 ? Math.round(ratePerSec) : Math.round(ratePerSec * 10) / 10;
 }
 
-/** Runs the search phase of `plan` (its only phase) at `target`. */
-export async function runSearch(plan: LoadPlan, target: PoolTarget, options: SearchOptions): Promise<SearchRun> {
+/** Runs the search phase of `plan` (its only phase), each trial sent by `sendTrial`. */
+export async function runSearch(plan: LoadPlan, sendTrial: TrialLoad, options: SearchOptions): Promise<SearchRun> {
   const phase = plan.phases[0]!;
   if (phase.kind !== 'search') throw new Error('bug: runSearch needs a plan whose phase is a search');
   const { search } = phase;
   const startedMs = performance.now();
-  const parts: { measured: GeneratorMeasurements; offsetMs: number }[] = [];
+  const parts: GeneratorMeasurements[] = [];
+  /** When the next trial may start (epoch ms): the target rests until then after the last one ended. */
+  let restUntilEpochMs = Date.now();
   const trials: Trial[] = [];
-  const stopped = () => options.interrupt.aborted || options.stop?.aborted === true;
+  /** The trial running or starting when the search was stopped. */
+  let stoppedDuring: CapacityResult['stoppedDuring'] = null;
+  /** Why a trial ended the search on its own (a worker lost), when one did. */
+  let lost: string | null = null;
+  const stopped = () => options.interrupt.aborted || options.stop?.aborted === true || lost !== null;
 
   /** The server's median time in the first trial, unloaded: a later one far above it means the server queues. */
   let unloadedServiceP50Ms: number | undefined;
   /** Runs and judges a trial; `waitedHere` only counts when the server's own times stayed as they were unloaded. */
-  const runTrial = async (ratePerSec: number, holdMs: number, role: Trial['role']): Promise<{ trial: Trial; waitedHere: boolean }> => {
-    const offsetMs = performance.now() - startedMs;
-    const tried = trialPlan(plan, ratePerSec, holdMs);
-    const measured = await runGenerator(tried, target, {
-      interrupt: options.interrupt,
-      hurry: options.hurry,
-      stop: options.stop,
-      onLine: options.onLine,
-      onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
-        const live = liveLine(tried.phases, recordersSoFar(recorder, contract), engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs);
-        options.onProgress(`${role === 'trial' ? `trial ${trials.length + 1}` : role} ${live}`);
-        return undefined;
-      },
+  const runTrial = async (ratePerSec: number, holdMs: number, role: Trial['role']): Promise<{ trial: Trial; waitedHere: boolean } | null> => {
+    const label =
+      role === 'trial' ? `trial ${trials.filter((t) => t.role === 'trial').length + 1}` : role === 'confirmation' ? 'confirmation' : 'recovery probe';
+    const measured = await sendTrial({
+      plan: trialPlan(plan, ratePerSec, holdMs),
+      ratePerSec,
+      holdMs,
+      startAtEpochMs: restUntilEpochMs,
+      onProgress: (live) => options.onProgress(`${label} ${live}`),
     });
-    parts.push({ measured, offsetMs });
+    // Stopped before it sent anything (during the cooldown, or as its workers started): not a trial.
+    if (measured === null || (stopped() && measured.overall.snapshot.requests.sent === 0)) {
+      stoppedDuring = { askedPerSec: ratePerSec, role };
+      return null;
+    }
+    parts.push(measured);
+    if (measured.aborted) stoppedDuring = { askedPerSec: ratePerSec, role };
+    if (measured.aborted && !measured.interrupted && !options.stop?.aborted) lost = measured.abortReason ?? 'a generator was lost';
     const { trial, waitedHere, serviceP50Ms } = judgeTrial(measured, ratePerSec, holdMs, search.slo, role);
     unloadedServiceP50Ms ??= serviceP50Ms;
     const serverQueued = serviceP50Ms > 2 * unloadedServiceP50Ms + 5;
@@ -76,8 +88,11 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
     // waited for the server: only a wait with the server's times as they were unloaded is this side's.
     return { trial, waitedHere: waitedHere && !serverQueued };
   };
-  const cooldown = () => sleep(search.cooldownMs, options.interrupt);
-  const timeLeft = (holdMs: number) => performance.now() - startedMs + holdMs <= search.maxDurationMs;
+  // The target rests a cooldown after each trial ended; the next trial's generators get ready meanwhile.
+  const cooldown = () => {
+    restUntilEpochMs = Date.now() + search.cooldownMs;
+  };
+  const timeLeft = (holdMs: number) => performance.now() - startedMs + Math.max(0, restUntilEpochMs - Date.now()) + holdMs <= search.maxDurationMs;
   const firstFailure = (trial: Trial) => `at ${trial.askedPerSec}/s ${trial.failed[0]!.expr} was ${sloValue(trial.failed[0]!)}`;
 
   let heldPerSec: number | null = null;
@@ -92,11 +107,12 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
     if (stopped()) bound = 'interrupted';
     else if (!timeLeft(search.holdMs)) bound = 'time';
     if (bound !== null) break;
-    const { trial, waitedHere } = await runTrial(ratePerSec, search.holdMs, 'trial');
-    if (stopped()) {
+    const ran = await runTrial(ratePerSec, search.holdMs, 'trial');
+    if (ran === null || stopped()) {
       bound = 'interrupted';
       break;
     }
+    const { trial, waitedHere } = ran;
     if ((trial.held && trial.achievedPerSec < GENERATOR_SHORTFALL * ratePerSec) || waitedHere) {
       bound = 'generator';
       reason = trial.held
@@ -118,10 +134,10 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
         bound = 'server';
         break;
       }
-      await cooldown();
+      cooldown();
       // The target must be back to what it was before the next trial can be judged on its own.
-      const { trial: probe } = await runTrial(roundRate(search.fromPerSec), Math.min(PROBE_MS, search.holdMs), 'recoveryProbe');
-      if (!probe.held && !stopped()) {
+      const probe = (await runTrial(roundRate(search.fromPerSec), Math.min(PROBE_MS, search.holdMs), 'recoveryProbe'))?.trial;
+      if (probe && !probe.held && !stopped()) {
         bound = 'notRecovered';
         reason = `${reason}; after a ${formatDurationMs(search.cooldownMs)} cooldown the target still failed at ${probe.askedPerSec}/s (not recovered)`;
         break;
@@ -137,16 +153,15 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
       break;
     }
     ratePerSec = roundRate(next);
-    await cooldown();
+    cooldown();
   }
 
   // The rate found holds for longer, or the search steps down and says so.
   let steps = 0;
   while (heldPerSec !== null && (bound === 'server' || bound === 'max') && !stopped() && steps <= MAX_STEP_DOWNS) {
-    await cooldown();
-    if (stopped()) break;
-    const { trial: confirmation } = await runTrial(heldPerSec, search.confirmMs, 'confirmation');
-    if (confirmation.held || stopped()) break;
+    cooldown();
+    const confirmation = (await runTrial(heldPerSec, search.confirmMs, 'confirmation'))?.trial;
+    if (!confirmation || confirmation.held || stopped()) break;
     const stepped = roundRate(heldPerSec * (1 - search.precision));
     reason = `${reason ?? ''}${reason ? '; ' : ''}the confirmation at ${heldPerSec}/s failed (${firstFailure(confirmation).replace(/^at [^ ]+ /, '')}), stepped down to ${stepped}/s`;
     failedPerSec = heldPerSec;
@@ -154,16 +169,36 @@ export async function runSearch(plan: LoadPlan, target: PoolTarget, options: Sea
     steps++;
   }
   if (stopped()) bound = 'interrupted';
+  if (parts.length === 0) {
+    throw new UserError('Stopped before the first trial started: nothing was measured', {
+      exitCode: options.interrupt.aborted ? ExitCode.interrupted : ExitCode.targetNotUsable,
+    });
+  }
 
+  const measured = onOneClock(parts);
   return {
-    measured: onOneClock(parts),
-    capacity: { heldPerSec, failedPerSec, reason, bound: bound ?? 'server', atLeastPerSec: search.atLeastPerSec, trials },
+    // A stop between trials, or before a trial sent anything, stops the run as much as one mid-trial.
+    measured:
+      options.interrupt.aborted && !measured.interrupted
+        ? { ...measured, aborted: true, interrupted: true, abortReason: `interrupted (${String(options.interrupt.reason ?? 'signal')})` }
+        : measured,
+    capacity: {
+      heldPerSec,
+      failedPerSec,
+      reason,
+      bound: bound ?? 'server',
+      atLeastPerSec: search.atLeastPerSec,
+      stoppedDuring: bound === 'interrupted' ? stoppedDuring : null,
+      trials,
+    },
   };
 }
 
-/** The trials' measurements as one phase on one clock: each shifted by when it started. */
-function onOneClock(parts: readonly { measured: GeneratorMeasurements; offsetMs: number }[]): GeneratorMeasurements {
-  const shifted = parts.map(({ measured, offsetMs }) => {
+/** The trials' measurements as one phase on one clock: each shifted by when its schedule started after the first's. */
+function onOneClock(parts: readonly GeneratorMeasurements[]): GeneratorMeasurements {
+  const firstStartEpochMs = parts[0]!.scheduleStartEpochMs;
+  const shifted = parts.map((measured) => {
+    const offsetMs = measured.scheduleStartEpochMs - firstStartEpochMs;
     const shiftWindow = <T extends { snapshot: { sendWindowMs: { firstMs: number; lastMs: number } | null } }>(stats: T): T => ({
       ...stats,
       snapshot: {
@@ -185,18 +220,4 @@ function onOneClock(parts: readonly { measured: GeneratorMeasurements; offsetMs:
     };
   });
   return mergeMeasurements(shifted);
-}
-
-/** Waits `ms`, or less when interrupted. */
-function sleep(ms: number, interrupt: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (interrupt.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    interrupt.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      interrupt.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -47,12 +47,14 @@ export const searchSchema = z
 export type SearchSettings = z.output<typeof searchSchema>;
 
 /**
- * Why a search cannot be split: its trials are decided one by one, as each ends, and neither a
- * worker pool nor shards without a coordinator can decide them together yet.
+ * Why a search cannot be split over shards: its trials are decided one by one, as each ends, and
+ * shards have no coordinator to decide them (--workers do: the coordinator stripes each trial).
  */
 export function searchRefusal(how: string): UserError {
-  return new UserError(`a capacity search runs in one process: ${how} cannot split it`, {
+  return new UserError(`a capacity search needs one coordinator to decide its trials: ${how} cannot split it`, {
     exitCode: ExitCode.badInput,
-    problems: ['run it without --workers, --shard or k8s, or split a fixed step plan (rate phases of your own) instead'],
+    problems: [
+      'run it on one machine, with --workers N for more generator processes, or split a fixed step plan (rate phases of your own) over shards instead',
+    ],
   });
 }

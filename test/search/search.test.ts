@@ -154,44 +154,68 @@ describe('capacity search', () => {
     }
   }, 60_000);
 
-  it('on Ctrl-C mid-search exits 130, keeps every finished trial and says where it stood', async () => {
-    const out = join(files.dir, 'stopped');
+  it.each([[[]], [['--workers', '2']]])(
+    'on Ctrl-C mid-search exits 130, keeps every finished trial and says where it stood %j',
+    async (args: string[]) => {
+      const out = join(files.dir, `stopped${args.length}`);
+      const scenario = searchScenario(
+        'stopped',
+        'from: 25, max: 1000, hold: 2s, precision: 10%, slo: [p99 < 60ms], cooldown: 200ms',
+        'mock: { latency: 20ms, slots: 4 }',
+      );
+      let signalled = false;
+      const run = await runCliProcess(['load', scenario, ...args, '--out', out], {
+        onStdout: (text, kill) => {
+          if (!signalled && /trial 2: 50\/s held/.test(text)) {
+            signalled = true;
+            setTimeout(() => kill('SIGINT'), 500);
+          }
+        },
+      });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.interrupted);
+      const capacity = readRunResult(out).phases[0]!.capacity!;
+      expect(capacity.bound).toBe('interrupted');
+      expect(capacity.trials.slice(0, 2).map((t) => [t.askedPerSec, t.held])).toEqual([
+        [25, true],
+        [50, true],
+      ]);
+      expect(run.stdout).toMatch(/interrupted during the 100\/s trial, so 50\/s held so far/);
+    },
+    60_000,
+  );
+
+  it('with --workers 2 stripes each trial over two processes and finds the same capacity (200/s) on their merged figures', async () => {
+    const out = join(files.dir, 'workers');
     const scenario = searchScenario(
-      'stopped',
-      'from: 25, max: 1000, hold: 2s, precision: 10%, slo: [p99 < 60ms], cooldown: 200ms',
+      'workers',
+      'from: 50, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 60ms], cooldown: 300ms',
       'mock: { latency: 20ms, slots: 4 }',
     );
-    let signalled = false;
-    const run = await runCliProcess(['load', scenario, '--out', out], {
-      onStdout: (text, kill) => {
-        if (!signalled && /trial 2: 50\/s held/.test(text)) {
-          signalled = true;
-          setTimeout(() => kill('SIGINT'), 500);
-        }
-      },
-    });
-    expect(run.exitCode).toBe(ExitCode.interrupted);
-    const capacity = readRunResult(out).phases[0]!.capacity!;
-    expect(capacity.bound).toBe('interrupted');
-    expect(capacity.trials.slice(0, 2).map((t) => [t.askedPerSec, t.held])).toEqual([
-      [25, true],
-      [50, true],
-    ]);
-    expect(run.stdout).toMatch(/interrupted during the 100\/s trial, so 50\/s held so far/);
-  }, 60_000);
+    const run = await runCliProcess(['load', scenario, '--workers', '2', '--out', out]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+    expect(run.stdout).toContain('Each trial runs on 2 worker processes');
+    // Which processes send is said once, not once per trial.
+    expect(run.stdout.match(/^Workers: 0 \(pid \d+, stripe 0\/2\), 1 \(pid \d+, stripe 1\/2\)$/gm)).toHaveLength(1);
+    const result = readRunResult(out);
+    const capacity = result.phases[0]!.capacity!;
+    expect(capacity.bound).toBe('server');
+    expect(capacity.heldPerSec).toBeGreaterThanOrEqual(200 * 0.85);
+    expect(capacity.heldPerSec).toBeLessThanOrEqual(200 * 1.15);
+    // Each trial sent its whole rate between the two workers: asked and achieved agree for the held ones.
+    for (const trial of capacity.trials.filter((t) => t.held)) expect(trial.achievedPerSec).toBeGreaterThanOrEqual(trial.askedPerSec * 0.95);
+    // Every request of every trial is in the merged phase, and the mock answered each of them.
+    const sent = result.phases[0]!.requests.sent;
+    expect(sent).toBeGreaterThan(capacity.trials.reduce((total, t) => total + t.askedPerSec * (t.durationMs / 1000), 0) * 0.95);
+    expect(Object.values(result.serverSide!.statusCounts).reduce((total, count) => total + count, 0)).toBe(sent);
+  }, 120_000);
 
-  it('refuses to split a search over workers or shards (exit 2, naming the alternative)', async () => {
+  it('refuses to split a search over shards, which have no coordinator (exit 2, naming the alternative)', async () => {
     const scenario = searchScenario('split', 'from: 25, max: 100, hold: 1s, precision: 10%, slo: [p99 < 60ms]', 'mock: { latency: 20ms, slots: 4 }');
-    for (const args of [
-      ['--workers', '2'],
-      ['--shard', '0/2'],
-    ]) {
-      const run = await runCliProcess(['load', scenario, ...args, '--out', join(files.dir, args[0]!.slice(2))]);
-      expect(run.exitCode).toBe(ExitCode.badInput);
-      expect(run.stderr).toMatch(
-        /a capacity search runs in one process: --(workers 2|shard) cannot split it\n {2}- run it without --workers, --shard or k8s, or split a fixed step plan/,
-      );
-    }
+    const run = await runCliProcess(['load', scenario, '--shard', '0/2', '--out', join(files.dir, 'shard')]);
+    expect(run.exitCode).toBe(ExitCode.badInput);
+    expect(run.stderr).toMatch(
+      /a capacity search needs one coordinator to decide its trials: --shard cannot split it\n {2}- run it on one machine, with --workers N/,
+    );
   });
 
   it('refuses bad searches with exit 2, each with its line and field, all at once', async () => {
