@@ -1,4 +1,5 @@
 import { compileDateTimePattern } from './dateTimePattern.ts';
+import { translateOnigRegex } from './onigRegex.ts';
 import { isJsonNumber, jsonEquals, jsonKind, referenceText } from './jsonValue.ts';
 
 /**
@@ -108,12 +109,14 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
     }
     case 'regex': {
       if (typeof definition.regex !== 'string') return { problem: 'regex matcher without a "regex"' };
+      // The reference reads it with Oniguruma (Ruby syntax) and wants it to match the whole text.
+      const translated = translateOnigRegex(definition.regex);
+      if ('problem' in translated) return translated;
       let whole: RegExp;
       try {
-        // The reference (Oniguruma) matches the whole text against the expression.
-        whole = new RegExp(`^(?:${definition.regex})$`, 'u');
+        whole = new RegExp(`^(?:${translated.source})$`, translated.flags);
       } catch (error) {
-        return { problem: `regex "${definition.regex}" does not compile: ${(error as Error).message}` };
+        return { problem: `regex ${JSON.stringify(definition.regex)} does not compile: ${(error as Error).message}` };
       }
       const expected = `a value matching /${definition.regex}/`;
       return {

@@ -49,3 +49,17 @@ export function pactOf(cases: readonly AgreementCase[]): unknown {
     metadata: { pactSpecification: { version: '4.0' } },
   };
 }
+
+export const JSON_HEADERS: [string, string][] = [['Content-Type', 'application/json']];
+
+/** A rule of one matcher. */
+export const rule = (match: string, options: Record<string, unknown> = {}): CaseRule => ({ combine: 'AND', matchers: [{ match, ...options }] });
+
+/** A case on one field `v`: the pact's example and rule, and the raw JSON text the provider sends for it. */
+export function field(id: string, example: unknown, fieldRule: CaseRule | undefined, actualRaw: string): AgreementCase {
+  return {
+    id,
+    pact: { status: 200, body: { v: example }, rules: fieldRule ? { body: { '$.v': fieldRule } } : undefined },
+    actual: { status: 200, headers: JSON_HEADERS, body: `{"v": ${actualRaw}}` },
+  };
+}

@@ -2,19 +2,9 @@ import { readFileSync } from 'node:fs';
 import { PACT_FILE } from '../../../src/pact/pactTerms.ts';
 import { seededRandom } from '../../../src/util/random.ts';
 import type { Random } from '../../../src/util/random.ts';
+import { JSON_HEADERS, field, rule } from './agreementCase.ts';
 import type { AgreementCase, CaseRule } from './agreementCase.ts';
-
-const JSON_HEADERS: [string, string][] = [['Content-Type', 'application/json']];
-const rule = (match: string, options: Record<string, unknown> = {}): CaseRule => ({ combine: 'AND', matchers: [{ match, ...options }] });
-
-/** A case on one field `v`: the pact's example and rule, and the raw JSON text the provider sends for it. */
-function field(id: string, example: unknown, fieldRule: CaseRule | undefined, actualRaw: string): AgreementCase {
-  return {
-    id,
-    pact: { status: 200, body: { v: example }, rules: fieldRule ? { body: { '$.v': fieldRule } } : undefined },
-    actual: { status: 200, headers: JSON_HEADERS, body: `{"v": ${actualRaw}}` },
-  };
-}
+import { regexCases } from './regexCases.ts';
 
 /** Raw JSON values a provider might send: the texts matter (`1` vs `1.0` vs `1e3`, integers past 2^53). */
 export const RAW_VALUES = [
@@ -403,7 +393,16 @@ function semverCases(): AgreementCase[] {
 
 /** Every hand-written case: leaf matchers against every raw value, structures, headers, status, dates, versions, our own pact. */
 export function curatedCases(): AgreementCase[] {
-  return [...leafCases(), ...structureCases(), ...headerCases(), ...statusCases(), ...dateTimeCases(), ...semverCases(), ...committedPactCases()];
+  return [
+    ...leafCases(),
+    ...structureCases(),
+    ...headerCases(),
+    ...statusCases(),
+    ...dateTimeCases(),
+    ...semverCases(),
+    ...regexCases(),
+    ...committedPactCases(),
+  ];
 }
 
 /**
