@@ -46,6 +46,27 @@ export function headerPairs(headers: ResponseHeaders): [string, string][] {
 /** Headers whose parameters are compared one by one (pact_models' PARAMETERISED_HEADERS). */
 export const PARAMETERISED_HEADERS = new Set(['accept', 'content-type']);
 
+/** Headers whose values are lists: the reference splits them at commas (pact_models' MULTI_VALUE_HEADERS), in answers and in a pact's text. */
+export const MULTI_VALUE_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'access-control-allow-headers',
+  'access-control-allow-methods',
+  'access-control-expose-headers',
+  'access-control-request-headers',
+  'allow',
+  'cache-control',
+  'if-match',
+  'if-none-match',
+  'vary',
+]);
+
+/** A header's text as the reference reads it into values (pact_models' parse_header): a list header's items, else the text trimmed. */
+export function headerValues(lowerName: string, text: string): string[] {
+  return MULTI_VALUE_HEADERS.has(lowerName) ? text.split(',').map((value) => value.trim()) : [text.trim()];
+}
+
 export interface HeaderCheck {
   lowerName: string;
   path: string;
@@ -53,6 +74,8 @@ export interface HeaderCheck {
   values: string[];
   rule: CompiledRule | undefined;
   parameterised: boolean;
+  /** A list header: answers' lines are split at commas before they are compared. */
+  multiValue: boolean;
   /** The last pair compared, untrimmed, and what failed (undefined: it held): most answers repeat their headers. */
   lastExpected?: string;
   lastActual?: string;
@@ -63,8 +86,10 @@ export interface HeaderCheck {
  * A header as the reference checks it: value by value (each header line is a value), with its rule,
  * else by parameters (Accept, Content-Type), else equal once spaces around commas are dropped.
  */
-export function checkHeader(header: HeaderCheck, actual: string | string[] | undefined, out: Violation[]): void {
+export function checkHeader(header: HeaderCheck, lines: string | string[] | undefined, out: Violation[]): void {
   const expected = header.values;
+  const actual =
+    header.multiValue && lines !== undefined ? (typeof lines === 'string' ? [lines] : lines).flatMap((line) => headerValues(header.lowerName, line)) : lines;
   if (actual === undefined) {
     out.push({ rule: 'present', path: header.path, expected: expected.join(', '), actual: 'missing' });
     return;

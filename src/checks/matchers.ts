@@ -17,8 +17,8 @@ export interface CompiledMatcher {
   header(actual: string, example: string, cascaded: boolean): string | undefined;
 }
 
-/** A matcher as a pact file writes it: `{ "match": "regex", "regex": "..." }` and friends. */
-export type MatcherDefinition = { match: string } & Record<string, unknown>;
+import type { MatcherDefinition } from '../pact/matchingRules.ts';
+export type { MatcherDefinition } from '../pact/matchingRules.ts';
 
 /**
  * The matchers this harness checks, by Pact name, with what a broken one means to a reader; any

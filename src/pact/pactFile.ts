@@ -3,30 +3,28 @@ import { z } from 'zod';
 import { ExitCode, UserError } from '../errors.ts';
 import { describeIssues } from '../util/schemaHelpers.ts';
 import { NOT_JSON, parseJson } from '../checks/jsonValue.ts';
+import { headerValues } from '../checks/headerCheck.ts';
+import { readResponseRules } from './matchingRules.ts';
+import type { PactRule } from './matchingRules.ts';
 
-const matcherSchema = z.looseObject({ match: z.string() });
-const ruleSchema = z.object({ combine: z.enum(['AND', 'OR']).default('AND'), matchers: z.array(matcherSchema).min(1) });
-const ruleCategorySchema = z.record(z.string(), ruleSchema);
 const headersSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
 const responseSchema = z.looseObject({
   status: z.number().int(),
   headers: headersSchema.optional(),
   body: z.unknown().optional(),
-  matchingRules: z
-    .looseObject({ body: ruleCategorySchema.optional(), header: ruleCategorySchema.optional(), status: ruleCategorySchema.optional() })
-    .optional(),
+  // Read by pact/matchingRules.ts, in every form the Pact core reads.
+  matchingRules: z.unknown().optional(),
 });
 
 const pactFileSchema = z.looseObject({
   interactions: z.array(z.looseObject({ type: z.string().optional(), description: z.string(), response: responseSchema })).min(1),
   metadata: z.looseObject({
-    pactSpecification: z.looseObject({ version: z.string().regex(/^[34]\./, 'pact specification 3 or 4 (V2 pacts have another rule format)') }),
+    pactSpecification: z.looseObject({ version: z.string().regex(/^[1-4]\./, 'a pact specification from 1 to 4') }),
   }),
 });
 
-/** A matching rule as the pact writes it: matchers combined with AND or OR. */
-export type PactRule = z.infer<typeof ruleSchema>;
+export type { PactRule } from './matchingRules.ts';
 
 /** What one interaction expects of a response. */
 export interface PactResponse {
@@ -79,8 +77,9 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
       const unsupported: string[] = [];
       const headers: PactResponse['headers'] = {};
       for (const [name, value] of Object.entries(response.headers ?? {}))
-        headers[name.toLowerCase()] = { name, values: Array.isArray(value) ? value : [value] };
-      const headerRules = Object.fromEntries(Object.entries(response.matchingRules?.header ?? {}).map(([name, rule]) => [name.toLowerCase(), rule]));
+        headers[name.toLowerCase()] = { name, values: Array.isArray(value) ? value : headerValues(name.toLowerCase(), value) };
+      const rules = readResponseRules(response.matchingRules);
+      unsupported.push(...rules.problems);
       let body: unknown = response.body;
       let bodyContentType = headers['content-type']?.values[0];
       if (v4 && response.body !== undefined) {
@@ -93,18 +92,16 @@ export function parsePactResponses(text: string, file: string): PactResponse[] {
       }
       if (body !== undefined && bodyContentType !== undefined && !isJsonType(bodyContentType))
         unsupported.push(`a body of type ${bodyContentType}: only JSON bodies are checked`);
-      const statusRules = Object.entries(response.matchingRules?.status ?? {});
-      if (statusRules.length > 1 || (statusRules.length === 1 && statusRules[0]![0] !== '$')) unsupported.push(`status rules on paths other than $`);
       return {
         index,
         description: interaction.description,
         status: response.status,
-        statusRule: statusRules[0]?.[1],
+        statusRule: rules.status,
         headers,
         body,
         bodyContentType,
-        bodyRules: response.matchingRules?.body ?? {},
-        headerRules,
+        bodyRules: rules.body,
+        headerRules: rules.header,
         unsupported,
       };
     });

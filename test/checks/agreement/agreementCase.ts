@@ -19,6 +19,10 @@ export interface AgreementCase {
     body?: unknown;
     contentType?: string;
     rules?: { body?: Record<string, CaseRule>; header?: Record<string, CaseRule>; status?: Record<string, CaseRule> };
+    /** `matchingRules` exactly as written here, instead of `rules`: the forms other versions and writers use. */
+    rawRules?: unknown;
+    /** The pact specification the interaction is written in (default 4): V2 and V3 write bodies and headers as they are. */
+    spec?: 2 | 3 | 4;
   };
   actual: {
     status: number;
@@ -31,23 +35,49 @@ export interface AgreementCase {
 /** A verdict on a case: honoured, broken, or (ours only) refused before any check, naming the construct. */
 export type CaseVerdict = 'pass' | 'fail' | 'refused';
 
-/** The V4 pact of a list of cases: one interaction each, requested as GET /case/<index>. */
-export function pactOf(cases: readonly AgreementCase[]): unknown {
-  return {
-    consumer: { name: 'agreement-consumer' },
-    provider: { name: 'agreement-provider' },
-    interactions: cases.map((testCase, index) => {
-      const { pact } = testCase;
-      const contentType = pact.contentType ?? 'application/json';
-      const response: Record<string, unknown> = { status: pact.status };
-      if (pact.headers)
-        response.headers = Object.fromEntries(Object.entries(pact.headers).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]));
-      if (pact.body !== undefined) response.body = { content: pact.body, contentType, encoded: false };
-      if (pact.rules) response.matchingRules = pact.rules;
-      return { type: 'Synchronous/HTTP', key: `case-${index}`, description: testCase.id, request: { method: 'GET', path: `/case/${index}` }, response };
-    }),
-    metadata: { pactSpecification: { version: '4.0' } },
-  };
+/** The pacts of a list of cases, one per specification version used: one interaction each, requested as GET /case/<index in the list>. */
+export function pactsOf(cases: readonly AgreementCase[]): Map<2 | 3 | 4, unknown> {
+  const bySpec = new Map<2 | 3 | 4, unknown[]>();
+  cases.forEach((testCase, index) => {
+    const spec = testCase.pact.spec ?? 4;
+    bySpec.set(spec, [...(bySpec.get(spec) ?? []), interactionOf(testCase, index)]);
+  });
+  return new Map(
+    [...bySpec].map(([spec, interactions]) => [
+      spec,
+      {
+        consumer: { name: 'agreement-consumer' },
+        provider: { name: 'agreement-provider' },
+        interactions,
+        metadata: { pactSpecification: { version: `${spec}.0${spec === 4 ? '' : '.0'}` } },
+      },
+    ]),
+  );
+}
+
+/** The one pact of one case. */
+export function pactOf(testCase: AgreementCase): unknown {
+  return pactsOf([testCase]).values().next().value;
+}
+
+function interactionOf(testCase: AgreementCase, index: number): unknown {
+  const { pact } = testCase;
+  const spec = pact.spec ?? 4;
+  const contentType = pact.contentType ?? 'application/json';
+  const response: Record<string, unknown> = { status: pact.status };
+  const request = { method: 'GET', path: `/case/${index}` };
+  if (pact.headers)
+    response.headers = Object.fromEntries(
+      Object.entries(pact.headers).map(([name, value]) => [
+        name,
+        spec === 4 ? (Array.isArray(value) ? value : [value]) : Array.isArray(value) ? value.join(', ') : value,
+      ]),
+    );
+  if (pact.body !== undefined) response.body = spec === 4 ? { content: pact.body, contentType, encoded: false } : pact.body;
+  if (pact.rawRules !== undefined) response.matchingRules = pact.rawRules;
+  else if (pact.rules) response.matchingRules = pact.rules;
+  if (spec !== 4) return { description: testCase.id, request, response };
+  return { type: 'Synchronous/HTTP', key: `case-${index}`, description: testCase.id, request, response };
 }
 
 export const JSON_HEADERS: [string, string][] = [['Content-Type', 'application/json']];

@@ -4,6 +4,7 @@ import { seededRandom } from '../../../src/util/random.ts';
 import type { Random } from '../../../src/util/random.ts';
 import { JSON_HEADERS, field, rule } from './agreementCase.ts';
 import type { AgreementCase, CaseRule } from './agreementCase.ts';
+import { formCases } from './formCases.ts';
 import { regexCases } from './regexCases.ts';
 
 /** Raw JSON values a provider might send: the texts matter (`1` vs `1.0` vs `1e3`, integers past 2^53). */
@@ -401,6 +402,7 @@ export function curatedCases(): AgreementCase[] {
     ...dateTimeCases(),
     ...semverCases(),
     ...regexCases(),
+    ...formCases(),
     ...committedPactCases(),
   ];
 }

@@ -8,7 +8,7 @@ import type { AgreementCase, CaseVerdict } from './agreementCase.ts';
 export function ourVerdict(testCase: AgreementCase): { verdict: CaseVerdict; detail: string } {
   let contract: ResponseContract;
   try {
-    contract = ResponseContract.compile(parsePactResponses(JSON.stringify(pactOf([testCase])), testCase.id), testCase.id);
+    contract = ResponseContract.compile(parsePactResponses(JSON.stringify(pactOf(testCase)), testCase.id), testCase.id);
   } catch (error) {
     if (error instanceof UserError) return { verdict: 'refused', detail: error.describe() };
     throw error;

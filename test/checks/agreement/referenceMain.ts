@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, dirname } from 'node:path';
 import pactCoreModule from '@pact-foundation/pact-core';
-import { pactOf } from './agreementCase.ts';
+import { pactsOf } from './agreementCase.ts';
 import type { AgreementCase } from './agreementCase.ts';
 
 // CommonJS: its default export is the Pact instance; the types describe the module.
@@ -15,8 +15,11 @@ const pactCore = pactCoreModule as unknown as {
 
 const [casesFile, outFile] = process.argv.slice(2) as [string, string];
 const cases = JSON.parse(readFileSync(casesFile, 'utf8')) as AgreementCase[];
-const pactFile = join(dirname(outFile), 'agreement-pact.json');
-writeFileSync(pactFile, JSON.stringify(pactOf(cases)));
+const pactFiles = [...pactsOf(cases)].map(([spec, pact]) => {
+  const file = join(dirname(outFile), `agreement-pact-v${spec}.json`);
+  writeFileSync(file, JSON.stringify(pact));
+  return file;
+});
 
 const server = createServer((req, res) => {
   const testCase = cases[Number(req.url?.split('/')[2])];
@@ -30,7 +33,7 @@ const { port } = server.address() as AddressInfo;
 
 let report: string;
 try {
-  report = await pactCore.verifyPacts({ providerBaseUrl: `http://127.0.0.1:${port}`, pactUrls: [pactFile], provider: 'agreement-provider', logLevel: 'error' });
+  report = await pactCore.verifyPacts({ providerBaseUrl: `http://127.0.0.1:${port}`, pactUrls: pactFiles, provider: 'agreement-provider', logLevel: 'error' });
 } catch (error) {
   // A failed verification rejects with the JSON report as its message.
   report = (error as Error).message;
