@@ -3,6 +3,7 @@ import { formatPath, ruleScore } from './jsonPath.ts';
 import type { ConcretePath, PathToken } from './jsonPath.ts';
 import { ruleOnList, ruleOnValue } from './matchers.ts';
 import type { CompiledRule } from './matchers.ts';
+import { checkKeys, comparesMembers, keyRulesAt, listMatcherChecker, membersChecker, membersMayBeMissing } from './collectionMatchers.ts';
 
 /** One broken expectation of a response: which rule, where, what was expected and what came. */
 export interface Violation {
@@ -62,18 +63,27 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
 
   if (isJsonObject(example)) {
     const children = memberCheckers(example, path, rules);
+    // V4 collection matchers (values, eachValue, eachKey) change how the map's members are checked.
+    const keyRules = keyRulesAt(governing?.rule, path, rules);
+    const mayLackMembers = membersMayBeMissing(path, rules);
+    const byMembers =
+      governing && !governing.cascaded ? governing.rule.matchers.filter(comparesMembers).map((m) => membersChecker(m, example, path, rules)) : [];
+    const asMap = governing ? governing.rule.matchers.filter((m) => governing.cascaded || !comparesMembers(m)) : [];
     return (actual, out) => {
       if (!isJsonObject(actual)) return kindMismatch('an object', actual, out);
-      if (governing) {
-        // The reference applies each matcher of a rule on a map, whatever the rule's AND or OR.
-        for (const matcher of governing.rule.matchers) {
-          const failure = matcher.map(actual, example, governing.cascaded);
-          if (failure !== undefined) out.push({ rule: governing.rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
-        }
+      for (const checkMembers of byMembers) checkMembers(actual, out);
+      // The reference applies each matcher of a rule on a map, whatever the rule's AND or OR.
+      for (const matcher of asMap) {
+        const failure = matcher.map(actual, example, governing!.cascaded);
+        if (failure !== undefined) out.push({ rule: governing!.rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
       }
+      // Keys and members as the example has them, unless a members-only matcher was the whole rule.
+      if (governing && asMap.length === 0) return;
+      if (keyRules.length > 0) checkKeys(keyRules, actual, path, out);
       for (const child of children) {
-        if (!Object.hasOwn(actual, child.key)) child.absent(out);
-        else child.check(actual[child.key], out);
+        if (!Object.hasOwn(actual, child.key)) {
+          if (!mayLackMembers) child.absent(out);
+        } else child.check(actual[child.key], out);
       }
     };
   }
@@ -82,13 +92,30 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
     // Past the example's length items are matched against its first item.
     const item = itemCheckers((index) => compileBody(index < example.length ? example[index] : example[0], [...path, index], rules));
     const itemGoverned = itemCheckers((index) => ruleAt(rules, [...path, index]) !== undefined);
+    const items = (actual: readonly unknown[], out: Violation[]) => {
+      for (let i = 0; i < actual.length; i++) item(i)(actual[i], out);
+    };
+    // A rule with a V4 collection matcher: each matcher judges the list its own way, combined by AND or OR.
+    const structured =
+      governing?.rule.matchers.some((m) => m.structure !== undefined) === true
+        ? governing.rule.matchers.map((m) => listMatcherChecker(m, governing.cascaded, example, path, rules, items))
+        : undefined;
     return (actual, out) => {
       if (!Array.isArray(actual)) return kindMismatch('an array', actual, out);
       if (governing) {
         if (example.length === 0) return;
+        if (governing.rule.matchers.length === 0) {
+          out.push({ rule: 'eachValue', path: pathText, expected: 'a matcher (the eachValue above has no rules)', actual: describeActual(actual) });
+          return;
+        }
+        if (structured) {
+          const found = structured.map((check) => check(actual));
+          if (governing.rule.combine === 'AND' || found.every((violations) => violations.length > 0)) for (const violations of found) out.push(...violations);
+          return;
+        }
         const failure = ruleOnList(governing.rule, actual, example, governing.cascaded);
         if (failure !== undefined) out.push({ rule: governing.rule.name, path: pathText, expected: failure, actual: describeActual(actual) });
-        for (let i = 0; i < actual.length; i++) item(i)(actual[i], out);
+        items(actual, out);
         return;
       }
       if (example.length === 0) {
@@ -104,6 +131,11 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
     };
   }
 
+  if (governing?.rule.matchers.length === 0) {
+    // An eachValue without rules leaves a rule of no matchers below it: the reference finds no matcher for a value.
+    return (actual, out) =>
+      out.push({ rule: 'eachValue', path: pathText, expected: 'a matcher (the eachValue above has no rules)', actual: describeActual(actual) });
+  }
   if (governing) {
     const { rule, cascaded } = governing;
     // Most rules are one matcher: called directly, one step less on every response.

@@ -1,5 +1,9 @@
 import { compileDateTimePattern } from './dateTimePattern.ts';
 import { translateOnigRegex } from './onigRegex.ts';
+import { readMatcher, readResponseRules } from '../pact/matchingRules.ts';
+import type { MatcherDefinition, PactRule } from '../pact/matchingRules.ts';
+import type { PathRule } from './bodyMatcher.ts';
+import { compileStatusCode } from './statusRule.ts';
 import { isJsonNumber, jsonEquals, jsonKind, referenceText } from './jsonValue.ts';
 
 /**
@@ -11,14 +15,32 @@ import { isJsonNumber, jsonEquals, jsonKind, referenceText } from './jsonValue.t
  */
 export interface CompiledMatcher {
   name: string;
+  /** What a V4 collection matcher does beyond a value (eachKey, eachValue, values, arrayContains): bodyMatcher walks it. */
+  structure?: MatcherStructure;
   value(actual: unknown, example: unknown, cascaded: boolean): string | undefined;
   list(actual: readonly unknown[], example: readonly unknown[], cascaded: boolean): string | undefined;
   map(actual: Record<string, unknown>, example: Record<string, unknown>, cascaded: boolean): string | undefined;
   header(actual: string, example: string, cascaded: boolean): string | undefined;
 }
 
-import type { MatcherDefinition } from '../pact/matchingRules.ts';
 export type { MatcherDefinition } from '../pact/matchingRules.ts';
+
+/**
+ * How a V4 collection matcher applies, as pact_matching applies it: `values` and `eachValue`
+ * compare every member of a map (not its keys), an `eachValue` list's items get its rule, `eachKey`
+ * holds every key of a map to its rule, `arrayContains` wants an item of the list for each variant
+ * (judged by the variant's own rules, from the item as root). Nested rules are compiled by the caller.
+ */
+export type MatcherStructure =
+  | { kind: 'values' }
+  | { kind: 'eachKey'; keys: CompiledRule }
+  | { kind: 'eachValue'; each: CompiledRule }
+  | { kind: 'arrayContains'; variants: { index: number; rules: PathRule[] }[]; equality: PathRule[] };
+
+/** The nested rules of a collection matcher, as the pact writes them, for the caller to compile. */
+export type NestedRules =
+  | { kind: 'eachKey' | 'eachValue'; matchers: MatcherDefinition[] }
+  | { kind: 'arrayContains'; variants: { index: number; rules: Record<string, PactRule> }[] };
 
 /**
  * The matchers this harness checks, by Pact name, with what a broken one means to a reader; any
@@ -40,6 +62,11 @@ export const MATCHER_MEANINGS = {
   time: "not a time in the pact's format",
   notEmpty: 'empty',
   semver: 'not a semantic version',
+  values: 'a member differs',
+  eachKey: "a key does not match the pact's rule",
+  eachValue: "an item does not match the pact's rule",
+  arrayContains: "no item matches one of the pact's variants",
+  statusCode: 'not a status of the pact',
 } as const;
 
 /** A matcher this harness checks. */
@@ -79,9 +106,17 @@ function sameKind(actual: unknown, example: unknown): boolean {
   return a === e || (isJsonNumber(actual) && isJsonNumber(example));
 }
 
-/** Compiles one matcher definition once, so every response is checked without re-reading the pact. */
-export function compileMatcher(definition: MatcherDefinition): CompiledMatcher | { problem: string } {
+/**
+ * Compiles one matcher definition once, so every response is checked without re-reading the pact.
+ * A collection matcher's nested rules come back in `nested`, for the caller to compile into its `structure`.
+ */
+export function compileMatcher(definition: MatcherDefinition): (CompiledMatcher & { nested?: NestedRules }) | { problem: string } {
   const name = definition.match;
+  if (name === 'contentType')
+    return {
+      problem:
+        'matcher "contentType" is not checked: the reference judges it by sniffing the bytes with the MIME database of the machine it runs on (tree_magic_mini), which one response here cannot reproduce',
+    };
   if (!isSupported(name)) return { problem: `matcher "${name}" is not supported (supported: ${SUPPORTED_MATCHERS.join(', ')})` };
   // Every name in MATCHER_MEANINGS has a case here and no case lacks one: the switch is exhaustive over MatcherName.
   switch (name) {
@@ -236,10 +271,60 @@ export function compileMatcher(definition: MatcherDefinition): CompiledMatcher |
         map: unable(name),
         header: (actual) => (SEMVER.test(actual) ? undefined : 'a semantic version'),
       };
+    case 'values':
+      return {
+        name,
+        structure: { kind: 'values' },
+        // Below a map, a member's value is compared as equality (pact_matching: Values is Equality on a value).
+        value: (actual, example) => (jsonEquals(actual, example) ? undefined : `exactly ${referenceText(example)}`),
+        list: ok,
+        map: ok,
+        header: (actual, example) => (actual === example ? undefined : `exactly ${example}`),
+      };
+    case 'eachKey':
+    case 'eachValue': {
+      const listed = definition.rules ?? [];
+      if (!Array.isArray(listed)) return { problem: `${name} matcher whose "rules" is not a list` };
+      const matchers: MatcherDefinition[] = [];
+      for (const json of listed) {
+        const read = readMatcher(json);
+        if (typeof read === 'string') return { problem: `${name} matcher with ${read}` };
+        matchers.push(read);
+      }
+      return { name, value: ok, list: ok, map: ok, header: unable(name), nested: { kind: name, matchers } };
+    }
+    case 'arrayContains': {
+      if (!Array.isArray(definition.variants)) return { problem: 'arrayContains matcher without a "variants" list' };
+      const variants: { index: number; rules: Record<string, PactRule> }[] = [];
+      for (const variant of definition.variants as unknown[]) {
+        const { index, rules } = (variant ?? {}) as { index?: unknown; rules?: unknown };
+        const read = rules === undefined ? { body: {}, problems: [] } : readResponseRules({ body: rules });
+        if (read.problems.length > 0) return { problem: `arrayContains variant: ${read.problems.join('; ')}` };
+        variants.push({
+          index: typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : 0,
+          rules: rules === undefined ? VARIANT_EQUALITY : read.body,
+        });
+      }
+      return { name, value: ok, list: ok, map: ok, header: unable(name), nested: { kind: name, variants } };
+    }
+    case 'statusCode': {
+      const accepts = compileStatusCode(definition);
+      if (typeof accepts !== 'function') return accepts;
+      return {
+        name,
+        value: ok,
+        list: unable(name),
+        map: unable(name),
+        header: (actual) => (/^\d+$/.test(actual) && Number(actual) <= 65535 && accepts(Number(actual)) ? undefined : 'a status of the pact'),
+      };
+    }
     default:
       return name satisfies never;
   }
 }
+
+/** A variant without rules is compared whole: equality from the item as root. */
+export const VARIANT_EQUALITY: Record<string, PactRule> = { $: { combine: 'AND', matchers: [{ match: 'equality' }] } };
 
 /** A rule: one or more matchers combined with AND or OR. */
 export interface CompiledRule {

@@ -5,8 +5,8 @@ import { FlatObjectReader, isPlainKey } from './flatObjectReader.ts';
 import { INGESTION_MEMBERS } from './ingestionChecks.ts';
 import { parseRulePath } from './jsonPath.ts';
 import { NOT_JSON } from './jsonValue.ts';
-import { compileMatcher, ruleOnHeader } from './matchers.ts';
-import type { CompiledMatcher, CompiledRule, MatcherDefinition } from './matchers.ts';
+import { VARIANT_EQUALITY, compileMatcher, ruleOnHeader } from './matchers.ts';
+import type { CompiledMatcher, CompiledRule } from './matchers.ts';
 import { isJsonType } from '../pact/pactFile.ts';
 import type { PactResponse, PactRule } from '../pact/pactFile.ts';
 import { ReceivedBody } from './receivedBody.ts';
@@ -116,13 +116,7 @@ function compileInteraction(response: PactResponse, problem: (text: string) => v
   if (statusRule && 'problem' in statusRule) problem(statusRule.problem);
   const acceptsStatus = statusRule && !('problem' in statusRule) ? statusRule : (status: number) => status === response.status;
 
-  const bodyRules: PathRule[] = [];
-  for (const [path, rule] of Object.entries(response.bodyRules)) {
-    const pattern = parseRulePath(path);
-    if (!pattern) problem(`rule path "${path}" is not a JSON path this harness reads`);
-    const compiled = compileRule(rule, problem);
-    if (pattern && compiled) bodyRules.push({ pattern, rule: compiled });
-  }
+  const bodyRules = compileBodyRules(response.bodyRules, problem);
   const headerChecks: HeaderCheck[] = Object.entries(response.headers).map(([lowerName, { name, values }]) => {
     const rule = response.headerRules[lowerName];
     return {
@@ -211,10 +205,42 @@ function sameBodyType(expected: string, actual: string): boolean {
 function compileRule(rule: PactRule, problem: (text: string) => void): CompiledRule | undefined {
   const matchers: CompiledMatcher[] = [];
   for (const definition of rule.matchers) {
-    const compiled = compileMatcher(definition as MatcherDefinition);
-    if ('problem' in compiled) problem(compiled.problem);
-    else matchers.push(compiled);
+    const compiled = compileMatcher(definition);
+    if ('problem' in compiled) {
+      problem(compiled.problem);
+      continue;
+    }
+    const { nested, ...matcher } = compiled;
+    if (nested === undefined) {
+      matchers.push(matcher);
+      continue;
+    }
+    // A collection matcher's own rules: each compiled as any rule is, their problems named with it.
+    const inner = (text: string) => problem(`${compiled.name}: ${text}`);
+    if (nested.kind === 'arrayContains') {
+      const variants = nested.variants.map(({ index, rules }) => ({ index, rules: compileBodyRules(rules, inner) }));
+      matchers.push({ ...matcher, structure: { kind: 'arrayContains', variants, equality: compileBodyRules(VARIANT_EQUALITY, inner) } });
+    } else {
+      const each =
+        nested.matchers.length === 0
+          ? { name: 'none', combine: 'AND' as const, matchers: [] }
+          : compileRule({ combine: 'AND', matchers: nested.matchers }, inner);
+      if (!each) continue;
+      matchers.push({ ...matcher, structure: nested.kind === 'eachKey' ? { kind: 'eachKey', keys: each } : { kind: 'eachValue', each } });
+    }
   }
   if (matchers.length !== rule.matchers.length) return undefined;
   return { name: matchers.map((m) => m.name).join(rule.combine === 'OR' ? '|' : '+'), combine: rule.combine, matchers };
+}
+
+/** Body rules by path, compiled: each path read and each rule compiled, what cannot be named through `problem`. */
+function compileBodyRules(rules: Record<string, PactRule>, problem: (text: string) => void): PathRule[] {
+  const compiled: PathRule[] = [];
+  for (const [path, rule] of Object.entries(rules)) {
+    const pattern = parseRulePath(path);
+    if (!pattern) problem(`rule path "${path}" is not a JSON path this harness reads`);
+    const body = compileRule(rule, problem);
+    if (pattern && body) compiled.push({ pattern, rule: body });
+  }
+  return compiled;
 }

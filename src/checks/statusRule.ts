@@ -11,15 +11,26 @@ const STATUS_CLASSES: Record<string, (status: number) => boolean> = {
   error: (status) => status >= 400,
 };
 
-/** Compiles a V4 status rule (`{ "$": { "matchers": [{ "match": "statusCode", "status": "success" }] } }`) into the statuses it accepts. */
+/** One statusCode matcher's statuses (`"status": "success"`, a list of codes, or one code; success when it names none). */
+export function compileStatusCode(matcher: Record<string, unknown>): ((status: number) => boolean) | { problem: string } {
+  const { status } = matcher;
+  if (status === undefined) return STATUS_CLASSES.success!;
+  if (typeof status === 'string' && STATUS_CLASSES[status]) return STATUS_CLASSES[status];
+  if (Number.isInteger(status)) return (code) => code === status;
+  if (Array.isArray(status) && status.every((code) => Number.isInteger(code))) return (code) => (status as number[]).includes(code);
+  return {
+    problem: `statusCode status ${JSON.stringify(status)} is not a status class (${Object.keys(STATUS_CLASSES).join(', ')}), a code or a list of codes`,
+  };
+}
+
+/** Compiles a V4 status rule (`{ "matchers": [{ "match": "statusCode", "status": "success" }] }`) into the statuses it accepts. */
 export function compileStatusRule(rule: PactRule): ((status: number) => boolean) | { problem: string } {
   const tests: ((status: number) => boolean)[] = [];
   for (const matcher of rule.matchers) {
     if (matcher.match !== 'statusCode') return { problem: `status rule "${matcher.match}" is not supported (only statusCode)` };
-    const { status } = matcher as { status?: unknown };
-    if (typeof status === 'string' && STATUS_CLASSES[status]) tests.push(STATUS_CLASSES[status]);
-    else if (Array.isArray(status) && status.every((code) => Number.isInteger(code))) tests.push((code) => (status as number[]).includes(code));
-    else return { problem: `statusCode status ${JSON.stringify(status)} is not a status class (${Object.keys(STATUS_CLASSES).join(', ')}) or a list of codes` };
+    const test = compileStatusCode(matcher);
+    if (typeof test !== 'function') return test;
+    tests.push(test);
   }
   return rule.combine === 'OR' ? (status) => tests.some((test) => test(status)) : (status) => tests.every((test) => test(status));
 }

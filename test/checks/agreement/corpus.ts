@@ -4,6 +4,7 @@ import { seededRandom } from '../../../src/util/random.ts';
 import type { Random } from '../../../src/util/random.ts';
 import { JSON_HEADERS, field, rule } from './agreementCase.ts';
 import type { AgreementCase, CaseRule } from './agreementCase.ts';
+import { curatedCollectionCases } from './collectionCases.ts';
 import { formCases } from './formCases.ts';
 import { regexCases } from './regexCases.ts';
 
@@ -49,7 +50,7 @@ export const RAW_VALUES = [
 ];
 
 /** Matchers with the example each is written with; every one meets every raw value. */
-const LEAF_MATCHERS: [string, unknown, CaseRule][] = [
+export const LEAF_MATCHERS: [string, unknown, CaseRule][] = [
   ['type-string', 'abc', rule('type')],
   ['type-int', 1, rule('type')],
   ['type-decimal', 1.5, rule('type')],
@@ -403,6 +404,7 @@ export function curatedCases(): AgreementCase[] {
     ...semverCases(),
     ...regexCases(),
     ...formCases(),
+    ...curatedCollectionCases(),
     ...committedPactCases(),
   ];
 }

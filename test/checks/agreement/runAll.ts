@@ -1,11 +1,17 @@
-// The whole agreement corpus against Pact's reference verifier: every curated case and 2,000
-// generated ones (npm run agreement; CI runs a subset in agreement.test.ts). Exits 1 on any disagreement.
+// The whole agreement corpus against Pact's reference verifier: every curated case, 2,000 generated
+// ones and 2,000 generated for the V4 collection matchers (npm run agreement; CI runs a subset in
+// agreement.test.ts). Exits 1 on any disagreement.
 import { writeFileSync } from 'node:fs';
 import { compareWithReference } from './agreement.ts';
+import { collectionCases } from './collectionCases.ts';
 import { curatedCases, randomCases } from './corpus.ts';
 
 const seed = Number(process.env.AGREEMENT_SEED ?? 20261130);
-const cases = [...curatedCases(), ...randomCases(seed, Number(process.env.AGREEMENT_RANDOM ?? 2000))];
+const cases = [
+  ...curatedCases(),
+  ...randomCases(seed, Number(process.env.AGREEMENT_RANDOM ?? 2000)),
+  ...collectionCases(seed, Number(process.env.AGREEMENT_COLLECTION ?? 2000)),
+];
 const report = await compareWithReference(cases);
 if (process.env.AGREEMENT_OUT) writeFileSync(process.env.AGREEMENT_OUT, JSON.stringify(report, null, 2));
 for (const d of report.disagreements) {
