@@ -6,6 +6,7 @@
  */
 
 import { longOffset, offsetGmt, offsetZ, readNumber } from './dateTimeOffsets.ts';
+import { ZONE_ABBREVIATIONS, ZONE_IDS } from './timeZones.ts';
 
 /** One step of a pattern: literal text, or a field read from the value. */
 type Token =
@@ -38,6 +39,8 @@ const MAX_LETTERS: Record<string, number> = {
   Q: 5,
   e: 5,
   c: 1,
+  z: 4,
+  V: 2,
 };
 /** Every pattern letter; a run of one letter is one field. */
 const PATTERN_LETTERS = 'GyYuMLDdqQwWFEecahHkKmsSnANxXZOzV';
@@ -185,10 +188,30 @@ function fieldToken(letter: string, count: number): Token | { problem: string } 
       return { kind: 'read', role: 'other', name: 'offset', read: (text, at) => offsetZ(text, at, count) };
     case 'O':
       return { kind: 'read', role: 'other', name: 'offset', read: (text, at) => offsetGmt(text, at, count) };
+    case 'z':
+      // Three letters at most are an abbreviation (EST); four would be a full name, which the reference never accepts.
+      return { kind: 'read', role: 'other', name: 'zone name', read: count < 4 ? zoneAbbreviation : () => -1 };
+    case 'V':
+      return { kind: 'read', role: 'other', name: 'zone id', read: zoneId };
     default:
-      // z (zone names) and V (zone ids) need the reference's zone tables.
-      return { problem: `time-zone names and ids ("${letter}") cannot be checked` };
+      return { problem: `the pattern letter "${letter}" cannot be checked` };
   }
+}
+
+/** 3 or 4 capital letters, as many as there are (nom's take_while_m_n, no going back), that name a zone the reference knows. */
+function zoneAbbreviation(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && end - at < 4 && /\p{Lu}/u.test(text[end]!)) end++;
+  return end - at >= 3 && ZONE_ABBREVIATIONS.has(text.slice(at, end)) ? end : -1;
+}
+
+const ZONE_ID = /[A-Za-z0-9]+\/[A-Za-z0-9]+/y;
+
+/** Letters and digits, a slash, letters and digits, that name a zone the reference knows (Europe/London). */
+function zoneId(text: string, at: number): number {
+  ZONE_ID.lastIndex = at;
+  const found = ZONE_ID.exec(text);
+  return found && ZONE_IDS.has(found[0]) ? at + found[0].length : -1;
 }
 
 /** Case-insensitive alternatives, first match wins (as nom's alt of tag_no_case). */

@@ -9,11 +9,22 @@ describe('date/time patterns as Pact reads them', () => {
     expect(compileDateTimePattern('yyyy-bb')).toEqual({ problem: 'date/time pattern "yyyy-bb" has "b", which Pact\'s patterns do not know' });
     expect(compileDateTimePattern('yyyy-MM-dd1')).toHaveProperty('problem');
     expect(compileDateTimePattern('ddd')).toEqual({ problem: 'too many pattern letters "ddd" in date/time pattern "ddd" (at most 2)' });
-    expect(compileDateTimePattern('HH:mm z')).toEqual({ problem: 'time-zone names and ids ("z") cannot be checked (in "HH:mm z")' });
+    expect(compileDateTimePattern('HH:mm zzzzz')).toEqual({ problem: 'too many pattern letters "zzzzz" in date/time pattern "HH:mm zzzzz" (at most 4)' });
+    expect(compileDateTimePattern('VVV')).toHaveProperty('problem');
     expect(compileDateTimePattern('yyyyy')).toHaveProperty('problem');
     for (const pattern of ['DDD', 'SSSSSSSSS', 'MMMMM', 'yyyy', "''", "'o''clock' h a", 'EEEE, d MMMM yyyy', 'yyyy-MM-dd HH:mm:ss.SSSXXX', 'OOOO', 'QQQQ']) {
       expect(typeof compileDateTimePattern(pattern), pattern).toBe('function');
     }
+  });
+
+  it('reads zone abbreviations (3 or 4 capitals, no going back) and ids from the tables the reference carries', () => {
+    const name = compileDateTimePattern('HH:mm z') as (text: string) => boolean;
+    expect(['10:00 EST', '10:00 CEST', '10:00 IST'].map(name)).toEqual([true, true, true]);
+    expect(['10:00 UTC', '10:00 ESTX', '10:00 est', '10:00 XYZ'].map(name)).toEqual([false, false, false, false]);
+    expect((compileDateTimePattern('HH:mm zzzz') as (text: string) => boolean)('10:00 EST')).toBe(false);
+    const id = compileDateTimePattern('HH:mm VV') as (text: string) => boolean;
+    expect(['10:00 Europe/London', '10:00 Asia/Kolkata'].map(id)).toEqual([true, true]);
+    expect(['10:00 America/New_York', '10:00 Foo/Bar', '10:00 UTC'].map(id)).toEqual([false, false, false]);
   });
 
   it("reads fields greedily from one digit to the letters' count, then checks ranges and the calendar", () => {

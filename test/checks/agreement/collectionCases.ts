@@ -138,6 +138,24 @@ const h = (
 export function curatedCollectionCases(): AgreementCase[] {
   const J = JSON_HEADERS;
   const r = rule;
+  const keysAndValues: Record<string, CaseRule> = {
+    '$.m': {
+      combine: 'AND',
+      matchers: [
+        { match: 'eachKey', rules: [word] },
+        { match: 'eachValue', rules: [{ match: 'integer' }] },
+      ],
+    },
+  };
+  const containsOrTwo: Record<string, CaseRule> = {
+    '$.l': {
+      combine: 'OR',
+      matchers: [
+        { match: 'arrayContains', variants: [{ index: 0 }] },
+        { match: 'type', min: 2 },
+      ],
+    },
+  };
   return [
     c('ek-ok', { m: { a: 1 } }, { '$.m': r('eachKey', { rules: [word] }) }, '{"m": {"b": 2, "cc": 3}}'),
     c('ek-badkey', { m: { a: 1 } }, { '$.m': r('eachKey', { rules: [word] }) }, '{"m": {"b1": 2}}'),
@@ -183,67 +201,15 @@ export function curatedCollectionCases(): AgreementCase[] {
     c('ac-on-map', { m: { a: 1 } }, { '$.m': r('arrayContains', { variants: [{ index: 0 }] }) }, '{"m": {"b": 2}}'),
     c('ac-on-map-missing', { m: { a: 1 } }, { '$.m': r('arrayContains', { variants: [{ index: 0 }] }) }, '{"m": {}}'),
     c('ac-empty-actual', { l: [1] }, { '$.l': r('arrayContains', { variants: [{ index: 0 }] }) }, '{"l": []}'),
-    c(
-      'ac-or-type',
-      { l: [1] },
-      {
-        '$.l': {
-          combine: 'OR',
-          matchers: [
-            { match: 'arrayContains', variants: [{ index: 0 }] },
-            { match: 'type', min: 2 },
-          ],
-        },
-      },
-      '{"l": [5, 6]}',
-    ),
-    c(
-      'ac-or-type-bad',
-      { l: [1] },
-      {
-        '$.l': {
-          combine: 'OR',
-          matchers: [
-            { match: 'arrayContains', variants: [{ index: 0 }] },
-            { match: 'type', min: 2 },
-          ],
-        },
-      },
-      '{"l": [5]}',
-    ),
+    c('ac-or-type', { l: [1] }, containsOrTwo, '{"l": [5, 6]}'),
+    c('ac-or-type-bad', { l: [1] }, containsOrTwo, '{"l": [5]}'),
     c('statuscode-body', { v: 200 }, { '$.v': r('statusCode', { status: 'success' }) }, '{"v": 500}'),
     c('ek-root', { a: 1 }, { $: r('eachKey', { rules: [word] }) }, '{"b": 1}'),
     c('ek-root-bad', { a: 1 }, { $: r('eachKey', { rules: [word] }) }, '{"B": 1}'),
     c('ev-root', { a: 1 }, { $: r('eachValue', { rules: [{ match: 'integer' }] }) }, '{"b": 7}'),
     c('ek-wild', { m: { a: 1 } }, { '$.*': r('eachKey', { rules: [word] }) }, '{"m": {"b9": 1}}'),
-    c(
-      'ek-ev',
-      { m: { a: 1 } },
-      {
-        '$.m': {
-          combine: 'AND',
-          matchers: [
-            { match: 'eachKey', rules: [word] },
-            { match: 'eachValue', rules: [{ match: 'integer' }] },
-          ],
-        },
-      },
-      '{"m": {"x": 3}}',
-    ),
-    c(
-      'ek-ev-bad',
-      { m: { a: 1 } },
-      {
-        '$.m': {
-          combine: 'AND',
-          matchers: [
-            { match: 'eachKey', rules: [word] },
-            { match: 'eachValue', rules: [{ match: 'integer' }] },
-          ],
-        },
-      },
-      '{"m": {"x1": 3}}',
-    ),
+    c('ek-ev', { m: { a: 1 } }, keysAndValues, '{"m": {"x": 3}}'),
+    c('ek-ev-bad', { m: { a: 1 } }, keysAndValues, '{"m": {"x1": 3}}'),
     c('ek-numkey', { m: { a: 1 } }, { '$.m': r('eachKey', { rules: [digits] }) }, '{"m": {"12": 1}}'),
     c('values-cascaded', { m: { n: { a: 1 } } }, { '$.m': r('values') }, '{"m": {"x": {"a": 1}}}'),
     c('values-cascaded-bad', { m: { n: { a: 1 } } }, { '$.m': r('values') }, '{"m": {"x": {"a": 2}}}'),

@@ -7,6 +7,7 @@ import type { AgreementCase, CaseRule } from './agreementCase.ts';
 import { curatedCollectionCases } from './collectionCases.ts';
 import { formCases } from './formCases.ts';
 import { regexCases } from './regexCases.ts';
+import { zoneCases } from './zoneCases.ts';
 
 /** Raw JSON values a provider might send: the texts matter (`1` vs `1.0` vs `1e3`, integers past 2^53). */
 export const RAW_VALUES = [
@@ -405,6 +406,7 @@ export function curatedCases(): AgreementCase[] {
     ...regexCases(),
     ...formCases(),
     ...curatedCollectionCases(),
+    ...zoneCases(),
     ...committedPactCases(),
   ];
 }
