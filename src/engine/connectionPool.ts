@@ -5,6 +5,7 @@ import { createSecureContext } from 'node:tls';
 import { HttpConnection } from './http/httpConnection.ts';
 import type { ConnectionTarget, HttpAnswer } from './http/httpConnection.ts';
 import type { TransportErrorKind, TransportFailure } from './http/failures.ts';
+import type { NetworkRoute } from '../network/route.ts';
 
 export type { TransportErrorKind } from './http/failures.ts';
 
@@ -30,6 +31,14 @@ export interface PoolTarget {
   /** Skip TLS certificate verification. */
   insecure?: boolean;
   maxBodyBytes: number;
+  /** How the target is reached (resolver, proxy, local addresses): see network/route.ts. */
+  network?: NetworkRoute;
+}
+
+/** Connections opened to an address (or through a proxy), and requests answered or failed on them. */
+export interface AddressUse {
+  connections: number;
+  requests: number;
 }
 
 /** A connection slot: its request in flight, if any. */
@@ -61,7 +70,7 @@ export class ConnectionPool<T> {
     onOutcome: (request: InFlightRequest<T>, outcome: RequestOutcome) => void;
     onFree: () => void;
   }) {
-    const { url, path, headers, timeoutMs, ca, insecure, maxBodyBytes } = options.target;
+    const { url, path, headers, timeoutMs, ca, insecure, maxBodyBytes, network } = options.target;
     const secure = url.protocol === 'https:';
     this.#connectionTarget = {
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
@@ -72,17 +81,37 @@ export class ConnectionPool<T> {
       insecure: insecure ?? false,
       timeoutMs,
       maxBodyBytes,
+      network,
     };
+    // Through a proxy, plain HTTP goes in absolute form with the proxy's credentials; HTTPS tunnels.
+    const viaProxy = !secure && network?.proxy ? network.proxy : undefined;
     this.#maxConnections = options.maxConnections;
     this.#onOutcome = options.onOutcome;
     this.#onFree = options.onFree;
     const lines = [
-      `POST ${path} HTTP/1.1`,
+      `POST ${viaProxy ? `${url.origin}${path}` : path} HTTP/1.1`,
       `Host: ${url.host}`,
+      ...(viaProxy?.authorization ? [`Proxy-Authorization: ${viaProxy.authorization}`] : []),
       'Connection: keep-alive',
       ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     ];
     this.#requestHead = Buffer.from(`${lines.join('\r\n')}\r\nContent-Length: `);
+  }
+
+  readonly #addresses = new Map<string, AddressUse>();
+
+  /** Connections and requests by the address (or proxy) they went to. */
+  get addresses(): ReadonlyMap<string, AddressUse> {
+    return this.#addresses;
+  }
+
+  #use(address: string): AddressUse {
+    let use = this.#addresses.get(address);
+    if (!use) {
+      use = { connections: 0, requests: 0 };
+      this.#addresses.set(address, use);
+    }
+    return use;
   }
 
   /** Connections with a socket open (or opening). */
@@ -146,6 +175,7 @@ export class ConnectionPool<T> {
     slot.connection = new HttpConnection(this.#connectionTarget, {
       onAnswer: (answer) => this.#settle(slot, answerOutcome(answer)),
       onFailure: (failure) => this.#settle(slot, failureOutcome(failure)),
+      onConnected: (address) => this.#use(address).connections++,
     });
     this.#all.push(slot);
     return slot;
@@ -156,6 +186,8 @@ export class ConnectionPool<T> {
     if (!request || this.#closed) return;
     slot.inFlight = undefined;
     this.#inFlightCount--;
+    const address = slot.connection.remoteAddress;
+    if (address !== undefined) this.#use(address).requests++;
     this.#idle.push(slot);
     this.#onOutcome(request, outcome);
     if (!this.#closed) this.#onFree();

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConnectionPool } from './connectionPool.ts';
 import { phaseStartOffsetsMs } from './schedule.ts';
-import type { InFlightRequest, PoolTarget, RequestOutcome } from './connectionPool.ts';
+import type { AddressUse, InFlightRequest, PoolTarget, RequestOutcome } from './connectionPool.ts';
 import type { EnginePhase, PreparedRequest, Sample, SampleSink } from './types.ts';
 
 /** A due request waiting for a free connection. */
@@ -94,6 +94,11 @@ export class LoadEngine {
       this.#endMs = this.#startMs + phases.reduce((sum, phase) => sum + phase.durationMs, 0);
       this.#tick();
     });
+  }
+
+  /** Connections and requests by the address (or proxy) they went to. */
+  get addresses(): ReadonlyMap<string, AddressUse> {
+    return this.#pool.addresses;
   }
 
   /** When the run starts (performance.now() ms), known once `run()` was called. */

@@ -83,6 +83,13 @@ const replayableAnswerSchema = z.object({
   bodyBase64: z.string(),
 });
 
+/** Connections and requests by the address (or proxy) they went to, and the resolver's questions. */
+export const networkUseSchema = z.object({
+  addresses: z.record(z.string(), z.object({ connections: count, requests: count })),
+  dnsQueries: count,
+});
+export type NetworkUse = z.infer<typeof networkUseSchema>;
+
 export const generatorMeasurementsSchema = z.object({
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
@@ -100,6 +107,8 @@ export const generatorMeasurementsSchema = z.object({
   replayableAnswers: z.array(replayableAnswerSchema),
   /** The message ids this generator saw first; null for a run of one generator (nothing to merge them with). */
   idLedger: idLedgerSchema.nullable(),
+  /** Where the connections went: by address (or proxy), and how often the resolver was asked. */
+  network: networkUseSchema.default({ addresses: {}, dnsQueries: 0 }),
 });
 export type GeneratorMeasurements = z.infer<typeof generatorMeasurementsSchema>;
 
@@ -117,7 +126,17 @@ export function resultInputs(
   m: GeneratorMeasurements,
 ): Pick<
   RunMeasurements,
-  'startedAt' | 'endedAt' | 'sendingEndedMs' | 'phaseStartOffsetsMs' | 'aborted' | 'abortReason' | 'interrupted' | 'overall' | 'phases' | 'timeline'
+  | 'startedAt'
+  | 'endedAt'
+  | 'sendingEndedMs'
+  | 'phaseStartOffsetsMs'
+  | 'aborted'
+  | 'abortReason'
+  | 'interrupted'
+  | 'overall'
+  | 'phases'
+  | 'timeline'
+  | 'networkUse'
 > {
   return {
     startedAt: new Date(m.startedAt),
@@ -130,5 +149,6 @@ export function resultInputs(
     overall: m.overall,
     phases: m.phases,
     timeline: m.timeline,
+    networkUse: m.network,
   };
 }

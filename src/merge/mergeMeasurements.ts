@@ -13,7 +13,7 @@ import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import { MAX_ERROR_EXAMPLES, errorExampleKey } from '../metrics/scopeStats.ts';
 import type { StatsSnapshot } from '../metrics/scopeStats.ts';
 import type { MeasuredStats } from '../report/buildResult.ts';
-import type { GeneratorMeasurements } from './measurements.ts';
+import type { GeneratorMeasurements, NetworkUse } from './measurements.ts';
 
 /**
  * One run's measurements from its generators' (given in stripe order, which decides which of two
@@ -51,6 +51,7 @@ export function mergeMeasurements(generators: readonly GeneratorMeasurements[]):
     replayableAnswers: firstOfEachKind(generators.flatMap((g) => g.replayableAnswers)),
     // The generators' ledger together: merged shards merge again with other shards.
     idLedger: ids?.union ?? null,
+    network: mergeNetworkUse(generators.map((g) => g.network)),
   };
 }
 
@@ -267,3 +268,15 @@ function sum<T>(items: readonly T[], of: (item: T) => number): number {
 
 const earliest = (isoTimes: readonly string[]) => [...isoTimes].sort()[0]!;
 const latest = (isoTimes: readonly string[]) => [...isoTimes].sort().at(-1)!;
+
+/** Connections and requests by address, summed; every generator's resolver questions, summed. */
+export function mergeNetworkUse(parts: readonly NetworkUse[]): NetworkUse {
+  const addresses: NetworkUse['addresses'] = {};
+  for (const part of parts) {
+    for (const [address, use] of Object.entries(part.addresses)) {
+      const total = addresses[address] ?? { connections: 0, requests: 0 };
+      addresses[address] = { connections: total.connections + use.connections, requests: total.requests + use.requests };
+    }
+  }
+  return { addresses, dnsQueries: parts.reduce((sum, part) => sum + part.dnsQueries, 0) };
+}

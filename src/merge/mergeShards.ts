@@ -56,6 +56,7 @@ export async function mergeShards(shards: readonly { file: string; shard: ShardF
     targetIsMock: first.target.mock,
     tlsVerified: first.target.tlsVerified,
     trustStore: first.target.trustStore,
+    route: first.target.network ? { proxy: first.target.network.proxy, localAddresses: first.target.network.localAddresses } : undefined,
     preflight: first.preflight,
     referenceConfirmation,
     // Each shard against the mock had a mock of its own: their server-side summaries do not add up.

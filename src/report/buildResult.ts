@@ -10,6 +10,7 @@ import { achievedRate, latencySummaryOverAll, missingEvidence, sendingTimeMs, th
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
 import type { ScopeFigures } from '../metrics/definitions.ts';
+import type { NetworkUse } from '../merge/measurements.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION, TOO_MANY_UNANSWERED } from './resultModel.ts';
 import type { CapacityResult, PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
@@ -32,6 +33,10 @@ export interface RunMeasurements {
   tlsVerified: boolean | null;
   /** What an https target's certificates were verified against; null for http or --insecure. */
   trustStore: string | null;
+  /** Where connections went (by address or proxy) and the resolver's questions. */
+  networkUse?: NetworkUse;
+  /** The proxy requests went through (its URL without credentials), and the local addresses they left from. */
+  route?: { proxy: string | null; localAddresses: number | null };
   startedAt: Date;
   endedAt: Date;
   /** When sending stopped, in ms from the run start: the end, or the abort (requests in flight then had a grace to finish). */
@@ -123,7 +128,22 @@ export function buildResult(m: RunMeasurements): RunResult {
     interrupted: m.interrupted,
     durationScale: m.durationScale,
     scenario: { name: m.plan.scenario.name, file: portablePath(m.plan.scenarioFile, m.baseDir), description: m.plan.scenario.description ?? null },
-    target: { url: m.targetUrl, mock: m.targetIsMock, tlsVerified: m.tlsVerified, trustStore: m.trustStore },
+    target: {
+      url: m.targetUrl,
+      mock: m.targetIsMock,
+      tlsVerified: m.tlsVerified,
+      trustStore: m.trustStore,
+      network: !m.networkUse
+        ? null
+        : {
+            proxy: m.route?.proxy ?? null,
+            localAddresses: m.route?.localAddresses ?? null,
+            dnsQueries: m.networkUse.dnsQueries,
+            addresses: Object.entries(m.networkUse.addresses)
+              .map(([address, use]) => ({ address, ...use }))
+              .sort((a, b) => b.requests - a.requests || a.address.localeCompare(b.address)),
+          },
+    },
     startedAt: m.startedAt.toISOString(),
     endedAt: m.endedAt.toISOString(),
     overall,

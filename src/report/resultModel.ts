@@ -224,6 +224,22 @@ export const runResultSchema = z.object({
       .describe(
         "what the certificates were verified against: Node's bundled CAs or the machine's store, plus NODE_EXTRA_CA_CERTS and target.ca; null for http or --insecure",
       ),
+    network: z
+      .object({
+        proxy: z.string().nullable().describe('the proxy requests went through, its URL without credentials; null: direct'),
+        localAddresses: z.number().int().nullable().describe('how many local addresses connections left from (target.localAddresses); null: the system chose'),
+        dnsQueries: z
+          .number()
+          .int()
+          .describe(
+            "questions asked of the resolver during the load, every generator's summed (names pinned by target.resolve ask none; preflight's answer may serve the load)",
+          ),
+        addresses: z
+          .array(z.object({ address: z.string(), connections: z.number().int(), requests: z.number().int() }))
+          .describe('connections opened to each address (or through the proxy) and requests answered or failed on them, most requests first'),
+      })
+      .nullable()
+      .default(null),
   }),
   startedAt: z.string(),
   endedAt: z.string(),

@@ -40,6 +40,13 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
   const transport = ERROR_KINDS.filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
   lines.push(`  statuses ${statuses.join(', ') || 'none'}${transport.length ? `; transport errors ${transport.join(', ')}` : ''}`);
+  const network = result.target.network;
+  // Where connections went, when that is a question: several addresses, a proxy, or chosen local addresses.
+  if (network && (network.addresses.length > 1 || network.proxy || network.localAddresses)) {
+    const shown = network.addresses.slice(0, 8).map((use) => `${use.address} ${use.connections} conn / ${use.requests} req`);
+    const more = network.addresses.length > 8 ? `, and ${network.addresses.length - 8} more` : '';
+    lines.push(`  addresses ${shown.join(', ')}${more}; resolver asked ${network.dnsQueries} times`);
+  }
   for (const e of result.overall.errorExamples) if (e.error && e.reason) lines.push(`    ${e.error} (${e.count}): ${e.reason}`);
   if (result.overall.errors.localLimit > 0)
     lines.push('  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, or use fewer connections');

@@ -113,6 +113,8 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
   // would otherwise clear in the first second of the load, stalling every request due meanwhile.
   collectGarbageNow();
   const startedAt = new Date();
+  // The resolver's questions during this load (the cache may be shared with preflight or earlier trials).
+  const queriesBefore = target.network?.resolver.queries ?? 0;
   const running = engine.run();
   const runStartMs = engine.startMs;
   recorder.startClock(runStartMs);
@@ -163,6 +165,7 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
     abortReason,
     interrupted: run.aborted && interrupted,
     ...recordedFigures(recorder, contract),
+    network: { addresses: Object.fromEntries(engine.addresses), dnsQueries: (target.network?.resolver.queries ?? 0) - queriesBefore },
   };
 }
 

@@ -26,7 +26,7 @@ import { describeEnvironment } from './environment.ts';
 import { runGenerator } from './generator.ts';
 import { failingAbortThreshold, liveLine, recordersSoFar } from './monitor.ts';
 import { preflight } from './preflight.ts';
-import { poolTarget, redactUrl } from './target.ts';
+import { poolTarget, redactUrl, routeLines } from './target.ts';
 
 /** How to run a scenario. */
 export interface RunLoadOptions extends ScenarioOverrides {
@@ -66,6 +66,8 @@ export interface MeasuredLoad {
   serverSide: MockStats | null;
   /** What the search found, when the scenario is a capacity search. */
   capacity: CapacityResult | null;
+  /** The proxy requests went through (URL without credentials) and how many local addresses they left from. */
+  route: { proxy: string | null; localAddresses: number | null };
 }
 
 /**
@@ -84,6 +86,7 @@ export async function runLoad(options: RunLoadOptions): Promise<RunResult> {
     targetIsMock: load.targetIsMock,
     tlsVerified: load.tlsVerified,
     trustStore: load.trustStore,
+    route: load.route,
     preflight: load.preflight,
     referenceConfirmation,
     serverSide: load.serverSide,
@@ -136,6 +139,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     const baseUrl = mock?.url ?? scenario.target.url;
     const target = await poolTarget(scenario, baseUrl, credentials, options.env);
     if (target.trustStore) options.onLine(`TLS: verifying ${target.url.host} against ${target.trustStore}`);
+    for (const line of routeLines(target, scenario.target.dns.ttl)) options.onLine(line);
     if (target.insecure && target.url.protocol === 'https:') {
       options.onLine(`WARNING: TLS certificates of ${target.url.origin} are NOT verified (--insecure / target.insecure): the token goes to whoever answers.`);
     }
@@ -213,6 +217,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       preflight: preflightChecks,
       serverSide,
       capacity,
+      route: { proxy: target.network?.proxy?.shown ?? null, localAddresses: target.network?.localAddresses?.length ?? null },
     };
   } finally {
     await mock?.stop();

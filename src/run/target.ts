@@ -1,8 +1,10 @@
+import { isIP } from 'node:net';
 import { buildLogMessageHeaders } from '../client/logMessageClient.ts';
 import { logMessageEndpoint } from '../client/schema.ts';
 import type { PoolTarget } from '../engine/connectionPool.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { trustStore } from './trustedCa.ts';
+import { networkRoute } from '../network/route.ts';
 
 /** The credentials a run sends: the scenario's, or the built-in mock's own. */
 export interface Credentials {
@@ -29,6 +31,7 @@ export async function poolTarget(
     insecure,
     maxBodyBytes,
     ca: trust?.ca,
+    network: networkRoute(scenario.target, url, env),
   };
 }
 
@@ -40,4 +43,21 @@ export function redactUrl(url: string): string {
   parsed.search = '';
   parsed.hash = '';
   return parsed.toString();
+}
+
+/** How the target is reached, in words, when not directly by one name the system resolves: the proxy, pinned names, local addresses. */
+export function routeLines(target: PoolTarget, ttlMs: number): string[] {
+  const route = target.network;
+  if (!route) return [];
+  const lines: string[] = [];
+  const host = target.url.hostname;
+  if (route.proxy)
+    lines.push(
+      `proxy: ${target.url.protocol === 'https:' ? 'CONNECT tunnels' : 'requests'} through ${route.proxy.shown} (${route.proxy.source}); its own latency is part of every figure`,
+    );
+  if (route.resolver.pins(host)) lines.push(`resolve: ${host} pinned by target.resolve (no DNS); TLS still verifies the name`);
+  else if (isIP(host.replace(/^\[|\]$/g, '')) === 0 && !route.proxy)
+    lines.push(`dns: ${host} resolved once per ${ttlMs / 1000}s, new connections spread over every address`);
+  if (route.localAddresses) lines.push(`local addresses: connections leave from ${route.localAddresses.length} addresses in turn`);
+  return lines;
 }

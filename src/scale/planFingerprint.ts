@@ -13,7 +13,20 @@ export async function planFingerprint(plan: LoadPlan): Promise<string> {
   if ('file' in scenario.messages) files.push(scenario.messages.file);
   for (const phase of scenario.phases) if (phase.kind === 'replay') files.push(phase.file);
   if (plan.contract) files.push(plan.contract.pactFile);
-  const { url: _url, token: _token, clientId: _clientId, ca: _ca, systemCa: _systemCa, insecure: _insecure, ...sending } = scenario.target;
+  // How each machine reaches the target (its address, proxy, resolver, trust) is its own: the same run either way.
+  const {
+    url: _url,
+    token: _token,
+    clientId: _clientId,
+    ca: _ca,
+    systemCa: _systemCa,
+    insecure: _insecure,
+    dns: _dns,
+    resolve: _resolve,
+    proxy: _proxy,
+    localAddresses: _localAddresses,
+    ...sending
+  } = scenario.target;
   const { workers: _workers, ...rest } = scenario;
   const hash = createHash('sha256');
   // Files are in by their bytes, not their paths: the merge may run where the files lie elsewhere.

@@ -3,6 +3,7 @@ import { mockBehaviourSchema } from '../mock/behaviour.ts';
 import { durationMsSchema, shareSchema } from '../util/schemaHelpers.ts';
 import { thresholdExpressionSchema } from './thresholds.ts';
 import { searchSchema } from '../search/searchSchema.ts';
+import { dnsSchema, localAddressesSchema, proxySchema, resolveSchema } from '../network/networkSchema.ts';
 
 const feedOrder = z.enum(['sequence', 'random', 'once']);
 const positiveInt = z.number().int().positive();
@@ -181,6 +182,10 @@ export const scenarioSchema = z
         .max(MAX_BODY_BYTES_LIMIT, `at most ${MAX_BODY_BYTES_LIMIT} (64 MiB)`)
         .default(1024 * 1024)
         .describe('a response body larger than this is read, dropped and counted as bodyTooLarge'),
+      dns: dnsSchema.describe('resolution of the target name: ttl, select (first, random, roundRobin), family (any, ipv4, ipv6)'),
+      resolve: resolveSchema.optional().describe('names pinned to addresses without DNS, as curl --resolve: { "api.example.com": ["10.0.0.1", "10.0.0.2"] }'),
+      proxy: proxySchema.optional().describe('an http:// proxy for every request (HTTPS through CONNECT), or false to ignore HTTPS_PROXY/HTTP_PROXY'),
+      localAddresses: localAddressesSchema.optional().describe('addresses (or IPv4 CIDR blocks) new connections leave from, in turn'),
     }),
     businessId: z.number().int().nonnegative().default(343),
     users: z.strictObject({ file: z.string().min(1), order: feedOrder.default('sequence') }),

@@ -162,7 +162,14 @@ async function writeShard(
     shard: run.shard,
     workers: load.workers?.length ?? 1,
     startAt: run.startAtEpochMs === undefined ? null : new Date(run.startAtEpochMs).toISOString(),
-    target: { url: load.targetUrl, mock: load.targetIsMock, tlsVerified: load.tlsVerified, trustStore: load.trustStore },
+    target: {
+      url: load.targetUrl,
+      mock: load.targetIsMock,
+      tlsVerified: load.tlsVerified,
+      trustStore: load.trustStore,
+      // How this shard reached the target; what its connections met is in `measured`.
+      network: { ...load.route, dnsQueries: measured.network.dnsQueries, addresses: [] },
+    },
     preflight: load.preflight,
     environment: describeEnvironment(),
     measured,

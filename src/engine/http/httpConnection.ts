@@ -17,6 +17,8 @@ import { classifySocketError, describeParseError } from './failures.ts';
 import type { TransportFailure } from './failures.ts';
 import { MAX_RESPONSE_HEAD_BYTES, checkFraming } from './framing.ts';
 import { readWholeAnswer } from './wholeAnswer.ts';
+import { tunnelThrough } from '../../network/proxy.ts';
+import type { NetworkRoute } from '../../network/route.ts';
 
 /** Where and how to connect; the same for every connection of a pool. */
 export interface ConnectionTarget {
@@ -30,6 +32,8 @@ export interface ConnectionTarget {
   timeoutMs: number;
   /** A body larger than this is read to its end and dropped, and the request counts as `bodyTooLarge`. */
   maxBodyBytes: number;
+  /** How the target is reached (resolver, proxy, local addresses); the system's resolver, directly, when unset. */
+  network?: NetworkRoute;
 }
 
 /** A complete final answer. */
@@ -44,6 +48,8 @@ export interface HttpAnswer {
 export interface ConnectionEvents {
   onAnswer(answer: HttpAnswer): void;
   onFailure(failure: TransportFailure): void;
+  /** A new socket is connected (TLS: handshake done) to this address (or proxy). */
+  onConnected?(address: string): void;
 }
 
 type HeaderInfo = Parameters<OnHeadersCompleteParser>[0];
@@ -79,6 +85,13 @@ export class HttpConnection {
     this.#events = events;
   }
 
+  #remoteAddress: string | undefined;
+
+  /** The address (or proxy) the current socket connected to, once it has. */
+  get remoteAddress(): string | undefined {
+    return this.#remoteAddress;
+  }
+
   /** True while a socket is open or opening. */
   get open(): boolean {
     return this.#socket !== undefined;
@@ -103,20 +116,40 @@ export class HttpConnection {
   }
 
   #connect(): Socket {
-    const { hostname, port, secure, secureContext, insecure } = this.#target;
+    const { hostname, port, secure, secureContext, insecure, network } = this.#target;
+    const proxy = network?.proxy ?? null;
+    const localAddress = network?.nextLocalAddress();
+    const lookup = network?.resolver.lookup;
+    // Set once this socket connects: a request that fails before then went to no address.
+    this.#remoteAddress = undefined;
+    const tlsOptions = {
+      // SNI is for host names: Node warns (DEP0123) when given an IP address.
+      servername: isIP(hostname) ? undefined : hostname,
+      secureContext,
+      rejectUnauthorized: !insecure,
+      ALPNProtocols: ['http/1.1'],
+    };
     const socket = secure
-      ? tlsConnect({
-          host: hostname,
-          port,
-          // SNI is for host names: Node warns (DEP0123) when given an IP address.
-          servername: isIP(hostname) ? undefined : hostname,
-          secureContext,
-          rejectUnauthorized: !insecure,
-          ALPNProtocols: ['http/1.1'],
-        })
+      ? proxy
+        ? // Through the proxy's CONNECT tunnel, verified end to end against the target's name.
+          tlsConnect({ ...tlsOptions, socket: tunnelThrough(proxy, hostname, port, { localAddress, lookup }) })
+        : tlsConnect({ ...tlsOptions, socket: netConnect({ host: hostname, port, localAddress, lookup, noDelay: true }) })
       : // Plain TCP reads into one buffer shared by every connection (see READ_BUFFER), past the stream machinery.
-        netConnect({ host: hostname, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (length) => onBytes(READ_BUFFER.subarray(0, length)) } });
-    if (secure) socket.setNoDelay(true);
+        netConnect({
+          host: proxy ? proxy.host : hostname,
+          port: proxy ? proxy.port : port,
+          localAddress,
+          lookup,
+          noDelay: true,
+          onread: { buffer: READ_BUFFER, callback: (length) => onBytes(READ_BUFFER.subarray(0, length)) },
+        });
+    if (this.#events.onConnected) {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        if (this.#socket !== socket) return;
+        this.#remoteAddress = proxy ? `${proxy.shown} (proxy)` : (socket.remoteAddress ?? hostname);
+        this.#events.onConnected!(this.#remoteAddress);
+      });
+    }
     const parser = new HTTPParser(HTTPParser.RESPONSE);
     // The parser's own head limit counts only reads that end inside the head, so one head passed or
     // failed by how its bytes arrived: the limit is ours (MAX_RESPONSE_HEAD_BYTES), on the whole head.

@@ -1,0 +1,153 @@
+// Real networks (issue #31): names pinned to several addresses, a resolver asked once per TTL,
+// local addresses, with servers on 127.0.0.1-3 that count their own connections.
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.ts';
+import { cliTestFolder, editCliScenario, readRunResult } from '../fixtures/cliScenario.ts';
+import { honestAnswerText } from '../fixtures/honestProvider.ts';
+import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { readBody } from '../fixtures/servers.ts';
+import { makeTestCertificates } from '../fixtures/tlsCertificates.ts';
+
+const env = { HAPTIK_TOKEN: 'net-token', HAPTIK_CLIENT_ID: 'net-client' };
+const files = cliTestFolder();
+const certificates = makeTestCertificates(['api.harness.test']);
+afterAll(() => certificates.cleanup());
+
+/** A server on `host` that answers honestly, closing every connection (so each request opens one), and counts what it saw. */
+interface CountingServer {
+  connections: number;
+  requests: number;
+  peers: Map<string, number>;
+  close(): Promise<void>;
+}
+
+async function countingServer(host: string, port: number, tls: boolean): Promise<CountingServer & { port: number }> {
+  const counts = { connections: 0, requests: 0, peers: new Map<string, number>() };
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    counts.requests++;
+    const body = await readBody(req);
+    res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+  };
+  const server: Server = tls ? createHttpsServer({ key: certificates.key, cert: certificates.cert }, handler) : createHttpServer(handler);
+  server.on(tls ? 'secureConnection' : 'connection', (socket) => {
+    counts.connections++;
+    counts.peers.set(socket.remoteAddress!, (counts.peers.get(socket.remoteAddress!) ?? 0) + 1);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return {
+    ...counts,
+    get connections() {
+      return counts.connections;
+    },
+    get requests() {
+      return counts.requests;
+    },
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Servers on 127.0.0.1, .2 and .3 at one port (the first's, chosen by the system). */
+async function threeServers(tls: boolean): Promise<CountingServer[] & { port: number }> {
+  const first = await countingServer('127.0.0.1', 0, tls);
+  const rest = [await countingServer('127.0.0.2', first.port, tls), await countingServer('127.0.0.3', first.port, tls)];
+  return Object.assign([first, ...rest], { port: first.port });
+}
+
+const ratePhase = (rate: number, duration: string) => `  - { name: steady, duration: ${duration}, rate: ${rate} }`;
+
+describe('names pinned to several addresses (target.resolve)', () => {
+  for (const tls of [false, true]) {
+    it(`spreads new connections over all three servers, ${tls ? 'over TLS verified against the name' : 'over plain HTTP'}`, async () => {
+      const servers = await threeServers(tls);
+      try {
+        const out = join(files.dir, 'pinned');
+        const scenario = editCliScenario(files, 'pinned', ratePhase(150, '2s'), '', (text) =>
+          text.replace(
+            'timeout: 2s }',
+            `timeout: 2s, resolve: { api.harness.test: [127.0.0.1, 127.0.0.2, 127.0.0.3] }${tls ? `, ca: ${certificates.caFile}` : ''} }`,
+          ),
+        );
+        const url = `${tls ? 'https' : 'http'}://api.harness.test:${servers.port}`;
+        const run = await runCliProcess(['load', scenario, '--target', url, '--out', out], { env });
+        expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+        expect(run.stdout).toContain('resolve: api.harness.test pinned by target.resolve (no DNS); TLS still verifies the name');
+        const total = servers.reduce((sum, server) => sum + server.connections, 0);
+        // Each request closed its connection: about 300 connections (and the preflight's), a third each.
+        expect(total).toBeGreaterThanOrEqual(300);
+        for (const server of servers) expect(server.connections).toBeGreaterThan(total / 5);
+        // result.json says where the connections went, and agrees with the servers.
+        const network = readRunResult(out).target.network!;
+        expect(network.dnsQueries).toBe(0);
+        expect(network.addresses.map((use) => use.address).sort()).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
+        const load = servers.reduce((sum, server) => sum + server.requests, 0);
+        // The servers saw the load and the preflight's requests; the result counts the load's.
+        expect(network.addresses.reduce((sum, use) => sum + use.requests, 0)).toBeGreaterThanOrEqual(load - 2);
+        expect(run.stdout).toMatch(/addresses 127\.0\.0\.\d \d+ conn \/ \d+ req, 127\.0\.0\.\d/);
+      } finally {
+        await Promise.all(servers.map((server) => server.close()));
+      }
+    }, 60_000);
+  }
+});
+
+describe('the resolver', () => {
+  let server: CountingServer & { port: number };
+  beforeAll(async () => {
+    server = await countingServer('127.0.0.1', 0, false);
+  });
+  afterAll(() => server.close());
+
+  it('is asked once per TTL, not once per connection, over 2,000 new connections', async () => {
+    const out = join(files.dir, 'ttl');
+    const scenario = editCliScenario(files, 'ttl', ratePhase(1000, '2s'), '', (text) =>
+      text.replace('timeout: 2s }', 'timeout: 2s, dns: { family: ipv4, ttl: 1m } }'),
+    );
+    const run = await runCliProcess(['load', scenario, '--target', `http://localhost:${server.port}`, '--out', out], { env });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+    const result = readRunResult(out);
+    expect(result.overall.requests.sent).toBe(2000);
+    const network = result.target.network!;
+    expect(network.addresses).toEqual([{ address: '127.0.0.1', connections: expect.any(Number), requests: 2000 }]);
+    expect(network.addresses[0]!.connections).toBeGreaterThanOrEqual(1900);
+    // Preflight asked once and the load used its answer: no question during the load.
+    expect(network.dnsQueries).toBe(0);
+    expect(run.stdout).toContain('dns: localhost resolved once per 60s, new connections spread over every address');
+
+    // A TTL of half a second: asked again about every half second of the 2 s load, not per connection.
+    const shortOut = join(files.dir, 'short-ttl');
+    const short = editCliScenario(files, 'ttl', ratePhase(1000, '2s'), '', (text) =>
+      text.replace('timeout: 2s }', 'timeout: 2s, dns: { family: ipv4, ttl: 500ms } }'),
+    );
+    expect((await runCliProcess(['load', short, '--target', `http://localhost:${server.port}`, '--out', shortOut], { env })).exitCode).toBe(ExitCode.ok);
+    const queries = readRunResult(shortOut).target.network!.dnsQueries;
+    expect(queries).toBeGreaterThanOrEqual(2);
+    expect(queries).toBeLessThanOrEqual(8);
+  }, 60_000);
+
+  it('leaves from each local address in turn (target.localAddresses)', async () => {
+    const out = join(files.dir, 'local');
+    const scenario = editCliScenario(files, 'local', ratePhase(100, '2s'), '', (text) =>
+      text.replace('timeout: 2s }', 'timeout: 2s, localAddresses: [127.0.0.2, 127.0.0.3] }'),
+    );
+    server.peers.clear();
+    const run = await runCliProcess(['load', scenario, '--target', `http://127.0.0.1:${server.port}`, '--out', out], { env });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+    const peers = server.peers;
+    expect([...peers.keys()].sort()).toEqual(['127.0.0.2', '127.0.0.3']);
+    expect(Math.min(...peers.values())).toBeGreaterThan(80);
+    expect(readRunResult(out).target.network!.localAddresses).toBe(2);
+  }, 60_000);
+});
