@@ -92,6 +92,7 @@ function transportProblem(outcome: Extract<RequestOutcome, { kind: 'error' }>, e
     case 'protocol':
       return `not an HTTP/1.1 answer: ${endpoint} (${outcome.reason})`;
     default:
+      if (outcome.code === 'EPROXY') return `the proxy refused: ${outcome.reason}; no request reached ${endpoint}`;
       return `target unreachable: ${endpoint} did not answer the preflight request (${outcome.error}: ${outcome.reason})`;
   }
 }
@@ -103,6 +104,8 @@ function statusProblem(answer: Answer, endpoint: string): string | undefined {
     const location = Array.isArray(answer.location) ? answer.location[0] : answer.location;
     return `redirected: ${endpoint} answered HTTP ${status}${location ? ` to ${location}` : ' without a Location'}; the load follows no redirects (a POST would not survive most): give the URL it points to as --target`;
   }
+  if (status === 407)
+    return `the proxy wants credentials: it answered HTTP 407 for ${endpoint}${excerptOf(answer)}; give them in the proxy URL (http://user:password@host:port), which is never printed`;
   if (status === 400)
     return `request refused as malformed: ${endpoint} answered HTTP 400${excerptOf(answer)}; check businessId, the users' auth_ids and the messages`;
   if (status === 404 || status === 405)

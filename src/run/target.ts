@@ -31,7 +31,8 @@ export async function poolTarget(
     insecure,
     maxBodyBytes,
     ca: trust?.ca,
-    network: networkRoute(scenario.target, url, env),
+    // The built-in mock runs on this machine: never through a proxy the environment names.
+    network: networkRoute(scenario.target.url === 'mock' ? { ...scenario.target, proxy: false } : scenario.target, url, env),
   };
 }
 
