@@ -4,6 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
@@ -96,11 +97,58 @@ describe('names pinned to several addresses (target.resolve)', () => {
         // The servers saw the load and the preflight's requests; the result counts the load's.
         expect(network.addresses.reduce((sum, use) => sum + use.requests, 0)).toBeGreaterThanOrEqual(load - 2);
         expect(run.stdout).toMatch(/addresses 127\.0\.0\.\d \d+ conn \/ \d+ req, 127\.0\.0\.\d/);
+        // The report shows the same, address by address.
+        const page = readFileSync(join(out, 'report.html'), 'utf8');
+        expect(page).toContain('<h2>Where the connections went</h2>');
+        for (const use of network.addresses) expect(page).toContain(`<code>${use.address}</code>`);
       } finally {
         await Promise.all(servers.map((server) => server.close()));
       }
     }, 60_000);
   }
+});
+
+describe('every generator reaches the target the same way', () => {
+  it("with --workers 2, each worker spreads its connections and the merged counts are the servers' own", async () => {
+    const servers = await threeServers(false);
+    try {
+      const out = join(files.dir, 'workers');
+      const scenario = editCliScenario(files, 'pinned', ratePhase(150, '2s'), '', (text) =>
+        text.replace('timeout: 2s }', 'timeout: 2s, resolve: { api.harness.test: [127.0.0.1, 127.0.0.2, 127.0.0.3] } }'),
+      );
+      const run = await runCliProcess(['load', scenario, '--target', `http://api.harness.test:${servers.port}`, '--workers', '2', '--out', out], { env });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+      const addresses = readRunResult(out).target.network!.addresses;
+      expect(addresses).toHaveLength(3);
+      for (const server of servers) {
+        const counted = addresses.find((use) => use.address === `127.0.0.${servers.indexOf(server) + 1}`)!;
+        // The servers also saw the coordinator's preflight request: one connection more at most.
+        expect(server.requests - counted.requests).toBeGreaterThanOrEqual(0);
+        expect(server.requests - counted.requests).toBeLessThanOrEqual(1);
+        expect(counted.connections).toBeGreaterThan(300 / 5);
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
+  }, 60_000);
+
+  it('refuses bad network settings with exit 2, each with its line and field', async () => {
+    const scenario = editCliScenario(files, 'bad', ratePhase(10, '1s'), '', (text) =>
+      text.replace(
+        'timeout: 2s }',
+        'timeout: 2s,\n  resolve: { api.test: [10.0.0.300] },\n  proxy: "http://:3128",\n  dns: { select: nearest },\n  localAddresses: [10.0.0.0/8] }',
+      ),
+    );
+    const run = await runCliProcess(['load', scenario, '--out', join(files.dir, 'bad')], { env });
+    expect(run.exitCode).toBe(ExitCode.badInput);
+    for (const expected of [
+      /:3: target\.resolve\.api\.test\.0: an IPv4 or IPv6 address/,
+      /:4: target\.proxy: an http:\/\/ proxy URL with a host/,
+      /:5: target\.dns\.select: .*first.*random.*roundRobin/,
+      /:6: target\.localAddresses\.0: "10\.0\.0\.0\/8" is not an IP address or an IPv4 CIDR block from \/24 to \/32/,
+    ])
+      expect(run.stderr).toMatch(expected);
+  });
 });
 
 describe('the resolver', () => {

@@ -5,6 +5,7 @@ import { judgeRun } from '../verdict.ts';
 import type { ReportAssets } from './assets.ts';
 import { buildChartData } from './chartData.ts';
 import { capacitySection } from './capacitySection.ts';
+import { networkSection } from './networkSection.ts';
 import { contractSection } from './contractSection.ts';
 import { comparisonSection, errorSamplesSection, generatorsSection, metadataSection, serverSideSection } from './detailSections.ts';
 import { Html, html, jsonForScriptBlock } from './escape.ts';
@@ -58,6 +59,7 @@ ${hasExpected ? html`<figure><figcaption>Expected outcomes <span>per second: ans
 </section>
 ${phasesSection(result)}
 ${generatorsSection(result)}
+${networkSection(result)}
 ${outcomesSection(result)}
 ${errorSamplesSection(result)}
 ${contractSection(result)}
