@@ -49,7 +49,9 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   }
   for (const e of result.overall.errorExamples) if (e.error && e.reason) lines.push(`    ${e.error} (${e.count}): ${e.reason}`);
   if (result.overall.errors.localLimit > 0)
-    lines.push('  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, or use fewer connections');
+    lines.push(
+      '  localLimit: this machine ran out of file descriptors or ports; raise `ulimit -n`, spread connections over more source addresses (target.localAddresses), or use fewer connections',
+    );
   for (const phase of result.phases) {
     if (!phase.capacity) continue;
     lines.push(`  capacity search ${phase.name}, trial by trial:`);

@@ -199,3 +199,45 @@ describe('the resolver', () => {
     expect(readRunResult(out).target.network!.localAddresses).toBe(2);
   }, 60_000);
 });
+
+describe('many connections at once', () => {
+  // 30,000 connections through two local addresses need about 60,000 descriptors (both ends run on
+  // this machine); where `ulimit -n` allows fewer, 6,000 at once still show the spread.
+  it('holds thousands of connections open at once, leaving from both local addresses', async () => {
+    let held = 0;
+    const peers = new Map<string, number>();
+    const server = createHttpServer(async (req, res) => {
+      const body = await readBody(req);
+      held++;
+      // Each answer waits, so every connection of the phase is open at the same time.
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9))), 1500);
+    });
+    server.on('connection', (socket) => peers.set(socket.remoteAddress!, (peers.get(socket.remoteAddress!) ?? 0) + 1));
+    server.maxConnections = 40_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 1024, resolve));
+    try {
+      const connections = 6000;
+      const out = join(files.dir, 'many');
+      const scenario = editCliScenario(files, 'many', `  - { name: hold, duration: 2s, connections: ${connections} }`, '', (text) =>
+        text.replace('timeout: 2s }', 'timeout: 10s, localAddresses: [127.0.0.2, 127.0.0.3] }'),
+      );
+      const run = await runCliProcess(['load', scenario, '--target', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, '--out', out], {
+        env,
+        timeoutMs: 90_000,
+      });
+      expect(run.exitCode, run.stdout.slice(-3000) + run.stderr).toBe(ExitCode.ok);
+      const result = readRunResult(out);
+      expect(result.overall.requests.sent).toBeGreaterThanOrEqual(connections);
+      const { http: _http, ...transport } = result.overall.errors;
+      expect(Object.entries(transport).filter(([, count]) => count > 0)).toEqual([]);
+      expect(peers.get('127.0.0.2')).toBeGreaterThanOrEqual(connections / 2 - 1);
+      expect(peers.get('127.0.0.3')).toBeGreaterThanOrEqual(connections / 2 - 1);
+      expect(held).toBeGreaterThanOrEqual(connections);
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  }, 120_000);
+});
