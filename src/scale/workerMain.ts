@@ -1,6 +1,7 @@
 // A worker process: runs one stripe of the plan for its coordinator (scale/workers.ts) and sends
-// back what it measured. Signals are the coordinator's to handle: a Ctrl-C reaches every process
-// of the terminal's group, and a worker that stopped on its own would lose the merged verdict.
+// back what it measured. Signals are the coordinator's to handle: the worker runs in a process
+// group of its own, and ignores SIGINT and SIGTERM sent to it anyway (a worker that stopped on its
+// own would lose the merged verdict).
 import { UserError } from '../errors.ts';
 import { runGenerator, scopeFigures } from '../run/generator.ts';
 import { poolTarget } from '../run/target.ts';

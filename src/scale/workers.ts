@@ -71,6 +71,10 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
+      // A process group of its own: a terminal's Ctrl-C reaches the coordinator only, which stops the
+      // workers itself. Otherwise a worker still loading (before it could ignore SIGINT) dies of it.
+      // A worker still exits when the coordinator goes away (its IPC channel closes).
+      detached: true,
     });
     const worker: Worker = {
       index,

@@ -256,7 +256,8 @@ describe('workers under one coordinator', () => {
       onStdout: (text, kill) => {
         if (!signalled && text.includes('Starting 2 worker processes')) {
           signalled = true;
-          kill('SIGINT');
+          // While the workers load their modules: a terminal's Ctrl-C then reaches the coordinator only.
+          setTimeout(() => kill('SIGINT'), 200);
         }
       },
     });
