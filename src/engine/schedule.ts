@@ -60,7 +60,7 @@ export function replaySchedule(offsetsMs: readonly number[], speed: number): Sch
   };
 }
 
-function lowerBound(sorted: readonly number[], value: number): number {
+function lowerBound(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -79,4 +79,44 @@ export function phaseStartOffsetsMs(phases: readonly { durationMs: number }[]): 
     offsetMs += phase.durationMs;
     return startMs;
   });
+}
+
+/** How requests of an open-model phase arrive: evenly spaced, or as independent users do (a Poisson process). */
+export type Arrivals = 'uniform' | 'poisson';
+
+/** Poisson arrivals keep every arrival time in memory (8 bytes each): at most this many per phase. */
+export const MAX_POISSON_ARRIVALS = 20_000_000;
+
+/**
+ * The phase's rate (or linear ramp) as a Poisson process: arrival k is due where the expected count
+ * reaches E1 + ... + Ek, the E independent exponential draws of a seeded generator, so the same
+ * seed gives the same arrivals in every generator process (stripes cut the one schedule). Over a
+ * second the count varies (about its mean ± its square root) and gaps are exponential: bursts and
+ * lulls as independent users make them.
+ */
+export function poissonSchedule(fromPerSec: number, toPerSec: number, durationMs: number, random: () => number): Schedule {
+  const durationSec = durationMs / 1000;
+  const halfSlope = (toPerSec - fromPerSec) / (2 * durationSec);
+  const expectedTotal = fromPerSec * durationSec + halfSlope * durationSec * durationSec;
+  // Where the expected count reaches x: the uniform schedule's due time for a fractional index.
+  const atExpected = (x: number) =>
+    halfSlope === 0 ? (x / fromPerSec) * 1000 : ((2 * x) / (fromPerSec + Math.sqrt(fromPerSec * fromPerSec + 4 * halfSlope * x))) * 1000;
+  let offsets = new Float64Array(Math.max(16, Math.ceil(expectedTotal + 6 * Math.sqrt(expectedTotal) + 16)));
+  let count = 0;
+  let expected = -Math.log(1 - random());
+  while (expected < expectedTotal) {
+    if (count === offsets.length) {
+      const grown = new Float64Array(offsets.length * 2);
+      grown.set(offsets);
+      offsets = grown;
+    }
+    offsets[count++] = atExpected(expected);
+    expected += -Math.log(1 - random());
+  }
+  const arrivals = offsets.subarray(0, count);
+  return {
+    count,
+    dueOffsetMs: (index) => arrivals[index]!,
+    countBetween: (fromMs, toMs) => lowerBound(arrivals, toMs) - lowerBound(arrivals, fromMs),
+  };
 }

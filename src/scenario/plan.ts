@@ -1,8 +1,9 @@
 import { readPactResponses } from '../pact/pactFile.ts';
 import { ResponseContract } from '../checks/responseContract.ts';
 import { ExitCode, UserError } from '../errors.ts';
-import { constantSchedule, rampSchedule, replaySchedule } from '../engine/schedule.ts';
-import type { Schedule } from '../engine/schedule.ts';
+import { MAX_POISSON_ARRIVALS, constantSchedule, poissonSchedule, rampSchedule, replaySchedule } from '../engine/schedule.ts';
+import type { Arrivals, Schedule } from '../engine/schedule.ts';
+import { seededRandom } from '../util/random.ts';
 import { messageRowSchema, replayRowSchema, userRowSchema } from '../feed/rowSchemas.ts';
 import type { ReplayRow, UserRow } from '../feed/rowSchemas.ts';
 import { scanCsv } from '../feed/scanCsv.ts';
@@ -14,10 +15,10 @@ import { formatDurationMs } from '../util/duration.ts';
 
 /** A phase with its schedule worked out. */
 export type PlannedPhase =
-  | { kind: 'rate'; name: string; durationMs: number; schedule: Schedule; ratePerSec: number; rampToPerSec: number; maxConnections: number }
+  | { kind: 'rate'; name: string; durationMs: number; schedule: Schedule; ratePerSec: number; rampToPerSec: number; maxConnections: number; arrivals: Arrivals }
   | { kind: 'connections'; name: string; durationMs: number; connections: number }
   | { kind: 'replay'; name: string; durationMs: number; schedule: Schedule; rows: ReplayRow[]; file: string; speed: number; maxConnections: number }
-  | { kind: 'search'; name: string; durationMs: number; search: SearchSettings; maxConnections: number };
+  | { kind: 'search'; name: string; durationMs: number; search: SearchSettings; maxConnections: number; arrivals: Arrivals };
 
 /** Everything the runner needs, validated: no file is read again except to stream rows. */
 export interface LoadPlan {
@@ -107,8 +108,8 @@ export async function planLoad(loaded: LoadedScenario, durationScale = 1, interr
     await collect(() => scanCsv(messagesFile, messageRowSchema, undefined, interrupt));
   }
   const phases: PlannedPhase[] = [];
-  for (const phase of scenario.phases) {
-    const planned = await collect(() => planPhase(phase, scenario, durationScale, interrupt));
+  for (const [index, phase] of scenario.phases.entries()) {
+    const planned = await collect(() => planPhase(phase, index, scenario, durationScale, interrupt));
     if (planned) phases.push(planned);
   }
   const settings = scenario.contract;
@@ -128,7 +129,7 @@ export async function planLoad(loaded: LoadedScenario, durationScale = 1, interr
   return { scenarioFile: loaded.file, scenario, phases, usersRowCount: users!.rowCount, preflightUsers, expectedStatusByAuthId, contract: contract ?? null };
 }
 
-async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale: number, interrupt?: AbortSignal): Promise<PlannedPhase> {
+async function planPhase(phase: ScenarioPhase, index: number, scenario: Scenario, durationScale: number, interrupt?: AbortSignal): Promise<PlannedPhase> {
   const maxConnections = ('maxConnections' in phase ? phase.maxConnections : undefined) ?? scenario.target.maxConnections;
   const scaled = durationScale === 1 ? '' : ` (--duration-scale ${durationScale})`;
   // The scenario's own durations were checked against the limit; a scaled one is checked here.
@@ -137,10 +138,7 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
   }
   switch (phase.kind) {
     case 'rate': {
-      const schedule =
-        phase.rampToPerSec === phase.ratePerSec
-          ? constantSchedule(phase.ratePerSec, phase.durationMs)
-          : rampSchedule(phase.ratePerSec, phase.rampToPerSec, phase.durationMs);
+      const schedule = openSchedule(phase.arrivals, phase.ratePerSec, phase.rampToPerSec, phase.durationMs, arrivalSeed(scenario.seed, index), phase.name);
       // A phase that can send nothing is a mistake to say before the run, not a run to judge after.
       if (schedule.count === 0) {
         throw new UserError(
@@ -153,7 +151,7 @@ async function planPhase(phase: ScenarioPhase, scenario: Scenario, durationScale
       return phase;
     case 'search':
       // Its length is known only as it runs: maxDuration bounds it.
-      return { kind: 'search', name: phase.name, durationMs: phase.search.maxDurationMs, search: phase.search, maxConnections };
+      return { kind: 'search', name: phase.name, durationMs: phase.search.maxDurationMs, search: phase.search, maxConnections, arrivals: phase.arrivals };
     case 'replay': {
       const allRows: ReplayRow[] = [];
       const lines: number[] = [];
@@ -211,4 +209,26 @@ function scaledLog(allRows: readonly ReplayRow[], durationScale: number, file: s
     }
   }
   return { rows, offsetsMs };
+}
+
+/** The seed of a phase's Poisson arrivals: the scenario's, mixed with what sets the phase apart (its place, a trial's rate). */
+export function arrivalSeed(seed: number, ...parts: number[]): number {
+  let mixed = seed >>> 0;
+  for (const part of parts) {
+    mixed = Math.imul(mixed ^ (Math.round(part * 1000) >>> 0), 0x9e3779b1) >>> 0;
+    mixed = Math.imul(mixed ^ (mixed >>> 16), 0x85ebca6b) >>> 0;
+  }
+  return mixed;
+}
+
+/** A rate phase's (or search trial's) schedule: evenly spaced, or Poisson arrivals from `seed`. */
+export function openSchedule(arrivals: Arrivals, fromPerSec: number, toPerSec: number, durationMs: number, seed: number, phaseName: string): Schedule {
+  if (arrivals === 'uniform') return fromPerSec === toPerSec ? constantSchedule(fromPerSec, durationMs) : rampSchedule(fromPerSec, toPerSec, durationMs);
+  const expected = ((fromPerSec + toPerSec) / 2) * (durationMs / 1000);
+  if (expected > MAX_POISSON_ARRIVALS) {
+    throw new UserError(
+      `phase "${phaseName}" would keep ${Math.round(expected).toLocaleString('en-US')} Poisson arrival times in memory: at most ${MAX_POISSON_ARRIVALS.toLocaleString('en-US')} per phase; split it into shorter phases or use arrivals: uniform`,
+    );
+  }
+  return poissonSchedule(fromPerSec, toPerSec, durationMs, seededRandom(seed));
 }

@@ -40,6 +40,10 @@ const phaseInputSchema = z.strictObject({
   replay: z.string().min(1).optional(),
   speed: z.number().positive().optional(),
   search: searchSchema.optional().describe('find the highest rate the target holds within an SLO (docs/load-runs.md)'),
+  arrivals: z
+    .enum(['uniform', 'poisson'])
+    .optional()
+    .describe('how requests of a rate phase or a search trial arrive: evenly spaced (default), or as independent users do (poisson, seeded)'),
 });
 
 /** One phase: open model at a rate (or ramp), closed model with N connections, or a replayed log. */
@@ -83,6 +87,12 @@ const phaseSchema = phaseInputSchema
       ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a replay lasts as long as its log (scaled by speed)' });
     if (phase.rampTo !== undefined && kind !== 'rate') ctx.addIssue({ code: 'custom', path: ['rampTo'], message: 'only with rate' });
     if (phase.speed !== undefined && kind !== 'replay') ctx.addIssue({ code: 'custom', path: ['speed'], message: 'only with replay' });
+    if (phase.arrivals !== undefined && kind !== 'rate')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arrivals'],
+        message: 'only with rate or search: a closed model sends when an answer comes, a replay when its log did',
+      });
     if (phase.maxConnections !== undefined && kind === 'connections')
       ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'a closed-model phase uses exactly `connections`' });
   })
@@ -95,10 +105,12 @@ const phaseSchema = phaseInputSchema
         ratePerSec: phase.rate,
         rampToPerSec: phase.rampTo ?? phase.rate,
         maxConnections: phase.maxConnections,
+        arrivals: phase.arrivals ?? 'uniform',
       };
     }
     if (phase.connections !== undefined) return { kind: 'connections' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };
-    if (phase.search !== undefined) return { kind: 'search' as const, name: phase.name, search: phase.search, maxConnections: phase.maxConnections };
+    if (phase.search !== undefined)
+      return { kind: 'search' as const, name: phase.name, search: phase.search, maxConnections: phase.maxConnections, arrivals: phase.arrivals ?? 'uniform' };
     return { kind: 'replay' as const, name: phase.name, file: phase.replay!, speed: phase.speed ?? 1, maxConnections: phase.maxConnections };
   });
 export type ScenarioPhase = z.output<typeof phaseSchema>;

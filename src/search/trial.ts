@@ -1,6 +1,6 @@
 // One trial of a capacity search: the plan of a single open-model phase held at a rate, and
 // the verdict of the SLO on that trial's figures alone.
-import { constantSchedule } from '../engine/schedule.ts';
+import { arrivalSeed, openSchedule } from '../scenario/plan.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { achievedRate, dropRate, errorRate, latencySummaryOverAll, missingEvidence, sendingTimeMs, thresholdFigure } from '../metrics/definitions.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
@@ -15,6 +15,7 @@ export type Trial = CapacityResult['trials'][number];
 /** The plan of one trial: the search's scenario with a single phase holding `ratePerSec` for `holdMs`. */
 export function trialPlan(plan: LoadPlan, ratePerSec: number, holdMs: number): LoadPlan {
   const search = plan.phases[0]!;
+  const arrivals = search.kind === 'search' ? search.arrivals : 'uniform';
   return {
     ...plan,
     phases: [
@@ -24,8 +25,10 @@ export function trialPlan(plan: LoadPlan, ratePerSec: number, holdMs: number): L
         durationMs: holdMs,
         ratePerSec,
         rampToPerSec: ratePerSec,
-        schedule: constantSchedule(ratePerSec, holdMs),
+        // Poisson trials: a seed of the rate and length, so every worker of the trial cuts the one schedule.
+        schedule: openSchedule(arrivals, ratePerSec, ratePerSec, holdMs, arrivalSeed(plan.scenario.seed, ratePerSec, holdMs), search.name),
         maxConnections: search.kind === 'search' ? search.maxConnections : plan.scenario.target.maxConnections,
+        arrivals,
       },
     ],
   };

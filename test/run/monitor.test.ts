@@ -7,7 +7,16 @@ import type { LoadPlan, PlannedPhase } from '../../src/scenario/plan.ts';
 import { parseThreshold } from '../../src/scenario/thresholds.ts';
 
 function ratePhase(name: string, ratePerSec: number, durationMs: number): PlannedPhase {
-  return { kind: 'rate', name, durationMs, schedule: constantSchedule(ratePerSec, durationMs), ratePerSec, rampToPerSec: ratePerSec, maxConnections: 100 };
+  return {
+    kind: 'rate',
+    name,
+    durationMs,
+    schedule: constantSchedule(ratePerSec, durationMs),
+    ratePerSec,
+    rampToPerSec: ratePerSec,
+    maxConnections: 100,
+    arrivals: 'uniform',
+  };
 }
 
 describe('liveLine', () => {
