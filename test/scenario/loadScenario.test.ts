@@ -103,6 +103,25 @@ thresholds:
     expect(problems).toMatch(/scenario\.yml:10: thresholds\.0: .*not one of the accepted forms|scenario\.yml:10: thresholds\.0/);
   });
 
+  it('takes arrivals on rate phases and refuses them where nothing is scheduled by rate', async () => {
+    const scenario = (phase: string) => `name: t
+target: { url: mock }
+users: { file: users.csv }
+messages: { file: messages.csv }
+phases:
+  - ${phase}
+`;
+    expect(
+      (await loadScenario(files.write('scenario.yml', scenario('{ name: a, duration: 1s, rate: 10, arrivals: poisson }')), {})).scenario.phases[0],
+    ).toMatchObject({
+      arrivals: 'poisson',
+    });
+    expect((await problemsOf(scenario('{ name: a, duration: 1s, connections: 2, arrivals: poisson }'))).join('\n')).toContain(
+      'scenario.yml:6: phases.0.arrivals: only with rate or search',
+    );
+    expect((await problemsOf(scenario('{ name: a, duration: 1s, rate: 10, arrivals: bursty }'))).join('\n')).toMatch(/phases\.0\.arrivals: .*uniform.*poisson/);
+  });
+
   it('checks across fields once each field is valid: phase names, threshold scopes, credentials', async () => {
     const problems = (await problemsOf(valid.replace('name: ramp', 'name: warmup').replace('phase: ramp', 'phase: nope'))).join('\n');
     expect(problems).toMatch(/scenario\.yml:10: phases\.1\.name: "warmup" is used by an earlier phase/);
