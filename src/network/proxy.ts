@@ -18,6 +18,8 @@ export interface ProxyRoute {
   shown: string;
   /** Where it came from: target.proxy or the environment variable's name. */
   source: string;
+  /** The URL as given, credentials included: only for a library that takes a proxy URL (never shown). */
+  urlWithCredentials: string;
 }
 
 const envValue = (env: Record<string, string | undefined>, name: string): { name: string; value: string } | undefined => {
@@ -60,6 +62,7 @@ export function proxyRoute(target: URL, scenarioProxy: string | false | undefine
   if (bypassesProxy(target.hostname, envValue(env, 'no_proxy')?.value)) return null;
   // As curl: a proxy given without a scheme is http://.
   const url = new URL(/^[a-z]+:\/\//i.test(chosen.value) ? chosen.value : `http://${chosen.value}`);
+  const urlWithCredentials = url.toString();
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
   url.username = '';
@@ -70,6 +73,7 @@ export function proxyRoute(target: URL, scenarioProxy: string | false | undefine
     authorization: user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined,
     shown: url.origin,
     source: chosen.name,
+    urlWithCredentials,
   };
 }
 

@@ -1,8 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Verifier } from '@pact-foundation/pact';
-import { LogMessageClient } from '../client/logMessageClient.ts';
+import { buildLogMessageHeaders, classifyResponse, logMessageRequestJson } from '../client/logMessageClient.ts';
 import type { LogMessageResult } from '../client/logMessageClient.ts';
+import { logMessageEndpoint } from '../client/schema.ts';
+import type { PoolTarget } from '../engine/connectionPool.ts';
+import { sendOne } from '../engine/singleRequest.ts';
+import { proxyRoute } from '../network/proxy.ts';
+import type { ProxyRoute } from '../network/proxy.ts';
+import { TargetResolver } from '../network/resolver.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { PACT_DIR, PACT_PROVIDER, PactExamples, ProviderStates } from '../pact/pactTerms.ts';
 
@@ -39,7 +45,9 @@ export async function verifyProvider(options: VerifyProviderOptions): Promise<vo
   if (pactUrls.length === 0) {
     throw new UserError(`no pact files in ${PACT_DIR}: run \`npm run contract\` first`, { exitCode: ExitCode.badInput });
   }
-  await checkCredentials(options);
+  const proxy = proxyRoute(new URL(options.providerBaseUrl), undefined, process.env);
+  useProxyForVerifier(proxy);
+  await checkCredentials(options, proxy);
   const verifier = new Verifier({
     provider: PACT_PROVIDER,
     providerBaseUrl: options.providerBaseUrl,
@@ -68,41 +76,70 @@ export async function verifyProvider(options: VerifyProviderOptions): Promise<vo
 }
 
 /**
- * One request with the real credentials before verifying: a rejected token is the caller's to fix
- * (exit 3), not a provider that breaks the pact, and an unreachable provider is said plainly.
+ * Pact's verifier reaches the provider through a proxy of its own in this process, which takes
+ * HTTPS_PROXY or HTTP_PROXY as they are (no NO_PROXY, upper case only): they are set here to the
+ * proxy curl's reading chose, or removed when it chose none. Its native core talks to that local
+ * proxy on 127.0.0.1, which no corporate proxy can reach: loopback is added to NO_PROXY for it.
  */
-async function checkCredentials(options: VerifyProviderOptions): Promise<void> {
-  const client = new LogMessageClient(options.providerBaseUrl, options.credentials);
-  let answer: LogMessageResult;
-  try {
-    answer = await client.logMessage(
-      { authId: options.registeredAuthId, messageBody: 'credentials check from the contract verifier', businessId: PactExamples.businessId },
-      { signal: AbortSignal.timeout(10_000) },
+function useProxyForVerifier(proxy: ProxyRoute | null): void {
+  for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'ALL_PROXY', 'all_proxy']) delete process.env[name];
+  if (proxy) process.env.HTTPS_PROXY = proxy.urlWithCredentials;
+  const noProxy = [process.env.NO_PROXY ?? process.env.no_proxy, '127.0.0.1', 'localhost', '::1'].filter(Boolean).join(',');
+  process.env.NO_PROXY = noProxy;
+  process.env.no_proxy = noProxy;
+}
+
+/**
+ * One request with the real credentials before verifying, through the load's own client (the same
+ * proxy, resolver and TLS verification): a rejected token is the caller's to fix (exit 3), not a
+ * provider that breaks the pact; an unreachable provider or a refusing proxy is said plainly.
+ */
+async function checkCredentials(options: VerifyProviderOptions, proxy: ProxyRoute | null): Promise<void> {
+  const url = new URL(options.providerBaseUrl);
+  const target: PoolTarget = {
+    url,
+    path: logMessageEndpoint(options.providerBaseUrl).pathname,
+    headers: buildLogMessageHeaders(options.credentials),
+    timeoutMs: 10_000,
+    maxBodyBytes: 1024 * 1024,
+    // The proxy chosen before the environment was set for Pact's verifier.
+    network: {
+      resolver: new TargetResolver({ ttl: 30_000, select: 'first', family: 'any' }),
+      proxy,
+      localAddresses: undefined,
+      nextLocalAddress: () => undefined,
+    },
+  };
+  const body = logMessageRequestJson({
+    authId: options.registeredAuthId,
+    messageBody: 'credentials check from the contract verifier',
+    businessId: PactExamples.businessId,
+  });
+  const outcome = await sendOne(target, body);
+  if (outcome.kind === 'error') {
+    const through = proxy ? ` through the proxy ${proxy.shown}` : '';
+    throw new UserError(
+      `provider unreachable: ${options.providerBaseUrl} did not answer${through} (${outcome.code ?? outcome.error}: ${outcome.reason}); nothing was verified`,
+      {
+        exitCode: ExitCode.targetNotUsable,
+      },
     );
-  } catch (error) {
-    throw new UserError(`provider unreachable: ${options.providerBaseUrl} did not answer (${fetchFailure(error)}); nothing was verified`, {
-      exitCode: ExitCode.targetNotUsable,
-      cause: error,
-    });
   }
+  const answer: LogMessageResult = classifyResponse(outcome.status, outcome.body.toString('utf8'));
   if (answer.kind === 'unauthorized') {
     throw new UserError(
       `credentials rejected: ${options.providerBaseUrl} answered 401 "${answer.errorMessage}" with the token and client id from HAPTIK_TOKEN and HAPTIK_CLIENT_ID; check them (the pact was not verified)`,
       { exitCode: ExitCode.targetNotUsable },
     );
   }
-}
-
-/**
- * Why fetch got no answer, in words: its TypeError says only "fetch failed"; the cause holds the
- * system error (ECONNREFUSED), or several of them when every address of the host refused.
- */
-function fetchFailure(error: unknown): string {
-  if ((error as Error).name === 'TimeoutError') return 'no answer within 10 s';
-  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string; message?: string }[] } }).cause;
-  const first = cause?.errors?.[0] ?? cause;
-  if (first?.code) return first.message ? `${first.code}: ${first.message}` : first.code;
-  return first?.message ?? (error as Error).message;
+  if (outcome.status === 407) {
+    throw new UserError(
+      `the proxy ${proxy?.shown ?? ''} wants credentials (407): give them in the proxy URL (http://user:password@host:port); nothing was verified`,
+      {
+        exitCode: ExitCode.targetNotUsable,
+      },
+    );
+  }
 }
 
 /** The provider does not honour the pact; the verifier has printed the mismatches. */

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
+import { startMockServer } from '../../src/mock/server.ts';
 import { cliTestFolder, editCliScenario, readRunResult } from '../fixtures/cliScenario.ts';
 import { honestAnswerText } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
@@ -159,6 +160,29 @@ describe.runIf(available || required)('through a proxy', () => {
       expect(readRunResult(direct).target.network!.proxy).toBeNull();
     } finally {
       await proxy.stop();
+    }
+  }, 60_000);
+
+  it('verifies the pact through the proxy: the credentials check and every replayed interaction go through it', async () => {
+    const mock = await startMockServer({ credentials: { token: 'verify-token', clientId: 'verify-client' }, registeredAuthIds: ['knownUser'] });
+    const mockPort = Number(new URL(mock.url).port);
+    // Pact's verifier proxy tunnels with CONNECT even to an http provider.
+    const proxy = await startTinyproxy([mockPort]);
+    try {
+      const run = await runCliProcess(
+        ['verify', '--provider-base-url', mock.url, '--registered-auth-id', 'knownUser', '--unregistered-auth-id', 'strangerUser'],
+        {
+          env: { HAPTIK_TOKEN: 'verify-token', HAPTIK_CLIENT_ID: 'verify-client', HTTP_PROXY: proxy.url.replace('http://', `http://alice:${SECRET}@`) },
+        },
+      );
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      const log = proxy.log();
+      expect(log).toContain(`POST ${mock.url}/v1.0/log_message_from_user/ HTTP/1.1`);
+      expect(log).toContain(`CONNECT 127.0.0.1:${mockPort} HTTP/1.1`);
+      expect(run.stdout + run.stderr).not.toContain(SECRET);
+    } finally {
+      await proxy.stop();
+      await mock.close();
     }
   }, 60_000);
 

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { constantSchedule } from '../../src/engine/schedule.ts';
+import { ratePhase } from '../fixtures/plannedPhases.ts';
 import { RunRecorder } from '../../src/metrics/runRecorder.ts';
 import type { Sample } from '../../src/engine/types.ts';
 import { failingAbortThreshold, liveLine, recordersSoFar } from '../../src/run/monitor.ts';
-import type { LoadPlan, PlannedPhase } from '../../src/scenario/plan.ts';
+import type { LoadPlan } from '../../src/scenario/plan.ts';
 import { parseThreshold } from '../../src/scenario/thresholds.ts';
-
-function ratePhase(name: string, ratePerSec: number, durationMs: number): PlannedPhase {
-  return {
-    kind: 'rate',
-    name,
-    durationMs,
-    schedule: constantSchedule(ratePerSec, durationMs),
-    ratePerSec,
-    rampToPerSec: ratePerSec,
-    maxConnections: 100,
-    arrivals: 'uniform',
-  };
-}
 
 describe('liveLine', () => {
   const phases = [ratePhase('warm', 300, 1000), ratePhase('peak', 400, 1000)];

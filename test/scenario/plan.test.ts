@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { constantSchedule } from '../../src/engine/schedule.ts';
+import { ratePhase } from '../fixtures/plannedPhases.ts';
 import { phaseIndexAt, scheduledInSecond } from '../../src/scenario/plan.ts';
 import type { PlannedPhase } from '../../src/scenario/plan.ts';
 
-function ratePhase(name: string, ratePerSec: number, durationMs: number): PlannedPhase {
-  return {
-    kind: 'rate',
-    name,
-    durationMs,
-    schedule: constantSchedule(ratePerSec, durationMs),
-    ratePerSec,
-    rampToPerSec: ratePerSec,
-    maxConnections: 100,
-    arrivals: 'uniform',
-  };
-}
 const closedPhase: PlannedPhase = { kind: 'connections', name: 'soak', durationMs: 2000, connections: 10 };
 
 describe('scheduledInSecond (the live line and the timeline target)', () => {
