@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { createSecureContext } from 'node:tls';
 import { HttpConnection } from './http/httpConnection.ts';
-import type { ConnectionTarget, HttpAnswer } from './http/httpConnection.ts';
+import type { ConnectionTarget, ConnectionTiming, HttpAnswer } from './http/httpConnection.ts';
 import type { TransportErrorKind, TransportFailure } from './http/failures.ts';
 import type { NetworkRoute } from '../network/route.ts';
 
@@ -57,6 +57,7 @@ export class ConnectionPool<T> {
   readonly #maxConnections: number;
   readonly #onOutcome: (request: InFlightRequest<T>, outcome: RequestOutcome) => void;
   readonly #onFree: () => void;
+  readonly #onConnection: ((timing: ConnectionTiming) => void) | undefined;
   readonly #idle: Slot<T>[] = [];
   readonly #all: Slot<T>[] = [];
   #closed = false;
@@ -69,6 +70,8 @@ export class ConnectionPool<T> {
     maxConnections: number;
     onOutcome: (request: InFlightRequest<T>, outcome: RequestOutcome) => void;
     onFree: () => void;
+    /** Each new connection, once open, and how long it took. */
+    onConnection?: (timing: ConnectionTiming) => void;
   }) {
     const { url, path, headers, timeoutMs, ca, insecure, maxBodyBytes, network } = options.target;
     const secure = url.protocol === 'https:';
@@ -88,6 +91,7 @@ export class ConnectionPool<T> {
     this.#maxConnections = options.maxConnections;
     this.#onOutcome = options.onOutcome;
     this.#onFree = options.onFree;
+    this.#onConnection = options.onConnection;
     const lines = [
       `POST ${viaProxy ? `${url.origin}${path}` : path} HTTP/1.1`,
       `Host: ${url.host}`,
@@ -175,7 +179,10 @@ export class ConnectionPool<T> {
     slot.connection = new HttpConnection(this.#connectionTarget, {
       onAnswer: (answer) => this.#settle(slot, answerOutcome(answer)),
       onFailure: (failure) => this.#settle(slot, failureOutcome(failure)),
-      onConnected: (address) => this.#use(address).connections++,
+      onConnected: (address, timing) => {
+        this.#use(address).connections++;
+        this.#onConnection?.(timing);
+      },
     });
     this.#all.push(slot);
     return slot;

@@ -78,6 +78,7 @@ export class LoadEngine {
       target: options.target,
       maxConnections,
       onOutcome: (request, outcome) => this.#onOutcome(request, outcome),
+      onConnection: (timing) => this.#options.sink.onConnection?.(this.#currentPhase, timing),
       onFree: () => this.#dispatch(),
     });
     this.#nextIndex = options.phases.map(() => 0);

@@ -1,3 +1,4 @@
+import type { ConnectionTiming } from './http/httpConnection.ts';
 import type { Schedule } from './schedule.ts';
 import type { TransportErrorKind } from './http/failures.ts';
 
@@ -52,4 +53,6 @@ export interface SampleSink {
   onSent(phaseIndex: number, sentMs: number): void;
   onSample(sample: Sample): void;
   onDropped(phaseIndex: number, scheduledMs: number, reason: DropReason): void;
+  /** A new connection opened during phase `phaseIndex`, and how long it took. */
+  onConnection?(phaseIndex: number, timing: ConnectionTiming): void;
 }

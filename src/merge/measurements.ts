@@ -59,6 +59,14 @@ export const measuredStatsSchema = z.object({
   }),
   histogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
   serviceHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
+  connections: z
+    .object({
+      opened: count,
+      connectHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
+      tlsHandshakeHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
+    })
+    .nullable()
+    .default(null),
   contract: contractScopeSchema.nullable(),
 }) satisfies z.ZodType<MeasuredStats>;
 

@@ -103,6 +103,7 @@ export function mergeStats(parts: readonly MeasuredStats[]): MeasuredStats {
       histogram: latency.encode(),
       serviceHistogram: service.encode(),
       contract: contracts.every((c) => c !== null) ? mergeContract(contracts) : null,
+      connections: mergeConnections(parts.map((part) => part.connections)),
     };
   } finally {
     latency.destroy();
@@ -279,4 +280,22 @@ export function mergeNetworkUse(parts: readonly NetworkUse[]): NetworkUse {
     }
   }
   return { addresses, dnsQueries: parts.reduce((sum, part) => sum + part.dnsQueries, 0) };
+}
+
+/** New connections of every part: counts summed, histograms added; null when any part did not measure them. */
+function mergeConnections(parts: readonly MeasuredStats['connections'][]): MeasuredStats['connections'] {
+  if (parts.some((part) => part === null)) return null;
+  const measured = parts as NonNullable<MeasuredStats['connections']>[];
+  const connect = addHistograms(measured.map((part) => part.connectHistogram));
+  const tls = addHistograms(measured.map((part) => part.tlsHandshakeHistogram));
+  try {
+    return {
+      opened: measured.reduce((total, part) => total + part.opened, 0),
+      connectHistogram: connect.encode(),
+      tlsHandshakeHistogram: tls.encode(),
+    };
+  } finally {
+    connect.destroy();
+    tls.destroy();
+  }
 }

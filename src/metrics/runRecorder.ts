@@ -1,3 +1,4 @@
+import type { ConnectionTiming } from '../engine/http/httpConnection.ts';
 import { performance } from 'node:perf_hooks';
 import type { DropReason, Sample, SampleSink } from '../engine/types.ts';
 import { LatencyHistogram } from './histogram.ts';
@@ -66,6 +67,11 @@ export class RunRecorder implements SampleSink {
 
   observe(observer: (sample: Sample) => void): void {
     this.#observers.push(observer);
+  }
+
+  onConnection(phaseIndex: number, timing: ConnectionTiming): void {
+    this.overall.recordConnection(timing);
+    this.phases[phaseIndex]?.recordConnection(timing);
   }
 
   onSent(phaseIndex: number, sentMs: number): void {

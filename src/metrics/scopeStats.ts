@@ -1,4 +1,5 @@
 import type { DropReason, ErrorKind, Sample } from '../engine/types.ts';
+import type { ConnectionTiming } from '../engine/http/httpConnection.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { LatencySummaryMs } from './histogram.ts';
 import type { OutcomeClass } from './outcome.ts';
@@ -52,6 +53,17 @@ export class ScopeAccumulator {
   readonly httpErrors = new Map<number, number>();
   readonly expectedOutcomes = new Map<number, number>();
   readonly #examples = new Map<string, ErrorExample>();
+  /** New connections opened in this scope, and how long they took to connect and to shake hands (TLS). */
+  connectionsOpened = 0;
+  readonly connectTime = LatencyHistogram.create();
+  readonly tlsHandshakeTime = LatencyHistogram.create();
+
+  /** Counts a new connection and its timing. */
+  recordConnection(timing: ConnectionTiming): void {
+    this.connectionsOpened++;
+    this.connectTime.recordUs(timing.connectMs * 1000);
+    if (timing.tlsHandshakeMs !== null) this.tlsHandshakeTime.recordUs(timing.tlsHandshakeMs * 1000);
+  }
 
   /** Counts a request sent `atMs` after the schedule's start. */
   countSent(atMs: number): void {

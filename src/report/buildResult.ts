@@ -9,6 +9,7 @@ import { thresholdHolds, thresholdUnit } from '../scenario/thresholds.ts';
 import { achievedRate, latencySummaryOverAll, missingEvidence, sendingTimeMs, thresholdFigure } from '../metrics/definitions.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
+import { LatencyHistogram } from '../metrics/histogram.ts';
 import type { ScopeFigures } from '../metrics/definitions.ts';
 import type { NetworkUse } from '../merge/measurements.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
@@ -20,6 +21,8 @@ export interface MeasuredStats {
   snapshot: StatsSnapshot;
   histogram: string;
   serviceHistogram: string;
+  /** New connections and their connect and TLS handshake times (histograms, added when merged); null in files written before they were measured. */
+  connections: { opened: number; connectHistogram: string; tlsHandshakeHistogram: string } | null;
   /** Contract checks of this scope's responses; null when checks were off. */
   contract: ContractScopeSnapshot | null;
 }
@@ -220,6 +223,7 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
   });
   return {
     requests,
+    connections: connectionsResult(measured.connections),
     dropped: snapshot.dropped,
     durationMs: sendingMs,
     achievedRate: round(achievedRate(snapshot.requests.sent, sendingMs)),
@@ -329,4 +333,18 @@ function phasePlan(planned: PlannedPhase, baseDir: string): PhaseResult['plan'] 
       return { search: { fromPerSec, maxPerSec, holdMs, precision, slo: slo.map((s) => s.expr), atLeastPerSec } };
     }
   }
+}
+
+/** New connections and the percentiles of their connect and TLS handshake times. */
+function connectionsResult(measured: MeasuredStats['connections']): ResultStats['connections'] {
+  if (measured === null) return null;
+  const summary = (encoded: string) => {
+    const histogram = LatencyHistogram.decode(encoded);
+    try {
+      return histogram.count === 0 ? null : histogram.summaryMs();
+    } finally {
+      histogram.destroy();
+    }
+  };
+  return { opened: measured.opened, connectMs: summary(measured.connectHistogram), tlsHandshakeMs: summary(measured.tlsHandshakeHistogram) };
 }

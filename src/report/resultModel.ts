@@ -56,6 +56,17 @@ export type ContractScopeResult = z.infer<typeof contractScopeSchema>;
 
 const statsObject = z.object({
   requests: z.object({ scheduled: z.number().int(), sent: z.number().int(), completed: z.number().int(), dropped: z.number().int() }),
+  connections: z
+    .object({
+      opened: z.number().int().describe('new connections opened (TCP connected, and TLS done for https)'),
+      connectMs: latencySummary
+        .nullable()
+        .describe('TCP connect time of the new connections (through a proxy: until the tunnel and TLS were up); null when none opened'),
+      tlsHandshakeMs: latencySummary.nullable().describe('TLS handshake time, after TCP connect; null for plain http or through a proxy'),
+    })
+    .nullable()
+    .default(null)
+    .describe('the connections this scope opened; null in results written before they were measured'),
   dropped: z.object({ queueTimeout: z.number().int(), aborted: z.number().int(), feedStarved: z.number().int() }),
   durationMs: z.number().describe('the time the scope took to send its requests: from its start to its last send, at least the time it was planned to run'),
   achievedRate: z.number().describe('requests sent per second of durationMs'),

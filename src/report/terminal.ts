@@ -40,6 +40,15 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
   const statuses = Object.entries(result.overall.statusCounts).map(([status, count]) => `${status}: ${count}`);
   const transport = ERROR_KINDS.filter((kind) => result.overall.errors[kind] > 0).map((kind) => `${kind}: ${result.overall.errors[kind]}`);
   lines.push(`  statuses ${statuses.join(', ') || 'none'}${transport.length ? `; transport errors ${transport.join(', ')}` : ''}`);
+  const connections = result.overall.connections;
+  if (connections && connections.opened > 0) {
+    const times = (label: string, summary: NonNullable<typeof connections.connectMs> | null) =>
+      summary ? `; ${label} p50 ${formatDurationMs(summary.p50)}, p99 ${formatDurationMs(summary.p99)}` : '';
+    const perConnection = result.overall.requests.sent / connections.opened;
+    lines.push(
+      `  connections ${connections.opened} opened (${perConnection.toFixed(perConnection < 10 ? 1 : 0)} requests each)${times('connect', connections.connectMs)}${times('TLS handshake', connections.tlsHandshakeMs)}`,
+    );
+  }
   const network = result.target.network;
   // Where connections went, when that is a question: several addresses, a proxy, or chosen local addresses.
   if (network && (network.addresses.length > 1 || network.proxy || network.localAddresses)) {

@@ -189,6 +189,11 @@ export function scopeFigures(recorder: RunRecorder, contract: ContractRecorder |
     snapshot: accumulator.snapshot(),
     histogram: accumulator.latency.encode(),
     serviceHistogram: accumulator.service.encode(),
+    connections: {
+      opened: accumulator.connectionsOpened,
+      connectHistogram: accumulator.connectTime.encode(),
+      tlsHandshakeHistogram: accumulator.tlsHandshakeTime.encode(),
+    },
     contract: (phaseIndex === undefined ? contractSnapshot?.overall : contractSnapshot?.phases[phaseIndex]) ?? null,
   });
   return { overall: snapshot(recorder.overall), phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)) };

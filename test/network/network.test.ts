@@ -89,8 +89,20 @@ describe('names pinned to several addresses (target.resolve)', () => {
         // Each request closed its connection: about 300 connections (and the preflight's), a third each.
         expect(total).toBeGreaterThanOrEqual(300);
         for (const server of servers) expect(server.connections).toBeGreaterThan(total / 5);
+        // result.json counts the load's connections as the servers did (they also saw preflight's one), with their times.
+        const result = readRunResult(out);
+        const connections = result.overall.connections!;
+        expect(connections.opened).toBe(total - 1);
+        expect(result.phases[0]!.connections!.opened).toBe(connections.opened);
+        expect(connections.connectMs!.p50).toBeGreaterThan(0);
+        expect(connections.connectMs!.p99).toBeLessThan(1000);
+        if (tls) {
+          expect(connections.tlsHandshakeMs!.p50).toBeGreaterThan(0);
+          expect(connections.tlsHandshakeMs!.p99).toBeLessThan(1000);
+        } else expect(connections.tlsHandshakeMs).toBeNull();
+        expect(run.stdout).toMatch(new RegExp(`connections ${connections.opened} opened \\(1\\.0 requests each\\); connect p50 [\\d.]+(ms|µs)`));
         // result.json says where the connections went, and agrees with the servers.
-        const network = readRunResult(out).target.network!;
+        const network = result.target.network!;
         expect(network.dnsQueries).toBe(0);
         expect(network.addresses.map((use) => use.address).sort()).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
         const load = servers.reduce((sum, server) => sum + server.requests, 0);
@@ -100,6 +112,7 @@ describe('names pinned to several addresses (target.resolve)', () => {
         // The report shows the same, address by address.
         const page = readFileSync(join(out, 'report.html'), 'utf8');
         expect(page).toContain('<h2>Where the connections went</h2>');
+        expect(page).toContain('<h2>Connections</h2>');
         for (const use of network.addresses) expect(page).toContain(`<code>${use.address}</code>`);
       } finally {
         await Promise.all(servers.map((server) => server.close()));
@@ -118,8 +131,11 @@ describe('every generator reaches the target the same way', () => {
       );
       const run = await runCliProcess(['load', scenario, '--target', `http://api.harness.test:${servers.port}`, '--workers', '2', '--out', out], { env });
       expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
-      const addresses = readRunResult(out).target.network!.addresses;
+      const result = readRunResult(out);
+      const addresses = result.target.network!.addresses;
       expect(addresses).toHaveLength(3);
+      // Both workers' connections merged: as many as the servers took, less preflight's one.
+      expect(result.overall.connections!.opened).toBe(servers.reduce((sum, server) => sum + server.connections, 0) - 1);
       for (const server of servers) {
         const counted = addresses.find((use) => use.address === `127.0.0.${servers.indexOf(server) + 1}`)!;
         // The servers also saw the coordinator's preflight request: one connection more at most.

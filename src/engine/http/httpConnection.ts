@@ -48,8 +48,15 @@ export interface HttpAnswer {
 export interface ConnectionEvents {
   onAnswer(answer: HttpAnswer): void;
   onFailure(failure: TransportFailure): void;
-  /** A new socket is connected (TLS: handshake done) to this address (or proxy). */
-  onConnected?(address: string): void;
+  /** A new socket is connected (TLS: handshake done) to this address (or proxy), and how long that took. */
+  onConnected?(address: string, timing: ConnectionTiming): void;
+}
+
+/** How long a new connection took to open: TCP (to the target, or the whole way through a proxy), then the TLS handshake. */
+export interface ConnectionTiming {
+  connectMs: number;
+  /** null for plain HTTP, and through a proxy (the handshake is not told apart from the tunnel there). */
+  tlsHandshakeMs: number | null;
 }
 
 type HeaderInfo = Parameters<OnHeadersCompleteParser>[0];
@@ -129,11 +136,17 @@ export class HttpConnection {
       rejectUnauthorized: !insecure,
       ALPNProtocols: ['http/1.1'],
     };
+    const openedAtMs = performance.now();
+    let tcpConnectedMs: number | undefined;
+    const tcp = secure && !proxy ? netConnect({ host: hostname, port, localAddress, lookup, noDelay: true }) : undefined;
+    tcp?.once('connect', () => {
+      tcpConnectedMs = performance.now();
+    });
     const socket = secure
       ? proxy
         ? // Through the proxy's CONNECT tunnel, verified end to end against the target's name.
           tlsConnect({ ...tlsOptions, socket: tunnelThrough(proxy, hostname, port, { localAddress, lookup }) })
-        : tlsConnect({ ...tlsOptions, socket: netConnect({ host: hostname, port, localAddress, lookup, noDelay: true }) })
+        : tlsConnect({ ...tlsOptions, socket: tcp })
       : // Plain TCP reads into one buffer shared by every connection (see READ_BUFFER), past the stream machinery.
         netConnect({
           host: proxy ? proxy.host : hostname,
@@ -146,8 +159,13 @@ export class HttpConnection {
     if (this.#events.onConnected) {
       socket.once(secure ? 'secureConnect' : 'connect', () => {
         if (this.#socket !== socket) return;
+        const nowMs = performance.now();
         this.#remoteAddress = proxy ? `${proxy.shown} (proxy)` : (socket.remoteAddress ?? hostname);
-        this.#events.onConnected!(this.#remoteAddress);
+        const timing =
+          tcpConnectedMs === undefined
+            ? { connectMs: nowMs - openedAtMs, tlsHandshakeMs: null }
+            : { connectMs: tcpConnectedMs - openedAtMs, tlsHandshakeMs: nowMs - tcpConnectedMs };
+        this.#events.onConnected!(this.#remoteAddress, timing);
       });
     }
     const parser = new HTTPParser(HTTPParser.RESPONSE);

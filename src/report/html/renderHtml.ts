@@ -6,6 +6,7 @@ import type { ReportAssets } from './assets.ts';
 import { buildChartData } from './chartData.ts';
 import { capacitySection } from './capacitySection.ts';
 import { networkSection } from './networkSection.ts';
+import { connectionsSection } from './connectionsSection.ts';
 import { contractSection } from './contractSection.ts';
 import { comparisonSection, errorSamplesSection, generatorsSection, metadataSection, serverSideSection } from './detailSections.ts';
 import { Html, html, jsonForScriptBlock } from './escape.ts';
@@ -59,6 +60,7 @@ ${hasExpected ? html`<figure><figcaption>Expected outcomes <span>per second: ans
 </section>
 ${phasesSection(result)}
 ${generatorsSection(result)}
+${connectionsSection(result)}
 ${networkSection(result)}
 ${outcomesSection(result)}
 ${errorSamplesSection(result)}
