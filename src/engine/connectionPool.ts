@@ -45,6 +45,8 @@ export interface AddressUse {
 interface Slot<T> {
   connection: HttpConnection;
   inFlight: InFlightRequest<T> | undefined;
+  /** Its request was sent on a connection of its own, closed after the answer. */
+  fresh: boolean;
 }
 
 /**
@@ -64,6 +66,8 @@ export class ConnectionPool<T> {
   #inFlightCount = 0;
   /** The request line and headers up to the Content-Length value, built once. */
   readonly #requestHead: Buffer;
+  /** The same head asking the server to close after its answer, for a request on a connection of its own. */
+  readonly #closingHead: Buffer;
 
   constructor(options: {
     target: PoolTarget;
@@ -100,6 +104,7 @@ export class ConnectionPool<T> {
       ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     ];
     this.#requestHead = Buffer.from(`${lines.join('\r\n')}\r\nContent-Length: `);
+    this.#closingHead = Buffer.from(`${lines.join('\r\n').replace('Connection: keep-alive', 'Connection: close')}\r\nContent-Length: `);
   }
 
   readonly #addresses = new Map<string, AddressUse>();
@@ -134,20 +139,25 @@ export class ConnectionPool<T> {
     return !this.#closed && (this.#idle.length > 0 || this.#all.length < this.#maxConnections);
   }
 
-  /** Sends `body` now on a free connection (opening one if allowed); false if none is free. */
-  send(body: string | Buffer, meta: T): boolean {
+  /**
+   * Sends `body` now on a free connection (opening one if allowed); false if none is free. With
+   * `fresh`, on a new connection of its own, closed after its answer (`Connection: close`).
+   */
+  send(body: string | Buffer, meta: T, fresh = false): boolean {
     const slot = this.#idle.pop() ?? this.#newSlot();
     if (!slot) return false;
+    // A fresh request's slot drops whatever socket it kept: sending then opens a new one.
+    if (fresh) slot.connection.close();
     const request: InFlightRequest<T> = { meta, sentMs: performance.now() };
     slot.inFlight = request;
+    slot.fresh = fresh;
     this.#inFlightCount++;
-    slot.connection.send(this.#requestBytes(body));
+    slot.connection.send(this.#requestBytes(body, fresh ? this.#closingHead : this.#requestHead));
     return true;
   }
 
   /** The whole request in one buffer: the cached head, the Content-Length, the body. */
-  #requestBytes(body: string | Buffer): Buffer {
-    const head = this.#requestHead;
+  #requestBytes(body: string | Buffer, head: Buffer): Buffer {
     const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     const lengthLine = `${bodyBytes}\r\n\r\n`;
     const bytes = Buffer.allocUnsafe(head.length + lengthLine.length + bodyBytes);
@@ -175,7 +185,7 @@ export class ConnectionPool<T> {
 
   #newSlot(): Slot<T> | undefined {
     if (this.#closed || this.#all.length >= this.#maxConnections) return undefined;
-    const slot: Slot<T> = { connection: undefined as unknown as HttpConnection, inFlight: undefined };
+    const slot: Slot<T> = { connection: undefined as unknown as HttpConnection, inFlight: undefined, fresh: false };
     slot.connection = new HttpConnection(this.#connectionTarget, {
       onAnswer: (answer) => this.#settle(slot, answerOutcome(answer)),
       onFailure: (failure) => this.#settle(slot, failureOutcome(failure)),
@@ -195,6 +205,7 @@ export class ConnectionPool<T> {
     this.#inFlightCount--;
     const address = slot.connection.remoteAddress;
     if (address !== undefined) this.#use(address).requests++;
+    if (slot.fresh) slot.connection.close();
     this.#idle.push(slot);
     this.#onOutcome(request, outcome);
     if (!this.#closed) this.#onFree();

@@ -276,7 +276,8 @@ export class LoadEngine {
   }
 
   #send(phaseIndex: number, scheduledMs: number, request: PreparedRequest): void {
-    if (!this.#pool.send(request.body, { phaseIndex, scheduledMs, request })) {
+    const phase = this.#options.phases[phaseIndex]!;
+    if (!this.#pool.send(request.body, { phaseIndex, scheduledMs, request }, phase.model === 'open' && phase.newConnections === true)) {
       throw new Error('bug: the pool had capacity but did not send');
     }
     this.#options.sink.onSent(phaseIndex, performance.now());

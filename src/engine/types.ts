@@ -23,7 +23,16 @@ export type RequestFactory = (index: number) => PreparedRequest | 'exhausted' | 
 
 /** One phase as the engine runs it. */
 export type EnginePhase =
-  | { model: 'open'; name: string; durationMs: number; schedule: Schedule; maxConnections: number; requests: RequestFactory }
+  | {
+      model: 'open';
+      name: string;
+      durationMs: number;
+      schedule: Schedule;
+      maxConnections: number;
+      requests: RequestFactory;
+      /** Each request on a new connection of its own, closed after its answer (`connection: new`). */
+      newConnections?: boolean;
+    }
   | { model: 'closed'; name: string; durationMs: number; connections: number; requests: RequestFactory };
 
 /** One answered (or failed) request: the unit every metric is built from. */

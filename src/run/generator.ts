@@ -219,6 +219,7 @@ function enginePhase(
         maxConnections: Math.max(1, stripeConnections(phase.maxConnections, stripe)),
         // Replayed records are looked up by their place in the whole log.
         requests: stripe.step === 1 ? requests : (index) => requests(globalIndex(index, stripe)),
+        newConnections: phase.kind === 'rate' && phase.connection === 'new',
       };
     }
     case 'search':

@@ -15,7 +15,17 @@ import { formatDurationMs } from '../util/duration.ts';
 
 /** A phase with its schedule worked out. */
 export type PlannedPhase =
-  | { kind: 'rate'; name: string; durationMs: number; schedule: Schedule; ratePerSec: number; rampToPerSec: number; maxConnections: number; arrivals: Arrivals }
+  | {
+      kind: 'rate';
+      name: string;
+      durationMs: number;
+      schedule: Schedule;
+      ratePerSec: number;
+      rampToPerSec: number;
+      maxConnections: number;
+      arrivals: Arrivals;
+      connection: 'pool' | 'new';
+    }
   | { kind: 'connections'; name: string; durationMs: number; connections: number }
   | { kind: 'replay'; name: string; durationMs: number; schedule: Schedule; rows: ReplayRow[]; file: string; speed: number; maxConnections: number }
   | { kind: 'search'; name: string; durationMs: number; search: SearchSettings; maxConnections: number; arrivals: Arrivals };

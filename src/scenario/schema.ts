@@ -40,6 +40,10 @@ const phaseInputSchema = z.strictObject({
   replay: z.string().min(1).optional(),
   speed: z.number().positive().optional(),
   search: searchSchema.optional().describe('find the highest rate the target holds within an SLO (docs/load-runs.md)'),
+  connection: z
+    .enum(['pool', 'new'])
+    .optional()
+    .describe('pool: keep-alive connections shared by the phase (default); new: every request on a new connection of its own, closed after its answer'),
   arrivals: z
     .enum(['uniform', 'poisson'])
     .optional()
@@ -87,6 +91,8 @@ const phaseSchema = phaseInputSchema
       ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a replay lasts as long as its log (scaled by speed)' });
     if (phase.rampTo !== undefined && kind !== 'rate') ctx.addIssue({ code: 'custom', path: ['rampTo'], message: 'only with rate' });
     if (phase.speed !== undefined && kind !== 'replay') ctx.addIssue({ code: 'custom', path: ['speed'], message: 'only with replay' });
+    if (phase.connection !== undefined && kind !== 'rate')
+      ctx.addIssue({ code: 'custom', path: ['connection'], message: 'only with rate: other phases keep their connections' });
     if (phase.arrivals !== undefined && kind !== 'rate')
       ctx.addIssue({
         code: 'custom',
@@ -106,6 +112,7 @@ const phaseSchema = phaseInputSchema
         rampToPerSec: phase.rampTo ?? phase.rate,
         maxConnections: phase.maxConnections,
         arrivals: phase.arrivals ?? 'uniform',
+        connection: phase.connection ?? 'pool',
       };
     }
     if (phase.connections !== undefined) return { kind: 'connections' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };

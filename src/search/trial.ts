@@ -29,6 +29,7 @@ export function trialPlan(plan: LoadPlan, ratePerSec: number, holdMs: number): L
         schedule: openSchedule(arrivals, ratePerSec, ratePerSec, holdMs, arrivalSeed(plan.scenario.seed, ratePerSec, holdMs), search.name),
         maxConnections: search.kind === 'search' ? search.maxConnections : plan.scenario.target.maxConnections,
         arrivals,
+        connection: 'pool',
       },
     ],
   };

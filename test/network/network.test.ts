@@ -257,3 +257,40 @@ describe('many connections at once', () => {
     }
   }, 120_000);
 });
+
+describe('connection: new', () => {
+  it('sends each request of the phase on a connection of its own, where the pool keeps a few', async () => {
+    // A keep-alive server: it closes nothing itself.
+    let connections = 0;
+    const server = createHttpServer(async (req, res) => {
+      const body = await readBody(req);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const run = async (connection: string) => {
+        connections = 0;
+        const out = join(files.dir, connection);
+        const scenario = editCliScenario(files, connection, `  - { name: steady, duration: 2s, rate: 50, connection: ${connection} }`, '', (text) => text);
+        const result = await runCliProcess(['load', scenario, '--target', url, '--out', out], { env });
+        expect(result.exitCode, result.stdout + result.stderr).toBe(ExitCode.ok);
+        return { server: connections, result: readRunResult(out) };
+      };
+      const fresh = await run('new');
+      expect(fresh.result.overall.requests.sent).toBe(100);
+      expect(fresh.result.overall.connections!.opened).toBe(100);
+      // The server saw the load's 100 connections and preflight's one.
+      expect(fresh.server).toBe(101);
+      const pooled = await run('pool');
+      expect(pooled.result.overall.connections!.opened).toBeLessThan(10);
+      expect(pooled.server).toBe(pooled.result.overall.connections!.opened + 1);
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  }, 60_000);
+});
