@@ -17,7 +17,7 @@ export interface InFlightRequest<T> {
 
 /** What came back for one request. */
 export type RequestOutcome =
-  | { kind: 'response'; doneMs: number; status: number; body: Buffer; headers: readonly string[] }
+  | { kind: 'response'; doneMs: number; waitingMs: number; status: number; body: Buffer; headers: readonly string[] }
   | { kind: 'error'; doneMs: number; error: TransportErrorKind; code?: string; reason: string };
 
 /** The target and the fixed parts of every request. */
@@ -213,7 +213,7 @@ export class ConnectionPool<T> {
 }
 
 function answerOutcome(answer: HttpAnswer): RequestOutcome {
-  return { kind: 'response', doneMs: answer.doneMs, status: answer.status, body: answer.body, headers: answer.headers };
+  return { kind: 'response', doneMs: answer.doneMs, waitingMs: answer.waitingMs, status: answer.status, body: answer.body, headers: answer.headers };
 }
 
 function failureOutcome(failure: TransportFailure): RequestOutcome {

@@ -155,7 +155,7 @@ export class LoadEngine {
 
   #abandonInFlight(): void {
     for (const abandoned of this.#pool.close()) {
-      this.#options.sink.onSample(sampleOf(abandoned, performance.now(), 0, 'aborted', undefined, undefined));
+      this.#options.sink.onSample(sampleOf(abandoned, performance.now(), 0, 'aborted', undefined, undefined, undefined, undefined));
     }
     this.#finish(performance.now());
   }
@@ -286,8 +286,8 @@ export class LoadEngine {
   #onOutcome(request: InFlightRequest<RequestMeta>, outcome: RequestOutcome): void {
     this.#options.sink.onSample(
       outcome.kind === 'response'
-        ? sampleOf(request, outcome.doneMs, outcome.status, undefined, outcome.body, outcome.headers)
-        : sampleOf(request, outcome.doneMs, 0, outcome.error, undefined, undefined, outcome.reason),
+        ? sampleOf(request, outcome.doneMs, outcome.status, undefined, outcome.body, outcome.headers, undefined, outcome.waitingMs)
+        : sampleOf(request, outcome.doneMs, 0, outcome.error, undefined, undefined, outcome.reason, undefined),
     );
     if (this.#aborted && this.#pool.inFlight === 0) this.#finish(performance.now());
     else this.#maybeFinish();
@@ -353,13 +353,15 @@ function sampleOf(
   error: Sample['error'],
   responseBody: Buffer | undefined,
   responseHeaders: Sample['responseHeaders'],
-  errorReason?: string,
+  errorReason: string | undefined,
+  waitingMs: number | undefined,
 ): Sample {
   return {
     phaseIndex: meta.phaseIndex,
     scheduledMs: meta.scheduledMs,
     sentMs,
     doneMs,
+    waitingMs,
     status,
     error,
     errorReason,

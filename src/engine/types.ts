@@ -42,6 +42,8 @@ export interface Sample {
   scheduledMs: number;
   sentMs: number;
   doneMs: number;
+  /** An answer's time to first byte (see HttpAnswer.waitingMs); absent for a failed request. */
+  waitingMs?: number;
   /** HTTP status, or 0 when the request failed without a response. */
   status: number;
   error?: ErrorKind;

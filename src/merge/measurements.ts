@@ -64,6 +64,7 @@ export const measuredStatsSchema = z.object({
       opened: count,
       connectHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
       tlsHandshakeHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
+      firstByteHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
     })
     .nullable()
     .default(null),

@@ -288,14 +288,17 @@ function mergeConnections(parts: readonly MeasuredStats['connections'][]): Measu
   const measured = parts as NonNullable<MeasuredStats['connections']>[];
   const connect = addHistograms(measured.map((part) => part.connectHistogram));
   const tls = addHistograms(measured.map((part) => part.tlsHandshakeHistogram));
+  const firstByte = addHistograms(measured.map((part) => part.firstByteHistogram));
   try {
     return {
       opened: measured.reduce((total, part) => total + part.opened, 0),
       connectHistogram: connect.encode(),
       tlsHandshakeHistogram: tls.encode(),
+      firstByteHistogram: firstByte.encode(),
     };
   } finally {
     connect.destroy();
     tls.destroy();
+    firstByte.destroy();
   }
 }

@@ -57,6 +57,8 @@ export class ScopeAccumulator {
   connectionsOpened = 0;
   readonly connectTime = LatencyHistogram.create();
   readonly tlsHandshakeTime = LatencyHistogram.create();
+  /** Each answer's time to first byte (from when its request went out on an open connection). */
+  readonly firstByteTime = LatencyHistogram.create();
 
   /** Counts a new connection and its timing. */
   recordConnection(timing: ConnectionTiming): void {
@@ -80,6 +82,7 @@ export class ScopeAccumulator {
       this.statusCounts.set(sample.status, (this.statusCounts.get(sample.status) ?? 0) + 1);
       this.latency.recordUs((sample.doneMs - sample.scheduledMs) * 1000);
       this.service.recordUs((sample.doneMs - sample.sentMs) * 1000);
+      if (sample.waitingMs !== undefined) this.firstByteTime.recordUs(sample.waitingMs * 1000);
       if (outcome === 'expected') this.expectedOutcomes.set(sample.status, (this.expectedOutcomes.get(sample.status) ?? 0) + 1);
       if (outcome === 'unexpected') this.httpErrors.set(sample.status, (this.httpErrors.get(sample.status) ?? 0) + 1);
     }

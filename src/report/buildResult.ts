@@ -22,7 +22,7 @@ export interface MeasuredStats {
   histogram: string;
   serviceHistogram: string;
   /** New connections and their connect and TLS handshake times (histograms, added when merged); null in files written before they were measured. */
-  connections: { opened: number; connectHistogram: string; tlsHandshakeHistogram: string } | null;
+  connections: { opened: number; connectHistogram: string; tlsHandshakeHistogram: string; firstByteHistogram: string } | null;
   /** Contract checks of this scope's responses; null when checks were off. */
   contract: ContractScopeSnapshot | null;
 }
@@ -346,5 +346,10 @@ function connectionsResult(measured: MeasuredStats['connections']): ResultStats[
       histogram.destroy();
     }
   };
-  return { opened: measured.opened, connectMs: summary(measured.connectHistogram), tlsHandshakeMs: summary(measured.tlsHandshakeHistogram) };
+  return {
+    opened: measured.opened,
+    connectMs: summary(measured.connectHistogram),
+    tlsHandshakeMs: summary(measured.tlsHandshakeHistogram),
+    firstByteMs: summary(measured.firstByteHistogram),
+  };
 }

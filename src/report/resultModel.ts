@@ -63,6 +63,12 @@ const statsObject = z.object({
         .nullable()
         .describe('TCP connect time of the new connections (through a proxy: until the tunnel and TLS were up); null when none opened'),
       tlsHandshakeMs: latencySummary.nullable().describe('TLS handshake time, after TCP connect; null for plain http or through a proxy'),
+      firstByteMs: latencySummary
+        .nullable()
+        .default(null)
+        .describe(
+          "each answer's time to first byte, from when its request went out on an open connection (k6's http_req_waiting); null when nothing was answered",
+        ),
     })
     .nullable()
     .default(null)

@@ -46,7 +46,7 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
       summary ? `; ${label} p50 ${formatDurationMs(summary.p50)}, p99 ${formatDurationMs(summary.p99)}` : '';
     const perConnection = result.overall.requests.sent / connections.opened;
     lines.push(
-      `  connections ${connections.opened} opened (${perConnection.toFixed(perConnection < 10 ? 1 : 0)} requests each)${times('connect', connections.connectMs)}${times('TLS handshake', connections.tlsHandshakeMs)}`,
+      `  connections ${connections.opened} opened (${perConnection.toFixed(perConnection < 10 ? 1 : 0)} requests each)${times('connect', connections.connectMs)}${times('TLS handshake', connections.tlsHandshakeMs)}${times('first byte', connections.firstByteMs)}`,
     );
   }
   const network = result.target.network;

@@ -193,6 +193,7 @@ export function scopeFigures(recorder: RunRecorder, contract: ContractRecorder |
       opened: accumulator.connectionsOpened,
       connectHistogram: accumulator.connectTime.encode(),
       tlsHandshakeHistogram: accumulator.tlsHandshakeTime.encode(),
+      firstByteHistogram: accumulator.firstByteTime.encode(),
     },
     contract: (phaseIndex === undefined ? contractSnapshot?.overall : contractSnapshot?.phases[phaseIndex]) ?? null,
   });

@@ -100,7 +100,11 @@ describe('names pinned to several addresses (target.resolve)', () => {
           expect(connections.tlsHandshakeMs!.p50).toBeGreaterThan(0);
           expect(connections.tlsHandshakeMs!.p99).toBeLessThan(1000);
         } else expect(connections.tlsHandshakeMs).toBeNull();
+        // Time to first byte: the server answers at once, so well under the whole latency's 1 s bound.
+        expect(connections.firstByteMs!.p50).toBeGreaterThan(0);
+        expect(connections.firstByteMs!.p99).toBeLessThanOrEqual(result.overall.serviceLatencyMs.p99!);
         expect(run.stdout).toMatch(new RegExp(`connections ${connections.opened} opened \\(1\\.0 requests each\\); connect p50 [\\d.]+(ms|µs)`));
+        expect(run.stdout).toMatch(/; first byte p50 [\d.]+(ms|µs), p99 [\d.]+(ms|µs)/);
         // result.json says where the connections went, and agrees with the servers.
         const network = result.target.network!;
         expect(network.dnsQueries).toBe(0);

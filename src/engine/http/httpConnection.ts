@@ -43,6 +43,8 @@ export interface HttpAnswer {
   headers: readonly string[];
   body: Buffer;
   doneMs: number;
+  /** Time to first byte: from when the request went out on an open socket to the answer's first byte (k6's http_req_waiting). */
+  waitingMs: number;
 }
 
 export interface ConnectionEvents {
@@ -93,6 +95,11 @@ export class HttpConnection {
   }
 
   #remoteAddress: string | undefined;
+  /** When the request in flight was written (queued until the socket opened, for a new one), and when its answer's first byte came. */
+  #requestAtMs = 0;
+  #firstByteAtMs = 0;
+  /** When the socket was open and ready for requests (TLS: handshake done). */
+  #readyAtMs = 0;
 
   /** The address (or proxy) the current socket connected to, once it has. */
   get remoteAddress(): string | undefined {
@@ -109,6 +116,8 @@ export class HttpConnection {
     if (this.#busy) throw new Error('bug: send on a busy connection');
     this.#busy = true;
     this.#resetAnswer();
+    this.#requestAtMs = performance.now();
+    this.#firstByteAtMs = 0;
     this.#deadlineMs = performance.now() + this.#target.timeoutMs;
     this.#timer ??= setTimeout(this.#onTimer, this.#target.timeoutMs);
     (this.#socket ?? this.#connect()).write(request);
@@ -160,6 +169,7 @@ export class HttpConnection {
       socket.once(secure ? 'secureConnect' : 'connect', () => {
         if (this.#socket !== socket) return;
         const nowMs = performance.now();
+        this.#readyAtMs = nowMs;
         this.#remoteAddress = proxy ? `${proxy.shown} (proxy)` : (socket.remoteAddress ?? hostname);
         const timing =
           tcpConnectedMs === undefined
@@ -190,6 +200,7 @@ export class HttpConnection {
         this.#dropSocket();
         return true;
       }
+      if (this.#firstByteAtMs === 0) this.#firstByteAtMs = performance.now();
       if (this.#parserIdle) {
         const whole = readWholeAnswer(chunk);
         if (whole !== undefined) {
@@ -293,7 +304,10 @@ export class HttpConnection {
 
   #deliver(status: number, headers: readonly string[], body: Buffer, keepAlive: boolean): void {
     const tooLarge = this.#bodyBytes > this.#target.maxBodyBytes;
-    const answer: HttpAnswer = { status, headers, body: tooLarge ? EMPTY_BODY : body, doneMs: performance.now() };
+    const doneMs = performance.now();
+    // From the moment the request could go out (a new socket opened first) to the answer's first byte: the server's time plus the wire's.
+    const waitingMs = (this.#firstByteAtMs || doneMs) - Math.max(this.#requestAtMs, this.#readyAtMs);
+    const answer: HttpAnswer = { status, headers, body: tooLarge ? EMPTY_BODY : body, doneMs, waitingMs: Math.max(0, waitingMs) };
     this.#finishRequest();
     // A server that said it will close gets a new socket next time.
     if (!keepAlive) this.#dropSocket();
