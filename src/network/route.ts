@@ -21,12 +21,13 @@ export interface NetworkSettings {
   localAddresses?: string[];
 }
 
-export function networkRoute(settings: NetworkSettings, url: URL, env: Record<string, string | undefined>): NetworkRoute {
+/** The route to `url`: its proxy from the settings and the environment, unless one was chosen already (`chosenProxy`). */
+export function networkRoute(settings: NetworkSettings, url: URL, env: Record<string, string | undefined>, chosenProxy?: ProxyRoute | null): NetworkRoute {
   const localAddresses = settings.localAddresses;
   let turn = 0;
   return {
     resolver: new TargetResolver(settings.dns, settings.resolve),
-    proxy: proxyRoute(url, settings.proxy, env),
+    proxy: chosenProxy === undefined ? proxyRoute(url, settings.proxy, env) : chosenProxy,
     localAddresses,
     nextLocalAddress: () => (localAddresses && localAddresses.length > 0 ? localAddresses[turn++ % localAddresses.length] : undefined),
   };

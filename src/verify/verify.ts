@@ -8,7 +8,7 @@ import type { PoolTarget } from '../engine/connectionPool.ts';
 import { sendOne } from '../engine/singleRequest.ts';
 import { proxyRoute } from '../network/proxy.ts';
 import type { ProxyRoute } from '../network/proxy.ts';
-import { TargetResolver } from '../network/resolver.ts';
+import { networkRoute } from '../network/route.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { PACT_DIR, PACT_PROVIDER, PactExamples, ProviderStates } from '../pact/pactTerms.ts';
 
@@ -105,12 +105,7 @@ async function checkCredentials(options: VerifyProviderOptions, proxy: ProxyRout
     timeoutMs: 10_000,
     maxBodyBytes: 1024 * 1024,
     // The proxy chosen before the environment was set for Pact's verifier.
-    network: {
-      resolver: new TargetResolver({ ttl: 30_000, select: 'first', family: 'any' }),
-      proxy,
-      localAddresses: undefined,
-      nextLocalAddress: () => undefined,
-    },
+    network: networkRoute({ dns: { ttl: 30_000, select: 'first', family: 'any' } }, url, {}, proxy),
   };
   const body = logMessageRequestJson({
     authId: options.registeredAuthId,

@@ -150,7 +150,7 @@ describe('samples', () => {
       expect(kinds).toEqual(new Set([200, 'timeout', 'aborted']));
       // One hidden class for every sample keeps the code reading them monomorphic (see sampleOf).
       const fieldOrders = new Set(samples.map((s) => Object.keys(s).join(',')));
-      expect([...fieldOrders]).toEqual(['phaseIndex,scheduledMs,sentMs,doneMs,status,error,errorReason,request,responseBody,responseHeaders']);
+      expect([...fieldOrders]).toEqual(['phaseIndex,scheduledMs,sentMs,doneMs,waitingMs,status,error,errorReason,request,responseBody,responseHeaders']);
     } finally {
       await server.close();
     }

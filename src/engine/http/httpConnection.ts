@@ -116,9 +116,10 @@ export class HttpConnection {
     if (this.#busy) throw new Error('bug: send on a busy connection');
     this.#busy = true;
     this.#resetAnswer();
-    this.#requestAtMs = performance.now();
+    const nowMs = performance.now();
+    this.#requestAtMs = nowMs;
     this.#firstByteAtMs = 0;
-    this.#deadlineMs = performance.now() + this.#target.timeoutMs;
+    this.#deadlineMs = nowMs + this.#target.timeoutMs;
     this.#timer ??= setTimeout(this.#onTimer, this.#target.timeoutMs);
     (this.#socket ?? this.#connect()).write(request);
   }
@@ -165,19 +166,17 @@ export class HttpConnection {
           noDelay: true,
           onread: { buffer: READ_BUFFER, callback: (length) => onBytes(READ_BUFFER.subarray(0, length)) },
         });
-    if (this.#events.onConnected) {
-      socket.once(secure ? 'secureConnect' : 'connect', () => {
-        if (this.#socket !== socket) return;
-        const nowMs = performance.now();
-        this.#readyAtMs = nowMs;
-        this.#remoteAddress = proxy ? `${proxy.shown} (proxy)` : (socket.remoteAddress ?? hostname);
-        const timing =
-          tcpConnectedMs === undefined
-            ? { connectMs: nowMs - openedAtMs, tlsHandshakeMs: null }
-            : { connectMs: tcpConnectedMs - openedAtMs, tlsHandshakeMs: nowMs - tcpConnectedMs };
-        this.#events.onConnected!(this.#remoteAddress, timing);
-      });
-    }
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      if (this.#socket !== socket) return;
+      const nowMs = performance.now();
+      this.#readyAtMs = nowMs;
+      this.#remoteAddress = proxy ? `${proxy.shown} (proxy)` : (socket.remoteAddress ?? hostname);
+      const timing =
+        tcpConnectedMs === undefined
+          ? { connectMs: nowMs - openedAtMs, tlsHandshakeMs: null }
+          : { connectMs: tcpConnectedMs - openedAtMs, tlsHandshakeMs: nowMs - tcpConnectedMs };
+      this.#events.onConnected?.(this.#remoteAddress, timing);
+    });
     const parser = new HTTPParser(HTTPParser.RESPONSE);
     // The parser's own head limit counts only reads that end inside the head, so one head passed or
     // failed by how its bytes arrived: the limit is ours (MAX_RESPONSE_HEAD_BYTES), on the whole head.
