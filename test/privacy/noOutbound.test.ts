@@ -103,7 +103,10 @@ describe.runIf(available || required)('nothing leaves the machine', () => {
 
   it("the Pact consumer tests (Pact's mock server) talk to 127.0.0.1 and nothing else", async () => {
     const run = await traced(
-      [process.execPath, join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'pact-consumer'],
+      // What is traced here is where connections go, not whether each consumer test passes (CI runs them
+      // on their own): under strace one of them has twice found its request not received (2 of 5 CI runs
+      // on 2026-12-05, never outside strace), so a test gets a second try here.
+      [process.execPath, join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'pact-consumer', '--retry', '1'],
       { HARNESS_PACT_OUT_DIR: files.dir, PACT_DO_NOT_TRACK: '' },
       join(files.dir, 'consumer.strace'),
     );
