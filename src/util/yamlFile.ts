@@ -3,6 +3,7 @@ import { isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
 import { ExitCode, UserError } from '../errors.ts';
+import { knownKeys, nearestKey } from './knownKeys.ts';
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -133,8 +134,9 @@ export function validateAgainst<S extends z.ZodType>(
   const problems = [...extraProblems];
   const explained = new Set(explainedPaths.map((path) => path.map(String).join('.')));
   if (!parsed.success) {
+    const known = parsed.error.issues.some((issue) => issue.code === 'unrecognized_keys') ? knownKeys(schema) : new Set<string>();
     for (const issue of parsed.error.issues)
-      if (!explained.has(issue.path.map(String).join('.'))) problems.push(source.problem(issue.path, describeIssue(issue)));
+      if (!explained.has(issue.path.map(String).join('.'))) problems.push(source.problem(issue.path, describeIssue(issue, known)));
   }
   if (problems.length > 0) {
     throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
@@ -142,8 +144,15 @@ export function validateAgainst<S extends z.ZodType>(
   return (parsed as { data: z.output<S> }).data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+function describeIssue(issue: z.core.$ZodIssue, known: ReadonlySet<string>): string {
+  if (issue.code === 'unrecognized_keys') {
+    // A misspelt key names the one meant: `unknown key "rte" (did you mean "rate"?)`.
+    const described = issue.keys.map((key) => {
+      const meant = nearestKey(key, known);
+      return meant ? `"${key}" (did you mean "${meant}"?)` : `"${key}"`;
+    });
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${described.join(', ')}`;
+  }
   if (issue.code === 'invalid_union') return 'not one of the accepted forms (see docs/load-runs.md for this field)';
   return issue.message;
 }

@@ -185,6 +185,11 @@ describe('load verdicts', () => {
     const typo = await runCliProcess(['load', file, '--duraton-scale', '0.1']);
     expect(typo.exitCode).toBe(ExitCode.badInput);
     expect(typo.stderr).toBe('error: unknown flag --duraton-scale: did you mean --duration-scale?\n(run with --help for usage)\n');
+    // Without a scenario: the shipped ones, each with the command that runs it and what it is for.
+    const none = await runCliProcess(['load']);
+    expect(none.exitCode).toBe(ExitCode.badInput);
+    expect(none.stderr).toMatch(/^error: name a scenario file to run; the shipped ones:\n {2}- npm run load -- scenarios\/capacity\.yml {4}The highest rate/);
+    expect(none.stderr).toContain('  - npm run load -- scenarios/peak.yml    Launch-day peak of user messages');
   });
   it('takes SIGTERM twice in a row (as `timeout` and npm relay it) as one request to stop, and keeps the results', async () => {
     const out = join(files.dir, 'out');

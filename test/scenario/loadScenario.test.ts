@@ -95,12 +95,26 @@ thresholds:
   - { expr: p99 < 1s, phase: nope }
 `;
     const problems = (await problemsOf(broken)).join('\n');
-    expect(problems).toContain('scenario.yml:2: target: unknown key "timeot"');
+    expect(problems).toContain('scenario.yml:2: target: unknown key "timeot" (did you mean "timeout"?)');
     expect(problems).toMatch(/scenario\.yml:3: users\.order: .*sequence.*random.*once/);
     expect(problems).toContain('scenario.yml:6: phases.0.duration: expected a duration such as 250ms, 10s or 2m, got 10 (add a unit)');
     expect(problems).toMatch(/scenario\.yml:7: phases\.1: rate and connections cannot be combined/);
     expect(problems).toMatch(/scenario\.yml:8: phases\.2\.duration: required/);
     expect(problems).toMatch(/scenario\.yml:10: thresholds\.0: .*not one of the accepted forms|scenario\.yml:10: thresholds\.0/);
+  });
+
+  it('names the key a misspelt one meant, and none for a key far from every known one', async () => {
+    const problems = (
+      await problemsOf(`name: t
+target: { url: mock, maxConection: 10 }
+users: { file: users.csv }
+messages: { file: messages.csv }
+phases:
+  - { name: a, duration: 1s, rte: 10, quxx: 1 }
+`)
+    ).join('\n');
+    expect(problems).toContain('scenario.yml:2: target: unknown key "maxConection" (did you mean "maxConnections"?)');
+    expect(problems).toContain('scenario.yml:6: phases.0: unknown keys "rte" (did you mean "rate"?), "quxx"');
   });
 
   it('takes arrivals on rate phases and refuses them where nothing is scheduled by rate', async () => {

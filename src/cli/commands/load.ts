@@ -2,6 +2,7 @@ import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
+import { shippedScenarios } from '../shippedScenarios.ts';
 import { join } from 'node:path';
 import { SHARD_FILE, shardFileContent } from '../../merge/shardFile.ts';
 import type { RunResult } from '../../report/resultModel.ts';
@@ -20,7 +21,7 @@ import type { BaselineArgs } from './baselineOption.ts';
 import { decimalNumber } from '../../util/schemaHelpers.ts';
 
 interface LoadArgs extends BaselineArgs {
-  scenario: string;
+  scenario?: string;
   target?: string;
   out?: string;
   force: boolean;
@@ -38,11 +39,11 @@ interface LoadArgs extends BaselineArgs {
 /** `load`: runs a scenario and writes its results; exits with the run's verdict (0, 1, 4 or 130). */
 export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
   return {
-    command: 'load <scenario>',
+    command: 'load [scenario]',
     describe: 'Run a load scenario (YAML) against its target or the built-in mock',
     builder: (yargs: Argv) =>
       withBaselineOptions(yargs)
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file, e.g. scenarios/peak.yml' })
+        .positional('scenario', { type: 'string', describe: 'scenario file, e.g. scenarios/peak.yml' })
         .option('target', { type: 'string', describe: 'override target.url: "mock" or a base URL' })
         .option('out', {
           type: 'string',
@@ -69,6 +70,12 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         })
         .option('start-at', { type: 'string', describe: 'UTC time the schedule starts at, e.g. 2026-12-01T09:00:00Z: give every shard the same' }),
     handler: async (args: LoadArgs) => {
+      if (!args.scenario) {
+        throw new UserError('name a scenario file to run; the shipped ones:', {
+          exitCode: ExitCode.badInput,
+          problems: [...shippedScenarios(), 'or write your own: docs/load-runs.md#scenario-files'],
+        });
+      }
       const durationScale = parseDurationScale(args.durationScale);
       parseTargetOption(args.target);
       const tolerance = parseTolerance(args);
