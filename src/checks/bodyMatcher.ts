@@ -104,10 +104,7 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
       if (!Array.isArray(actual)) return kindMismatch('an array', actual, out);
       if (governing) {
         if (example.length === 0) return;
-        if (governing.rule.matchers.length === 0) {
-          out.push({ rule: 'eachValue', path: pathText, expected: 'a matcher (the eachValue above has no rules)', actual: describeActual(actual) });
-          return;
-        }
+        if (governing.rule.matchers.length === 0) return noMatcher(pathText, actual, out);
         if (structured) {
           const found = structured.map((check) => check(actual));
           if (governing.rule.combine === 'AND' || found.every((violations) => violations.length > 0)) for (const violations of found) out.push(...violations);
@@ -133,8 +130,7 @@ export function compileBody(example: unknown, path: (string | number)[], rules: 
 
   if (governing?.rule.matchers.length === 0) {
     // An eachValue without rules leaves a rule of no matchers below it: the reference finds no matcher for a value.
-    return (actual, out) =>
-      out.push({ rule: 'eachValue', path: pathText, expected: 'a matcher (the eachValue above has no rules)', actual: describeActual(actual) });
+    return (actual, out) => noMatcher(pathText, actual, out);
   }
   if (governing) {
     const { rule, cascaded } = governing;
@@ -210,6 +206,11 @@ function itemCheckers<T>(compile: (index: number) => T): (index: number) => T {
     kept[index] ??= compile(index);
     return kept[index];
   };
+}
+
+/** A value below an eachValue without rules: the reference finds no matcher for it. */
+function noMatcher(pathText: string, actual: unknown, out: Violation[]): void {
+  out.push({ rule: 'eachValue', path: pathText, expected: 'a matcher (the eachValue above has no rules)', actual: describeActual(actual) });
 }
 
 function withArticle(noun: string): string {

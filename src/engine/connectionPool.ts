@@ -47,6 +47,8 @@ interface Slot<T> {
   inFlight: InFlightRequest<T> | undefined;
   /** Its request was sent on a connection of its own, closed after the answer. */
   fresh: boolean;
+  /** The counts of the address its socket connected to (looked up once per connection, not per answer). */
+  use: AddressUse | undefined;
 }
 
 /**
@@ -185,12 +187,13 @@ export class ConnectionPool<T> {
 
   #newSlot(): Slot<T> | undefined {
     if (this.#closed || this.#all.length >= this.#maxConnections) return undefined;
-    const slot: Slot<T> = { connection: undefined as unknown as HttpConnection, inFlight: undefined, fresh: false };
+    const slot: Slot<T> = { connection: undefined as unknown as HttpConnection, inFlight: undefined, fresh: false, use: undefined };
     slot.connection = new HttpConnection(this.#connectionTarget, {
       onAnswer: (answer) => this.#settle(slot, answerOutcome(answer)),
       onFailure: (failure) => this.#settle(slot, failureOutcome(failure)),
       onConnected: (address, timing) => {
-        this.#use(address).connections++;
+        slot.use = this.#use(address);
+        slot.use.connections++;
         this.#onConnection?.(timing);
       },
     });
@@ -203,8 +206,8 @@ export class ConnectionPool<T> {
     if (!request || this.#closed) return;
     slot.inFlight = undefined;
     this.#inFlightCount--;
-    const address = slot.connection.remoteAddress;
-    if (address !== undefined) this.#use(address).requests++;
+    // A request that failed before its socket connected went to no address.
+    if (slot.connection.remoteAddress !== undefined) slot.use!.requests++;
     if (slot.fresh) slot.connection.close();
     this.#idle.push(slot);
     this.#onOutcome(request, outcome);

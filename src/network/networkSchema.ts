@@ -34,7 +34,17 @@ export const proxySchema = z.union([
     .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol) && new URL(text).hostname !== '', 'an http:// proxy URL with a host'),
 ]);
 
-const CIDR = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/;
+/** An IPv4 CIDR block as text: its base address and prefix length, or undefined when `text` is none. */
+export function ipv4Block(text: string): { base: number; bits: number } | undefined {
+  const block = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(text);
+  if (!block || isIP(block[1]!) !== 4 || Number(block[2]) > 32) return undefined;
+  return { base: ipv4Number(block[1]!), bits: Number(block[2]) };
+}
+
+/** An IPv4 address as a number from 0 to 2^32 - 1. */
+export function ipv4Number(address: string): number {
+  return address.split('.').reduce((total, part) => total * 256 + Number(part), 0);
+}
 
 /** `target.localAddresses`: addresses (or IPv4 CIDR blocks of at most 256) new connections leave from, in turn. */
 export const localAddressesSchema = z
@@ -43,13 +53,12 @@ export const localAddressesSchema = z
   .transform((entries, ctx) => {
     const addresses: string[] = [];
     entries.forEach((entry, i) => {
-      const block = CIDR.exec(entry);
-      if (block && isIP(block[1]!) === 4 && Number(block[2]) >= 24 && Number(block[2]) <= 32) {
-        const base = block[1]!.split('.').map(Number);
-        const size = 2 ** (32 - Number(block[2]));
-        const start = (((base[0]! << 24) | (base[1]! << 16) | (base[2]! << 8) | base[3]!) >>> 0) & ~(size - 1);
+      const block = ipv4Block(entry);
+      if (block && block.bits >= 24) {
+        const size = 2 ** (32 - block.bits);
+        const start = Math.floor(block.base / size) * size;
         for (let k = 0; k < size; k++) {
-          const value = (start + k) >>> 0;
+          const value = start + k;
           addresses.push([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.'));
         }
       } else if (isIP(entry) !== 0) addresses.push(entry);

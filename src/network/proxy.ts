@@ -6,6 +6,7 @@
 import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { ipv4Block, ipv4Number } from './networkSchema.ts';
 import type { ConnectLookup } from './resolver.ts';
 
 /** A proxy a target's requests go through. */
@@ -40,17 +41,14 @@ export function bypassesProxy(hostname: string, noProxy: string | undefined): bo
     .filter(Boolean)
     .some((entry) => {
       if (entry === '*') return true;
-      const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(entry);
-      if (cidr && isIP(host) === 4) return inIpv4Block(host, cidr[1]!, Number(cidr[2]));
+      const block = ipv4Block(entry);
+      if (block && isIP(host) === 4) {
+        const size = 2 ** (32 - block.bits);
+        return Math.floor(ipv4Number(host) / size) === Math.floor(block.base / size);
+      }
       const name = entry.replace(/^\*?\./, '').replace(/:\d+$/, '');
       return host === name || host.endsWith(`.${name}`);
     });
-}
-
-function inIpv4Block(address: string, base: string, bits: number): boolean {
-  const value = (text: string) => text.split('.').reduce((total, part) => total * 256 + Number(part), 0);
-  const size = 2 ** (32 - Math.min(32, bits));
-  return Math.floor(value(address) / size) === Math.floor(value(base) / size);
 }
 
 /** The proxy for `target`, or null to go direct. */

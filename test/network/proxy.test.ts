@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.ts';
 import { startMockServer } from '../../src/mock/server.ts';
 import { cliTestFolder, editCliScenario, readRunResult } from '../fixtures/cliScenario.ts';
-import { honestAnswerText } from '../fixtures/honestProvider.ts';
+import { honestAnswerText, startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
-import { readBody, startTestServer } from '../fixtures/servers.ts';
+import { readBody } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 import { makeTestCertificates } from '../fixtures/tlsCertificates.ts';
@@ -28,7 +29,8 @@ const SECRET = 'pr0xy-s3cret';
 const env = { HAPTIK_TOKEN: 'proxy-token', HAPTIK_CLIENT_ID: 'proxy-client' };
 const files = cliTestFolder();
 const certificates = makeTestCertificates();
-const honest = async (req: Parameters<Parameters<typeof startTestServer>[0]>[0], res: Parameters<Parameters<typeof startTestServer>[0]>[1]) => {
+/** The HTTPS target's answers: honest ones (startHonestProvider serves plain HTTP only). */
+const honest = async (req: IncomingMessage, res: ServerResponse) => {
   const body = await readBody(req);
   res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
 };
@@ -111,7 +113,7 @@ describe.runIf(available || required)('through a proxy', () => {
           server.closeAllConnections();
         }),
     };
-    httpTarget = await startTestServer(honest);
+    httpTarget = await startHonestProvider();
   });
   afterAll(async () => {
     await httpsTarget.close();

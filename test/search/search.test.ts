@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../../src/errors.ts';
 import { cliTestFolder, readRunResult, writeCliScenario } from '../fixtures/cliScenario.ts';
-import { honestAnswerText } from '../fixtures/honestProvider.ts';
+import { startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
-import { readBody, startTestServer } from '../fixtures/servers.ts';
 
 const env = { HAPTIK_TOKEN: 'search-token', HAPTIK_CLIENT_ID: 'search-client' };
 const files = cliTestFolder();
@@ -74,14 +73,16 @@ describe('capacity search', () => {
     // Tokens refill at 300/s into a bucket of 10: above 300/s the excess is refused at once.
     let tokens = 10;
     let lastMs = performance.now();
-    const limited = await startTestServer(async (req, res) => {
-      const body = await readBody(req);
+    const limited = await startHonestProvider((_n, _req, res) => {
       const nowMs = performance.now();
       tokens = Math.min(10, tokens + ((nowMs - lastMs) * 300) / 1000);
       lastMs = nowMs;
-      if (tokens < 1) return void res.writeHead(429, { 'content-type': 'application/json' }).end('{"error_message":"rate limit exceeded"}');
-      tokens -= 1;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+      if (tokens >= 1) {
+        tokens -= 1;
+        return false;
+      }
+      res.writeHead(429, { 'content-type': 'application/json' }).end('{"error_message":"rate limit exceeded"}');
+      return true;
     });
     try {
       const out = join(files.dir, 'limited');
@@ -104,9 +105,9 @@ describe('capacity search', () => {
 
   it('ends with bound generator when requests waited on this side, never with a server capacity', async () => {
     // A server answering in 5 ms, but only 2 connections allowed: this side holds at most ~400/s.
-    const fast = await startTestServer(async (req, res) => {
-      const body = await readBody(req);
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9))), 5);
+    const fast = await startHonestProvider((_n, _req, _res, honest) => {
+      setTimeout(honest, 5);
+      return true;
     });
     try {
       const out = join(files.dir, 'generator');
@@ -129,17 +130,17 @@ describe('capacity search', () => {
     // 100 ms answers; once it has had more than 10 requests at once it answers in 400 ms for good.
     let inFlight = 0;
     let broken = false;
-    const fragile = await startTestServer(async (req, res) => {
-      const body = await readBody(req);
+    const fragile = await startHonestProvider((_n, _req, _res, honest) => {
       inFlight++;
       if (inFlight > 10) broken = true;
       setTimeout(
         () => {
           inFlight--;
-          res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+          honest();
         },
         broken ? 400 : 100,
       );
+      return true;
     });
     try {
       const out = join(files.dir, 'fragile');
