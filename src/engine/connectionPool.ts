@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { createSecureContext } from 'node:tls';
 import { HttpConnection } from './http/httpConnection.ts';
-import type { ConnectionTarget, ConnectionTiming, HttpAnswer } from './http/httpConnection.ts';
+import type { ConnectionTarget, ConnectionTiming, HttpAnswer, TlsSessionStore } from './http/httpConnection.ts';
 import type { TransportErrorKind, TransportFailure } from './http/failures.ts';
 import type { NetworkRoute } from '../network/route.ts';
 
@@ -49,7 +49,12 @@ interface Slot<T> {
   fresh: boolean;
   /** The counts of the address its socket connected to (looked up once per connection, not per answer). */
   use: AddressUse | undefined;
+  /** Held by one owner (a conversation) until released: never idle, not counted against maxConnections. */
+  dedicated: boolean;
 }
+
+/** A connection held by one owner (see ConnectionPool.openDedicated). */
+export type DedicatedConnection = { readonly dedicated: true };
 
 /**
  * Up to `maxConnections` connection slots, opened on demand. A slot whose socket closed (the
@@ -61,9 +66,13 @@ export class ConnectionPool<T> {
   readonly #maxConnections: number;
   readonly #onOutcome: (request: InFlightRequest<T>, outcome: RequestOutcome) => void;
   readonly #onFree: () => void;
-  readonly #onConnection: ((timing: ConnectionTiming) => void) | undefined;
+  readonly #onConnection: ((timing: ConnectionTiming, meta: T | undefined) => void) | undefined;
+  readonly #onConnectionFailed: ((kind: TransportErrorKind, meta: T) => void) | undefined;
   readonly #idle: Slot<T>[] = [];
   readonly #all: Slot<T>[] = [];
+  readonly #dedicated = new Set<Slot<T>>();
+  /** The TLS session dedicated connections that resume offer (the last one any of them was given). */
+  readonly #sessions: TlsSessionStore = { session: undefined };
   #closed = false;
   #inFlightCount = 0;
   /** The request line and headers up to the Content-Length value, built once. */
@@ -76,8 +85,10 @@ export class ConnectionPool<T> {
     maxConnections: number;
     onOutcome: (request: InFlightRequest<T>, outcome: RequestOutcome) => void;
     onFree: () => void;
-    /** Each new connection, once open, and how long it took. */
-    onConnection?: (timing: ConnectionTiming) => void;
+    /** Each new connection, once open, how long it took, and the request it opened for. */
+    onConnection?: (timing: ConnectionTiming, meta: T | undefined) => void;
+    /** A new connection that failed before it was open (refused, TLS, a local limit...), and the request it was for. */
+    onConnectionFailed?: (kind: TransportErrorKind, meta: T) => void;
   }) {
     const { url, path, headers, timeoutMs, ca, insecure, maxBodyBytes, network } = options.target;
     const secure = url.protocol === 'https:';
@@ -98,6 +109,7 @@ export class ConnectionPool<T> {
     this.#onOutcome = options.onOutcome;
     this.#onFree = options.onFree;
     this.#onConnection = options.onConnection;
+    this.#onConnectionFailed = options.onConnectionFailed;
     const lines = [
       `POST ${viaProxy ? `${url.origin}${path}` : path} HTTP/1.1`,
       `Host: ${url.host}`,
@@ -129,6 +141,7 @@ export class ConnectionPool<T> {
   get openConnections(): number {
     let open = 0;
     for (const slot of this.#all) if (slot.connection.open) open++;
+    for (const slot of this.#dedicated) if (slot.connection.open) open++;
     return open;
   }
 
@@ -158,6 +171,36 @@ export class ConnectionPool<T> {
     return true;
   }
 
+  /**
+   * A connection of its own for one owner (a conversation): its socket opens with the first
+   * request sent on it and stays open until `release`. With `resume`, a TLS connection offers the
+   * last session a server gave (a returning client); without, its handshake is a full one.
+   */
+  openDedicated(resume: boolean): DedicatedConnection {
+    const slot = this.#slot(true, resume);
+    this.#dedicated.add(slot);
+    return slot as unknown as DedicatedConnection;
+  }
+
+  /** Sends `body` now on a dedicated connection, which must be free. */
+  sendOn(connection: DedicatedConnection, body: string | Buffer, meta: T): void {
+    const slot = connection as unknown as Slot<T>;
+    if (this.#closed || !this.#dedicated.has(slot)) throw new Error('bug: send on a released connection');
+    const request: InFlightRequest<T> = { meta, sentMs: performance.now() };
+    slot.inFlight = request;
+    this.#inFlightCount++;
+    slot.connection.send(this.#requestBytes(body, this.#requestHead));
+  }
+
+  /** Closes a dedicated connection (its owner is done with it); a request in flight on it is dropped unreported. */
+  release(connection: DedicatedConnection): void {
+    const slot = connection as unknown as Slot<T>;
+    if (!this.#dedicated.delete(slot)) return;
+    if (slot.inFlight) this.#inFlightCount--;
+    slot.inFlight = undefined;
+    slot.connection.close();
+  }
+
   /** The whole request in one buffer: the cached head, the Content-Length, the body. */
   #requestBytes(body: string | Buffer, head: Buffer): Buffer {
     const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
@@ -174,12 +217,13 @@ export class ConnectionPool<T> {
   close(): InFlightRequest<T>[] {
     this.#closed = true;
     const abandoned: InFlightRequest<T>[] = [];
-    for (const slot of this.#all) {
+    for (const slot of [...this.#all, ...this.#dedicated]) {
       if (slot.inFlight) abandoned.push(slot.inFlight);
       slot.inFlight = undefined;
       slot.connection.close();
     }
     this.#all.length = 0;
+    this.#dedicated.clear();
     this.#idle.length = 0;
     this.#inFlightCount = 0;
     return abandoned;
@@ -187,17 +231,30 @@ export class ConnectionPool<T> {
 
   #newSlot(): Slot<T> | undefined {
     if (this.#closed || this.#all.length >= this.#maxConnections) return undefined;
-    const slot: Slot<T> = { connection: undefined as unknown as HttpConnection, inFlight: undefined, fresh: false, use: undefined };
-    slot.connection = new HttpConnection(this.#connectionTarget, {
-      onAnswer: (answer) => this.#settle(slot, answerOutcome(answer)),
-      onFailure: (failure) => this.#settle(slot, failureOutcome(failure)),
-      onConnected: (address, timing) => {
-        slot.use = this.#use(address);
-        slot.use.connections++;
-        this.#onConnection?.(timing);
-      },
-    });
+    const slot = this.#slot(false, false);
     this.#all.push(slot);
+    return slot;
+  }
+
+  #slot(dedicated: boolean, resume: boolean): Slot<T> {
+    const slot: Slot<T> = { connection: undefined as unknown as HttpConnection, inFlight: undefined, fresh: false, use: undefined, dedicated };
+    slot.connection = new HttpConnection(
+      this.#connectionTarget,
+      {
+        onAnswer: (answer) => this.#settle(slot, answerOutcome(answer)),
+        onFailure: (failure) => {
+          // A failure before the socket was open is the connection's, not only the request's.
+          if (slot.connection.remoteAddress === undefined && slot.inFlight) this.#onConnectionFailed?.(failure.kind, slot.inFlight.meta);
+          this.#settle(slot, failureOutcome(failure));
+        },
+        onConnected: (address, timing) => {
+          slot.use = this.#use(address);
+          slot.use.connections++;
+          this.#onConnection?.(timing, slot.inFlight?.meta);
+        },
+      },
+      resume ? this.#sessions : undefined,
+    );
     return slot;
   }
 
@@ -209,7 +266,7 @@ export class ConnectionPool<T> {
     // A request that failed before its socket connected went to no address.
     if (slot.connection.remoteAddress !== undefined) slot.use!.requests++;
     if (slot.fresh) slot.connection.close();
-    this.#idle.push(slot);
+    if (!slot.dedicated) this.#idle.push(slot);
     this.#onOutcome(request, outcome);
     if (!this.#closed) this.#onFree();
   }

@@ -1,20 +1,24 @@
 import { performance } from 'node:perf_hooks';
 import { ConnectionPool } from './connectionPool.ts';
 import { phaseStartOffsetsMs } from './schedule.ts';
+import { ConversationDriver } from './conversationDriver.ts';
+import type { ActiveConversation } from './conversationBook.ts';
 import type { AddressUse, InFlightRequest, PoolTarget, RequestOutcome } from './connectionPool.ts';
 import type { EnginePhase, PreparedRequest, Sample, SampleSink } from './types.ts';
 
-/** A due request waiting for a free connection. */
+/** A due request waiting for a free connection: request `index` of an open phase, or a conversation's next message. */
 interface DueRequest {
   phaseIndex: number;
   index: number;
   scheduledMs: number;
+  conversation: ActiveConversation | undefined;
 }
 
 interface RequestMeta {
   phaseIndex: number;
   scheduledMs: number;
   request: PreparedRequest;
+  conversation: ActiveConversation | undefined;
 }
 
 /** Live state for the progress line. */
@@ -70,16 +74,34 @@ export class LoadEngine {
   #aborted = false;
   #finished = false;
   #resolve!: (run: EngineRun) => void;
+  readonly #conversations: ConversationDriver;
 
   constructor(options: LoadEngineOptions) {
     this.#options = options;
-    const maxConnections = Math.max(1, ...options.phases.map((p) => (p.model === 'open' ? p.maxConnections : p.connections)));
+    const maxConnections = Math.max(1, ...options.phases.map(pooledConnections));
     this.#pool = new ConnectionPool<RequestMeta>({
       target: options.target,
       maxConnections,
       onOutcome: (request, outcome) => this.#onOutcome(request, outcome),
-      onConnection: (timing) => this.#options.sink.onConnection?.(this.#currentPhase, timing),
+      onConnection: (timing, meta) => this.#options.sink.onConnection?.(meta?.phaseIndex ?? this.#currentPhase, timing),
+      onConnectionFailed: (kind, meta) => this.#options.sink.onConnectionFailed?.(meta.phaseIndex, kind),
       onFree: () => this.#dispatch(),
+    });
+    const engine = this;
+    this.#conversations = new ConversationDriver({
+      sink: options.sink,
+      phases: options.phases,
+      get stopped() {
+        return engine.#aborted;
+      },
+      phaseStartMs: (p) => this.#phaseStartMs[p]!,
+      openConnection: (resume) => this.#pool.openDedicated(resume),
+      releaseConnection: (connection) => this.#pool.release(connection),
+      send: (conversation, request) => this.#send(conversation.phaseIndex, conversation.dueMs, request, conversation),
+      queue: (conversation) =>
+        this.#backlog.push({ phaseIndex: conversation.phaseIndex, index: conversation.next, scheduledMs: conversation.dueMs, conversation }),
+      endPhase: (p, nowMs) => this.#endPhase(p, nowMs),
+      wakeBy: (dueMs) => this.#wakeBy(dueMs),
     });
     this.#nextIndex = options.phases.map(() => 0);
     this.#exhausted = options.phases.map(() => false);
@@ -139,9 +161,12 @@ export class LoadEngine {
     for (let i = this.#backlogHead; i < this.#backlog.length; i++) {
       const due = this.#backlog[i]!;
       this.#options.sink.onDropped(due.phaseIndex, due.scheduledMs, 'aborted');
+      if (due.conversation) this.#conversations.end(due.conversation, 'cut', now);
     }
     this.#backlog = [];
     this.#backlogHead = 0;
+    // Conversations in think time end here; those with a message in flight end with its answer.
+    this.#conversations.cutWaiting(now);
     if (this.#pool.inFlight === 0) return this.#finish(now);
     this.#timer = setTimeout(() => this.#abandonInFlight(), this.#options.abortGraceMs ?? 2000);
   }
@@ -156,6 +181,7 @@ export class LoadEngine {
   #abandonInFlight(): void {
     for (const abandoned of this.#pool.close()) {
       this.#options.sink.onSample(sampleOf(abandoned, performance.now(), 0, 'aborted', undefined, undefined, undefined, undefined));
+      if (abandoned.meta.conversation) this.#conversations.end(abandoned.meta.conversation, 'cut', performance.now());
     }
     this.#finish(performance.now());
   }
@@ -173,6 +199,7 @@ export class LoadEngine {
     const delayMs = wakeMs - performance.now();
     if (delayMs > SPIN_WINDOW_MS) {
       // Timers fire up to a millisecond late: wake early and spin through the rest.
+      this.#timerDueMs = wakeMs;
       this.#timer = setTimeout(() => this.#tick(), delayMs - SPIN_WINDOW_MS);
     } else {
       this.#spin = setImmediate(() => this.#tick());
@@ -185,18 +212,33 @@ export class LoadEngine {
     while (this.#currentPhase < phases.length - 1 && now >= this.#phaseStartMs[this.#currentPhase + 1]!) this.#currentPhase++;
     for (let p = 0; p <= this.#currentPhase; p++) {
       const phase = phases[p]!;
+      if (phase.model === 'conversations' && !this.#exhausted[p]) this.#nextIndex[p] = this.#conversations.startDue(p, phase, this.#nextIndex[p]!, now);
       if (phase.model !== 'open' || this.#exhausted[p]) continue;
       const startMs = this.#phaseStartMs[p]!;
       let index = this.#nextIndex[p]!;
       while (index < phase.schedule.count) {
         const scheduledMs = startMs + phase.schedule.dueOffsetMs(index);
         if (scheduledMs > now) break;
-        this.#backlog.push({ phaseIndex: p, index, scheduledMs });
+        this.#backlog.push({ phaseIndex: p, index, scheduledMs, conversation: undefined });
         index++;
       }
       this.#nextIndex[p] = index;
     }
+    this.#conversations.sendDue(now);
   }
+
+  /** Makes sure the engine wakes by `dueMs` (an answer set a conversation's next message due). */
+  #wakeBy(dueMs: number): void {
+    if (this.#spin !== undefined || this.#aborted || this.#finished) return;
+    if (this.#timer !== undefined && this.#timerDueMs <= dueMs) return;
+    clearTimeout(this.#timer);
+    const delayMs = dueMs - performance.now() - SPIN_WINDOW_MS;
+    this.#timerDueMs = dueMs;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, delayMs));
+  }
+
+  /** When the pending timer wakes the engine (performance.now() ms). */
+  #timerDueMs = 0;
 
   /** Sends what it can: the backlog first (oldest first), then closed-phase requests. */
   #dispatch(): void {
@@ -210,15 +252,21 @@ export class LoadEngine {
         if (now - due.scheduledMs > maxQueueMs) {
           this.#backlogHead++;
           sink.onDropped(due.phaseIndex, due.scheduledMs, 'queueTimeout');
+          if (due.conversation) this.#conversations.afterMessage(due.conversation, true, now);
           continue;
         }
-        const phase = phases[due.phaseIndex]! as Extract<EnginePhase, { model: 'open' }>;
+        const phase = phases[due.phaseIndex]! as Extract<EnginePhase, { model: 'open' | 'conversations' }>;
         if (this.#pool.inFlight >= phase.maxConnections || !this.#pool.hasCapacity) break;
+        if (due.conversation) {
+          this.#backlogHead++;
+          this.#conversations.send(due.conversation, now);
+          continue;
+        }
         if (this.#exhausted[due.phaseIndex]) {
           this.#backlogHead++;
           continue;
         }
-        const request = phase.requests(due.index);
+        const request = (phase as Extract<EnginePhase, { model: 'open' }>).requests(due.index);
         if (request === 'exhausted') {
           this.#endPhase(due.phaseIndex, now);
           continue;
@@ -272,12 +320,15 @@ export class LoadEngine {
     clearTimeout(this.#timer);
     clearImmediate(this.#spin);
     this.#spin = undefined;
+    this.#timerDueMs = now;
     this.#timer = setTimeout(() => this.#tick(), 0);
   }
 
-  #send(phaseIndex: number, scheduledMs: number, request: PreparedRequest): void {
+  #send(phaseIndex: number, scheduledMs: number, request: PreparedRequest, conversation?: ActiveConversation): void {
     const phase = this.#options.phases[phaseIndex]!;
-    if (!this.#pool.send(request.body, { phaseIndex, scheduledMs, request }, phase.model === 'open' && phase.newConnections === true)) {
+    const meta: RequestMeta = { phaseIndex, scheduledMs, request, conversation };
+    if (conversation?.connection) this.#pool.sendOn(conversation.connection, request.body, meta);
+    else if (!this.#pool.send(request.body, meta, phase.model === 'open' && phase.newConnections === true)) {
       throw new Error('bug: the pool had capacity but did not send');
     }
     this.#options.sink.onSent(phaseIndex, performance.now());
@@ -289,6 +340,8 @@ export class LoadEngine {
         ? sampleOf(request, outcome.doneMs, outcome.status, undefined, outcome.body, outcome.headers, undefined, outcome.waitingMs)
         : sampleOf(request, outcome.doneMs, 0, outcome.error, undefined, undefined, outcome.reason, undefined),
     );
+    const { conversation } = request.meta;
+    if (conversation) this.#conversations.answered(conversation, outcome, request.meta.request);
     if (this.#aborted && this.#pool.inFlight === 0) this.#finish(performance.now());
     else this.#maybeFinish();
   }
@@ -310,8 +363,13 @@ export class LoadEngine {
       if (phase.model === 'open' && !this.#exhausted[p] && this.#nextIndex[p]! < phase.schedule.count) {
         consider(startMs + phase.schedule.dueOffsetMs(this.#nextIndex[p]!));
       }
+      if (phase.model === 'conversations' && !this.#exhausted[p] && this.#nextIndex[p]! < phase.starts.count) {
+        consider(startMs + phase.starts.dueOffsetMs(this.#nextIndex[p]!));
+      }
       if (phase.model === 'closed' && now < startMs + phase.durationMs) consider(startMs + phase.durationMs);
     }
+    const conversationDueMs = this.#conversations.nextDueMs;
+    if (conversationDueMs !== undefined) consider(conversationDueMs);
     if (now < this.#endMs) consider(this.#endMs);
     // Requests waiting in the backlog are retried when a connection frees; this bounds their wait.
     if (this.#backlogHead < this.#backlog.length) consider(this.#backlog[this.#backlogHead]!.scheduledMs + this.#options.maxQueueMs + 1);
@@ -323,9 +381,17 @@ export class LoadEngine {
     const now = performance.now();
     if (now < this.#endMs) return;
     const phases = this.#options.phases;
-    const scheduleLeft = phases.some((phase, p) => phase.model === 'open' && !this.#exhausted[p] && this.#nextIndex[p]! < phase.schedule.count);
-    if (scheduleLeft || this.#backlogHead < this.#backlog.length || this.#pool.inFlight > 0) {
-      if (scheduleLeft && this.#timer === undefined && this.#spin === undefined) this.#timer = setTimeout(() => this.#tick(), 0);
+    const scheduleLeft = phases.some(
+      (phase, p) =>
+        !this.#exhausted[p] &&
+        ((phase.model === 'open' && this.#nextIndex[p]! < phase.schedule.count) ||
+          (phase.model === 'conversations' && this.#nextIndex[p]! < phase.starts.count)),
+    );
+    if (scheduleLeft || this.#backlogHead < this.#backlog.length || this.#pool.inFlight > 0 || this.#conversations.open > 0) {
+      if (scheduleLeft && this.#timer === undefined && this.#spin === undefined) {
+        this.#timerDueMs = now;
+        this.#timer = setTimeout(() => this.#tick(), 0);
+      }
       return;
     }
     this.#finish(now);
@@ -339,6 +405,13 @@ export class LoadEngine {
     this.#pool.close();
     this.#resolve({ startMs: this.#startMs, endMs: now, aborted: this.#aborted });
   }
+}
+
+/** The connections a phase may take from the shared pool: conversations on their own connections take none. */
+function pooledConnections(phase: EnginePhase): number {
+  if (phase.model === 'closed') return phase.connections;
+  if (phase.model === 'conversations' && phase.connection === 'own') return 1;
+  return phase.maxConnections;
 }
 
 /**

@@ -2,6 +2,8 @@ import type { ConnectionTiming } from './http/httpConnection.ts';
 import type { Schedule } from './schedule.ts';
 import type { TransportErrorKind } from './http/failures.ts';
 
+export type { TransportErrorKind } from './http/failures.ts';
+
 /** How a request failed without an HTTP response (`aborted`: still in flight when the run was stopped). */
 export type ErrorKind = TransportErrorKind | 'aborted';
 
@@ -33,7 +35,45 @@ export type EnginePhase =
       /** Each request on a new connection of its own, closed after its answer (`connection: new`). */
       newConnections?: boolean;
     }
-  | { model: 'closed'; name: string; durationMs: number; connections: number; requests: RequestFactory };
+  | { model: 'closed'; name: string; durationMs: number; connections: number; requests: RequestFactory }
+  | {
+      model: 'conversations';
+      name: string;
+      /** Conversations start during this time; those started run on past it, up to `gracefulStopMs`. */
+      durationMs: number;
+      /** When each conversation of this phase (or its stripe) starts. */
+      starts: Schedule;
+      conversations: ConversationFactory;
+      /** own: a connection per conversation; pool: the engine's shared pool, at most `maxConnections` in flight. */
+      connection: 'own' | 'pool';
+      /** own: at most this many conversations open at once (one connection each); pool: requests in flight. */
+      maxConnections: number;
+      onError: 'continue' | 'abandon';
+      gracefulStopMs: number;
+      /** Own connections offer the last TLS session (returning clients). */
+      tlsResume: boolean;
+    };
+
+/** One conversation: its messages in order, each after the think time that follows the previous answer. */
+export interface ConversationScript {
+  readonly messages: number;
+  /** Message `message` (0-based) of the conversation. */
+  request(message: number): PreparedRequest | 'exhausted' | 'starved';
+  /** The think time before message `message` (≥ 1), in ms; asked once per message, in order. */
+  thinkTimeMs(message: number): number;
+}
+
+/**
+ * Conversation `index` of a phase (its stripe's index): `exhausted` when the users feed ran out
+ * (order `once`: the phase starts no more), `starved` when a streamed feed has no row ready.
+ */
+export type ConversationFactory = (index: number) => ConversationScript | 'exhausted' | 'starved';
+
+/** How a conversation ended: all its messages sent, given up after a failed message, or cut (gracefulStop, or the run stopped). */
+export type ConversationEnd = 'completed' | 'abandoned' | 'cut';
+
+/** Why a conversation due to start did not: its phase's connections were all taken, or no user row was ready. */
+export type ConversationSkip = 'connectionLimit' | 'feedStarved';
 
 /** One answered (or failed) request: the unit every metric is built from. */
 export interface Sample {
@@ -64,6 +104,12 @@ export interface SampleSink {
   onSent(phaseIndex: number, sentMs: number): void;
   onSample(sample: Sample): void;
   onDropped(phaseIndex: number, scheduledMs: number, reason: DropReason): void;
-  /** A new connection opened during phase `phaseIndex`, and how long it took. */
+  /** A new connection opened for a request of phase `phaseIndex`, and how long it took. */
   onConnection?(phaseIndex: number, timing: ConnectionTiming): void;
+  /** A new connection for a request of phase `phaseIndex` failed before it was open. */
+  onConnectionFailed?(phaseIndex: number, kind: TransportErrorKind): void;
+  onConversationStarted?(phaseIndex: number): void;
+  /** A conversation ended `durationMs` after its scheduled start, having sent `messagesSent` messages. */
+  onConversationEnded?(phaseIndex: number, end: ConversationEnd, durationMs: number, messagesSent: number): void;
+  onConversationSkipped?(phaseIndex: number, reason: ConversationSkip): void;
 }

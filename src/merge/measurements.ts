@@ -62,9 +62,23 @@ export const measuredStatsSchema = z.object({
   connections: z
     .object({
       opened: count,
+      resumed: count.default(0),
+      failed: counts.default({}),
       connectHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
       tlsHandshakeHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
       firstByteHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
+    })
+    .nullable()
+    .default(null),
+  conversations: z
+    .object({
+      started: count,
+      completed: count,
+      abandoned: count,
+      cut: count,
+      skipped: z.object({ connectionLimit: count, feedStarved: count }),
+      messagesSent: count,
+      durationHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
     })
     .nullable()
     .default(null),
@@ -75,6 +89,7 @@ const timelineSecondSchema = z.object({
   second: z.number().int().nonnegative(),
   sent: count,
   completed: count,
+  connectionsOpened: count.default(0),
   errors: counts,
   expected: count,
   dropped: count,

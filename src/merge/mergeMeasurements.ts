@@ -104,6 +104,7 @@ export function mergeStats(parts: readonly MeasuredStats[]): MeasuredStats {
       serviceHistogram: service.encode(),
       contract: contracts.every((c) => c !== null) ? mergeContract(contracts) : null,
       connections: mergeConnections(parts.map((part) => part.connections)),
+      conversations: mergeConversations(parts.map((part) => part.conversations)),
     };
   } finally {
     latency.destroy();
@@ -225,6 +226,7 @@ export function mergeTimelines(timelines: readonly (readonly TimelineSecond[])[]
           second,
           sent: sum(parts, (p) => p.sent),
           completed: sum(parts, (p) => p.completed),
+          connectionsOpened: sum(parts, (p) => p.connectionsOpened),
           errors: addCounts(parts.map((p) => p.errors)),
           expected: sum(parts, (p) => p.expected),
           dropped: sum(parts, (p) => p.dropped),
@@ -292,6 +294,8 @@ function mergeConnections(parts: readonly MeasuredStats['connections'][]): Measu
   try {
     return {
       opened: measured.reduce((total, part) => total + part.opened, 0),
+      resumed: measured.reduce((total, part) => total + part.resumed, 0),
+      failed: addCounts(measured.map((part) => part.failed)),
       connectHistogram: connect.encode(),
       tlsHandshakeHistogram: tls.encode(),
       firstByteHistogram: firstByte.encode(),
@@ -300,5 +304,26 @@ function mergeConnections(parts: readonly MeasuredStats['connections'][]): Measu
     connect.destroy();
     tls.destroy();
     firstByte.destroy();
+  }
+}
+
+/** Conversations of every part: counts summed, durations added; null when no part had any. */
+function mergeConversations(parts: readonly MeasuredStats['conversations'][]): MeasuredStats['conversations'] {
+  const measured = parts.filter((part) => part !== null);
+  if (measured.length === 0) return null;
+  const duration = addHistograms(measured.map((part) => part.durationHistogram));
+  try {
+    const total = (count: (part: NonNullable<MeasuredStats['conversations']>) => number) => measured.reduce((sum, part) => sum + count(part), 0);
+    return {
+      started: total((part) => part.started),
+      completed: total((part) => part.completed),
+      abandoned: total((part) => part.abandoned),
+      cut: total((part) => part.cut),
+      skipped: { connectionLimit: total((part) => part.skipped.connectionLimit), feedStarved: total((part) => part.skipped.feedStarved) },
+      messagesSent: total((part) => part.messagesSent),
+      durationHistogram: duration.encode(),
+    };
+  } finally {
+    duration.destroy();
   }
 }

@@ -1,6 +1,6 @@
 import type { ConnectionTiming } from '../engine/http/httpConnection.ts';
 import { performance } from 'node:perf_hooks';
-import type { DropReason, Sample, SampleSink } from '../engine/types.ts';
+import type { ConversationEnd, ConversationSkip, DropReason, Sample, SampleSink, TransportErrorKind } from '../engine/types.ts';
 import { LatencyHistogram } from './histogram.ts';
 import { classifyOutcome } from './outcome.ts';
 import { ScopeAccumulator } from './scopeStats.ts';
@@ -11,6 +11,8 @@ export interface TimelineSecond {
   second: number;
   sent: number;
   completed: number;
+  /** New connections opened in this second. */
+  connectionsOpened: number;
   /** Unexpected outcomes completed in this second, by kind (`http_503`, `timeout`, ...). */
   errors: Record<string, number>;
   expected: number;
@@ -25,6 +27,7 @@ export interface TimelineSecond {
 interface OpenSecond {
   sent: number;
   completed: number;
+  connectionsOpened: number;
   errors: Map<string, number>;
   expected: number;
   dropped: number;
@@ -72,6 +75,27 @@ export class RunRecorder implements SampleSink {
   onConnection(phaseIndex: number, timing: ConnectionTiming): void {
     this.overall.recordConnection(timing);
     this.phases[phaseIndex]?.recordConnection(timing);
+    this.#second(performance.now()).connectionsOpened++;
+  }
+
+  onConnectionFailed(phaseIndex: number, kind: TransportErrorKind): void {
+    this.overall.recordConnectionFailure(kind);
+    this.phases[phaseIndex]?.recordConnectionFailure(kind);
+  }
+
+  onConversationStarted(phaseIndex: number): void {
+    this.overall.conversations.started++;
+    this.phases[phaseIndex]!.conversations.started++;
+  }
+
+  onConversationEnded(phaseIndex: number, end: ConversationEnd, durationMs: number, messagesSent: number): void {
+    this.overall.conversations.recordEnd(end, durationMs, messagesSent);
+    this.phases[phaseIndex]!.conversations.recordEnd(end, durationMs, messagesSent);
+  }
+
+  onConversationSkipped(phaseIndex: number, reason: ConversationSkip): void {
+    this.overall.conversations.skipped[reason]++;
+    this.phases[phaseIndex]!.conversations.skipped[reason]++;
   }
 
   onSent(phaseIndex: number, sentMs: number): void {
@@ -134,7 +158,7 @@ export class RunRecorder implements SampleSink {
     const second = Math.max(0, Math.floor((atMs - this.#runStartMs) / 1000));
     let open = this.#open.get(second);
     if (!open) {
-      open = { sent: 0, completed: 0, errors: new Map(), expected: 0, dropped: 0, latency: LatencyHistogram.create() };
+      open = { sent: 0, completed: 0, connectionsOpened: 0, errors: new Map(), expected: 0, dropped: 0, latency: LatencyHistogram.create() };
       this.#open.set(second, open);
     }
     return open;
@@ -149,6 +173,7 @@ function sealSecond(second: number, open: OpenSecond): TimelineSecond {
     second,
     sent: open.sent,
     completed: open.completed,
+    connectionsOpened: open.connectionsOpened,
     errors: Object.fromEntries(open.errors),
     expected: open.expected,
     dropped: open.dropped,

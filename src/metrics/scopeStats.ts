@@ -1,4 +1,4 @@
-import type { DropReason, ErrorKind, Sample } from '../engine/types.ts';
+import type { ConversationEnd, ConversationSkip, DropReason, ErrorKind, Sample, TransportErrorKind } from '../engine/types.ts';
 import type { ConnectionTiming } from '../engine/http/httpConnection.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { LatencySummaryMs } from './histogram.ts';
@@ -59,12 +59,22 @@ export class ScopeAccumulator {
   readonly tlsHandshakeTime = LatencyHistogram.create();
   /** Each answer's time to first byte (from when its request went out on an open connection). */
   readonly firstByteTime = LatencyHistogram.create();
+  /** New connections whose TLS session was resumed. */
+  connectionsResumed = 0;
+  /** New connections that failed before they were open, by kind. */
+  readonly connectionFailures = new Map<TransportErrorKind, number>();
+  readonly conversations = new ConversationCounts();
 
   /** Counts a new connection and its timing. */
   recordConnection(timing: ConnectionTiming): void {
     this.connectionsOpened++;
+    if (timing.resumed) this.connectionsResumed++;
     this.connectTime.recordUs(timing.connectMs * 1000);
     if (timing.tlsHandshakeMs !== null) this.tlsHandshakeTime.recordUs(timing.tlsHandshakeMs * 1000);
+  }
+
+  recordConnectionFailure(kind: TransportErrorKind): void {
+    this.connectionFailures.set(kind, (this.connectionFailures.get(kind) ?? 0) + 1);
   }
 
   /** Counts a request sent `atMs` after the schedule's start. */
@@ -132,6 +142,28 @@ export class ScopeAccumulator {
   /** The first and last send so far, null before the first. */
   snapshotSendWindow(): SendWindowMs | null {
     return this.sent === 0 ? null : { firstMs: this.firstSentMs, lastMs: this.lastSentMs };
+  }
+}
+
+/** Conversations of a scope: how many started, how they ended, and how long the completed ones took. */
+export class ConversationCounts {
+  started = 0;
+  readonly ended: Record<ConversationEnd, number> = { completed: 0, abandoned: 0, cut: 0 };
+  readonly skipped: Record<ConversationSkip, number> = { connectionLimit: 0, feedStarved: 0 };
+  /** Messages sent by the conversations that ended. */
+  messagesSent = 0;
+  /** From the scheduled start to the last answer, of completed conversations. */
+  readonly duration = LatencyHistogram.create();
+
+  /** True once a conversation was due in this scope (started or skipped). */
+  get seen(): boolean {
+    return this.started + this.skipped.connectionLimit + this.skipped.feedStarved > 0;
+  }
+
+  recordEnd(end: ConversationEnd, durationMs: number, messagesSent: number): void {
+    this.ended[end]++;
+    this.messagesSent += messagesSent;
+    if (end === 'completed') this.duration.recordUs(durationMs * 1000);
   }
 }
 

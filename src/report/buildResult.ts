@@ -10,6 +10,8 @@ import { achievedRate, latencySummaryOverAll, missingEvidence, sendingTimeMs, th
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
 import { LatencyHistogram } from '../metrics/histogram.ts';
+import type { LatencySummaryMs } from '../metrics/histogram.ts';
+import { describeMessages, describeThinkTime } from '../conversations/conversationModel.ts';
 import type { ScopeFigures } from '../metrics/definitions.ts';
 import type { NetworkUse } from '../merge/measurements.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
@@ -22,9 +24,32 @@ export interface MeasuredStats {
   histogram: string;
   serviceHistogram: string;
   /** New connections and their connect and TLS handshake times (histograms, added when merged); null in files written before they were measured. */
-  connections: { opened: number; connectHistogram: string; tlsHandshakeHistogram: string; firstByteHistogram: string } | null;
+  connections: {
+    opened: number;
+    /** Of those, TLS sessions resumed. */
+    resumed: number;
+    /** New connections that failed before they were open, by kind (refused, tls, localLimit...). */
+    failed: Record<string, number>;
+    connectHistogram: string;
+    tlsHandshakeHistogram: string;
+    firstByteHistogram: string;
+  } | null;
+  /** Conversations of this scope (see conversations/); null where none was due. */
+  conversations: MeasuredConversations | null;
   /** Contract checks of this scope's responses; null when checks were off. */
   contract: ContractScopeSnapshot | null;
+}
+
+/** Conversations as measured: counts, and the durations of the completed ones (a histogram, added when merged). */
+export interface MeasuredConversations {
+  started: number;
+  completed: number;
+  abandoned: number;
+  cut: number;
+  skipped: { connectionLimit: number; feedStarved: number };
+  /** Messages sent by the conversations that ended. */
+  messagesSent: number;
+  durationHistogram: string;
 }
 
 /** Everything a finished (or aborted) run measured; the input of the pure result builder. */
@@ -223,7 +248,8 @@ function statsResult(measured: MeasuredStats, requests: ResultStats['requests'],
   });
   return {
     requests,
-    connections: connectionsResult(measured.connections),
+    connections: connectionsResult(measured.connections, snapshot.requests.sent),
+    conversations: conversationsResult(measured.conversations),
     dropped: snapshot.dropped,
     durationMs: sendingMs,
     achievedRate: round(achievedRate(snapshot.requests.sent, sendingMs)),
@@ -326,6 +352,21 @@ function phasePlan(planned: PlannedPhase, baseDir: string): PhaseResult['plan'] 
       return { ratePerSec: planned.ratePerSec, rampToPerSec: planned.rampToPerSec };
     case 'connections':
       return { connections: planned.connections };
+    case 'conversations': {
+      const settings = planned.conversations;
+      return {
+        conversations: {
+          ratePerSec: settings.rate,
+          rampToPerSec: settings.rampTo ?? settings.rate,
+          messages: describeMessages(settings.messages),
+          thinkTime: describeThinkTime(settings.thinkTime),
+          connection: settings.connection,
+          onError: settings.onError,
+          gracefulStopMs: settings.gracefulStop,
+          tlsResume: settings.tlsResume,
+        },
+      };
+    }
     case 'replay':
       return { replayFile: portablePath(planned.file, baseDir), speed: planned.speed };
     case 'search': {
@@ -336,20 +377,39 @@ function phasePlan(planned: PlannedPhase, baseDir: string): PhaseResult['plan'] 
 }
 
 /** New connections and the percentiles of their connect and TLS handshake times. */
-function connectionsResult(measured: MeasuredStats['connections']): ResultStats['connections'] {
+function connectionsResult(measured: MeasuredStats['connections'], sent: number): ResultStats['connections'] {
   if (measured === null) return null;
-  const summary = (encoded: string) => {
-    const histogram = LatencyHistogram.decode(encoded);
-    try {
-      return histogram.count === 0 ? null : histogram.summaryMs();
-    } finally {
-      histogram.destroy();
-    }
-  };
   return {
     opened: measured.opened,
-    connectMs: summary(measured.connectHistogram),
-    tlsHandshakeMs: summary(measured.tlsHandshakeHistogram),
-    firstByteMs: summary(measured.firstByteHistogram),
+    connectMs: summaryOf(measured.connectHistogram),
+    tlsHandshakeMs: summaryOf(measured.tlsHandshakeHistogram),
+    firstByteMs: summaryOf(measured.firstByteHistogram),
+    resumed: measured.resumed,
+    failed: measured.failed,
+    requestsPerConnection: measured.opened === 0 ? null : round(sent / measured.opened),
+  };
+}
+
+/** A stored histogram's summary in ms; null when it holds nothing. */
+function summaryOf(encoded: string): LatencySummaryMs | null {
+  const histogram = LatencyHistogram.decode(encoded);
+  try {
+    return histogram.count === 0 ? null : histogram.summaryMs();
+  } finally {
+    histogram.destroy();
+  }
+}
+
+function conversationsResult(measured: MeasuredStats['conversations']): ResultStats['conversations'] {
+  if (measured === null) return null;
+  const ended = measured.completed + measured.abandoned + measured.cut;
+  return {
+    started: measured.started,
+    completed: measured.completed,
+    abandoned: measured.abandoned,
+    cut: measured.cut,
+    notStarted: measured.skipped,
+    messagesPerConversation: ended === 0 ? null : round(measured.messagesSent / ended),
+    durationMs: summaryOf(measured.durationHistogram),
   };
 }

@@ -69,10 +69,28 @@ const statsObject = z.object({
         .describe(
           "each answer's time to first byte, from when its request went out on an open connection (k6's http_req_waiting); null when nothing was answered",
         ),
+      resumed: z.number().int().default(0).describe('of the connections opened, those whose TLS session was resumed (conversations with tlsResume)'),
+      failed: counts.default({}).describe('new connections that failed before they were open, by kind (refused, tls, timeout, localLimit...)'),
+      requestsPerConnection: z.number().nullable().default(null).describe('requests sent per connection opened (keep-alive reuse); null when none opened'),
     })
     .nullable()
     .default(null)
     .describe('the connections this scope opened; null in results written before they were measured'),
+  conversations: z
+    .object({
+      started: z.number().int(),
+      completed: z.number().int().describe('sent all their messages (failed ones included under onError: continue)'),
+      abandoned: z.number().int().describe('ended after a failed message (onError: abandon)'),
+      cut: z.number().int().describe('ended by gracefulStop, or by the run stopping, before their last message'),
+      notStarted: z
+        .object({ connectionLimit: z.number().int(), feedStarved: z.number().int() })
+        .describe('due but never started: every allowed connection was open (maxConnections, ulimit -n), or no user row was ready'),
+      messagesPerConversation: z.number().nullable().describe('messages sent per conversation that ended; null when none ended'),
+      durationMs: latencySummary.nullable().describe('from the scheduled start to the last answer, of the completed conversations; null when none completed'),
+    })
+    .nullable()
+    .default(null)
+    .describe('conversations of this scope (a conversations phase); null where there were none'),
   dropped: z.object({ queueTimeout: z.number().int(), aborted: z.number().int(), feedStarved: z.number().int() }),
   durationMs: z.number().describe('the time the scope took to send its requests: from its start to its last send, at least the time it was planned to run'),
   achievedRate: z.number().describe('requests sent per second of durationMs'),
@@ -158,7 +176,7 @@ const phaseResultObject = statsObject.extend({
   ran: z.boolean().default(true).describe('false for a phase an interrupted or aborted run never reached: no figures, its thresholds not evaluated'),
   model: z.enum(['open', 'closed']),
   // The scenario's word for the phase type; results written before it was used say `closed`.
-  kind: z.preprocess((kind) => (kind === 'closed' ? 'connections' : kind), z.enum(['rate', 'connections', 'replay', 'search'])),
+  kind: z.preprocess((kind) => (kind === 'closed' ? 'connections' : kind), z.enum(['rate', 'connections', 'conversations', 'replay', 'search'])),
   startOffsetMs: z.number(),
   plan: z.object({
     ratePerSec: z.number().optional(),
@@ -166,6 +184,18 @@ const phaseResultObject = statsObject.extend({
     connections: z.number().optional(),
     replayFile: z.string().optional(),
     speed: z.number().optional(),
+    conversations: z
+      .object({
+        ratePerSec: z.number(),
+        rampToPerSec: z.number(),
+        messages: z.string().describe('per conversation, as written: 5, 2-8 (uniform) or mean 4 (geometric)'),
+        thinkTime: z.string().describe('as written: 1s, uniform 500ms-3s, or lognormal median 2s p99 20s'),
+        connection: z.enum(['own', 'pool']),
+        onError: z.enum(['continue', 'abandon']),
+        gracefulStopMs: z.number(),
+        tlsResume: z.boolean(),
+      })
+      .optional(),
     search: z
       .object({
         fromPerSec: z.number(),
@@ -188,6 +218,7 @@ const timelineSchema = z.object({
   targetRate: z.number().nullable(),
   sent: z.number().int(),
   completed: z.number().int(),
+  connectionsOpened: z.number().int().default(0).describe('new connections opened in this second'),
   errors: counts,
   expected: z.number().int(),
   dropped: z.number().int(),

@@ -45,10 +45,14 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
     const times = (label: string, summary: NonNullable<typeof connections.connectMs> | null) =>
       summary ? `; ${label} p50 ${formatDurationMs(summary.p50)}, p99 ${formatDurationMs(summary.p99)}` : '';
     const perConnection = result.overall.requests.sent / connections.opened;
+    const resumed = connections.resumed > 0 ? `, ${connections.resumed} TLS sessions resumed` : '';
     lines.push(
-      `  connections ${connections.opened} opened (${perConnection.toFixed(perConnection < 10 ? 1 : 0)} requests each)${times('connect', connections.connectMs)}${times('TLS handshake', connections.tlsHandshakeMs)}${times('first byte', connections.firstByteMs)}`,
+      `  connections ${connections.opened} opened (${perConnection.toFixed(perConnection < 10 ? 1 : 0)} requests each${resumed})${times('connect', connections.connectMs)}${times('TLS handshake', connections.tlsHandshakeMs)}${times('first byte', connections.firstByteMs)}`,
     );
   }
+  const failedConnections = Object.entries(connections?.failed ?? {}).map(([kind, count]) => `${kind}: ${count}`);
+  if (failedConnections.length > 0) lines.push(`  connections that failed to open: ${failedConnections.join(', ')}`);
+  for (const phase of result.phases) if (phase.conversations) lines.push(`  ${conversationsLine(phase.name, phase.conversations)}`);
   const network = result.target.network;
   // Where connections went, when that is a question: several addresses, a proxy, or chosen local addresses.
   if (network && (network.addresses.length > 1 || network.proxy || network.localAddresses)) {
@@ -97,7 +101,7 @@ function rows(scopes: [string, ResultStats | PhaseResult][]): string[][] {
   const latencyFormats = LATENCY_COLUMNS.map((stat) => latencyColumnFormat(measured.map((m) => m.latencyMs[stat])));
   const errorFormat = shareColumnFormat(scopes.map(([, stats]) => stats.errorRate));
   return scopes.map(([name, stats]) => {
-    const model = 'model' in stats ? stats.model : '';
+    const model = 'kind' in stats && stats.kind === 'conversations' ? 'convs' : 'model' in stats ? stats.model : '';
     if ('ran' in stats && !stats.ran) return [name, model, 'not run', ...Array<string>(9).fill('-')];
     return [
       name,
@@ -113,6 +117,23 @@ function rows(scopes: [string, ResultStats | PhaseResult][]): string[][] {
 }
 
 const LATENCY_COLUMNS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+/** `conversations chats: 200 started, 198 completed, 2 abandoned, 0 cut; 4.0 messages each; duration p50 3.9s, p99 4.2s`. */
+function conversationsLine(phase: string, c: NonNullable<ResultStats['conversations']>): string {
+  const notStarted = c.notStarted.connectionLimit + c.notStarted.feedStarved;
+  const skipped =
+    notStarted === 0
+      ? ''
+      : `; ${notStarted} not started (${[
+          c.notStarted.connectionLimit > 0 ? `${c.notStarted.connectionLimit} at the connection limit: maxConnections or ulimit -n` : '',
+          c.notStarted.feedStarved > 0 ? `${c.notStarted.feedStarved} with no user row ready` : '',
+        ]
+          .filter(Boolean)
+          .join(', ')})`;
+  const messages = c.messagesPerConversation === null ? '' : `; ${c.messagesPerConversation.toFixed(1)} messages each`;
+  const duration = c.durationMs ? `; duration p50 ${formatDurationMs(c.durationMs.p50)}, p99 ${formatDurationMs(c.durationMs.p99)}` : '';
+  return `conversations ${phase}: ${c.started} started, ${c.completed} completed, ${c.abandoned} abandoned, ${c.cut} cut${skipped}${messages}${duration}`;
+}
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((r) => r[column]!.length)));

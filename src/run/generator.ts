@@ -11,12 +11,17 @@ import type { RowSource } from '../feed/rowSource.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { storeReplayable } from '../merge/measurements.ts';
 import { RunRecorder } from '../metrics/runRecorder.ts';
-import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
+import type { ConversationCounts, ScopeAccumulator } from '../metrics/scopeStats.ts';
+import type { MeasuredConversations } from '../report/buildResult.ts';
 import { WHOLE_RUN, globalIndex, stripeConnections, stripeSchedule } from '../scale/stripe.ts';
 import type { Stripe } from '../scale/stripe.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { collectGarbageNow } from './collectGarbage.ts';
-import { feedRequests, replayRequests } from './requests.ts';
+import { feedConversations, feedRequests, replayRequests } from './requests.ts';
+import { conversationShape } from '../conversations/conversationModel.ts';
+import type { ConversationFactory } from '../engine/types.ts';
+import { MAX_CONNECTIONS } from '../scenario/schema.ts';
+import { openFileLimit } from './descriptorLimit.ts';
 
 /** What a generator shows its monitor once a second, just after the second ended. */
 export interface GeneratorSecond {
@@ -45,6 +50,36 @@ export interface GeneratorOptions {
   secondLagMs?: number;
   /** Called just after each second of the run: returns a reason to stop the run, or undefined. */
   onSecond(second: GeneratorSecond): string | undefined;
+  /** This process's limit on open file descriptors (`ulimit -n`), when known: conversations on their own connections stay below it. */
+  descriptorLimit?: number;
+}
+
+type ConversationsPlan = Extract<LoadPlan['phases'][number], { kind: 'conversations' }>;
+
+/** Descriptors kept for everything but conversations' connections: the feeds, the report, the pooled connections' headroom. */
+const DESCRIPTOR_RESERVE = 256;
+
+/**
+ * A conversations phase as the engine runs it (its stripe of it). On own connections, at most
+ * `maxConnections` are open at once (its stripe's share), or, unset, as many as this process may
+ * open: MAX_CONNECTIONS and the descriptor limit, less a reserve.
+ */
+function conversationsPhase(phase: ConversationsPlan, conversations: ConversationFactory, stripe: Stripe, descriptorLimit: number | undefined): EnginePhase {
+  const settings = phase.conversations;
+  const ownCap = Math.max(1, Math.min(MAX_CONNECTIONS, (descriptorLimit ?? Number.POSITIVE_INFINITY) - DESCRIPTOR_RESERVE));
+  const maxConnections = phase.maxConnections === undefined ? ownCap : Math.max(1, stripeConnections(phase.maxConnections, stripe));
+  return {
+    model: 'conversations',
+    name: phase.name,
+    durationMs: phase.durationMs,
+    starts: stripeSchedule(phase.starts, stripe),
+    conversations,
+    connection: settings.connection,
+    maxConnections,
+    onError: settings.onError,
+    gracefulStopMs: settings.gracefulStop,
+    tlsResume: settings.tlsResume,
+  };
 }
 
 /**
@@ -67,7 +102,15 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
   const fromFeeds = feedRequests(users, messages, scenario.businessId);
   const expectedStatusOf = (authId: string) => plan.expectedStatusByAuthId.get(authId);
   const replayOf = (rows: Parameters<typeof replayRequests>[0]) => replayRequests(rows, scenario.businessId, expectedStatusOf);
-  const phases = plan.phases.map((phase) => enginePhase(phase, fromFeeds, replayOf, stripe));
+  const conversationsOf = (phase: ConversationsPlan, phaseIndex: number) =>
+    feedConversations(users, messages, scenario.businessId, (index) =>
+      conversationShape(scenario.seed, phaseIndex, globalIndex(index, stripe), phase.conversations.messages, phase.conversations.thinkTime),
+    );
+  const phases = plan.phases.map((phase, phaseIndex) =>
+    phase.kind === 'conversations'
+      ? conversationsPhase(phase, conversationsOf(phase, phaseIndex), stripe, options.descriptorLimit ?? openFileLimit())
+      : enginePhase(phase, fromFeeds, replayOf, stripe),
+  );
 
   const responses = plan.contract?.responses;
   const recorder = new RunRecorder(phases.length, responses && ((status) => responses.hasInteractionFor(status)));
@@ -191,13 +234,28 @@ export function scopeFigures(recorder: RunRecorder, contract: ContractRecorder |
     serviceHistogram: accumulator.service.encode(),
     connections: {
       opened: accumulator.connectionsOpened,
+      resumed: accumulator.connectionsResumed,
+      failed: Object.fromEntries(accumulator.connectionFailures),
       connectHistogram: accumulator.connectTime.encode(),
       tlsHandshakeHistogram: accumulator.tlsHandshakeTime.encode(),
       firstByteHistogram: accumulator.firstByteTime.encode(),
     },
+    conversations: conversationFigures(accumulator.conversations),
     contract: (phaseIndex === undefined ? contractSnapshot?.overall : contractSnapshot?.phases[phaseIndex]) ?? null,
   });
   return { overall: snapshot(recorder.overall), phases: recorder.phases.map((accumulator, i) => snapshot(accumulator, i)) };
+}
+
+/** A scope's conversations as plain data; null where none was due. */
+function conversationFigures(counts: ConversationCounts): MeasuredConversations | null {
+  if (!counts.seen) return null;
+  return {
+    started: counts.started,
+    ...counts.ended,
+    skipped: { ...counts.skipped },
+    messagesSent: counts.messagesSent,
+    durationHistogram: counts.duration.encode(),
+  };
 }
 
 /** A planned phase as the engine runs it (its stripe of it): open model for rate and replay phases, closed for connections. */
@@ -225,6 +283,8 @@ function enginePhase(
     }
     case 'search':
       throw new Error('bug: a search phase runs trial by trial through src/search/runSearch.ts, not as one engine phase');
+    case 'conversations':
+      throw new Error('bug: a conversations phase is built by conversationsPhase');
     case 'connections':
       return {
         model: 'closed',

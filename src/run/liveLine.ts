@@ -5,7 +5,10 @@ import { formatDurationMs } from '../util/duration.ts';
 export interface LiveFigures {
   elapsedSec: number;
   phase: string;
+  /** Requests the plan scheduled in the second; null when the phase has no rate fixed in advance (closed model, conversations). */
   targetRate: number | null;
+  /** Conversations' messages follow answers: no target rate, and not a closed model either. */
+  conversations?: boolean;
   lastSecond: TimelineSecond | undefined;
   inFlight: number;
   /** Whole-run totals. */
@@ -23,7 +26,8 @@ export interface LiveFigures {
 export function formatLiveLine(f: LiveFigures): string {
   const second = f.lastSecond;
   const achieved = second?.sent ?? 0;
-  const target = f.targetRate === null ? 'closed' : `${Math.round(f.targetRate)}/s`;
+  const target = f.targetRate !== null ? `${Math.round(f.targetRate)}/s` : f.conversations ? '-' : 'closed';
+  const newConnections = second?.connectionsOpened ?? 0;
   const answered = second !== undefined && second.completed > 0;
   const secondLatency = (ms: number | undefined) => (answered && ms !== undefined ? formatDurationMs(ms) : '-');
   const secondErrors = second ? Object.values(second.errors).reduce((sum, count) => sum + count, 0) : 0;
@@ -34,6 +38,7 @@ export function formatLiveLine(f: LiveFigures): string {
     `target ${target.padStart(7)}`,
     `achieved ${`${achieved}/s`.padStart(7)}`,
     `in-flight ${String(f.inFlight).padStart(4)}`,
+    newConnections > 0 ? `new conns ${`${newConnections}/s`.padStart(6)}` : '',
     `p50 (1s) ${secondLatency(second?.p50Ms).padStart(7)}`,
     `p99 (1s) ${secondLatency(second?.p99Ms).padStart(7)}`,
     `errors (1s) ${String(secondErrors).padStart(3)}`,

@@ -78,6 +78,7 @@ export function liveLine(
     elapsedSec: elapsedMs / 1000,
     phase: phases[shownPhaseIndex]!.name,
     targetRate,
+    conversations: phases[shownPhaseIndex]!.kind === 'conversations',
     lastSecond,
     inFlight,
     errors: run.unexpected,

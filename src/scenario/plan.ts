@@ -11,6 +11,7 @@ import type { LoadedScenario } from './loadScenario.ts';
 import { MAX_PHASE_DURATION_MS } from './schema.ts';
 import type { Scenario, ScenarioPhase } from './schema.ts';
 import type { SearchSettings } from '../search/searchSchema.ts';
+import type { ConversationsSettings } from '../conversations/conversationSchema.ts';
 import { formatDurationMs } from '../util/duration.ts';
 
 /** A phase with its schedule worked out. */
@@ -27,6 +28,18 @@ export type PlannedPhase =
       connection: 'pool' | 'new';
     }
   | { kind: 'connections'; name: string; durationMs: number; connections: number }
+  | {
+      kind: 'conversations';
+      name: string;
+      /** Conversations start during this time; they run on past it up to `conversations.gracefulStop`. */
+      durationMs: number;
+      /** When each conversation starts. */
+      starts: Schedule;
+      conversations: ConversationsSettings;
+      /** Pooled: requests in flight (the target's cap unless set); own connections: conversations open at once, when the phase set it. */
+      maxConnections: number | undefined;
+      arrivals: Arrivals;
+    }
   | { kind: 'replay'; name: string; durationMs: number; schedule: Schedule; rows: ReplayRow[]; file: string; speed: number; maxConnections: number }
   | { kind: 'search'; name: string; durationMs: number; search: SearchSettings; maxConnections: number; arrivals: Arrivals };
 
@@ -63,8 +76,8 @@ export function scheduledInSecond(phases: readonly PlannedPhase[], startOffsetsM
   for (const [i, phase] of phases.entries()) {
     const startMs = startOffsetsMs[i];
     if (startMs === undefined || startMs >= toMs || startMs + phase.durationMs <= fromMs) continue;
-    // Closed-model phases and searches have no rate fixed in advance.
-    if (phase.kind === 'connections' || phase.kind === 'search') return null;
+    // Closed-model phases, searches and conversations (whose messages follow answers) have no rate fixed in advance.
+    if (phase.kind === 'connections' || phase.kind === 'search' || phase.kind === 'conversations') return null;
     scheduled += phase.schedule.countBetween(fromMs - startMs, toMs - startMs);
   }
   return scheduled;
@@ -143,7 +156,7 @@ async function planPhase(phase: ScenarioPhase, index: number, scenario: Scenario
   const maxConnections = ('maxConnections' in phase ? phase.maxConnections : undefined) ?? scenario.target.maxConnections;
   const scaled = durationScale === 1 ? '' : ` (--duration-scale ${durationScale})`;
   // The scenario's own durations were checked against the limit; a scaled one is checked here.
-  if ((phase.kind === 'rate' || phase.kind === 'connections') && phase.durationMs > MAX_PHASE_DURATION_MS) {
+  if ((phase.kind === 'rate' || phase.kind === 'connections' || phase.kind === 'conversations') && phase.durationMs > MAX_PHASE_DURATION_MS) {
     throw new UserError(`phase "${phase.name}" would last ${Number((phase.durationMs / 3_600_000).toFixed(2))}h${scaled}: at most 24h per phase`);
   }
   switch (phase.kind) {
@@ -159,6 +172,17 @@ async function planPhase(phase: ScenarioPhase, index: number, scenario: Scenario
     }
     case 'connections':
       return phase;
+    case 'conversations': {
+      const { rate, rampTo } = phase.conversations;
+      const starts = openSchedule(phase.arrivals, rate, rampTo ?? rate, phase.durationMs, arrivalSeed(scenario.seed, index), phase.name);
+      if (starts.count === 0) {
+        throw new UserError(
+          `phase "${phase.name}" starts no conversation in ${formatDurationMs(phase.durationMs)} at ${rate}/s${scaled}: lengthen it or raise its rate`,
+        );
+      }
+      // Pooled conversations share the target's cap; own connections are capped by the generator (run/generator.ts) unless the phase sets one.
+      return { ...phase, starts, maxConnections: phase.conversations.connection === 'pool' ? maxConnections : phase.maxConnections };
+    }
     case 'search':
       // Its length is known only as it runs: maxDuration bounds it.
       return { kind: 'search', name: phase.name, durationMs: phase.search.maxDurationMs, search: phase.search, maxConnections, arrivals: phase.arrivals };

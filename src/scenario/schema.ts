@@ -4,6 +4,7 @@ import { durationMsSchema, shareSchema } from '../util/schemaHelpers.ts';
 import { thresholdExpressionSchema } from './thresholds.ts';
 import { searchSchema } from '../search/searchSchema.ts';
 import { dnsSchema, localAddressesSchema, proxySchema, resolveSchema } from '../network/networkSchema.ts';
+import { conversationsSchema } from '../conversations/conversationSchema.ts';
 
 const feedOrder = z.enum(['sequence', 'random', 'once']);
 const positiveInt = z.number().int().positive();
@@ -36,7 +37,12 @@ const phaseInputSchema = z.strictObject({
   rate: z.number().positive().max(MAX_RUN_RATE_PER_SEC, RATE_TOO_HIGH).optional().describe('requests per second (open model)'),
   rampTo: z.number().nonnegative().max(MAX_RUN_RATE_PER_SEC, RATE_TOO_HIGH).optional(),
   connections: connectionCount.optional().describe('closed model: keep N requests in flight'),
-  maxConnections: connectionCount.optional(),
+  conversations: conversationsSchema.optional(),
+  maxConnections: connectionCount
+    .optional()
+    .describe(
+      'at most this many connections for the phase (conversations on their own connections: at most this many open at once); target.maxConnections when unset',
+    ),
   replay: z.string().min(1).optional(),
   speed: z.number().positive().optional(),
   search: searchSchema.optional().describe('find the highest rate the target holds within an SLO (docs/load-runs.md)'),
@@ -47,20 +53,22 @@ const phaseInputSchema = z.strictObject({
   arrivals: z
     .enum(['uniform', 'poisson'])
     .optional()
-    .describe('how requests of a rate phase or a search trial arrive: evenly spaced (default), or as independent users do (poisson, seeded)'),
+    .describe(
+      'how requests of a rate phase, conversations of a conversations phase or trials of a search arrive: evenly spaced (default), or as independent users do (poisson, seeded)',
+    ),
 });
 
-/** One phase: open model at a rate (or ramp), closed model with N connections, or a replayed log. */
+/** One phase: open model at a rate (or ramp), closed model with N connections, conversations, a replayed log or a search. */
 const phaseSchema = phaseInputSchema
   .superRefine((phase, ctx) => {
-    const kinds = (['rate', 'connections', 'replay', 'search'] as const).filter((key) => phase[key] !== undefined);
+    const kinds = (['rate', 'connections', 'conversations', 'replay', 'search'] as const).filter((key) => phase[key] !== undefined);
     if (kinds.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           kinds.length === 0
-            ? 'give one of rate (open model), connections (closed model), replay (a traffic log) or search (a capacity search)'
-            : `${kinds.join(' and ')} cannot be combined: a phase is one of rate, connections, replay or search`,
+            ? 'give one of rate (open model), connections (closed model), conversations (users with think time), replay (a traffic log) or search (a capacity search)'
+            : `${kinds.join(' and ')} cannot be combined: a phase is one of rate, connections, conversations, replay or search`,
       });
       return;
     }
@@ -87,17 +95,42 @@ const phaseSchema = phaseInputSchema
         message: `schedules no request in ${phase.duration} ms: a phase needs at least one (rate × duration ≥ 1)`,
       });
     }
+    const conversations = phase.conversations;
+    if (
+      conversations !== undefined &&
+      phase.duration !== undefined &&
+      phase.duration > 0 &&
+      ((conversations.rate + (conversations.rampTo ?? conversations.rate)) / 2) * (phase.duration / 1000) < 1
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['conversations', 'rate'],
+        message: `starts no conversation in ${phase.duration} ms: a phase needs at least one (rate × duration ≥ 1)`,
+      });
+    }
     if (kind === 'replay' && phase.duration !== undefined)
       ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a replay lasts as long as its log (scaled by speed)' });
-    if (phase.rampTo !== undefined && kind !== 'rate') ctx.addIssue({ code: 'custom', path: ['rampTo'], message: 'only with rate' });
+    if (phase.rampTo !== undefined && kind !== 'rate')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rampTo'],
+        message: kind === 'conversations' ? 'a conversations phase ramps with conversations.rampTo' : 'only with rate',
+      });
     if (phase.speed !== undefined && kind !== 'replay') ctx.addIssue({ code: 'custom', path: ['speed'], message: 'only with replay' });
     if (phase.connection !== undefined && kind !== 'rate')
-      ctx.addIssue({ code: 'custom', path: ['connection'], message: 'only with rate: other phases keep their connections' });
-    if (phase.arrivals !== undefined && kind !== 'rate')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connection'],
+        message:
+          kind === 'conversations'
+            ? 'a conversations phase sets conversations.connection (own or pool)'
+            : 'only with rate: other phases keep their connections',
+      });
+    if (phase.arrivals !== undefined && kind !== 'rate' && kind !== 'conversations')
       ctx.addIssue({
         code: 'custom',
         path: ['arrivals'],
-        message: 'only with rate or search: a closed model sends when an answer comes, a replay when its log did',
+        message: 'only with rate, conversations or search: a closed model sends when an answer comes, a replay when its log did',
       });
     if (phase.maxConnections !== undefined && kind === 'connections')
       ctx.addIssue({ code: 'custom', path: ['maxConnections'], message: 'a closed-model phase uses exactly `connections`' });
@@ -116,6 +149,15 @@ const phaseSchema = phaseInputSchema
       };
     }
     if (phase.connections !== undefined) return { kind: 'connections' as const, name: phase.name, durationMs: phase.duration!, connections: phase.connections };
+    if (phase.conversations !== undefined)
+      return {
+        kind: 'conversations' as const,
+        name: phase.name,
+        durationMs: phase.duration!,
+        conversations: phase.conversations,
+        maxConnections: phase.maxConnections,
+        arrivals: phase.arrivals ?? 'uniform',
+      };
     if (phase.search !== undefined)
       return { kind: 'search' as const, name: phase.name, search: phase.search, maxConnections: phase.maxConnections, arrivals: phase.arrivals ?? 'uniform' };
     return { kind: 'replay' as const, name: phase.name, file: phase.replay!, speed: phase.speed ?? 1, maxConnections: phase.maxConnections };
@@ -270,8 +312,13 @@ export function generatorLimitProblems(scenario: Scenario, generators: number): 
   const share = (count: number) => Math.ceil(count / generators);
   scenario.phases.forEach((phase, i) => {
     const where = `phases[${i}] "${phase.name}"`;
-    if (phase.kind === 'rate' || phase.kind === 'search') {
-      const peak = phase.kind === 'search' ? phase.search.maxPerSec : Math.max(phase.ratePerSec, phase.rampToPerSec);
+    if (phase.kind === 'rate' || phase.kind === 'search' || phase.kind === 'conversations') {
+      const peak =
+        phase.kind === 'search'
+          ? phase.search.maxPerSec
+          : phase.kind === 'conversations'
+            ? Math.max(phase.conversations.rate, phase.conversations.rampTo ?? 0)
+            : Math.max(phase.ratePerSec, phase.rampToPerSec);
       if (peak / generators > MAX_RATE_PER_SEC)
         problems.push(
           `${where}: ${peak.toLocaleString('en-US')}/s would be ${Math.ceil(peak / generators).toLocaleString('en-US')}/s for ${each}: at most ${MAX_RATE_PER_SEC.toLocaleString('en-US')}/s per generator (one sends about 75k/s); ${split}`,

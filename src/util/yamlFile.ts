@@ -135,13 +135,34 @@ export function validateAgainst<S extends z.ZodType>(
   const explained = new Set(explainedPaths.map((path) => path.map(String).join('.')));
   if (!parsed.success) {
     const known = parsed.error.issues.some((issue) => issue.code === 'unrecognized_keys') ? knownKeys(schema) : new Set<string>();
-    for (const issue of parsed.error.issues)
+    for (const issue of parsed.error.issues.flatMap(formIssues))
       if (!explained.has(issue.path.map(String).join('.'))) problems.push(source.problem(issue.path, describeIssue(issue, known)));
   }
   if (problems.length > 0) {
     throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
   }
   return (parsed as { data: z.output<S> }).data;
+}
+
+/**
+ * A value that fits none of a field's forms is told what is wrong with the form it was written
+ * in: when exactly one form took its type and shape (the others refused it outright: another type,
+ * keys of another form), that form's own problems are the ones to show, at their own fields.
+ */
+function formIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const fitting = issue.errors.filter((branch) => !refusedOutright(branch));
+  if (fitting.length !== 1) return [issue];
+  return fitting[0]!.flatMap((inner) => formIssues({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+}
+
+/** A form's issues say the value is not of its kind at all: another type, keys of another form, or none of its own forms' types. */
+function refusedOutright(issues: readonly z.core.$ZodIssue[]): boolean {
+  return issues.some(
+    (inner) =>
+      inner.path.length === 0 &&
+      (inner.code === 'invalid_type' || inner.code === 'unrecognized_keys' || (inner.code === 'invalid_union' && inner.errors.every(refusedOutright))),
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue, known: ReadonlySet<string>): string {

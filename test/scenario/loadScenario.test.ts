@@ -131,7 +131,7 @@ phases:
       arrivals: 'poisson',
     });
     expect((await problemsOf(scenario('{ name: a, duration: 1s, connections: 2, arrivals: poisson }'))).join('\n')).toContain(
-      'scenario.yml:6: phases.0.arrivals: only with rate or search',
+      'scenario.yml:6: phases.0.arrivals: only with rate, conversations or search',
     );
     expect((await problemsOf(scenario('{ name: a, duration: 1s, rate: 10, arrivals: bursty }'))).join('\n')).toMatch(/phases\.0\.arrivals: .*uniform.*poisson/);
   });

@@ -27,6 +27,11 @@ export function classifySocketError(error: NodeJS.ErrnoException): TransportFail
     // The generator's own machine ran out: file descriptors, ephemeral ports or buffers.
     case 'EMFILE':
     case 'ENFILE':
+      return {
+        kind: 'localLimit',
+        code,
+        reason: `${reason}: this process may open no more files or sockets; raise the limit with ulimit -n, or lower the concurrency`,
+      };
     case 'EADDRNOTAVAIL':
     case 'EADDRINUSE':
     case 'ENOBUFS':

@@ -10,7 +10,7 @@ import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
-import type { SecureContext } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import { HTTPParser } from 'http-parser-js';
 import type { OnHeadersCompleteParser } from 'http-parser-js';
 import { classifySocketError, describeParseError } from './failures.ts';
@@ -59,6 +59,13 @@ export interface ConnectionTiming {
   connectMs: number;
   /** null for plain HTTP, and through a proxy (the handshake is not told apart from the tunnel there). */
   tlsHandshakeMs: number | null;
+  /** The TLS session was resumed (an abbreviated handshake), not negotiated afresh. */
+  resumed: boolean;
+}
+
+/** The last TLS session a server gave, offered by the connections that share the store (returning clients). */
+export interface TlsSessionStore {
+  session: Buffer | undefined;
 }
 
 type HeaderInfo = Parameters<OnHeadersCompleteParser>[0];
@@ -89,9 +96,13 @@ export class HttpConnection {
   /** True when the socket reads into READ_BUFFER: bytes kept past the read are copied out. */
   #readsReuseBuffer = false;
 
-  constructor(target: ConnectionTarget, events: ConnectionEvents) {
+  readonly #sessions: TlsSessionStore | undefined;
+
+  /** With `sessions`, a TLS socket offers the store's session and keeps the server's newest one there. */
+  constructor(target: ConnectionTarget, events: ConnectionEvents, sessions?: TlsSessionStore) {
     this.#target = target;
     this.#events = events;
+    this.#sessions = sessions;
   }
 
   #remoteAddress: string | undefined;
@@ -145,6 +156,7 @@ export class HttpConnection {
       secureContext,
       rejectUnauthorized: !insecure,
       ALPNProtocols: ['http/1.1'],
+      session: this.#sessions?.session,
     };
     const openedAtMs = performance.now();
     let tcpConnectedMs: number | undefined;
@@ -166,15 +178,18 @@ export class HttpConnection {
           noDelay: true,
           onread: { buffer: READ_BUFFER, callback: (length) => onBytes(READ_BUFFER.subarray(0, length)) },
         });
+    const sessions = this.#sessions;
+    if (secure && sessions) socket.on('session', (session: Buffer) => (sessions.session = session));
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       if (this.#socket !== socket) return;
       const nowMs = performance.now();
       this.#readyAtMs = nowMs;
       this.#remoteAddress = proxy ? `${proxy.shown} (proxy)` : (socket.remoteAddress ?? hostname);
+      const resumed = secure && (socket as TLSSocket).isSessionReused();
       const timing =
         tcpConnectedMs === undefined
-          ? { connectMs: nowMs - openedAtMs, tlsHandshakeMs: null }
-          : { connectMs: tcpConnectedMs - openedAtMs, tlsHandshakeMs: nowMs - tcpConnectedMs };
+          ? { connectMs: nowMs - openedAtMs, tlsHandshakeMs: null, resumed }
+          : { connectMs: tcpConnectedMs - openedAtMs, tlsHandshakeMs: nowMs - tcpConnectedMs, resumed };
       this.#events.onConnected?.(this.#remoteAddress, timing);
     });
     const parser = new HTTPParser(HTTPParser.RESPONSE);

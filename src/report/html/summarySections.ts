@@ -108,6 +108,12 @@ function describePlan(phase: PhaseResult): string {
       return `replay ×${phase.plan.speed ?? 1}`;
     case 'search':
       return `search ${phase.plan.search?.fromPerSec}→${phase.plan.search?.maxPerSec}/s`;
+    case 'conversations': {
+      const plan = phase.plan.conversations;
+      if (!plan) return 'conversations';
+      const ramp = plan.rampToPerSec !== plan.ratePerSec ? `→${plan.rampToPerSec}` : '';
+      return `conversations ${plan.ratePerSec}${ramp}/s × ${plan.messages}, think ${plan.thinkTime}, ${plan.connection === 'own' ? 'own conns' : 'pooled'}`;
+    }
     case 'rate': {
       const ramp = phase.plan.rampToPerSec !== undefined && phase.plan.rampToPerSec !== phase.plan.ratePerSec ? `→${phase.plan.rampToPerSec}` : '';
       return `open ${phase.plan.ratePerSec}${ramp}/s`;
