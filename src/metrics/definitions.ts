@@ -2,7 +2,7 @@
 // and the final verdict (result.json) both compute a threshold's figure with `thresholdFigure`,
 // from the same counts, so they cannot disagree on the same run.
 import { LATENCY_STATS } from '../scenario/thresholds.ts';
-import type { LatencyStat, ThresholdMetric } from '../scenario/thresholds.ts';
+import type { ConnectionTiming, LatencyStat, ThresholdMetric } from '../scenario/thresholds.ts';
 
 /** The percentile each latency statistic is (max the 100th); min and mean are none. */
 export const PERCENTILE_OF: Partial<Record<LatencyStat, number>> = { p50: 50, p75: 75, p90: 90, p95: 95, p99: 99, p999: 99.9, max: 100 };
@@ -83,6 +83,8 @@ export interface ScopeFigures {
   /** Requests that got an HTTP answer, whatever its status. */
   answered: number;
   latency(clock: 'corrected' | 'service'): AnsweredLatency;
+  /** The times of the new connections the scope opened (connect, or TLS handshake): count 0 when none. */
+  connectionTime(timing: ConnectionTiming): AnsweredLatency;
   /** Null while the scope is still sending: a rate is only judged over a whole phase. */
   achievedRatePerSec: number | null;
   /** Responses checked against the pact, those that broke it and their share; null when checks are off. */
@@ -95,6 +97,12 @@ export interface ScopeFigures {
  * checked response has nothing to hold. Such a threshold fails with this reason.
  */
 export function missingEvidence(metric: ThresholdMetric, scope: ScopeFigures): string | null {
+  if (metric.kind === 'connectionTime')
+    return scope.connectionTime(metric.timing).count > 0
+      ? null
+      : metric.timing === 'connect'
+        ? 'no new connection was opened'
+        : 'no TLS handshake was measured';
   if (scope.answered === 0) return 'no request was answered';
   if ((metric.kind === 'contractViolations' || metric.kind === 'contractViolationRate') && scope.contract?.checked === 0)
     return 'no response was checked against the pact';
@@ -128,6 +136,8 @@ export function thresholdFigure(metric: ThresholdMetric, scope: ScopeFigures): n
         (percentile) => latency.percentileMs(percentile),
       );
     }
+    case 'connectionTime':
+      return scope.connectionTime(metric.timing).statMs(metric.stat);
     case 'errorRate':
       return errorRate(scope);
     case 'dropRate':

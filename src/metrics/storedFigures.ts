@@ -1,5 +1,5 @@
 import type { ErrorKind } from '../engine/types.ts';
-import type { ScopeFigures } from './definitions.ts';
+import type { AnsweredLatency, ScopeFigures } from './definitions.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { LatencySummaryMs } from './histogram.ts';
 import { transportErrorCount } from './outcome.ts';
@@ -16,6 +16,8 @@ export interface StoredScope {
   /** Null while the scope is still sending. */
   achievedRate: number | null;
   contract: { checked: number; count: number; rate: number } | null;
+  /** The scope's new connections, when measured: connect and TLS handshake times (encoded histograms). */
+  connections?: { connectHistogram: string; tlsHandshakeHistogram: string } | null;
 }
 
 /** The threshold figures of a stored scope (see metrics/definitions.ts). */
@@ -42,7 +44,23 @@ export function storedFigures(scope: StoredScope): ScopeFigures {
     transportErrors,
     answered,
     latency: (clock) => (clock === 'service' ? latency(scope.serviceLatencyMs, scope.serviceHistogram) : latency(scope.latencyMs, scope.histogram)),
+    connectionTime: (timing) => histogramFigures(timing === 'connect' ? scope.connections?.connectHistogram : scope.connections?.tlsHandshakeHistogram),
     achievedRatePerSec: scope.achievedRate,
     contract: scope.contract,
   };
+}
+
+/** Every statistic of a stored histogram (decoded once, when first asked); none when absent. */
+function histogramFigures(encoded: string | undefined): AnsweredLatency {
+  if (encoded === undefined) return { count: 0, statMs: () => Number.NaN, percentileMs: () => Number.NaN };
+  const histogram = LatencyHistogram.decode(encoded);
+  try {
+    const summary = histogram.summaryMs();
+    const count = histogram.count;
+    const percentiles = new Map<number, number>();
+    for (const percentile of [50, 75, 90, 95, 99, 99.9, 100]) percentiles.set(percentile, histogram.atPercentilesMs([percentile])[0]!);
+    return { count, statMs: (stat) => summary[stat], percentileMs: (percentile) => percentiles.get(percentile) ?? Number.NaN };
+  } finally {
+    histogram.destroy();
+  }
 }

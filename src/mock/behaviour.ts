@@ -83,6 +83,10 @@ export const mockBehaviourSchema = z
       .optional()
       .describe('requests in service at once; the others wait their turn (FIFO): with a fixed latency L, capacity is slots / L'),
     registerAll: z.boolean().default(false),
+    tls: z
+      .boolean()
+      .default(false)
+      .describe('serve HTTPS with a certificate made for the run, which the run trusts (and nothing else does): handshakes cost what they cost'),
   })
   .refine((b) => (b.errors?.share ?? 0) + b.resets + b.hangs <= 1, 'errors.share + resets + hangs must not exceed 1')
   .refine((b) => b.slots === undefined || b.latency !== undefined, {

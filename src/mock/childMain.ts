@@ -2,7 +2,7 @@
 // must not share the generator's event loop. It exits when its parent goes away.
 import { registeredAuthIdsOf } from '../feed/registeredUsers.ts';
 import { startMockServer } from './server.ts';
-import type { MockChildConfig, MockChildMessage } from './childProcess.ts';
+import type { MockChildConfig, MockChildMessage, MockParentMessage } from './childProcess.ts';
 
 process.once('message', async (config: MockChildConfig) => {
   try {
@@ -12,6 +12,7 @@ process.once('message', async (config: MockChildConfig) => {
       registeredAuthIds,
       behaviour: config.behaviour,
       messageIdBlock: config.messageIdBlock,
+      tls: config.tls,
     });
     const stop = async () => {
       await mock.close();
@@ -21,6 +22,13 @@ process.once('message', async (config: MockChildConfig) => {
     // SIGTERM sent to the whole process group (as `timeout` does) must not take the target away
     // from a run that is writing its partial results.
     process.on('disconnect', stop);
+    process.on('message', (question: MockParentMessage) => {
+      if (question.type === 'stats') process.send!({ type: 'stats', id: question.id, stats: mock.stats() } satisfies MockChildMessage);
+      if (question.type === 'resetStats') {
+        mock.resetStats();
+        process.send!({ type: 'statsReset', id: question.id } satisfies MockChildMessage);
+      }
+    });
     process.on('SIGTERM', () => {});
     process.on('SIGINT', () => {});
     process.send!({ type: 'listening', url: mock.url } satisfies MockChildMessage);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError } from '../errors.ts';
 import type { MockBehaviour } from './behaviour.ts';
 import { mockStatsSchema } from './stats.ts';
+import type { RunCertificate } from './runCertificate.ts';
 import type { MockStats } from './stats.ts';
 
 /** What the mock process is started with. */
@@ -13,16 +14,27 @@ export interface MockChildConfig {
   behaviour: MockBehaviour;
   /** See MockServerOptions.messageIdBlock. */
   messageIdBlock?: number;
+  /** Serve HTTPS with this certificate (made by the parent, which trusts it). */
+  tls?: RunCertificate;
 }
 
 /** Messages from the mock process. */
-export type MockChildMessage = { type: 'listening'; url: string } | { type: 'failed'; message: string };
+export type MockChildMessage =
+  | { type: 'listening'; url: string }
+  | { type: 'failed'; message: string }
+  | { type: 'stats'; id: number; stats: unknown }
+  | { type: 'statsReset'; id: number };
+
+/** Questions to the mock process once it listens (over IPC: an HTTPS mock's certificate is trusted by the run, not by fetch). */
+export type MockParentMessage = { type: 'stats'; id: number } | { type: 'resetStats'; id: number };
 
 /** A mock running in its own process. */
 export interface MockProcess {
   readonly url: string;
   /** The child's process id (benchmarks pin it to a core). */
   readonly pid: number;
+  /** The certificate it serves HTTPS with (PEM), which the run trusts; undefined for plain HTTP. */
+  readonly certificatePem: string | undefined;
   stats(): Promise<MockStats>;
   resetStats(): Promise<void>;
   stop(): Promise<void>;
@@ -71,7 +83,7 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
     child.once('message', (message: MockChildMessage) => {
       settle();
       if (message.type === 'listening') resolve(message.url);
-      else reject(new UserError(`the built-in mock could not start: ${message.message}`, { exitCode: ExitCode.badInput }));
+      else if (message.type === 'failed') reject(new UserError(`the built-in mock could not start: ${message.message}`, { exitCode: ExitCode.badInput }));
     });
     child.once('exit', (code, signal) => {
       settle();
@@ -84,6 +96,26 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
     child.send(config);
   });
 
+  // Answers to questions, by question id; a mock that ends leaves every question failed.
+  let questions = 0;
+  const waiting = new Map<number, { resolve(answer: MockChildMessage): void; reject(error: Error): void }>();
+  child.on('message', (message: MockChildMessage) => {
+    if ((message.type === 'stats' || message.type === 'statsReset') && waiting.has(message.id)) {
+      waiting.get(message.id)!.resolve(message);
+      waiting.delete(message.id);
+    }
+  });
+  child.once('exit', () => {
+    for (const question of waiting.values()) question.reject(new Error('the built-in mock stopped'));
+    waiting.clear();
+  });
+  const ask = (question: MockParentMessage) =>
+    new Promise<MockChildMessage>((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return reject(new Error('the built-in mock stopped'));
+      waiting.set(question.id, { resolve, reject });
+      child.send(question);
+    });
+
   let endedHow: string | undefined;
   let stopping = false;
   const unexpectedExitListeners: ((how: string) => void)[] = [];
@@ -94,6 +126,7 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
   return {
     url,
     pid: child.pid!,
+    certificatePem: config.tls?.certPem,
     get endedHow() {
       return endedHow;
     },
@@ -101,11 +134,11 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
       unexpectedExitListeners.push(listener);
     },
     async stats() {
-      const response = await fetch(`${url}/__mock/stats`);
-      return mockStatsSchema.parse(await response.json());
+      const answer = await ask({ type: 'stats', id: ++questions });
+      return mockStatsSchema.parse(answer.type === 'stats' ? answer.stats : undefined);
     },
     async resetStats() {
-      await fetch(`${url}/__mock/stats`, { method: 'DELETE' });
+      await ask({ type: 'resetStats', id: ++questions });
     },
     async stop() {
       stopping = true;

@@ -1,4 +1,6 @@
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { RunCertificate } from './runCertificate.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +32,8 @@ export interface MockServerOptions {
    * run take different blocks, as one provider's ids would not repeat.
    */
   messageIdBlock?: number;
+  /** Serve HTTPS with this key and certificate (see runCertificate.ts); plain HTTP when unset. */
+  tls?: RunCertificate;
 }
 
 /** A running mock: where it listens, its counters, and how to stop it. */
@@ -37,6 +41,7 @@ export interface RunningMock {
   readonly url: string;
   readonly port: number;
   stats(): MockStats;
+  resetStats(): void;
   registerUser(authId: string): void;
   close(): Promise<void>;
 }
@@ -49,7 +54,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 /** Starts the mock on 127.0.0.1 (by default on a free port) and resolves once it listens. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMock> {
   const handler = createMockHandler(options);
-  const server = createServer(handler.handle);
+  const server: Server = options.tls ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certPem }, handler.handle) : createServer(handler.handle);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,9 +63,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     stats: () => handler.stats.snapshot(),
+    resetStats: () => handler.stats.reset(),
     registerUser: handler.registerUser,
     close: () => closeServer(server, handler),
   };

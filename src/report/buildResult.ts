@@ -206,6 +206,7 @@ function figuresOf(measured: MeasuredStats, scope: ResultStats): ScopeFigures {
     serviceHistogram: measured.serviceHistogram,
     achievedRate: scope.achievedRate,
     contract: scope.contractViolations,
+    connections: measured.connections,
   });
 }
 

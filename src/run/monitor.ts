@@ -4,7 +4,8 @@ import { phaseIndexAt, scheduledInSecond } from '../scenario/plan.ts';
 import type { LoadPlan, PlannedPhase } from '../scenario/plan.ts';
 import { transportErrorCount } from '../metrics/outcome.ts';
 import { PERCENTILE_OF, achievedRate, missingEvidence, sendingTimeMs, thresholdFigure } from '../metrics/definitions.ts';
-import type { ScopeFigures, SendWindowMs } from '../metrics/definitions.ts';
+import type { AnsweredLatency, ScopeFigures, SendWindowMs } from '../metrics/definitions.ts';
+import type { LatencyHistogram } from '../metrics/histogram.ts';
 import { thresholdHolds } from '../scenario/thresholds.ts';
 import type { LatencyStat } from '../scenario/thresholds.ts';
 import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
@@ -134,21 +135,24 @@ function figuresSoFar(accumulator: ScopeAccumulator, contractScope: () => Contra
     get answered() {
       return accumulator.completed - transportErrorCount(accumulator.errors);
     },
-    latency: (clock) => {
-      const histogram = clock === 'service' ? accumulator.service : accumulator.latency;
-      const percentileMs = (percentile: number) => histogram.atPercentilesMs([percentile])[0]!;
-      return {
-        count: histogram.count,
-        statMs: (stat: LatencyStat) => {
-          const percentile = PERCENTILE_OF[stat];
-          return percentile === undefined ? histogram.summaryMs()[stat] : percentileMs(percentile);
-        },
-        percentileMs,
-      };
-    },
+    latency: (clock) => liveLatency(clock === 'service' ? accumulator.service : accumulator.latency),
+    connectionTime: (timing) => liveLatency(timing === 'connect' ? accumulator.connectTime : accumulator.tlsHandshakeTime),
     achievedRatePerSec: null,
     get contract() {
       return contractScope();
     },
+  };
+}
+
+/** A histogram still filling, read for a threshold: percentiles only, unless min or mean is asked for. */
+function liveLatency(histogram: LatencyHistogram): AnsweredLatency {
+  const percentileMs = (percentile: number) => histogram.atPercentilesMs([percentile])[0]!;
+  return {
+    count: histogram.count,
+    statMs: (stat: LatencyStat) => {
+      const percentile = PERCENTILE_OF[stat];
+      return percentile === undefined ? histogram.summaryMs()[stat] : percentileMs(percentile);
+    },
+    percentileMs,
   };
 }

@@ -7,6 +7,7 @@ import { buildResult } from '../report/buildResult.ts';
 import type { MockStats } from '../mock/stats.ts';
 import { defaultMockBehaviour } from '../mock/behaviour.ts';
 import { startMockProcess } from '../mock/childProcess.ts';
+import { makeRunCertificate } from '../mock/runCertificate.ts';
 import type { MockProcess } from '../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
@@ -132,12 +133,13 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
           behaviour: scenario.mock ?? defaultMockBehaviour,
           // Each shard against the mock has a mock of its own: in blocks of their own, they never hand out the same id.
           messageIdBlock: options.shard?.index ?? 0,
+          tls: scenario.mock?.tls ? await makeRunCertificate() : undefined,
         },
         { interrupt: options.interrupt },
       );
     }
     const baseUrl = mock?.url ?? scenario.target.url;
-    const target = await poolTarget(scenario, baseUrl, credentials, options.env);
+    const target = await poolTarget(scenario, baseUrl, credentials, options.env, mock?.certificatePem);
     if (target.trustStore) options.onLine(`TLS: verifying ${target.url.host} against ${target.trustStore}`);
     for (const line of routeLines(target, scenario.target.dns.ttl)) options.onLine(line);
     if (target.insecure && target.url.protocol === 'https:') {
@@ -159,6 +161,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       scenarioFile: options.scenarioFile,
       overrides: { target: options.target, durationScale: options.durationScale, insecure: options.insecure },
       baseUrl,
+      mockCertificatePem: mock?.certificatePem,
       credentials,
     };
     if (plan.phases[0]!.kind === 'search') {

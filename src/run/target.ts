@@ -18,10 +18,17 @@ export async function poolTarget(
   baseUrl: string,
   credentials: Credentials,
   env: Record<string, string | undefined>,
+  /** The certificate the built-in mock serves HTTPS with (made for this run): the one thing trusted then. */
+  mockCertificatePem?: string,
 ): Promise<PoolTarget & { trustStore: string | null }> {
   const { timeout, insecure, maxBodyBytes, acceptEncoding } = scenario.target;
   const url = new URL(baseUrl);
-  const trust = url.protocol === 'https:' && !insecure ? await trustStore(scenario.target, env) : undefined;
+  const trust =
+    url.protocol !== 'https:' || insecure
+      ? undefined
+      : mockCertificatePem !== undefined
+        ? { ca: [mockCertificatePem], description: "the built-in mock's certificate, made for this run" }
+        : await trustStore(scenario.target, env);
   return {
     trustStore: trust?.description ?? null,
     url: new URL(baseUrl),

@@ -48,7 +48,7 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
     const loaded = await loadScenario(job.scenarioFile, env, job.overrides);
     const planned = await planLoad(loaded, job.overrides.durationScale ?? 1);
     plan = job.trial ? trialPlan(planned, job.trial.ratePerSec, job.trial.holdMs) : planned;
-    target = await poolTarget(plan.scenario, job.baseUrl, job.credentials, env);
+    target = await poolTarget(plan.scenario, job.baseUrl, job.credentials, env, job.mockCertificatePem);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     await post({ type: 'failed', message: error.message, problems: error.problems, exitCode: error.exitCode });

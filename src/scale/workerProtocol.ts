@@ -11,6 +11,8 @@ export interface WorkerJob {
   overrides: ScenarioOverrides;
   /** The target the coordinator checked (the built-in mock's address when it is the target). */
   baseUrl: string;
+  /** The certificate the built-in mock serves HTTPS with, when it does: the one the workers trust. */
+  mockCertificatePem?: string;
   credentials: Credentials;
   stripe: Stripe;
   workerIndex: number;

@@ -9,11 +9,17 @@ export type LatencyStat = (typeof LATENCY_STATS)[number];
 /** What a threshold measures. */
 export type ThresholdMetric =
   | { kind: 'latency'; clock: 'corrected' | 'service'; stat: LatencyStat }
+  /** How long new connections took to connect, or their TLS handshakes (`tlsHandshake.p99`). */
+  | { kind: 'connectionTime'; timing: ConnectionTiming; stat: LatencyStat }
   | { kind: 'errorRate' }
   | { kind: 'dropRate' }
   | { kind: 'achievedRate' }
   | { kind: 'contractViolations' }
   | { kind: 'contractViolationRate' };
+
+/** The parts of opening a connection a threshold can judge. */
+export const CONNECTION_TIMINGS = ['connect', 'tlsHandshake'] as const;
+export type ConnectionTiming = (typeof CONNECTION_TIMINGS)[number];
 
 export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -31,6 +37,7 @@ const EXPRESSION = /^\s*([A-Za-z][A-Za-z0-9._]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$
 export const THRESHOLD_METRICS = [
   ...LATENCY_STATS,
   ...LATENCY_STATS.map((s) => `service.${s}`),
+  ...CONNECTION_TIMINGS.flatMap((timing) => LATENCY_STATS.map((s) => `${timing}.${s}`)),
   'errorRate',
   'dropRate',
   'achievedRate',
@@ -45,7 +52,7 @@ export function parseThreshold(expression: string): ThresholdCondition | { probl
   const [, name, operator, valueText] = match as unknown as [string, string, ThresholdOperator, string];
   const metric = parseMetric(name.replace('p99.9', 'p999'));
   if (!metric) return { problem: `unknown metric "${name}" in "${expression}"; known: ${THRESHOLD_METRICS.join(', ')}` };
-  if (metric.kind === 'latency') {
+  if (metric.kind === 'latency' || metric.kind === 'connectionTime') {
     const limit = parseDurationMs(valueText);
     if (limit === undefined) return { problem: `"${valueText}" in "${expression}" is not a duration with a unit, e.g. 250ms or 1.5s` };
     return { metric, operator, limit };
@@ -78,6 +85,10 @@ export const thresholdExpressionSchema = z.string().transform((expression, ctx) 
 function parseMetric(name: string): ThresholdMetric | undefined {
   if (name === 'errorRate' || name === 'dropRate' || name === 'achievedRate' || name === 'contractViolations' || name === 'contractViolationRate')
     return { kind: name };
+  for (const timing of CONNECTION_TIMINGS) {
+    const stat = name.startsWith(`${timing}.`) ? name.slice(timing.length + 1) : undefined;
+    if (stat !== undefined && (LATENCY_STATS as readonly string[]).includes(stat)) return { kind: 'connectionTime', timing, stat: stat as LatencyStat };
+  }
   const service = name.startsWith('service.');
   const stat = service ? name.slice('service.'.length) : name;
   if ((LATENCY_STATS as readonly string[]).includes(stat)) return { kind: 'latency', clock: service ? 'service' : 'corrected', stat: stat as LatencyStat };
@@ -88,7 +99,7 @@ function parseMetric(name: string): ThresholdMetric | undefined {
 export type ThresholdUnit = 'ms' | 'ratio' | 'perSec' | 'count';
 
 export function thresholdUnit(metric: ThresholdMetric): ThresholdUnit {
-  if (metric.kind === 'latency') return 'ms';
+  if (metric.kind === 'latency' || metric.kind === 'connectionTime') return 'ms';
   if (metric.kind === 'contractViolations') return 'count';
   return metric.kind === 'achievedRate' ? 'perSec' : 'ratio';
 }

@@ -58,6 +58,7 @@ export function judgeTrial(
     serviceHistogram: stats.serviceHistogram,
     achievedRate: achievedPerSec,
     contract: stats.contract,
+    connections: stats.connections,
   });
   const latency = latencySummaryOverAll(figures, 'corrected');
   const finite = (ms: number) => (Number.isFinite(ms) ? ms : null);

@@ -208,3 +208,34 @@ describe('conversations that cannot go on', () => {
     }
   });
 });
+
+describe('the built-in mock over TLS (mock.tls)', () => {
+  it('serves HTTPS with a certificate made for the run, which the run verifies: every own connection a full handshake', async () => {
+    const file = files.write(
+      'scenario.yml',
+      `name: launch-small
+target: { url: mock }
+users: { file: users.csv, order: sequence }
+messages: { inline: [hello] }
+phases:
+  - name: chats
+    duration: 1s
+    conversations: { rate: 20, messages: 2, thinkTime: 50ms }
+thresholds:
+  - tlsHandshake.p99 < 5s
+mock: { tls: true, registerAll: true }
+`,
+    );
+    const { run, result } = await load(file, 'mock-tls', '--workers', '2');
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(result.target.url).toMatch(/^mock \(https:\/\/127\.0\.0\.1:\d+\)$/);
+    expect(result.target.tlsVerified).toBe(true);
+    expect(result.target.trustStore).toBe("the built-in mock's certificate, made for this run");
+    expect(result.phases[0]!.conversations).toMatchObject({ started: 20, completed: 20 });
+    expect(result.overall.connections).toMatchObject({ opened: 20, resumed: 0, requestsPerConnection: 2 });
+    expect(result.overall.connections!.tlsHandshakeMs!.p50).toBeGreaterThan(0);
+    expect(result.thresholds[0]).toMatchObject({ expr: 'tlsHandshake.p99 < 5s', passed: true, unit: 'ms' });
+    // The mock's own count of what it answered: the same 40 messages.
+    expect(result.serverSide?.statusCounts).toEqual({ '200': 40 });
+  });
+});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dropRate, errorRate, latencyOverAll, thresholdFigure } from '../../src/metrics/definitions.ts';
+import { dropRate, errorRate, latencyOverAll, missingEvidence, thresholdFigure } from '../../src/metrics/definitions.ts';
 import type { ScopeFigures } from '../../src/metrics/definitions.ts';
-import { parseThreshold } from '../../src/scenario/thresholds.ts';
+import { parseThreshold, thresholdUnit } from '../../src/scenario/thresholds.ts';
+import type { ThresholdMetric } from '../../src/scenario/thresholds.ts';
 
 const summary = { min: 1, mean: 20, p50: 18, p75: 25, p90: 40, p95: 60, p99: 240, p999: 900, max: 1200 };
 /** 1,000 requests fell due: 985 answered (4 of them unexpected statuses), 5 timed out, 10 dropped. */
@@ -17,6 +18,8 @@ const scope: ScopeFigures = {
     // A stand-in histogram: the q-th percentile of the answered requests is q ms.
     percentileMs: (q) => q,
   }),
+  // 50 connections opened: connect p99 2 ms; TLS handshakes p99 12 ms.
+  connectionTime: (timing) => ({ count: 50, statMs: (stat) => (stat === 'p99' ? (timing === 'connect' ? 2 : 12) : 1), percentileMs: () => 1 }),
   achievedRatePerSec: 497.5,
   contract: { checked: 15_000, count: 3, rate: 0.0002 },
 };
@@ -28,6 +31,18 @@ function figure(expression: string): number {
 }
 
 describe('metric definitions', () => {
+  it('judges connection times over the connections opened, with no unanswered requests in them', () => {
+    expect(figure('tlsHandshake.p99 < 50ms')).toBe(12);
+    expect(figure('connect.p99 < 5ms')).toBe(2);
+    expect(thresholdUnit((parseThreshold('tlsHandshake.p99 < 50ms') as { metric: ThresholdMetric }).metric)).toBe('ms');
+    expect(
+      missingEvidence(
+        { kind: 'connectionTime', timing: 'tlsHandshake', stat: 'p99' },
+        { ...scope, connectionTime: () => ({ count: 0, statMs: () => 0, percentileMs: () => 0 }) },
+      ),
+    ).toBe('no TLS handshake was measured');
+  });
+
   it('errorRate is unexpected outcomes per request sent; dropRate is drops per request that fell due', () => {
     expect(errorRate({ sent: 990, unexpected: 9 })).toBe(9 / 990);
     expect(dropRate({ sent: 990, dropped: 10 })).toBe(10 / 1000);

@@ -1,7 +1,9 @@
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACT_FILE } from '../../src/pact/pactTerms.ts';
 import { UserError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/scenario/loadScenario.ts';
+import { planLoad } from '../../src/scenario/plan.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 
 let files: ReturnType<typeof tempDir>;
@@ -170,11 +172,16 @@ phases:
     expect(missing).toContainEqual(expect.stringMatching(/scenario\.yml:16: contract\.pact: no such file: .*nowhere\.json/));
   });
 
-  it('loads every shipped scenario', async () => {
-    for (const name of ['peak', 'smoke', 'soak', 'stress']) {
-      const { scenario } = await loadScenario(`scenarios/${name}.yml`, {});
-      expect(scenario.name).toBe(name);
-      expect(scenario.target.url).toBe('mock');
+  it('loads and plans every shipped scenario', async () => {
+    const names = readdirSync('scenarios')
+      .filter((file) => file.endsWith('.yml'))
+      .map((file) => file.slice(0, -'.yml'.length));
+    expect(names).toEqual(expect.arrayContaining(['capacity', 'launch', 'peak', 'smoke', 'soak', 'stress']));
+    for (const name of names) {
+      const loaded = await loadScenario(`scenarios/${name}.yml`, {});
+      expect(loaded.scenario.name).toBe(name);
+      expect(loaded.scenario.target.url).toBe('mock');
+      expect((await planLoad(loaded)).phases.length).toBe(loaded.scenario.phases.length);
     }
   });
 

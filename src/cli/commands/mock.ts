@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { defaultMockBehaviour, latencyProfileSchema } from '../../mock/behaviour.ts';
@@ -44,10 +47,15 @@ export function mockCommand(io: CliIo) {
         token: io.env.HAPTIK_TOKEN || MOCK_DEFAULT_CREDENTIALS.token,
         clientId: io.env.HAPTIK_CLIENT_ID || MOCK_DEFAULT_CREDENTIALS.clientId,
       };
-      const mock = await startMockServer({ credentials, registeredAuthIds: registered, behaviour, port: args.port, host: args.host });
+      const tls = behaviour.tls ? await (await import('../../mock/runCertificate.ts')).makeRunCertificate() : undefined;
+      const mock = await startMockServer({ credentials, registeredAuthIds: registered, behaviour, port: args.port, host: args.host, tls });
+      // A client trusts the certificate made for this mock by this file (target.ca of a scenario).
+      const certificateFile = tls ? join(tmpdir(), `logmsg-mock-${mock.port}.pem`) : undefined;
+      if (tls && certificateFile) await writeFile(certificateFile, tls.certPem);
       io.stdout(
         [
           `Mock Log Message API listening on ${mock.url}${LOG_MESSAGE_PATH}`,
+          ...(certificateFile ? [`  TLS certificate made for this mock: ${certificateFile} (trust it with target.ca)`] : []),
           `  credentials: Authorization: Bearer ${io.env.HAPTIK_TOKEN ? '<$HAPTIK_TOKEN>' : credentials.token}, client-id: ${credentials.clientId}`,
           `  registered users: ${behaviour.registerAll ? 'every auth_id' : registered.size}`,
           `  stats: GET ${mock.url}/__mock/stats  (DELETE to reset)`,
