@@ -66,15 +66,15 @@ export function conversationShape(
   return { messages: count, thinkTimeMs: () => drawThinkTimeMs(thinkTime, random) };
 }
 
-/** Messages per conversation as a person writes them: `5`, `2-8 uniform`, `mean 4 geometric`. */
+/** Messages per conversation as a person writes them: `5`, `2-8 (uniform)`, `mean 4 (geometric)`. */
 export function describeMessages(distribution: MessagesDistribution): string {
   switch (distribution.kind) {
     case 'fixed':
       return String(distribution.count);
     case 'uniform':
-      return `${distribution.min}-${distribution.max} uniform`;
+      return `${distribution.min}-${distribution.max} (uniform)`;
     case 'geometric':
-      return `mean ${distribution.mean} geometric`;
+      return `mean ${distribution.mean} (geometric)`;
   }
 }
 

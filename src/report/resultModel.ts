@@ -188,7 +188,7 @@ const phaseResultObject = statsObject.extend({
       .object({
         ratePerSec: z.number(),
         rampToPerSec: z.number(),
-        messages: z.string().describe('per conversation, as written: 5, 2-8 (uniform) or mean 4 (geometric)'),
+        messages: z.string().describe('per conversation: 5, 2-8 (uniform) or mean 4 (geometric)'),
         thinkTime: z.string().describe('as written: 1s, uniform 500ms-3s, or lognormal median 2s p99 20s'),
         connection: z.enum(['own', 'pool']),
         onError: z.enum(['continue', 'abandon']),

@@ -37,6 +37,65 @@ describe('report.html', () => {
     for (const chart of ['chart-spectrum', 'chart-rate', 'chart-latency', 'chart-errors']) expect(page).toContain(`id="${chart}"`);
   });
 
+  it('shows conversations and the new connections per second in the Connections section', () => {
+    const run = syntheticRun({ latenciesMs: seededLatenciesMs(400, 25) });
+    const summary = { min: 1, mean: 2, p50: 2, p75: 2.5, p90: 3, p95: 3.5, p99: 4.25, p999: 5, max: 6 };
+    const connections = {
+      opened: 100,
+      connectMs: summary,
+      tlsHandshakeMs: summary,
+      firstByteMs: summary,
+      resumed: 30,
+      failed: { refused: 2 },
+      requestsPerConnection: 4,
+    };
+    const conversations = {
+      started: 100,
+      completed: 97,
+      abandoned: 2,
+      cut: 1,
+      notStarted: { connectionLimit: 3, feedStarved: 0 },
+      messagesPerConversation: 3.96,
+      durationMs: { ...summary, p50: 2100, p99: 9300 },
+    };
+    const phase = {
+      ...run.phases[0]!,
+      kind: 'conversations' as const,
+      connections,
+      conversations,
+      plan: {
+        conversations: {
+          ratePerSec: 10,
+          rampToPerSec: 10,
+          messages: 'mean 4 (geometric)',
+          thinkTime: '1s',
+          connection: 'own' as const,
+          onError: 'abandon' as const,
+          gracefulStopMs: 30_000,
+          tlsResume: true,
+        },
+      },
+    };
+    const page = renderReportHtml({ ...run, overall: { ...run.overall, connections, conversations }, phases: [phase] }, assets);
+    const section = page.slice(page.indexOf('<section id="connections">'), page.indexOf('</section>', page.indexOf('<section id="connections">')));
+    expect(section).toContain('<h3>Conversations</h3>');
+    expect(section).toContain('messages mean 4 (geometric); think 1s; own connection');
+    expect(section).toMatch(
+      /<td class="num">100<\/td><td class="num">97<\/td><td class="num">2<\/td><td class="num">1<\/td><td class="num">3<\/td><td class="num">4\.0<\/td>/,
+    );
+    expect(section).toContain('<th class="num">TLS resumed</th>');
+    expect(section).toContain('<strong>refused</strong> 2');
+    // The synthetic run opened connections in its first second only: one spike is no chart.
+    expect(section).not.toContain('id="chart-connections"');
+    const spread = {
+      ...run,
+      timeline: run.timeline.map((second) => ({ ...second, connectionsOpened: 10 })),
+      overall: { ...run.overall, connections },
+      phases: [phase],
+    };
+    expect(renderReportHtml(spread, assets)).toContain('id="chart-connections"');
+  });
+
   it('says why a request got no answer where an answer would show its body', () => {
     const run = syntheticRun({
       latenciesMs: seededLatenciesMs(100, 25),

@@ -26,6 +26,8 @@ export interface ReportChartData {
     errors: { kind: string; counts: number[] }[];
     /** Expected non-2xx outcomes per second (e.g. 403 for users meant to be unregistered). */
     expected: number[];
+    /** New connections opened per second. */
+    connectionsOpened: number[];
   };
   /** Where each phase starts on the timeline, in seconds. */
   phases: { name: string; startSecond: number }[];
@@ -70,6 +72,7 @@ function timelineSeries(timeline: RunResult['timeline']): ReportChartData['timel
     maxMs: [],
     errors: kinds.map((kind) => ({ kind, counts: [] })),
     expected: [],
+    connectionsOpened: [],
   };
   for (let second = 0; second <= lastSecond; second++) {
     const entry = bySecond.get(second);
@@ -84,6 +87,7 @@ function timelineSeries(timeline: RunResult['timeline']): ReportChartData['timel
     series.maxMs.push(hasLatency ? entry.maxMs : null);
     for (const line of series.errors) line.counts.push(entry?.errors[line.kind] ?? 0);
     series.expected.push(entry?.expected ?? 0);
+    series.connectionsOpened.push(entry?.connectionsOpened ?? 0);
   }
   return series;
 }

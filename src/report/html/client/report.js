@@ -244,6 +244,12 @@
         timelineChart(expectedChart, colors, [{ label: 'expected (not errors)', stroke: colors.expected, fill: `${colors.expected}22`, width: 1.5, paths: stepped(), value: rateValue }], [t.expected], perSecond),
       );
     }
+    const connectionsChart = find('chart-connections');
+    if (connectionsChart) {
+      charts.push(
+        timelineChart(connectionsChart, colors, [{ label: 'new connections', stroke: colors.corrected, fill: `${colors.corrected}22`, width: 1.5, paths: stepped(), value: rateValue }], [t.connectionsOpened], perSecond),
+      );
+    }
     document.documentElement.dataset.chartsReady = String(charts.length);
   }
 
