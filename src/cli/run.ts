@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { ExitCode, UserError } from '../errors.ts';
 import { loadCommand } from './commands/load.ts';
 import { k8sCommand } from './commands/k8s.ts';
+import { fitCommand } from './commands/fit.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { mockCommand } from './commands/mock.ts';
 import { reportCommand } from './commands/report.ts';
@@ -23,6 +24,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(reportCommand(io, (code) => (exitCode = code)))
     .command(mergeCommand(io, (code) => (exitCode = code)))
     .command(k8sCommand(io))
+    .command(fitCommand(io))
     .demandCommand(1, 'name a command')
     .strict()
     .env(false)
