@@ -239,3 +239,25 @@ mock: { tls: true, registerAll: true }
     expect(result.serverSide?.statusCounts).toEqual({ '200': 40 });
   });
 });
+
+describe('conversations under a low ulimit -n', () => {
+  it('start no more than the descriptors allow, count the rest as not started, and name ulimit -n', async () => {
+    const server = await startConnectionLog(certificates);
+    try {
+      // 600 conversations due within 2 s, each open 4 s (its think time), in a process that may open 512 files.
+      const file = scenario(server.url, '    duration: 2s\n    conversations: { rate: 300, messages: 2, thinkTime: 4s }');
+      const run = await runCliProcess(['load', file, '--no-preflight', '--out', join(files.dir, 'limited')], { env, openFileLimit: 512, timeoutMs: 60_000 });
+      expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+      const result = readRunResult(join(files.dir, 'limited'));
+      const conversations = result.phases[0]!.conversations!;
+      // 512 less the 256 kept for everything else: 256 at once; the rest due meanwhile not started.
+      expect(conversations.started).toBe(256);
+      expect(conversations.notStarted.connectionLimit).toBe(600 - 256);
+      expect(server.counts.connections).toBe(256);
+      expect(result.overall.errors.localLimit).toBe(0);
+      expect(run.stdout).toContain('344 not started (344 at the connection limit: maxConnections or ulimit -n)');
+    } finally {
+      await server.close();
+    }
+  });
+});
