@@ -68,6 +68,7 @@ export class ConnectionPool<T> {
   readonly #onFree: () => void;
   readonly #onConnection: ((timing: ConnectionTiming, meta: T | undefined) => void) | undefined;
   readonly #onConnectionFailed: ((kind: TransportErrorKind, meta: T) => void) | undefined;
+  readonly #onClosedByServer: (() => void) | undefined;
   readonly #idle: Slot<T>[] = [];
   readonly #all: Slot<T>[] = [];
   readonly #dedicated = new Set<Slot<T>>();
@@ -89,6 +90,8 @@ export class ConnectionPool<T> {
     onConnection?: (timing: ConnectionTiming, meta: T | undefined) => void;
     /** A new connection that failed before it was open (refused, TLS, a local limit...), and the request it was for. */
     onConnectionFailed?: (kind: TransportErrorKind, meta: T) => void;
+    /** An open connection the server closed while idle (its keep-alive ended, a load balancer's idle timeout). */
+    onClosedByServer?: () => void;
   }) {
     const { url, path, headers, timeoutMs, ca, insecure, maxBodyBytes, network } = options.target;
     const secure = url.protocol === 'https:';
@@ -110,6 +113,7 @@ export class ConnectionPool<T> {
     this.#onFree = options.onFree;
     this.#onConnection = options.onConnection;
     this.#onConnectionFailed = options.onConnectionFailed;
+    this.#onClosedByServer = options.onClosedByServer;
     const lines = [
       `POST ${viaProxy ? `${url.origin}${path}` : path} HTTP/1.1`,
       `Host: ${url.host}`,
@@ -251,6 +255,9 @@ export class ConnectionPool<T> {
           slot.use = this.#use(address);
           slot.use.connections++;
           this.#onConnection?.(timing, slot.inFlight?.meta);
+        },
+        onClosedByPeer: () => {
+          if (!this.#closed) this.#onClosedByServer?.();
         },
       },
       resume ? this.#sessions : undefined,

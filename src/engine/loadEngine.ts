@@ -85,6 +85,7 @@ export class LoadEngine {
       onOutcome: (request, outcome) => this.#onOutcome(request, outcome),
       onConnection: (timing, meta) => this.#options.sink.onConnection?.(meta?.phaseIndex ?? this.#currentPhase, timing),
       onConnectionFailed: (kind, meta) => this.#options.sink.onConnectionFailed?.(meta.phaseIndex, kind),
+      onClosedByServer: () => this.#options.sink.onConnectionClosedByServer?.(this.#currentPhase),
       onFree: () => this.#dispatch(),
     });
     const engine = this;

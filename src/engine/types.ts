@@ -106,6 +106,8 @@ export interface SampleSink {
   onDropped(phaseIndex: number, scheduledMs: number, reason: DropReason): void;
   /** A new connection opened for a request of phase `phaseIndex`, and how long it took. */
   onConnection?(phaseIndex: number, timing: ConnectionTiming): void;
+  /** The server closed an idle connection while phase `phaseIndex` ran. */
+  onConnectionClosedByServer?(phaseIndex: number): void;
   /** A new connection for a request of phase `phaseIndex` failed before it was open. */
   onConnectionFailed?(phaseIndex: number, kind: TransportErrorKind): void;
   onConversationStarted?(phaseIndex: number): void;

@@ -63,6 +63,7 @@ export const measuredStatsSchema = z.object({
     .object({
       opened: count,
       resumed: count.default(0),
+      closedByServer: count.default(0),
       failed: counts.default({}),
       connectHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),
       tlsHandshakeHistogram: z.string().refine(decodesAsHistogram, 'not an HdrHistogram in compressed base64'),

@@ -295,6 +295,7 @@ function mergeConnections(parts: readonly MeasuredStats['connections'][]): Measu
     return {
       opened: measured.reduce((total, part) => total + part.opened, 0),
       resumed: measured.reduce((total, part) => total + part.resumed, 0),
+      closedByServer: measured.reduce((total, part) => total + part.closedByServer, 0),
       failed: addCounts(measured.map((part) => part.failed)),
       connectHistogram: connect.encode(),
       tlsHandshakeHistogram: tls.encode(),

@@ -78,6 +78,11 @@ export class RunRecorder implements SampleSink {
     this.#second(performance.now()).connectionsOpened++;
   }
 
+  onConnectionClosedByServer(phaseIndex: number): void {
+    this.overall.connectionsClosedByServer++;
+    this.phases[phaseIndex]!.connectionsClosedByServer++;
+  }
+
   onConnectionFailed(phaseIndex: number, kind: TransportErrorKind): void {
     this.overall.recordConnectionFailure(kind);
     this.phases[phaseIndex]?.recordConnectionFailure(kind);

@@ -61,6 +61,8 @@ export class ScopeAccumulator {
   readonly firstByteTime = LatencyHistogram.create();
   /** New connections whose TLS session was resumed. */
   connectionsResumed = 0;
+  /** Open connections the server closed while idle. */
+  connectionsClosedByServer = 0;
   /** New connections that failed before they were open, by kind. */
   readonly connectionFailures = new Map<TransportErrorKind, number>();
   readonly conversations = new ConversationCounts();

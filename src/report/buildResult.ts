@@ -28,6 +28,8 @@ export interface MeasuredStats {
     opened: number;
     /** Of those, TLS sessions resumed. */
     resumed: number;
+    /** Open connections the server closed while idle. */
+    closedByServer: number;
     /** New connections that failed before they were open, by kind (refused, tls, localLimit...). */
     failed: Record<string, number>;
     connectHistogram: string;
@@ -386,6 +388,7 @@ function connectionsResult(measured: MeasuredStats['connections'], sent: number)
     tlsHandshakeMs: summaryOf(measured.tlsHandshakeHistogram),
     firstByteMs: summaryOf(measured.firstByteHistogram),
     resumed: measured.resumed,
+    closedByServer: measured.closedByServer,
     failed: measured.failed,
     requestsPerConnection: measured.opened === 0 ? null : round(sent / measured.opened),
   };

@@ -71,6 +71,11 @@ const statsObject = z.object({
         ),
       resumed: z.number().int().default(0).describe('of the connections opened, those whose TLS session was resumed (conversations with tlsResume)'),
       failed: counts.default({}).describe('new connections that failed before they were open, by kind (refused, tls, timeout, localLimit...)'),
+      closedByServer: z
+        .number()
+        .int()
+        .default(0)
+        .describe('open connections the server (or a proxy or load balancer) closed while idle: each costs a new connection for the next request'),
       requestsPerConnection: z.number().nullable().default(null).describe('requests sent per connection opened (keep-alive reuse); null when none opened'),
     })
     .nullable()

@@ -45,7 +45,9 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
     const times = (label: string, summary: NonNullable<typeof connections.connectMs> | null) =>
       summary ? `; ${label} p50 ${formatDurationMs(summary.p50)}, p99 ${formatDurationMs(summary.p99)}` : '';
     const perConnection = result.overall.requests.sent / connections.opened;
-    const resumed = connections.resumed > 0 ? `, ${connections.resumed} TLS sessions resumed` : '';
+    const resumed =
+      (connections.resumed > 0 ? `, ${connections.resumed} TLS sessions resumed` : '') +
+      (connections.closedByServer > 0 ? `, ${connections.closedByServer} closed by the server while idle` : '');
     lines.push(
       `  connections ${connections.opened} opened (${perConnection.toFixed(perConnection < 10 ? 1 : 0)} requests each${resumed})${times('connect', connections.connectMs)}${times('TLS handshake', connections.tlsHandshakeMs)}${times('first byte', connections.firstByteMs)}`,
     );

@@ -235,6 +235,7 @@ export function scopeFigures(recorder: RunRecorder, contract: ContractRecorder |
     connections: {
       opened: accumulator.connectionsOpened,
       resumed: accumulator.connectionsResumed,
+      closedByServer: accumulator.connectionsClosedByServer,
       failed: Object.fromEntries(accumulator.connectionFailures),
       connectHistogram: accumulator.connectTime.encode(),
       tlsHandshakeHistogram: accumulator.tlsHandshakeTime.encode(),

@@ -13,6 +13,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function poolFor(url: string, options: { maxConnections?: number; timeoutMs?: number; maxBodyBytes?: number; ca?: Buffer; insecure?: boolean } = {}) {
   const outcomes: { meta: string; outcome: RequestOutcome }[] = [];
+  const connectionEvents: string[] = [];
   const pool = new ConnectionPool<string>({
     target: {
       url: new URL(url),
@@ -26,8 +27,11 @@ function poolFor(url: string, options: { maxConnections?: number; timeoutMs?: nu
     maxConnections: options.maxConnections ?? 4,
     onOutcome: (request: InFlightRequest<string>, outcome) => outcomes.push({ meta: request.meta, outcome }),
     onFree: () => {},
+    onConnection: (_timing, meta) => connectionEvents.push(`opened for ${meta}`),
+    onConnectionFailed: (kind, meta) => connectionEvents.push(`${kind} for ${meta}`),
+    onClosedByServer: () => connectionEvents.push('closed by server'),
   });
-  return { pool, outcomes };
+  return { pool, outcomes, connectionEvents };
 }
 
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -169,6 +173,38 @@ describe('ConnectionPool', () => {
     expect(outcomes[0]!.outcome).toMatchObject({ kind: 'error', error: 'timeout' });
     expect(pool.inFlight).toBe(0);
     pool.close();
+  });
+
+  it('tells connections opened (for which request), failed to open, and closed by the server while idle', async () => {
+    // Answers one request per connection, then ends it 50 ms later, as a short keep-alive timeout does.
+    const closing = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+        setTimeout(() => socket.end(), 50);
+      });
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = closing.address() as AddressInfo;
+      const { pool, outcomes, connectionEvents } = poolFor(`http://127.0.0.1:${port}`, { maxConnections: 1 });
+      pool.send(Buffer.from('1'), 'first');
+      await until(() => connectionEvents.includes('closed by server'));
+      pool.send(Buffer.from('2'), 'second');
+      await until(() => outcomes.length === 2);
+      pool.close();
+      expect(connectionEvents).toEqual(['opened for first', 'closed by server', 'opened for second']);
+    } finally {
+      await new Promise<void>((resolve) => closing.close(() => resolve()));
+    }
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const refused = poolFor(`http://127.0.0.1:${port}`);
+    refused.pool.send(Buffer.from('1'), 'doomed');
+    await until(() => refused.outcomes.length === 1);
+    refused.pool.close();
+    expect(refused.connectionEvents).toEqual(['refused for doomed']);
   });
 
   it('reports a refused connection and does not retry it on its own', async () => {

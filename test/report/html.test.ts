@@ -46,6 +46,7 @@ describe('report.html', () => {
       tlsHandshakeMs: summary,
       firstByteMs: summary,
       resumed: 30,
+      closedByServer: 5,
       failed: { refused: 2 },
       requestsPerConnection: 4,
     };
@@ -85,6 +86,7 @@ describe('report.html', () => {
     );
     expect(section).toContain('<th class="num">TLS resumed</th>');
     expect(section).toContain('<strong>refused</strong> 2');
+    expect(section).toContain('5 open connections were closed by the server while idle');
     // The synthetic run opened connections in its first second only: one spike is no chart.
     expect(section).not.toContain('id="chart-connections"');
     const spread = {

@@ -52,6 +52,8 @@ export interface ConnectionEvents {
   onFailure(failure: TransportFailure): void;
   /** A new socket is connected (TLS: handshake done) to this address (or proxy), and how long that took. */
   onConnected?(address: string, timing: ConnectionTiming): void;
+  /** The server (or something between) closed an open socket while no request was waiting on it. */
+  onClosedByPeer?(): void;
 }
 
 /** How long a new connection took to open: TCP (to the target, or the whole way through a proxy), then the TLS handshake. */
@@ -241,17 +243,17 @@ export class HttpConnection {
         if (!current()) return;
         if (this.#busy) return this.#fail({ kind: 'reset', reason: 'the server closed the connection before the answer was complete' });
       }
-      this.#dropSocket();
+      this.#closedByPeer();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (!current()) return;
       if (this.#busy) this.#fail(classifySocketError(error));
-      else this.#dropSocket();
+      else this.#closedByPeer();
     });
     socket.on('close', () => {
       if (!current()) return;
       if (this.#busy) this.#fail({ kind: 'reset', reason: 'the connection closed before the answer was complete' });
-      else this.#dropSocket();
+      else this.#closedByPeer();
     });
     return socket;
   }
@@ -359,6 +361,13 @@ export class HttpConnection {
     this.#bodyBytes = 0;
     this.#headBytes = 0;
     this.#keepAlive = true;
+  }
+
+  /** The other side ended an idle socket: counted when it had been open (a failed connect is no close). */
+  #closedByPeer(): void {
+    const wasOpen = this.#remoteAddress !== undefined;
+    this.#dropSocket();
+    if (wasOpen) this.#events.onClosedByPeer?.();
   }
 
   #dropSocket(): void {

@@ -41,13 +41,18 @@ export function connectionsSection(result: RunResult): Html {
       : '';
   return html`<section id="connections"><h2>Connections</h2>${chart}
 <p class="note">New connections each phase opened, and what opening them took: TCP connect${tls ? ', then the TLS handshake' : ''}. First byte is each answer's wait from when its request went out on an open connection to its first byte: the server's time plus the wire's. A request's latency includes its connection's opening when it was the first on it. Few requests per connection means many connections opened: a storm of handshakes is what a launch-day load balancer meets.</p>
-<table><thead><tr><th>phase</th><th class="num">opened</th><th class="num">requests each</th>${resumed ? html`<th class="num">TLS resumed</th>` : ''}<th class="num">connect p50</th><th class="num">connect p99</th>${tls ? html`<th class="num">TLS p50</th><th class="num">TLS p99</th>` : ''}<th class="num">first byte p50</th><th class="num">first byte p99</th></tr></thead><tbody>${rows}</tbody></table>${failedLine(overall.failed)}${conversationsTable(result)}</section>`;
+<table><thead><tr><th>phase</th><th class="num">opened</th><th class="num">requests each</th>${resumed ? html`<th class="num">TLS resumed</th>` : ''}<th class="num">connect p50</th><th class="num">connect p99</th>${tls ? html`<th class="num">TLS p50</th><th class="num">TLS p99</th>` : ''}<th class="num">first byte p50</th><th class="num">first byte p99</th></tr></thead><tbody>${rows}</tbody></table>${failedLine(overall.failed)}${closedLine(overall.closedByServer)}${conversationsTable(result)}</section>`;
 }
 
 function failedLine(failed: Record<string, number>): Html | string {
   const kinds = Object.entries(failed).filter(([, count]) => count > 0);
   if (kinds.length === 0) return '';
   return html`<p class="note">Connections that failed to open: ${kinds.map(([kind, count], i) => html`${i > 0 ? ', ' : ''}<strong>${kind}</strong> ${formatCount(count)}`)}.</p>`;
+}
+
+function closedLine(closedByServer: number): Html | string {
+  if (closedByServer === 0) return '';
+  return html`<p class="note">${formatCount(closedByServer)} open connections were closed by the server while idle (its keep-alive timeout, or a proxy's or load balancer's): each costs the next request a new connection.</p>`;
 }
 
 /** Each conversations phase: how its conversations went, and how long the completed ones took. */
