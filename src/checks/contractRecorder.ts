@@ -242,6 +242,15 @@ export class ContractRecorder {
     return this.#idLedger?.toStored() ?? null;
   }
 
+  /**
+   * A phase's responses that broke the contract, and its violations by kind, as checked so far:
+   * without checking the batch waiting (live figures may lag it; the final ones do not).
+   */
+  liveViolations(phaseIndex: number): { responses: number; byKind: Iterable<ContractScopeSnapshot['byKind'][number]> } {
+    const phase = this.#phases[phaseIndex]!;
+    return { responses: phase.count, byKind: phase.byKind.values() };
+  }
+
   snapshot(): { overall: ContractScopeSnapshot; phases: ContractScopeSnapshot[] } {
     this.#flush();
     return { overall: this.#overall.snapshot(), phases: this.#phases.map((phase) => phase.snapshot()) };

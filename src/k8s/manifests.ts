@@ -23,6 +23,8 @@ export interface ManifestInput {
   durationScale: number | null;
   /** Where every shard sends (--target), or null to use the scenario's own URL (a real one: never the built-in mock unless asked). */
   target: string | null;
+  /** A remote-write URL every pod pushes its live metrics to (--prometheus), or null. */
+  prometheus: string | null;
 }
 
 /** ConfigMaps (like every object) must stay under etcd's 1 MiB; some room is left for the rest of the object. */
@@ -77,7 +79,9 @@ export function buildManifests(input: ManifestInput): Manifest[] {
   });
   // JOB_COMPLETION_INDEX is set by Kubernetes in every pod of an Indexed Job: `--shard N` reads it.
   const target = input.target === null ? '' : ` --target ${input.target}`;
-  const shardCommand = `exec ${IMAGE_CLI} load ${input.scenarioPath}${target} --shard ${input.shards} --start-at ${input.startAt} --out ${RESULTS_DIR}/shard-$JOB_COMPLETION_INDEX --force --quiet${scale}`;
+  // Quoted for the shell: a URL may hold & or ?. Every pod derives the same run_id from --start-at.
+  const prometheus = input.prometheus === null ? '' : ` --output '${`prometheus=${input.prometheus}`.replaceAll("'", "'\\''")}'`;
+  const shardCommand = `exec ${IMAGE_CLI} load ${input.scenarioPath}${target} --shard ${input.shards} --start-at ${input.startAt} --out ${RESULTS_DIR}/shard-$JOB_COMPLETION_INDEX --force --quiet${scale}${prometheus}`;
   const waitForShards = `for i in $(seq 0 ${input.shards - 1}); do n=0; until [ -f ${RESULTS_DIR}/shard-$i/shard.json ]; do n=$((n+5)); if [ $n -gt ${input.mergeWaitSec} ]; then echo "shard $i/${input.shards} wrote no shard.json in ${input.mergeWaitSec} s" >&2; exit 2; fi; sleep 5; done; done`;
   const shardDirs = Array.from({ length: input.shards }, (_, i) => `${RESULTS_DIR}/shard-${i}`).join(' ');
   const mergeCommand = `${waitForShards}; exec ${IMAGE_CLI} merge ${shardDirs} --scenario ${input.scenarioPath} --out ${RESULTS_DIR}/merged --force`;

@@ -7,6 +7,7 @@ import type { ContractScopeSnapshot, ReplayableAnswer } from '../checks/contract
 import { decodesAsHistogram, latencySummarySchema, looksLikeHistogram } from '../metrics/histogram.ts';
 import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import type { MeasuredStats, RunMeasurements } from '../report/buildResult.ts';
+import type { OutputReport } from '../outputs/prometheusOutput.ts';
 
 const counts = z.record(z.string(), z.number().int().nonnegative());
 const count = z.number().int().nonnegative();
@@ -108,6 +109,15 @@ const replayableAnswerSchema = z.object({
   bodyBase64: z.string(),
 });
 
+export const outputReportSchema = z.object({
+  url: z.string(),
+  pushes: count,
+  failed: count,
+  lastError: z.string().nullable(),
+  missingMs: z.number().nonnegative(),
+  finalDelivered: z.boolean(),
+}) satisfies z.ZodType<OutputReport>;
+
 /** Connections and requests by the address (or proxy) they went to, and the resolver's questions. */
 export const networkUseSchema = z.object({
   addresses: z.record(z.string(), z.object({ connections: count, requests: count })),
@@ -134,6 +144,10 @@ export const generatorMeasurementsSchema = z.object({
   idLedger: idLedgerSchema.nullable(),
   /** Where the connections went: by address (or proxy), and how often the resolver was asked. */
   network: networkUseSchema.default({ addresses: {}, dnsQueries: 0 }),
+  /** What became of this generator's live-metrics pushes, per receiver. */
+  outputs: z.array(outputReportSchema).default([]),
+  /** The run's id (live metrics' run_id), the same in every generator of the run. */
+  runId: z.string().nullable().default(null),
 });
 export type GeneratorMeasurements = z.infer<typeof generatorMeasurementsSchema>;
 
@@ -162,6 +176,8 @@ export function resultInputs(
   | 'phases'
   | 'timeline'
   | 'networkUse'
+  | 'outputs'
+  | 'runId'
 > {
   return {
     startedAt: new Date(m.startedAt),
@@ -175,5 +191,7 @@ export function resultInputs(
     phases: m.phases,
     timeline: m.timeline,
     networkUse: m.network,
+    outputs: m.outputs,
+    runId: m.runId,
   };
 }

@@ -52,6 +52,8 @@ export function mergeMeasurements(generators: readonly GeneratorMeasurements[]):
     // The generators' ledger together: merged shards merge again with other shards.
     idLedger: ids?.union ?? null,
     network: mergeNetworkUse(generators.map((g) => g.network)),
+    outputs: generators.flatMap((g) => g.outputs),
+    runId: generators.find((g) => g.runId !== null)?.runId ?? null,
   };
 }
 

@@ -14,6 +14,8 @@ import type { LatencySummaryMs } from '../metrics/histogram.ts';
 import { describeMessages, describeThinkTime } from '../conversations/conversationModel.ts';
 import type { ScopeFigures } from '../metrics/definitions.ts';
 import type { NetworkUse } from '../merge/measurements.ts';
+import type { OutputReport } from '../outputs/prometheusOutput.ts';
+import { outputsResult } from '../outputs/outputsResult.ts';
 import type { ReferenceConfirmation } from '../verify/confirmViolations.ts';
 import { RESULT_SCHEMA_VERSION, TOO_MANY_UNANSWERED } from './resultModel.ts';
 import type { CapacityResult, PhaseResult, ResultStats, RunResult, ThresholdResult, TimelineEntry } from './resultModel.ts';
@@ -65,6 +67,10 @@ export interface RunMeasurements {
   trustStore: string | null;
   /** Where connections went (by address or proxy) and the resolver's questions. */
   networkUse?: NetworkUse;
+  /** Every generator's live-metrics pushes, per receiver. */
+  outputs?: readonly OutputReport[];
+  /** The run's id, shared by every worker and shard (the run_id label of live metrics). */
+  runId?: string | null;
   /** The proxy requests went through (its URL without credentials), and the local addresses they left from. */
   route?: { proxy: string | null; localAddresses: number | null };
   startedAt: Date;
@@ -174,6 +180,8 @@ export function buildResult(m: RunMeasurements): RunResult {
               .sort((a, b) => b.requests - a.requests || a.address.localeCompare(b.address)),
           },
     },
+    runId: m.runId ?? null,
+    outputs: outputsResult(m.outputs ?? []),
     startedAt: m.startedAt.toISOString(),
     endedAt: m.endedAt.toISOString(),
     overall,

@@ -294,6 +294,22 @@ export const runResultSchema = z.object({
       .nullable()
       .default(null),
   }),
+  runId: z.string().nullable().default(null).describe("the run's id: the run_id label of its live metrics, shared by every worker and shard"),
+  outputs: z
+    .object({
+      prometheus: z.array(
+        z.object({
+          url: z.string().describe('the receiver, without credentials'),
+          pushes: z.number().int().describe("every generator's pushes, the final ones included"),
+          failed: z.number().int().describe('pushes that never reached it (refused, no answer, or dropped for a newer one)'),
+          lastError: z.string().nullable(),
+          missingMs: z.number().describe('time whose samples are missing there: an interval per failed push, summed over generators'),
+          finalDelivered: z.boolean().describe("every generator's final push (exact totals) reached it"),
+        }),
+      ),
+    })
+    .default({ prometheus: [] })
+    .describe('what became of the live metrics (--output); empty when there were none'),
   startedAt: z.string(),
   endedAt: z.string(),
   overall: statsSchema,

@@ -1,3 +1,4 @@
+import { describeOutput } from '../outputs/outputsResult.ts';
 import { ERROR_KINDS } from '../metrics/outcome.ts';
 import type { Comparison } from './compare.ts';
 import {
@@ -74,6 +75,7 @@ export function formatSummary(result: RunResult, verdict: Verdict, files: Record
     for (const trial of phase.capacity.trials) lines.push(`    ${describeTrial(trial, trial.role === 'trial' ? ++step : step)}`);
   }
   if (result.target.trustStore) lines.push(`  TLS certificates verified against ${result.target.trustStore}`);
+  for (const report of result.outputs.prometheus) lines.push(`  ${describeOutput(report)}; run_id ${result.runId}`);
   const expected = Object.entries(result.overall.expectedOutcomes);
   if (expected.length > 0) lines.push(`  expected outcomes (not errors): ${expected.map(([status, count]) => `${status}: ${count}`).join(', ')}`);
   const contract = result.overall.contractViolations;

@@ -22,6 +22,8 @@ import { conversationShape } from '../conversations/conversationModel.ts';
 import type { ConversationFactory } from '../engine/types.ts';
 import { MAX_CONNECTIONS } from '../scenario/schema.ts';
 import { openFileLimit } from './descriptorLimit.ts';
+import { liveFigures, observeLatency } from '../outputs/generatorFigures.ts';
+import type { LiveOutputs } from '../outputs/liveOutputs.ts';
 
 /** What a generator shows its monitor once a second, just after the second ended. */
 export interface GeneratorSecond {
@@ -52,6 +54,8 @@ export interface GeneratorOptions {
   onSecond(second: GeneratorSecond): string | undefined;
   /** This process's limit on open file descriptors (`ulimit -n`), when known: conversations on their own connections stay below it. */
   descriptorLimit?: number;
+  /** Live metrics (--output): they read the run's figures while it runs; `searchTrialPerSec` when this run is a capacity trial. */
+  live?: { outputs: LiveOutputs; searchTrialPerSec?: number };
 }
 
 type ConversationsPlan = Extract<LoadPlan['phases'][number], { kind: 'conversations' }>;
@@ -124,6 +128,7 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
       maxDecodedBytes: scenario.target.maxBodyBytes,
     });
   if (contract) recorder.observe(contract.observe);
+  const latencyBuckets = options.live ? observeLatency(recorder, phases.length) : [];
   const engine = new LoadEngine({
     target,
     phases,
@@ -161,6 +166,19 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
   const running = engine.run();
   const runStartMs = engine.startMs;
   recorder.startClock(runStartMs);
+  const untrack = options.live?.outputs.track(() =>
+    liveFigures(
+      {
+        phases: plan.phases,
+        recorder,
+        contract,
+        engine: () => engine.status(),
+        phaseOffsetsMs: () => engine.phaseStartsMs.map((ms) => ms - runStartMs),
+        searchTrialPerSec: options.live?.searchTrialPerSec ?? null,
+      },
+      latencyBuckets,
+    ),
+  );
   // Tick just after each second boundary of the run, when that second can be sealed.
   let ticker: NodeJS.Timeout | undefined;
   const tick = () => {
@@ -198,6 +216,9 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
     messages.close();
   }
   const endedAt = new Date();
+  const figures = recordedFigures(recorder, contract);
+  // After the figures: their contract checks are all done, so the counters the outputs keep are final.
+  untrack?.();
   return {
     startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),
@@ -207,8 +228,11 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
     aborted: run.aborted,
     abortReason,
     interrupted: run.aborted && interrupted,
-    ...recordedFigures(recorder, contract),
+    ...figures,
     network: { addresses: Object.fromEntries(engine.addresses), dnsQueries: (target.network?.resolver.queries ?? 0) - queriesBefore },
+    // Filled by whoever closes the outputs, after the final push, and by whoever named the run.
+    outputs: [],
+    runId: null,
   };
 }
 

@@ -28,6 +28,9 @@ import { runGenerator } from './generator.ts';
 import { failingAbortThreshold, liveLine, recordersSoFar } from './monitor.ts';
 import { preflight } from './preflight.ts';
 import { poolTarget, redactUrl, routeLines } from './target.ts';
+import { prometheusOutputs } from '../outputs/outputSchema.ts';
+import { LiveOutputs } from '../outputs/liveOutputs.ts';
+import { generatorLabel, runIdOf } from '../outputs/runIdentity.ts';
 
 /** How to run a scenario. */
 export interface RunLoadOptions extends ScenarioOverrides {
@@ -50,6 +53,10 @@ export interface RunLoadOptions extends ScenarioOverrides {
   startAtEpochMs?: number;
   /** Called once the scenario is valid, before the mock, preflight or any load: where results will go is made ready here. */
   beforeLoad?(scenarioName: string): Promise<void>;
+  /** `--output prometheus=URL` flags, besides the scenario's outputs. */
+  outputs?: readonly string[];
+  /** `--run-id`: the run's id, shared by every shard (derived from --start-at, or random, when unset). */
+  runId?: string;
 }
 
 /** What a run measured and where, before results are built: a shard stores this for the merge. */
@@ -114,8 +121,13 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
   if (options.shard && loaded.scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('--shard');
   const tooMuch = generatorLimitProblems(loaded.scenario, workers * (options.shard?.count ?? 1));
   if (tooMuch.length > 0) throw new UserError(`${loaded.file}: more than one generator process can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
+  const resolvedOutputs = prometheusOutputs(loaded.scenario.outputs, options.outputs ?? []);
+  if (resolvedOutputs.problems.length > 0)
+    throw new UserError('--output: no live metrics could go there', { exitCode: ExitCode.badInput, problems: resolvedOutputs.problems });
   const plan = await planLoad(loaded, options.durationScale ?? 1, options.interrupt);
   const { scenario } = plan;
+  const runId = runIdOf(scenario.name, options.startAtEpochMs, options.runId);
+  const live = new LiveOutputs(resolvedOutputs.outputs, { scenario: scenario.name, runId, generator: generatorLabel({ shard: options.shard?.index }) });
   await options.beforeLoad?.(scenario.name);
   const credentials = {
     token: scenario.target.token ?? MOCK_DEFAULT_CREDENTIALS.token,
@@ -157,17 +169,22 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     let capacity: CapacityResult | null = null;
     // How a search or the workers are stopped, and where they report.
     const control = { interrupt: options.interrupt, hurry: options.hurry, stop: targetLost.signal, onLine: options.onLine, onProgress: options.onProgress };
+    for (const output of resolvedOutputs.outputs)
+      options.onLine(
+        `Live metrics: Prometheus remote write to ${redactUrl(output.url)} every ${output.interval / 1000} s from every generator, run_id ${runId}`,
+      );
     const job = {
       scenarioFile: options.scenarioFile,
       overrides: { target: options.target, durationScale: options.durationScale, insecure: options.insecure },
       baseUrl,
       mockCertificatePem: mock?.certificatePem,
       credentials,
+      live: { outputs: resolvedOutputs.outputs, runId, shard: options.shard?.index },
     };
     if (plan.phases[0]!.kind === 'search') {
       // This process decides the trials (no shard can: see the top); workers only send them.
       if (workers > 1) options.onLine(`Each trial runs on ${workers} worker processes (each sends one request in ${workers} of its schedule)`);
-      const sendTrial = workers > 1 ? workerTrials(workers, job, options.env, control) : inProcessTrials(target, control);
+      const sendTrial = workers > 1 ? workerTrials(workers, job, options.env, control) : inProcessTrials(target, control, live);
       const search = await runSearch(plan, sendTrial, control);
       measured = search.measured;
       capacity = search.capacity;
@@ -194,6 +211,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
         hurry: options.hurry,
         stop: targetLost.signal,
         onLine: options.onLine,
+        live: live.empty ? undefined : { outputs: live },
         onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
           const run = recordersSoFar(recorder, contract);
           options.onProgress(liveLine(plan.phases, run, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
@@ -202,6 +220,8 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
         },
       });
     }
+    // The final pushes (exact totals) of this process's outputs; workers closed their own.
+    measured = { ...measured, outputs: [...measured.outputs, ...(await live.close())], runId };
     let serverSide: MockStats | null = null;
     if (mock && !mock.endedHow) {
       serverSide = await mock.stats().catch((error: Error) => {

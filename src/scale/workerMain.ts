@@ -3,6 +3,8 @@
 // group of its own, and ignores SIGINT and SIGTERM sent to it anyway (a worker that stopped on its
 // own would lose the merged verdict).
 import { UserError } from '../errors.ts';
+import { LiveOutputs } from '../outputs/liveOutputs.ts';
+import { generatorLabel } from '../outputs/runIdentity.ts';
 import { runGenerator, scopeFigures } from '../run/generator.ts';
 import { poolTarget } from '../run/target.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
@@ -59,7 +61,13 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
   if (Number.isNaN(startAtEpochMs)) process.exit(0);
   let sentSeconds = 0;
   const abortOnFail = plan.scenario.thresholds.some((threshold) => threshold.abortOnFail);
+  const live = new LiveOutputs(job.live.outputs, {
+    scenario: plan.scenario.name,
+    runId: job.live.runId,
+    generator: generatorLabel({ shard: job.live.shard, trial: job.trial?.index, worker: job.workerIndex }),
+  });
   const measured = await runGenerator(plan, target, {
+    live: live.empty ? undefined : { outputs: live, searchTrialPerSec: job.trial?.ratePerSec },
     stripe: job.stripe,
     startAtEpochMs,
     secondLagMs: job.secondLagMs,
@@ -91,6 +99,10 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
     },
   });
   // A stop from the coordinator is recorded there (interrupt, threshold, a lost worker or target).
-  await post({ type: 'done', measured: { ...measured, abortReason: measured.aborted ? String(stop.signal.reason ?? measured.abortReason) : null } });
+  const outputs = await live.close();
+  await post({
+    type: 'done',
+    measured: { ...measured, outputs, abortReason: measured.aborted ? String(stop.signal.reason ?? measured.abortReason) : null },
+  });
   process.exit(0);
 }

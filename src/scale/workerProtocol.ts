@@ -1,6 +1,7 @@
 import type { ExitCode } from '../errors.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import type { Credentials } from '../run/target.ts';
+import type { PrometheusOutputSettings } from '../outputs/outputSchema.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import type { WorkerSecond } from './liveMerge.ts';
 import type { Stripe } from './stripe.ts';
@@ -18,8 +19,10 @@ export interface WorkerJob {
   workerIndex: number;
   /** How long after each second the worker reports it (see GeneratorOptions.secondLagMs). */
   secondLagMs: number;
-  /** A capacity search's trial: the scenario's search phase held at this rate (search/trial.ts). */
-  trial?: { ratePerSec: number; holdMs: number };
+  /** A capacity search's trial: the scenario's search phase held at this rate (search/trial.ts); `index` counts trials from 1. */
+  trial?: { ratePerSec: number; holdMs: number; index: number };
+  /** Live metrics: where every generator pushes, the run's id, and this machine's shard. */
+  live: { outputs: PrometheusOutputSettings[]; runId: string; shard: number | undefined };
 }
 
 export type CoordinatorMessage =

@@ -23,7 +23,7 @@ export interface LoadedScenario {
 }
 
 const CREDENTIAL_FIELDS = new Set(['token', 'clientId']);
-/** Target settings that go into every request as a header value. */
+/** Target settings that go into every request as a header value (and so do `outputs.prometheus.headers`). */
 const HEADER_FIELDS = ['token', 'clientId', 'acceptEncoding'] as const;
 
 /**
@@ -75,14 +75,18 @@ export async function loadScenario(file: string, env: Record<string, string | un
     problems.push(source.problem(variable.path, `\${${variable.name}} is not set: export ${variable.name}, or write \${${variable.name}:-default}`));
     explainedPaths.push(variable.path);
   }
-  for (const field of HEADER_FIELDS) {
-    const problem = headerValueProblem(
-      (interpolated.target as Record<string, unknown> | undefined)?.[field],
-      (raw as { target?: Record<string, unknown> }).target?.[field],
-    );
+  const at = (root: unknown, path: readonly string[]) =>
+    path.reduce((value: unknown, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), root);
+  const outputHeaders = at(interpolated, ['outputs', 'prometheus', 'headers']);
+  const headerPaths = [
+    ...HEADER_FIELDS.map((field) => ['target', field]),
+    ...(outputHeaders && typeof outputHeaders === 'object' ? Object.keys(outputHeaders).map((name) => ['outputs', 'prometheus', 'headers', name]) : []),
+  ];
+  for (const path of headerPaths) {
+    const problem = headerValueProblem(at(interpolated, path), at(raw, path));
     if (problem) {
-      problems.push(source.problem(['target', field], problem));
-      explainedPaths.push(['target', field]);
+      problems.push(source.problem(path, problem));
+      explainedPaths.push(path);
     }
   }
   const scenario = validateAgainst(source, interpolated, scenarioSchema, problems, explainedPaths);

@@ -5,6 +5,7 @@ import { thresholdExpressionSchema } from './thresholds.ts';
 import { searchSchema } from '../search/searchSchema.ts';
 import { dnsSchema, localAddressesSchema, proxySchema, resolveSchema } from '../network/networkSchema.ts';
 import { conversationsSchema } from '../conversations/conversationSchema.ts';
+import { outputsSchema } from '../outputs/outputSchema.ts';
 
 const feedOrder = z.enum(['sequence', 'random', 'once']);
 const positiveInt = z.number().int().positive();
@@ -255,6 +256,7 @@ export const scenarioSchema = z
     thresholds: z.array(thresholdSchema).default([]),
     contract: contractSchema,
     mock: mockBehaviourSchema.optional(),
+    outputs: outputsSchema.describe('live metrics while the run runs: prometheus remote write (docs/live-metrics.md)'),
   })
   .superRefine((scenario, ctx) => {
     if (scenario.target.url !== 'mock') {

@@ -5,6 +5,7 @@ import type { PoolTarget } from '../engine/connectionPool.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { runGenerator } from '../run/generator.ts';
+import type { LiveOutputs } from '../outputs/liveOutputs.ts';
 import type { GeneratorOptions } from '../run/generator.ts';
 import { liveLine, recordersSoFar } from '../run/monitor.ts';
 import { WHOLE_RUN, within } from '../scale/stripe.ts';
@@ -29,12 +30,14 @@ export type TrialLoad = (trial: TrialRequest) => Promise<GeneratorMeasurements |
 type Control = Pick<GeneratorOptions, 'interrupt' | 'hurry' | 'onLine'> & { stop: AbortSignal };
 
 /** Each trial sent by this process. */
-export function inProcessTrials(target: PoolTarget, control: Control): TrialLoad {
-  return async ({ plan, startAtEpochMs, onProgress }) => {
+export function inProcessTrials(target: PoolTarget, control: Control, live: LiveOutputs): TrialLoad {
+  return async ({ plan, ratePerSec, startAtEpochMs, onProgress }) => {
     await restUntil(startAtEpochMs, [control.interrupt, control.stop]);
     if (control.interrupt.aborted || control.stop.aborted) return null;
     return runGenerator(plan, target, {
       ...control,
+      // One process sends every trial: its counters carry on from one to the next.
+      live: live.empty ? undefined : { outputs: live, searchTrialPerSec: ratePerSec },
       onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
         onProgress(liveLine(plan.phases, recordersSoFar(recorder, contract), engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
         return undefined;
@@ -59,7 +62,7 @@ export function workerTrials(
     try {
       const run = await runWorkers({
         plan,
-        job: { ...job, trial: { ratePerSec, holdMs } },
+        job: { ...job, trial: { ratePerSec, holdMs, index: trialsStarted } },
         env,
         stripes: Array.from({ length: workers }, (_, w) => within(WHOLE_RUN, w, workers)),
         // The workers start up while the target rests.

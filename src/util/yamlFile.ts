@@ -145,11 +145,13 @@ export function validateAgainst<S extends z.ZodType>(
 }
 
 /**
- * A value that fits none of a field's forms is told what is wrong with the form it was written
+ * Issues as a person needs them. A value that fits none of a field's forms is told what is wrong with the form it was written
  * in: when exactly one form took its type and shape (the others refused it outright: another type,
  * keys of another form), that form's own problems are the ones to show, at their own fields.
  */
 function formIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  // A key a record refuses: what is wrong with the key, at the key.
+  if (issue.code === 'invalid_key') return issue.issues.map((inner) => ({ ...inner, path: issue.path }) as z.core.$ZodIssue);
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
   const fitting = issue.errors.filter((branch) => !refusedOutright(branch));
   if (fitting.length !== 1) return [issue];

@@ -67,8 +67,10 @@ function expectConversationsOnOwnConnections(bySocket: Map<number, LoggedRequest
     for (let i = 1; i < requests.length; i++) {
       // The next message leaves a think time after the previous answer reached the client: the
       // server sees the gap from its answer to the next request, plus the wire both ways (tiny here).
+      // Both of the server's timestamps are taken by its callbacks, which a busy test process runs
+      // late by a few ms (CI saw one answer's 'finish' 4.4 ms late): 15 ms of slack below.
       const gapMs = requests[i]!.arrivedMs - requests[i - 1]!.answeredMs;
-      expect(gapMs).toBeGreaterThanOrEqual(THINK_MS - 2);
+      expect(gapMs).toBeGreaterThanOrEqual(THINK_MS - 15);
       expect(gapMs).toBeLessThan(THINK_MS + 150);
     }
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ const INPUT: ManifestInput = {
   storageClass: 'nfs',
   durationScale: null,
   target: 'https://logmsg.example.com/haptik',
+  prometheus: null,
 };
 
 /** A manifest, to read fields by path in tests (manifests are plain JSON data). */
@@ -56,6 +58,16 @@ describe('buildManifests', () => {
       'Job logmsg-peak-merge',
     ]);
     expect(validateManifests(manifests)).toEqual([]);
+  });
+
+  it('makes every pod push live metrics with --prometheus, the URL quoted for the shell', () => {
+    const url = "http://prometheus.monitoring:9090/api/v1/write?tenant=a&b='c'";
+    const job = byKind(buildManifests({ ...INPUT, prometheus: url }), 'Job', 'shards');
+    const command = field(job, 'spec.template.spec.containers.0.command.2') as string;
+    // What the pod's shell hands the CLI: the URL exactly as given.
+    const quoted = command.slice(command.indexOf('--output ') + '--output '.length);
+    expect(execFileSync('/bin/sh', ['-c', `printf '%s' ${quoted}`], { encoding: 'utf8' })).toBe(`prometheus=${url}`);
+    expect(field(byKind(manifests, 'Job', 'shards'), 'spec.template.spec.containers.0.command.2')).not.toContain('--output');
   });
 
   it('the validator is the API schema: it rejects what Kubernetes would', () => {

@@ -172,6 +172,25 @@ phases:
     expect(missing).toContainEqual(expect.stringMatching(/scenario\.yml:16: contract\.pact: no such file: .*nowhere\.json/));
   });
 
+  it('checks live-metrics outputs: a header value read from a file with its line break is named by its variable, never shown', async () => {
+    const withOutputs = `${valid}outputs:\n  prometheus:\n    url: http://127.0.0.1:9090/api/v1/write\n    interval: 500ms\n    labels: { run_id: x, team: sre }\n    headers: { Authorization: "Bearer \${PROM_TOKEN}" }\n`;
+    const problems = (await problemsOf(withOutputs, { PROM_TOKEN: 's3cret\n' })).join('\n');
+    expect(problems).toMatch(/scenario\.yml:\d+: outputs\.prometheus\.headers\.Authorization: its value \(from \$\{PROM_TOKEN\}\) ends with a line break/);
+    expect(problems).toMatch(/outputs\.prometheus\.interval: between 1s and 60s/);
+    expect(problems).toMatch(/outputs\.prometheus\.labels\.run_id: taken by the harness/);
+    expect(problems).not.toContain('s3cret');
+    const fixed = withOutputs.replace('interval: 500ms', 'interval: 1s').replace('run_id: x, ', '');
+    const { scenario } = await loadScenario(files.write('scenario.yml', fixed), { PROM_TOKEN: 's3cret' }).catch((error: UserError) => {
+      throw new Error(error.problems.join('\n'));
+    });
+    expect(scenario.outputs.prometheus).toEqual({
+      url: 'http://127.0.0.1:9090/api/v1/write',
+      interval: 1000,
+      labels: { team: 'sre' },
+      headers: { Authorization: 'Bearer s3cret' },
+    });
+  });
+
   it('loads and plans every shipped scenario', async () => {
     const names = readdirSync('scenarios')
       .filter((file) => file.endsWith('.yml'))

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { remoteWriteUrlSchema } from '../../outputs/outputSchema.ts';
 import { parseDocument, stringify } from 'yaml';
 import type { Document } from 'yaml';
 import { ExitCode, UserError } from '../../errors.ts';
@@ -26,6 +27,7 @@ interface K8sArgs {
   filesInImage?: string;
   durationScale?: number;
   target?: string;
+  prometheus?: string;
 }
 
 /** `k8s`: writes the manifests that run a scenario as N shards on Kubernetes and merge them. */
@@ -49,6 +51,7 @@ export function k8sCommand(io: CliIo) {
         .option('storage-class', { type: 'string', describe: 'a ReadWriteMany storage class for the shared results claim' })
         .option('files-in-image', { type: 'string', describe: "the scenario's path inside the image, when its files are baked in (no ConfigMap)" })
         .option('duration-scale', { type: 'number', describe: 'passed to every shard, e.g. 0.1 for a quick try' })
+        .option('prometheus', { type: 'string', describe: 'a remote-write URL every pod pushes live metrics to (docs/live-metrics.md)' })
         .option('target', {
           type: 'string',
           describe: 'the base URL every shard sends to (replaces target.url); "mock" only when you mean a built-in mock in every pod',
@@ -60,6 +63,13 @@ export function k8sCommand(io: CliIo) {
       const nowMs = Date.now();
       const startAtEpochMs = parseStartAt(args.startAt, nowMs) ?? nowMs + 10 * 60_000;
       const target = parseTargetOption(args.target);
+      if (args.prometheus !== undefined && !remoteWriteUrlSchema.safeParse(args.prometheus).success)
+        throw new UserError(
+          `--prometheus wants the http(s) URL of a remote-write receiver, e.g. http://prometheus:9090/api/v1/write; got "${args.prometheus}"`,
+          {
+            exitCode: ExitCode.badInput,
+          },
+        );
       // Validated as a run against the mock would be: the manifests never hold a credential's value.
       const loaded = await loadScenario(args.scenario, io.env, { target: 'mock' });
       const { scenario } = loaded;
@@ -88,8 +98,16 @@ export function k8sCommand(io: CliIo) {
         }
       }
       const plannedMs =
-        scenario.phases.reduce((sum, phase) => sum + (phase.kind === 'rate' || phase.kind === 'connections' ? phase.durationMs : 0), 0) *
-        (args.durationScale ?? 1);
+        scenario.phases.reduce(
+          (sum, phase) =>
+            sum +
+            (phase.kind === 'rate' || phase.kind === 'connections'
+              ? phase.durationMs
+              : phase.kind === 'conversations'
+                ? phase.durationMs + phase.conversations.gracefulStop
+                : 0),
+          0,
+        ) * (args.durationScale ?? 1);
       const manifests = buildManifests({
         scenarioName: scenario.name,
         shards: args.shards,
@@ -103,6 +121,7 @@ export function k8sCommand(io: CliIo) {
         storageClass: args.storageClass ?? null,
         durationScale: args.durationScale ?? null,
         target: target ?? null,
+        prometheus: args.prometheus ?? null,
       });
       // Loaded here, not with the CLI: the API schema's validators take about 100 ms to load, which every load run would pay.
       const { validateManifests } = await import('../../k8s/validate.ts');

@@ -19,6 +19,7 @@ import { parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
 import { parseTargetOption } from './targetOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 import { decimalNumber } from '../../util/schemaHelpers.ts';
+import { RUN_ID_PATTERN } from '../../outputs/runIdentity.ts';
 
 interface LoadArgs extends BaselineArgs {
   scenario?: string;
@@ -34,6 +35,8 @@ interface LoadArgs extends BaselineArgs {
   workers?: string;
   shard?: string;
   startAt?: string;
+  output?: string[];
+  runId?: string;
 }
 
 /** `load`: runs a scenario and writes its results; exits with the run's verdict (0, 1, 4 or 130). */
@@ -68,7 +71,16 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           type: 'string',
           describe: 'run shard i of N of a run split over machines (i/N, from 0; or N with JOB_COMPLETION_INDEX set): writes shard.json for npm run merge',
         })
-        .option('start-at', { type: 'string', describe: 'UTC time the schedule starts at, e.g. 2026-12-01T09:00:00Z: give every shard the same' }),
+        .option('start-at', { type: 'string', describe: 'UTC time the schedule starts at, e.g. 2026-12-01T09:00:00Z: give every shard the same' })
+        .option('output', {
+          type: 'string',
+          array: true,
+          describe: 'live metrics while the run runs: prometheus=URL of a remote-write receiver (repeatable; docs/live-metrics.md)',
+        })
+        .option('run-id', {
+          type: 'string',
+          describe: "the run's id (live metrics' run_id), the same for every shard; derived from --start-at, or random, when unset",
+        }),
     handler: async (args: LoadArgs) => {
       if (!args.scenario) {
         throw new UserError('name a scenario file to run; the shipped ones:', {
@@ -85,6 +97,8 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
       const workers = parseWorkers(args.workers);
       const shard = parseShard(args.shard, io.env);
       const startAtEpochMs = parseStartAt(args.startAt, Date.now());
+      if (args.runId !== undefined && !RUN_ID_PATTERN.test(args.runId))
+        throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${args.runId}"`, { exitCode: ExitCode.badInput });
       if (shard && (args.baseline !== undefined || args.junit !== undefined || args.summaryJson !== undefined)) {
         throw new UserError('--baseline, --junit and --summary-json judge a whole run: give them to npm run merge, not to a shard', {
           exitCode: ExitCode.badInput,
@@ -104,6 +118,8 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         workers,
         shard,
         startAtEpochMs,
+        outputs: args.output ?? [],
+        runId: args.runId,
         env: io.env,
         interrupt: io.interrupt,
         hurry: io.hurry,

@@ -2,6 +2,7 @@ import type { Comparison, MetricDelta } from '../compare.ts';
 import { COMPARED_METRIC_LABELS, formatChange, formatComparedValue, formatCount, formatShare, latencyColumnFormat } from '../format.ts';
 import type { RunResult } from '../resultModel.ts';
 import { html } from './escape.ts';
+import { describeOutput } from '../../outputs/outputsResult.ts';
 import type { Html } from './escape.ts';
 
 /** Examples of unexpected answers, exactly as the server sent them, shown as text. */
@@ -82,6 +83,8 @@ export function metadataSection(result: RunResult): Html {
   return html`<section id="metadata"><h2>Run details</h2><dl class="meta">
 ${item('scenario', html`${result.scenario.name} (<code>${result.scenario.file}</code>)`)}
 ${item('target', html`<code>${result.target.url}</code>${result.target.mock ? ' — the built-in mock, in its own process' : ''}`)}
+${result.runId === null ? '' : item('run id', html`<code>${result.runId}</code> (run_id of its live metrics)`)}
+${result.outputs.prometheus.map((report) => item('live metrics', describeOutput(report)))}
 ${item('started', result.startedAt)}
 ${item('ended', result.endedAt)}
 ${item('harness', `logmsg-harness ${env.harnessVersion}${env.gitCommit ? `, commit ${env.gitCommit}` : ''}`)}

@@ -1,0 +1,203 @@
+// Pushes a generator's live series to a Prometheus remote-write receiver every interval, and once
+// more when the run ends. Off the hot path and never in the run's way: a push is built from
+// counters the run keeps anyway, sent without awaiting it, retried a few times, and dropped when a
+// newer one is waiting (each push carries cumulative counters, so the newest supersedes it). What
+// was lost is counted and told.
+import { cpuUsage, memoryUsage } from 'node:process';
+import { liveSeries, seriesKey } from './liveSeries.ts';
+import type { KindedSample, LiveFigures } from './liveSeries.ts';
+import { encodeWriteRequest } from './remoteWriteCodec.ts';
+import type { PrometheusOutputSettings } from './outputSchema.ts';
+
+/** What became of the pushes to one receiver. */
+export interface OutputReport {
+  /** The receiver, without credentials. */
+  url: string;
+  pushes: number;
+  failed: number;
+  /** Why the last failed push failed. */
+  lastError: string | null;
+  /** Time whose samples never reached the receiver (an interval per push lost). */
+  missingMs: number;
+  /** Whether the final push (exact totals) reached it. */
+  finalDelivered: boolean;
+}
+
+/** Pushes waiting beyond this many are dropped, oldest first. */
+const MAX_QUEUED = 8;
+const RETRIES = 3;
+const FIRST_BACKOFF_MS = 250;
+/** The run is over when the final push goes: it gets this long, whatever the receiver does. */
+const FINAL_DEADLINE_MS = 5000;
+
+interface Push {
+  body: Buffer;
+  tries: number;
+}
+
+export class PrometheusOutput {
+  readonly #settings: PrometheusOutputSettings;
+  readonly #common: Record<string, string>;
+  readonly #queue: Push[] = [];
+  readonly #timer: NodeJS.Timeout;
+  /** Counters of runs this process made before the current one (capacity trials), by series. */
+  readonly #base = new Map<string, KindedSample>();
+  #source: (() => LiveFigures) | undefined;
+  #lastSamples: KindedSample[] = [];
+  #sending = false;
+  #closed = false;
+  #cpuAt = { usage: cpuUsage(), atMs: performance.now() };
+  readonly #report: OutputReport;
+
+  /** `common` labels: scenario, run_id and generator; the settings' labels are added to them. */
+  constructor(settings: PrometheusOutputSettings, common: Readonly<Record<string, string>>) {
+    this.#settings = settings;
+    this.#common = { ...settings.labels, ...common };
+    const shown = new URL(settings.url);
+    shown.username = '';
+    shown.password = '';
+    this.#report = { url: shown.toString(), pushes: 0, failed: 0, lastError: null, missingMs: 0, finalDelivered: false };
+    this.#timer = setInterval(() => this.#push(), settings.interval);
+    // A run that ends never waits for the next tick.
+    this.#timer.unref();
+  }
+
+  /** Pushes the figures `source` gives, from now until the returned function is called (at the end of that run). */
+  track(source: () => LiveFigures): () => void {
+    this.#source = source;
+    return () => {
+      if (this.#source !== source) return;
+      // Its counters carry on in the next run of this process (the next capacity trial).
+      for (const sample of this.#samples()) if (sample.kind === 'counter') this.#base.set(seriesKey(sample.labels), sample);
+      this.#source = undefined;
+    };
+  }
+
+  /** The final push (exact totals), within a few seconds whatever the receiver does; then what was lost. */
+  async close(): Promise<OutputReport> {
+    if (this.#closed) return { ...this.#report };
+    clearInterval(this.#timer);
+    this.#closed = true;
+    const deadline = AbortSignal.timeout(FINAL_DEADLINE_MS);
+    // Whatever is still queued is older than the final push, which supersedes it.
+    for (const dropped of this.#queue.splice(0)) this.#lose(dropped, 'superseded by the final push');
+    const final: Push = { body: encodeWriteRequest(this.#samples()), tries: 0 };
+    this.#report.pushes++;
+    while (!deadline.aborted) {
+      const error = await this.#send(final, deadline);
+      if (error === null) {
+        this.#report.finalDelivered = true;
+        break;
+      }
+      if (++final.tries > RETRIES || !retryable(error)) {
+        this.#lose(final, error.message);
+        break;
+      }
+      await sleep(FIRST_BACKOFF_MS * 2 ** (final.tries - 1), deadline);
+    }
+    if (!this.#report.finalDelivered && deadline.aborted && final.tries <= RETRIES) this.#lose(final, `no answer within ${FINAL_DEADLINE_MS / 1000} s`);
+    return { ...this.#report };
+  }
+
+  /** The series now: the tracked run's plus the counters of the runs before it. */
+  #samples(): KindedSample[] {
+    const nowMs = Date.now();
+    const atMs = performance.now();
+    const usage = cpuUsage();
+    const elapsedMs = atMs - this.#cpuAt.atMs;
+    const cpuUtilization = elapsedMs <= 0 ? 0 : (usage.user + usage.system - this.#cpuAt.usage.user - this.#cpuAt.usage.system) / 1000 / elapsedMs;
+    this.#cpuAt = { usage, atMs };
+    const current = this.#source
+      ? liveSeries(this.#source(), { cpuUtilization, residentBytes: memoryUsage.rss() }, this.#common, nowMs)
+      : this.#lastSamples.filter((sample) => sample.kind === 'counter');
+    const seen = new Set<string>();
+    const samples = current.map((sample) => {
+      const key = seriesKey(sample.labels);
+      seen.add(key);
+      const before = sample.kind === 'counter' && this.#source ? this.#base.get(key) : undefined;
+      return before ? { ...sample, value: sample.value + before.value, timestampMs: nowMs } : { ...sample, timestampMs: nowMs };
+    });
+    for (const [key, sample] of this.#base) if (!seen.has(key)) samples.push({ ...sample, timestampMs: nowMs });
+    this.#lastSamples = samples;
+    return samples;
+  }
+
+  #push(): void {
+    if (this.#closed || (this.#source === undefined && this.#base.size === 0)) return;
+    this.#queue.push({ body: encodeWriteRequest(this.#samples()), tries: 0 });
+    this.#report.pushes++;
+    while (this.#queue.length > MAX_QUEUED) this.#lose(this.#queue.shift()!, 'the receiver fell behind: oldest pushes dropped');
+    void this.#drain();
+  }
+
+  /** Sends queued pushes one at a time, oldest first; a failing one is retried unless a newer one waits. */
+  async #drain(): Promise<void> {
+    if (this.#sending) return;
+    this.#sending = true;
+    try {
+      while (this.#queue.length > 0 && !this.#closed) {
+        const push = this.#queue[0]!;
+        const error = await this.#send(push, AbortSignal.timeout(Math.max(1000, this.#settings.interval)));
+        if (this.#closed) return;
+        if (error === null) {
+          this.#queue.shift();
+          continue;
+        }
+        push.tries++;
+        if (this.#queue.length > 1 || push.tries > RETRIES || !retryable(error)) {
+          this.#queue.shift();
+          this.#lose(push, error.message);
+          continue;
+        }
+        await sleep(FIRST_BACKOFF_MS * 2 ** (push.tries - 1));
+      }
+    } finally {
+      this.#sending = false;
+    }
+  }
+
+  /** One POST; null when the receiver took it, else why not. */
+  async #send(push: Push, signal: AbortSignal): Promise<(Error & { status?: number }) | null> {
+    try {
+      const response = await fetch(this.#settings.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-protobuf',
+          'content-encoding': 'snappy',
+          'x-prometheus-remote-write-version': '0.1.0',
+          'user-agent': 'logmsg-harness',
+          ...this.#settings.headers,
+        },
+        body: new Uint8Array(push.body),
+        signal,
+      });
+      const text = response.ok ? '' : (await response.text()).trim().slice(0, 200);
+      if (response.ok) return null;
+      return Object.assign(new Error(`HTTP ${response.status}${text ? `: ${text}` : ''}`), { status: response.status });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return new Error(signal.aborted ? 'no answer in time' : (cause?.code ?? cause?.message ?? (error as Error).message));
+    }
+  }
+
+  #lose(_push: Push, reason: string): void {
+    this.#report.failed++;
+    this.#report.lastError = reason;
+    this.#report.missingMs += this.#settings.interval;
+  }
+}
+
+/** A receiver's refusal of the request itself (4xx but 429) will not change on a retry. */
+function retryable(error: Error & { status?: number }): boolean {
+  return error.status === undefined || error.status === 429 || error.status >= 500;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
