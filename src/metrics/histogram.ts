@@ -80,6 +80,31 @@ export class LatencyHistogram {
     this.#hdr.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(latencyUs))));
   }
 
+  /**
+   * How many recorded values are at or below each bound (µs, ascending), in one pass over the
+   * counts: to HdrHistogram's resolution (a value counts with the bound when it falls in the bound's
+   * own bucket, 0.1% wide at 3 significant digits).
+   */
+  countsAtOrBelowUs(boundsUs: readonly number[]): number[] {
+    if (this.count === 0) return boundsUs.map(() => 0);
+    const inner = this.#hdr as unknown as { countsArrayLength: number; countsArrayIndex(value: number): number; getCountAtIndex(index: number): number };
+    const lastIndex = Math.min(inner.countsArrayLength - 1, inner.countsArrayIndex(this.#hdr.maxValue));
+    const counts: number[] = [];
+    let cumulative = 0;
+    let index = 0;
+    for (const boundUs of boundsUs) {
+      const upTo = Math.min(lastIndex, inner.countsArrayIndex(Math.max(1, Math.floor(boundUs))));
+      for (; index <= upTo; index++) cumulative += inner.getCountAtIndex(index);
+      counts.push(cumulative);
+    }
+    return counts;
+  }
+
+  /** The mean of the recorded values, µs (0 when none). */
+  get meanUs(): number {
+    return this.count === 0 ? 0 : this.#hdr.mean;
+  }
+
   /** Adds every value of `other` into this histogram. */
   add(other: LatencyHistogram): void {
     this.#hdr.add(other.#hdr);

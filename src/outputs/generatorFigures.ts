@@ -6,7 +6,7 @@ import type { RunRecorder } from '../metrics/runRecorder.ts';
 import type { ScopeAccumulator } from '../metrics/scopeStats.ts';
 import { scheduledInSecond } from '../scenario/plan.ts';
 import type { PlannedPhase } from '../scenario/plan.ts';
-import { LatencyBuckets } from './liveSeries.ts';
+import { LATENCY_BUCKETS_SECONDS } from './liveSeries.ts';
 import type { LiveFigures } from './liveSeries.ts';
 
 /** What a generator's live figures are read from. */
@@ -20,16 +20,14 @@ export interface LiveSources {
   searchTrialPerSec: number | null;
 }
 
-/** Latency buckets per phase, filled by every answered sample the recorder sees. */
-export function observeLatency(recorder: RunRecorder, phaseCount: number): LatencyBuckets[] {
-  const buckets = Array.from({ length: phaseCount }, () => new LatencyBuckets());
-  recorder.observe((sample) => {
-    if (!sample.error) buckets[sample.phaseIndex]!.record((sample.doneMs - sample.scheduledMs) / 1000);
-  });
-  return buckets;
-}
+/** The bounds of the latency histogram's buckets in µs, as HdrHistogram counts them. */
+const BOUNDS_US = LATENCY_BUCKETS_SECONDS.map((seconds) => seconds * 1e6);
 
-export function liveFigures(sources: LiveSources, buckets: readonly LatencyBuckets[]): LiveFigures {
+/**
+ * A generator's figures now. Latency buckets are counted from each phase's HdrHistogram when asked
+ * (one pass over its counts), not as answers come: pushing costs the hot path nothing.
+ */
+export function liveFigures(sources: LiveSources): LiveFigures {
   const status = sources.engine();
   const lastSecond = sources.recorder.lastSealed();
   return {
@@ -42,7 +40,11 @@ export function liveFigures(sources: LiveSources, buckets: readonly LatencyBucke
         dropped: { ...scope.dropped },
         violatingResponses: violations?.responses ?? null,
         violations: violations?.byKind ?? [],
-        latency: buckets[i]!,
+        latency: {
+          cumulativeCounts: scope.latency.countsAtOrBelowUs(BOUNDS_US),
+          count: scope.latency.count,
+          sumSeconds: (scope.latency.meanUs * scope.latency.count) / 1e6,
+        },
       };
     }),
     currentPhase: sources.phases[status.phaseIndex]?.name ?? '',

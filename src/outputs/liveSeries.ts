@@ -10,25 +10,12 @@ import type { SeriesSample } from './remoteWriteCodec.ts';
  */
 export const LATENCY_BUCKETS_SECONDS: readonly number[] = Array.from({ length: 81 }, (_, k) => Number((10 ** (k / 20) / 1000).toPrecision(3)));
 
-/** Latency of answered requests, bucketed as they come (cumulative at push time). */
-export class LatencyBuckets {
-  /** counts[i]: latencies in (bound[i-1], bound[i]]; the last, above the last bound. */
-  readonly counts = new Float64Array(LATENCY_BUCKETS_SECONDS.length + 1);
-  sumSeconds = 0;
-  count = 0;
-
-  record(latencySeconds: number): void {
-    let lo = 0;
-    let hi = LATENCY_BUCKETS_SECONDS.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (LATENCY_BUCKETS_SECONDS[mid]! >= latencySeconds) hi = mid;
-      else lo = mid + 1;
-    }
-    this.counts[lo]!++;
-    this.sumSeconds += latencySeconds;
-    this.count++;
-  }
+/** Latency of a phase's answered requests, as the histogram's series carry it. */
+export interface LatencyFigures {
+  /** Answered requests at or below each of LATENCY_BUCKETS_SECONDS. */
+  cumulativeCounts: readonly number[];
+  count: number;
+  sumSeconds: number;
 }
 
 /** What one phase of one generator measured so far (cumulative). */
@@ -40,7 +27,7 @@ export interface PhaseFigures {
   /** Responses that broke the contract (null when checks are off), and their violations by rule and the field it is about. */
   violatingResponses: number | null;
   violations: Iterable<{ rule: string; path: string; count: number }>;
-  latency: LatencyBuckets;
+  latency: LatencyFigures;
 }
 
 /** A generator's figures at one instant. */
@@ -83,11 +70,9 @@ export function liveSeries(figures: LiveFigures, process: ProcessFigures, common
     if (phase.violatingResponses !== null) add('counter', 'logmsg_contract_violating_responses_total', own, phase.violatingResponses);
     for (const violation of phase.violations)
       add('counter', 'logmsg_contract_violations_total', { ...own, rule: violation.rule, path: violation.path }, violation.count);
-    let cumulative = 0;
-    LATENCY_BUCKETS_SECONDS.forEach((bound, i) => {
-      cumulative += phase.latency.counts[i]!;
-      add('counter', 'logmsg_request_duration_seconds_bucket', { ...own, le: String(bound) }, cumulative);
-    });
+    LATENCY_BUCKETS_SECONDS.forEach((bound, i) =>
+      add('counter', 'logmsg_request_duration_seconds_bucket', { ...own, le: String(bound) }, phase.latency.cumulativeCounts[i]!),
+    );
     add('counter', 'logmsg_request_duration_seconds_bucket', { ...own, le: '+Inf' }, phase.latency.count);
     add('counter', 'logmsg_request_duration_seconds_sum', own, phase.latency.sumSeconds);
     add('counter', 'logmsg_request_duration_seconds_count', own, phase.latency.count);

@@ -22,7 +22,7 @@ import { conversationShape } from '../conversations/conversationModel.ts';
 import type { ConversationFactory } from '../engine/types.ts';
 import { MAX_CONNECTIONS } from '../scenario/schema.ts';
 import { openFileLimit } from './descriptorLimit.ts';
-import { liveFigures, observeLatency } from '../outputs/generatorFigures.ts';
+import { liveFigures } from '../outputs/generatorFigures.ts';
 import type { LiveOutputs } from '../outputs/liveOutputs.ts';
 
 /** What a generator shows its monitor once a second, just after the second ended. */
@@ -128,7 +128,6 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
       maxDecodedBytes: scenario.target.maxBodyBytes,
     });
   if (contract) recorder.observe(contract.observe);
-  const latencyBuckets = options.live ? observeLatency(recorder, phases.length) : [];
   const engine = new LoadEngine({
     target,
     phases,
@@ -167,17 +166,14 @@ export async function runGenerator(plan: LoadPlan, target: PoolTarget, options: 
   const runStartMs = engine.startMs;
   recorder.startClock(runStartMs);
   const untrack = options.live?.outputs.track(() =>
-    liveFigures(
-      {
-        phases: plan.phases,
-        recorder,
-        contract,
-        engine: () => engine.status(),
-        phaseOffsetsMs: () => engine.phaseStartsMs.map((ms) => ms - runStartMs),
-        searchTrialPerSec: options.live?.searchTrialPerSec ?? null,
-      },
-      latencyBuckets,
-    ),
+    liveFigures({
+      phases: plan.phases,
+      recorder,
+      contract,
+      engine: () => engine.status(),
+      phaseOffsetsMs: () => engine.phaseStartsMs.map((ms) => ms - runStartMs),
+      searchTrialPerSec: options.live?.searchTrialPerSec ?? null,
+    }),
   );
   // Tick just after each second boundary of the run, when that second can be sealed.
   let ticker: NodeJS.Timeout | undefined;

@@ -19,13 +19,42 @@ export interface BenchSettings {
 
 const CONNECTIONS = 50;
 
-/** The harness's closed-model throughput (completed/s) against `url`: a whole real run. */
-async function harnessThroughput(settings: BenchSettings, url: string, name: string, contract = true): Promise<number> {
-  const yaml = benchScenario({ name, url, contract, phases: [`{ name: push, duration: ${settings.durationSec}s, connections: ${CONNECTIONS} }`] });
+/** The harness's closed-model throughput (completed/s) against `url`: a whole real run; `extraYaml` is appended to its scenario. */
+export async function harnessThroughput(settings: BenchSettings, url: string, name: string, contract = true, extraYaml = ''): Promise<number> {
+  const yaml = benchScenario({ name, url, contract, phases: [`{ name: push, duration: ${settings.durationSec}s, connections: ${CONNECTIONS} }`] }) + extraYaml;
   const run = await runHarness(yaml, settings.workDir, name);
   const phase = run.result.phases[0]!;
   if (phase.errorRate > 0) throw new Error(`bench run ${name} had errors: ${JSON.stringify(phase.statusCounts)} ${JSON.stringify(phase.errors)}`);
   return phase.requests.completed / (phase.durationMs / 1000);
+}
+
+/**
+ * Two harness runs at once on the generator core, variant A against variant B, and B against B
+ * as the control: what A costs, with no drift between runs in it (sequential pairs on this
+ * machine moved by more than the cost measured). Twice as long as the other rows' runs, so the
+ * moments when one run has started or ended and the other has not weigh less.
+ */
+export async function sharedCoreRatios(
+  settings: BenchSettings,
+  targetPid: number | undefined,
+  run: (settings: BenchSettings, name: string, variant: 'a' | 'b') => Promise<number>,
+): Promise<{ shared: Spread; control: Spread; targetShares: (number | null)[] }> {
+  const sharedSettings = { ...settings, durationSec: settings.quick ? settings.durationSec : settings.durationSec * 2 };
+  const targetShares: (number | null)[] = [];
+  const atOnce = async (first: 'a' | 'b', second: 'a' | 'b') => {
+    const { value, targetShare } = await withTargetShare(targetPid, () =>
+      Promise.all([run(sharedSettings, 'shared-1', first), run(sharedSettings, 'shared-2', second)]),
+    );
+    targetShares.push(targetShare);
+    return value[0] / value[1];
+  };
+  const sharedRatios: number[] = [];
+  const controlRatios: number[] = [];
+  for (let i = 0; i < settings.repetitions * 2; i++) {
+    sharedRatios.push(await atOnce('a', 'b'));
+    if (i % 2 === 0) controlRatios.push(await atOnce('b', 'b'));
+  }
+  return { shared: spread(sharedRatios), control: spread(controlRatios), targetShares };
 }
 
 /** Runs `work`, adding the target's CPU share during it to `shares`. */
@@ -144,25 +173,11 @@ export async function mockThroughputRow(settings: BenchSettings): Promise<BenchR
 export async function contractCostRow(settings: BenchSettings): Promise<BenchRow> {
   const server = await startRawTarget(settings.workDir);
   try {
-    // Twice as long, so the moments when one run has started or ended and the other has not weigh less (not in a --quick smoke run).
-    const sharedSettings = { ...settings, durationSec: settings.quick ? settings.durationSec : settings.durationSec * 2 };
-    const shares: (number | null)[] = [];
-    const atOnce = async (onA: boolean, onB: boolean) => {
-      const { value, targetShare } = await withTargetShare(server.pid, () =>
-        Promise.all([harnessThroughput(sharedSettings, server.url, 'shared-a', onA), harnessThroughput(sharedSettings, server.url, 'shared-b', onB)]),
-      );
-      shares.push(targetShare);
-      const [a, b] = value;
-      return a / b;
-    };
-    const sharedRatios: number[] = [];
-    const controlRatios: number[] = [];
-    for (let i = 0; i < settings.repetitions * 2; i++) {
-      sharedRatios.push(await atOnce(true, false));
-      if (i % 2 === 0) controlRatios.push(await atOnce(false, false));
-    }
-    const shared = spread(sharedRatios);
-    const control = spread(controlRatios);
+    const {
+      shared,
+      control,
+      targetShares: shares,
+    } = await sharedCoreRatios(settings, server.pid, (runSettings, name, variant) => harnessThroughput(runSettings, server.url, name, variant === 'a'));
     const {
       a,
       b,
