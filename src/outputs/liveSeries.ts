@@ -70,9 +70,8 @@ export function liveSeries(figures: LiveFigures, process: ProcessFigures, common
     if (phase.violatingResponses !== null) add('counter', 'logmsg_contract_violating_responses_total', own, phase.violatingResponses);
     for (const violation of phase.violations)
       add('counter', 'logmsg_contract_violations_total', { ...own, rule: violation.rule, path: violation.path }, violation.count);
-    LATENCY_BUCKETS_SECONDS.forEach((bound, i) =>
-      add('counter', 'logmsg_request_duration_seconds_bucket', { ...own, le: String(bound) }, phase.latency.cumulativeCounts[i]!),
-    );
+    for (const [i, bound] of LATENCY_BUCKETS_SECONDS.entries())
+      add('counter', 'logmsg_request_duration_seconds_bucket', { ...own, le: String(bound) }, phase.latency.cumulativeCounts[i]!);
     add('counter', 'logmsg_request_duration_seconds_bucket', { ...own, le: '+Inf' }, phase.latency.count);
     add('counter', 'logmsg_request_duration_seconds_sum', own, phase.latency.sumSeconds);
     add('counter', 'logmsg_request_duration_seconds_count', own, phase.latency.count);

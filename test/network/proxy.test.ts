@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { startMockServer } from '../../src/mock/server.ts';
 import { cliTestFolder, editCliScenario, readRunResult } from '../fixtures/cliScenario.ts';
 import { honestAnswerText, startHonestProvider } from '../fixtures/honestProvider.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
-import { readBody } from '../fixtures/servers.ts';
+import { freePort, readBody } from '../fixtures/servers.ts';
 import type { TestServer } from '../fixtures/servers.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 import { makeTestCertificates } from '../fixtures/tlsCertificates.ts';
@@ -34,14 +34,6 @@ const honest = async (req: IncomingMessage, res: ServerResponse) => {
   const body = await readBody(req);
   res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
 };
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** tinyproxy on 127.0.0.1, allowing CONNECT to `connectPorts` only, with basic credentials alice:SECRET. */
 async function startTinyproxy(connectPorts: number[]): Promise<{ url: string; log(): string; stop(): Promise<void> }> {
