@@ -14,6 +14,7 @@ import { workersRow } from './rows/workers.ts';
 import { capacityRow } from './rows/capacity.ts';
 import { conversationsRow } from './rows/conversations.ts';
 import { liveOutputRow } from './rows/liveOutput.ts';
+import { historyRow } from './rows/history.ts';
 import { closedThroughputRow, contractCostRow, mockThroughputRow } from './rows/throughput.ts';
 import type { BenchSettings } from './rows/throughput.ts';
 import { benchWorkDir } from './scenarios.ts';
@@ -36,6 +37,7 @@ const PART_NAMES = [
   'capacity',
   'conversations',
   'output',
+  'history',
 ] as const;
 type Part = (typeof PART_NAMES)[number];
 const requested = args.filter((arg) => arg !== '--quick');
@@ -83,6 +85,7 @@ try {
   if (wanted.has('contract')) rows.push(await step('C: contract checks on vs off', () => contractCostRow(settings)));
   if (wanted.has('workers')) rows.push(await step('W: 1 vs 2 workers', () => workersRow(settings, quick ? 2 : 8)));
   if (wanted.has('capacity')) rows.push(await step('S: capacity search vs known capacity', () => capacityRow(settings, quick ? 1 : 3)));
+  if (wanted.has('history')) rows.push(await step('H: run history of 1,000 runs', () => historyRow(settings, 1000)));
   if (wanted.has('output')) rows.push(await step('O: live metrics pushed every second vs none', () => liveOutputRow(settings)));
   if (wanted.has('conversations')) rows.push(await step('V: conversations on their own connections', () => conversationsRow(settings, quick ? 1000 : 10_000)));
 } finally {

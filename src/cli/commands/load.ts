@@ -37,6 +37,7 @@ interface LoadArgs extends BaselineArgs {
   startAt?: string;
   output?: string[];
   runId?: string;
+  index: boolean;
 }
 
 /** `load`: runs a scenario and writes its results; exits with the run's verdict (0, 1, 4 or 130). */
@@ -76,6 +77,11 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           type: 'string',
           array: true,
           describe: 'live metrics while the run runs: prometheus=URL of a remote-write receiver (repeatable; docs/live-metrics.md)',
+        })
+        .option('index', {
+          type: 'boolean',
+          default: true,
+          describe: "refresh the run history (index.html) of the folder holding the run's folder; --no-index skips it",
         })
         .option('run-id', {
           type: 'string',
@@ -162,6 +168,8 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           junit: args.junit,
           summaryJson: args.summaryJson,
           paintVerdict: output.paintVerdict,
+          entry: { kind: 'run', shards: [] },
+          index: args.index,
         }),
       );
     },

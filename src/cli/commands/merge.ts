@@ -16,6 +16,7 @@ interface MergeArgs extends BaselineArgs {
   scenario?: string;
   junit?: string;
   summaryJson?: string;
+  index: boolean;
 }
 
 /** `merge`: one run's result.json, latency.hgrm and report.html from its shards; exits with its verdict, as `load` does. */
@@ -30,7 +31,12 @@ export function mergeCommand(io: CliIo, setExitCode: (code: number) => void) {
         .option('force', { type: 'boolean', default: false, describe: 'with --out: write into a folder that already holds files' })
         .option('scenario', { type: 'string', describe: 'the scenario file, when it is not where the shards ran it (it must be the same plan)' })
         .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file' })
-        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' }),
+        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' })
+        .option('index', {
+          type: 'boolean',
+          default: true,
+          describe: "refresh the run history (index.html) of the folder holding the merge's folder; --no-index skips it",
+        }),
     handler: async (args: MergeArgs) => {
       const tolerance = parseTolerance(args);
       const storedBaseline = await readBaseline(args);
@@ -46,7 +52,15 @@ export function mergeCommand(io: CliIo, setExitCode: (code: number) => void) {
       output.status(`Merging ${shards.length} shards of ${shards[0]!.shard.scenario.name}...`);
       const result = await mergeShards(shards, { scenarioFile: args.scenario, env: io.env, onLine: output.status });
       setExitCode(
-        await publishRun(io, dir, result, { storedBaseline, tolerance, junit: args.junit, summaryJson: args.summaryJson, paintVerdict: output.paintVerdict }),
+        await publishRun(io, dir, result, {
+          storedBaseline,
+          tolerance,
+          junit: args.junit,
+          summaryJson: args.summaryJson,
+          paintVerdict: output.paintVerdict,
+          entry: { kind: 'merged', shards: args.shards },
+          index: args.index,
+        }),
       );
     },
   };

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { INDEX_ENTRY_FILE, entryOf } from '../../history/indexEntry.ts';
+import { writeRunIndex } from '../../history/writeIndex.ts';
 import { junitXml, summaryJson } from '../../report/ciOutputs.ts';
 import type { StoredRun } from '../../report/readResult.ts';
 import type { RunResult } from '../../report/resultModel.ts';
@@ -14,6 +16,10 @@ export interface PublishOptions {
   junit?: string;
   summaryJson?: string;
   paintVerdict(word: string): string;
+  /** What the run history lists it as: a run, or a merge of these shard folders (absolute or from here). */
+  entry: { kind: 'run' | 'merged'; shards: readonly string[] };
+  /** Refresh the run history of the folder holding the run's folder (false: --no-index). */
+  index: boolean;
 }
 
 /** Writes a run's files (result.json, latency.hgrm, report.html, CI outputs), prints its summary and returns its exit code. */
@@ -21,6 +27,12 @@ export async function publishRun(io: CliIo, dir: string, result: RunResult, opti
   const baseline = compareWithBaseline(options.storedBaseline, options.tolerance, result);
   const verdict = judgeRun(result, baseline?.comparison);
   const files: Record<string, string> = { ...(await writeRunFiles(dir, result, baseline)) };
+  const shards = options.entry.shards.map((shard) =>
+    relative(dir, shard.endsWith('.json') ? dirname(resolve(shard)) : resolve(shard))
+      .split(sep)
+      .join('/'),
+  );
+  await writeFileAtomic(join(dir, INDEX_ENTRY_FILE), `${JSON.stringify(entryOf(result, verdict.word, options.entry.kind, shards), null, 2)}\n`);
   if (options.junit) {
     files.junit = resolve(options.junit);
     await writeFileAtomic(files.junit, junitXml(result, verdict, baseline?.comparison));
@@ -28,6 +40,14 @@ export async function publishRun(io: CliIo, dir: string, result: RunResult, opti
   if (options.summaryJson) {
     files.summary = resolve(options.summaryJson);
     await writeFileAtomic(files.summary, summaryJson(result, verdict, { ...files }, baseline?.comparison));
+  }
+  if (options.index) {
+    // The history beside the run: a failure to write it is said, never the run's.
+    const parent = dirname(dir);
+    await writeRunIndex(parent, relative(process.cwd(), parent) || '.').then(
+      (index) => (files.index = index.html),
+      (error: Error) => io.stderr(`index: ${parent}/index.html not refreshed (${error.message})\n`),
+    );
   }
   const summary = formatSummary(result, verdict, files);
   io.stdout(summary.replace(verdict.word, options.paintVerdict(verdict.word)));
