@@ -1,3 +1,4 @@
+import { nearestKey } from '../util/knownKeys.ts';
 import { z } from 'zod';
 import { parseDurationMs } from '../util/duration.ts';
 import { decimalNumber } from '../util/schemaHelpers.ts';
@@ -31,7 +32,38 @@ export interface ThresholdCondition {
   limit: number;
 }
 
-const EXPRESSION = /^\s*([A-Za-z][A-Za-z0-9._]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/;
+const METRIC_NAME = /^[A-Za-z][A-Za-z0-9._]*/;
+const OPERATOR = /^(<=|>=|==|!=|<|>)/;
+const UNITS = /^(ms|s|m|h|us|µs|%|\/s)$/;
+
+/**
+ * `<metric> <operator> <value>`, read left to right: where it breaks, the problem says at which
+ * column (counted from 1 in the expression as written) and what was expected there.
+ */
+function tokenize(expression: string): { name: string; operator: ThresholdOperator; valueText: string } | { problem: string } {
+  const at = (index: number) => `"${expression}" column ${index + 1}`;
+  let index = expression.length - expression.trimStart().length;
+  const name = METRIC_NAME.exec(expression.slice(index))?.[0];
+  if (!name) return { problem: `${at(index)}: expected a metric name (p99, errorRate...), e.g. "p99 < 250ms"` };
+  index += name.length;
+  index += expression.slice(index).length - expression.slice(index).trimStart().length;
+  const operator = OPERATOR.exec(expression.slice(index))?.[0] as ThresholdOperator | undefined;
+  if (!operator) {
+    const found = expression.slice(index).trim();
+    if (found.startsWith('=')) return { problem: `${at(index)}: a single = compares nothing: write == (or <=, >=)` };
+    return {
+      problem: `${at(index)}: expected a comparison (<, <=, >, >=, ==, !=) after "${name}"${found ? `, found "${found.split(/\s/)[0]}"` : ''}, e.g. "${name} < ${found || '250ms'}"`,
+    };
+  }
+  index += operator.length;
+  index += expression.slice(index).length - expression.slice(index).trimStart().length;
+  const valueText = expression.slice(index).trimEnd();
+  if (!valueText) return { problem: `${at(index)}: nothing after "${operator}": a value such as 250ms, 1% or 500` };
+  const parts = valueText.split(/\s+/);
+  if (parts.length === 2 && UNITS.test(parts[1]!)) return { problem: `${at(index)}: no space between a number and its unit: write ${parts.join('')}` };
+  if (parts.length > 1) return { problem: `${at(index)}: "${valueText}" is more than one value: a threshold compares one metric with one value` };
+  return { name, operator, valueText };
+}
 
 /** Metric names accepted in thresholds (for help texts and errors). */
 export const THRESHOLD_METRICS = [
@@ -45,13 +77,19 @@ export const THRESHOLD_METRICS = [
   'contractViolationRate',
 ];
 
+/** The metrics in a line: each latency statistic, and the prefixes that take them, rather than every combination. */
+const KNOWN_METRICS_TEXT = `${LATENCY_STATS.join(', ')} (latency from the scheduled send; the same after service., connect. or tlsHandshake.), errorRate, dropRate, achievedRate, contractViolations, contractViolationRate`;
+
 /** Parses a threshold expression; returns the condition or a message saying what was expected. */
 export function parseThreshold(expression: string): ThresholdCondition | { problem: string } {
-  const match = EXPRESSION.exec(expression);
-  if (!match) return { problem: `"${expression}" is not "<metric> <operator> <value>", e.g. "p99 < 250ms" or "errorRate < 1%"` };
-  const [, name, operator, valueText] = match as unknown as [string, string, ThresholdOperator, string];
+  const tokens = tokenize(expression);
+  if ('problem' in tokens) return tokens;
+  const { name, operator, valueText } = tokens;
   const metric = parseMetric(name.replace('p99.9', 'p999'));
-  if (!metric) return { problem: `unknown metric "${name}" in "${expression}"; known: ${THRESHOLD_METRICS.join(', ')}` };
+  if (!metric) {
+    const meant = nearestKey(name, new Set(THRESHOLD_METRICS));
+    return { problem: `unknown metric "${name}" in "${expression}"${meant ? ` (did you mean "${meant}"?)` : ''}; known: ${KNOWN_METRICS_TEXT}` };
+  }
   if (metric.kind === 'latency' || metric.kind === 'connectionTime') {
     const limit = parseDurationMs(valueText);
     if (limit === undefined) return { problem: `"${valueText}" in "${expression}" is not a duration with a unit, e.g. 250ms or 1.5s` };

@@ -176,6 +176,26 @@ function describeIssue(issue: z.core.$ZodIssue, known: ReadonlySet<string>): str
     });
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${described.join(', ')}`;
   }
+  const field = issue.path.map(String).join('.');
+  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && /received undefined$/.test(issue.message);
+  if (missing || (issue.code === 'invalid_union' && REQUIRED_FIELDS[field] && issue.input === undefined))
+    return REQUIRED_FIELDS[field] ? `required: ${REQUIRED_FIELDS[field]}` : 'required (see docs/load-runs.md for this field)';
   if (issue.code === 'invalid_union') return 'not one of the accepted forms (see docs/load-runs.md for this field)';
+  // zod's own wording ("Invalid input: expected string, received number") told plainly.
+  const type = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
+  if (type) return `expected ${article(type[1]!)}, found ${article(type[2]!)}`;
   return issue.message;
 }
+
+const article = (type: string) =>
+  ({ object: 'a mapping (key: value lines)', array: 'a list', string: 'text', number: 'a number', boolean: 'true or false' })[type] ?? type;
+
+/** What each field a scenario cannot do without is for, with an example: what a missing one says. */
+const REQUIRED_FIELDS: Record<string, string> = {
+  name: 'names the run and its report folder, e.g. name: peak',
+  target: 'where the load goes, e.g. target: { url: mock } or { url: https://api.example.com, token: "${HAPTIK_TOKEN}", clientId: "${HAPTIK_CLIENT_ID}" }',
+  'target.url': 'the built-in mock or your server, e.g. url: mock or url: https://api.example.com',
+  users: 'the users whose auth_id each message carries, e.g. users: { file: data/users.csv }',
+  messages: 'the texts users send, e.g. messages: { file: data/messages.csv } or messages: { inline: ["hi"] }',
+  phases: 'what load to send, e.g. phases: [ { name: peak, duration: 60s, rate: 500 } ]',
+};

@@ -191,6 +191,28 @@ phases:
     });
   });
 
+  it('teaches on the first try: what a missing field is for, where a threshold broke, the metric meant (no validation-library wording)', async () => {
+    const problems = (
+      await problemsOf(`name: typo
+target: {}
+phases:
+  - { name: a, duration: 2s, rte: 10 }
+thresholds:
+  - p99 < 10 ms
+  - p98 < 5ms
+  - { expr: p99 < 1s, phase: 3 }
+`)
+    ).join('\n');
+    expect(problems).toContain('scenario.yml:2: target.url: required: the built-in mock or your server, e.g. url: mock');
+    expect(problems).toContain('scenario.yml:1: users: required: the users whose auth_id each message carries, e.g. users: { file: data/users.csv }');
+    expect(problems).toContain('scenario.yml:1: messages: required: the texts users send');
+    expect(problems).toContain('scenario.yml:4: phases.0: unknown key "rte" (did you mean "rate"?)');
+    expect(problems).toContain('scenario.yml:6: thresholds.0: "p99 < 10 ms" column 7: no space between a number and its unit: write 10ms');
+    expect(problems).toContain('scenario.yml:7: thresholds.1: unknown metric "p98" in "p98 < 5ms" (did you mean "p90"?)');
+    expect(problems).toContain('thresholds.2.phase: expected text, found a number');
+    expect(problems).not.toMatch(/Invalid input|received undefined|not one of the accepted forms/);
+  });
+
   it('loads and plans every shipped scenario', async () => {
     const names = readdirSync('scenarios')
       .filter((file) => file.endsWith('.yml'))

@@ -41,7 +41,14 @@ describe('thresholds', () => {
     ['p99 < 250', /not a duration with a unit/],
     ['p42 < 1s', /unknown metric "p42"/],
     ['errorRate < 200%', /not a share/],
-    ['p99 250ms', /not "<metric> <operator> <value>"/],
+    ['p99 250ms', /"p99 250ms" column 5: expected a comparison \(<, <=, >, >=, ==, !=\) after "p99", found "250ms", e\.g\. "p99 < 250ms"/],
+    ['p99 < 10 ms', /"p99 < 10 ms" column 7: no space between a number and its unit: write 10ms/],
+    ['errorRate < 1 %', /column 13: no space between a number and its unit: write 1%/],
+    ['p98 < 5ms', /unknown metric "p98" in "p98 < 5ms" \(did you mean "p90"\?\); known: min, mean, p50/],
+    ['p99 = 5ms', /column 5: a single = compares nothing: write ==/],
+    ['p99 <', /column 6: nothing after "<": a value such as 250ms/],
+    ['< 5ms', /column 1: expected a metric name/],
+    ['p99 < 5ms or 6ms', /"5ms or 6ms" is more than one value/],
     ['contractViolations < 1%', /not a count of responses/],
   ])('rejects %s with a message saying what is expected', (expression, message) => {
     const parsed = parseThreshold(expression);
