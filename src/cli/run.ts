@@ -3,6 +3,7 @@ import { ExitCode, UserError } from '../errors.ts';
 import { loadCommand } from './commands/load.ts';
 import { k8sCommand } from './commands/k8s.ts';
 import { fitCommand } from './commands/fit.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { mockCommand } from './commands/mock.ts';
 import { reportCommand } from './commands/report.ts';
@@ -25,6 +26,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(mergeCommand(io, (code) => (exitCode = code)))
     .command(k8sCommand(io))
     .command(fitCommand(io))
+    .command(schemaCommand(io))
     .demandCommand(1, 'name a command')
     .strict()
     .env(false)
