@@ -4,6 +4,7 @@ import { loadCommand } from './commands/load.ts';
 import { k8sCommand } from './commands/k8s.ts';
 import { fitCommand } from './commands/fit.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { newCommand } from './commands/scaffold.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { mockCommand } from './commands/mock.ts';
 import { reportCommand } from './commands/report.ts';
@@ -27,6 +28,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(k8sCommand(io))
     .command(fitCommand(io))
     .command(schemaCommand(io))
+    .command(newCommand(io))
     .demandCommand(1, 'name a command')
     .strict()
     .env(false)
