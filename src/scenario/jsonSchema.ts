@@ -3,30 +3,51 @@
 import { z } from 'zod';
 import { FIELD_DOCS } from './schemaDocs.ts';
 import { scenarioSchema } from './schema.ts';
+import { THRESHOLD_METRICS } from './thresholds.ts';
 
 type JsonNode = { [key: string]: unknown; properties?: Record<string, JsonNode>; description?: string; examples?: unknown[] };
 
-/** Every property of the schema by path (`phases[].conversations.rate`), as the schema holds it. */
-export function schemaProperties(schema: JsonNode): Map<string, JsonNode[]> {
-  const found = new Map<string, JsonNode[]>();
-  const walk = (node: unknown, path: string) => {
+/**
+ * Calls `visit` with every node of a JSON Schema and its field path (`phases[].conversations.rate`;
+ * array items and record values add `[]`, union branches keep their parent's path).
+ */
+function walkSchema(root: JsonNode, visit: (node: JsonNode, path: string, isProperty: boolean) => void): void {
+  const walk = (node: unknown, path: string, isProperty: boolean) => {
     if (!node || typeof node !== 'object') return;
     const object = node as JsonNode;
-    for (const [key, child] of Object.entries(object.properties ?? {})) {
-      const childPath = path ? `${path}.${key}` : key;
-      found.set(childPath, [...(found.get(childPath) ?? []), child]);
-      walk(child, childPath);
-    }
-    for (const key of ['items', 'additionalProperties']) walk(object[key], `${path}[]`);
-    for (const key of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(object[key])) for (const branch of object[key] as unknown[]) walk(branch, path);
+    visit(object, path, isProperty);
+    for (const [key, child] of Object.entries(object.properties ?? {})) walk(child, path ? `${path}.${key}` : key, true);
+    for (const key of ['items', 'additionalProperties']) walk(object[key], `${path}[]`, false);
+    for (const key of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(object[key])) for (const branch of object[key] as unknown[]) walk(branch, path, false);
   };
-  walk(schema, '');
+  walk(root, '', false);
+}
+
+/** Every property of the schema by path, as the schema holds it (a property in several union branches: each). */
+export function schemaProperties(schema: JsonNode): Map<string, JsonNode[]> {
+  const found = new Map<string, JsonNode[]>();
+  walkSchema(schema, (node, path, isProperty) => {
+    if (isProperty) found.set(path, [...(found.get(path) ?? []), node]);
+  });
   return found;
 }
+
+/** Where the schema holds a threshold expression (`p99 < 250ms`) as a string. */
+const EXPRESSION_PATHS = new Set(['thresholds[]', 'thresholds[].expr', 'phases[].search.slo[]']);
+
+/**
+ * The threshold grammar as a pattern an editor can check: a known metric, an operator, one value
+ * with no space in it. The scenario check (thresholds.ts) says where an expression broke; this
+ * only marks it in the editor.
+ */
+const EXPRESSION_PATTERN = `^\\s*(${THRESHOLD_METRICS.map((metric) => metric.replace(/\./g, '\\.')).join('|')}|p99\\.9)\\s*(<=|>=|==|!=|<|>)\\s*\\S+\\s*$`;
 
 /** The scenario JSON Schema: every field with a description and an example. */
 export function scenarioJsonSchema(): JsonNode {
   const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
+  walkSchema(schema, (node, path) => {
+    if (EXPRESSION_PATHS.has(path) && node.type === 'string') node.pattern = EXPRESSION_PATTERN;
+  });
   for (const [path, nodes] of schemaProperties(schema)) {
     const docs = FIELD_DOCS[path];
     if (!docs) continue;
