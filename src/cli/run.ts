@@ -29,6 +29,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(fitCommand(io))
     .command(schemaCommand(io))
     .command(newCommand(io))
+    // `completion` prints a bash/zsh completion script (README: shell completion).
+    .completion('completion', 'Print a bash or zsh completion script for the harness commands and flags')
     .demandCommand(1, 'name a command')
     .strict()
     .env(false)
