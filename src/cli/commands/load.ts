@@ -20,8 +20,10 @@ import { parseTargetOption } from './targetOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 import { decimalNumber } from '../../util/schemaHelpers.ts';
 import { RUN_ID_PATTERN } from '../../outputs/runIdentity.ts';
+import { quickScenario } from './quickRun.ts';
+import type { QuickArgs } from './quickRun.ts';
 
-interface LoadArgs extends BaselineArgs {
+interface LoadArgs extends BaselineArgs, QuickArgs {
   scenario?: string;
   target?: string;
   out?: string;
@@ -83,97 +85,118 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           default: true,
           describe: "refresh the run history (index.html) of the folder holding the run's folder; --no-index skips it",
         })
+        .option('url', { type: 'string', describe: 'a quick run without a scenario file: mock or your server (with --rate, --duration, --users)' })
+        .option('rate', { type: 'number', describe: 'quick run: requests per second' })
+        .option('duration', { type: 'string', describe: 'quick run: how long, e.g. 30s' })
+        .option('users', { type: 'string', describe: 'quick run: a users CSV (auth_id column); the shipped one against the mock' })
         .option('run-id', {
           type: 'string',
           describe: "the run's id (live metrics' run_id), the same for every shard; derived from --start-at, or random, when unset",
         }),
     handler: async (args: LoadArgs) => {
-      if (!args.scenario) {
-        throw new UserError('name a scenario file to run; the shipped ones:', {
-          exitCode: ExitCode.badInput,
-          problems: [...shippedScenarios(), 'or write your own: docs/load-runs.md#scenario-files'],
-        });
-      }
-      const durationScale = parseDurationScale(args.durationScale);
-      parseTargetOption(args.target);
-      const tolerance = parseTolerance(args);
-      // Read and prepared before the run: a missing baseline or an unusable --out is found before any load is sent.
-      const storedBaseline = await readBaseline(args);
-      if (args.out) await prepareOutDir(resolve(args.out), args.force);
-      const workers = parseWorkers(args.workers);
-      const shard = parseShard(args.shard, io.env);
-      const startAtEpochMs = parseStartAt(args.startAt, Date.now());
-      if (args.runId !== undefined && !RUN_ID_PATTERN.test(args.runId))
-        throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${args.runId}"`, { exitCode: ExitCode.badInput });
-      if (shard && (args.baseline !== undefined || args.junit !== undefined || args.summaryJson !== undefined)) {
-        throw new UserError('--baseline, --junit and --summary-json judge a whole run: give them to npm run merge, not to a shard', {
-          exitCode: ExitCode.badInput,
-        });
-      }
-      // Checked before the mock, preflight or any load, as --out is: a typo costs seconds, not a run.
-      if (args.junit !== undefined) await checkOutputFile(args.junit, '--junit');
-      if (args.summaryJson !== undefined) await checkOutputFile(args.summaryJson, '--summary-json');
-      const output = createRunOutput(io, { quiet: args.quiet });
-      let dir = args.out ? resolve(args.out) : undefined;
-      const options = {
-        scenarioFile: args.scenario,
-        target: args.target,
-        durationScale,
-        skipPreflight: !args.preflight,
-        insecure: args.insecure,
-        workers,
-        shard,
-        startAtEpochMs,
-        outputs: args.output ?? [],
-        runId: args.runId,
-        env: io.env,
-        interrupt: io.interrupt,
-        hurry: io.hurry,
-        onLine: output.status,
-        onProgress: output.progress,
-        // The run's folder exists and takes files before any load is sent: a full disk or a
-        // read-only reports/ is found at once, not after the run.
-        beforeLoad: async (scenarioName: string) => {
-          if (dir) return;
-          const name = shard ? `${scenarioName}-shard${shard.index}of${shard.count}` : scenarioName;
-          dir = await createRunDir(resolve('reports'), name, new Date(), durationScale).catch((error: NodeJS.ErrnoException) => {
-            throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, {
-              exitCode: ExitCode.badInput,
-            });
-          });
-          await prepareOutDir(dir, true);
-        },
-      };
-      let outcome: { result: RunResult } | { shard: MeasuredLoad };
-      try {
-        outcome = shard ? { shard: await measureLoad(options) } : { result: await runLoad(options) };
-      } catch (error) {
-        // A run that never produced results leaves no empty folder of its own behind.
-        if (!args.out && dir) await rmdir(dir).catch(() => {});
-        throw error;
-      } finally {
-        output.finish();
-      }
-      if (!dir) throw new Error('the run folder was not prepared before the load');
-      if ('shard' in outcome) {
-        setExitCode(
-          await writeShard(io, dir, outcome.shard, { shard: shard!, startAtEpochMs, durationScale: durationScale ?? 1, scenarioFile: args.scenario }),
-        );
+      const quick = await quickScenario(args, args.scenario !== undefined);
+      if (quick) {
+        io.stdout(`Running this scenario (save it to run it again):\n\n${quick.text}\n`);
+        try {
+          await runLoadCommand(io, { ...args, scenario: quick.file }, setExitCode);
+        } finally {
+          await quick.cleanup();
+        }
         return;
       }
-      setExitCode(
-        await publishRun(io, dir, outcome.result, {
-          storedBaseline,
-          tolerance,
-          junit: args.junit,
-          summaryJson: args.summaryJson,
-          paintVerdict: output.paintVerdict,
-          entry: { kind: 'run', shards: [] },
-          index: args.index,
-        }),
-      );
+      await runLoadCommand(io, args, setExitCode);
     },
   };
+}
+
+/** A run of the scenario file `args.scenario` (a quick run's too): its checks, the load, its files and exit code. */
+async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: number) => void): Promise<void> {
+  if (!args.scenario) {
+    throw new UserError('name a scenario file to run; the shipped ones:', {
+      exitCode: ExitCode.badInput,
+      problems: [
+        ...shippedScenarios(),
+        'or write your own: npm run harness -- new NAME (docs/load-runs.md#scenario-files)',
+        'or a quick run without a file: npm run load -- --url mock --rate 50 --duration 30s',
+      ],
+    });
+  }
+  const durationScale = parseDurationScale(args.durationScale);
+  parseTargetOption(args.target);
+  const tolerance = parseTolerance(args);
+  // Read and prepared before the run: a missing baseline or an unusable --out is found before any load is sent.
+  const storedBaseline = await readBaseline(args);
+  if (args.out) await prepareOutDir(resolve(args.out), args.force);
+  const workers = parseWorkers(args.workers);
+  const shard = parseShard(args.shard, io.env);
+  const startAtEpochMs = parseStartAt(args.startAt, Date.now());
+  if (args.runId !== undefined && !RUN_ID_PATTERN.test(args.runId))
+    throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${args.runId}"`, { exitCode: ExitCode.badInput });
+  if (shard && (args.baseline !== undefined || args.junit !== undefined || args.summaryJson !== undefined)) {
+    throw new UserError('--baseline, --junit and --summary-json judge a whole run: give them to npm run merge, not to a shard', {
+      exitCode: ExitCode.badInput,
+    });
+  }
+  // Checked before the mock, preflight or any load, as --out is: a typo costs seconds, not a run.
+  if (args.junit !== undefined) await checkOutputFile(args.junit, '--junit');
+  if (args.summaryJson !== undefined) await checkOutputFile(args.summaryJson, '--summary-json');
+  const output = createRunOutput(io, { quiet: args.quiet });
+  let dir = args.out ? resolve(args.out) : undefined;
+  const options = {
+    scenarioFile: args.scenario,
+    target: args.target,
+    durationScale,
+    skipPreflight: !args.preflight,
+    insecure: args.insecure,
+    workers,
+    shard,
+    startAtEpochMs,
+    outputs: args.output ?? [],
+    runId: args.runId,
+    env: io.env,
+    interrupt: io.interrupt,
+    hurry: io.hurry,
+    onLine: output.status,
+    onProgress: output.progress,
+    // The run's folder exists and takes files before any load is sent: a full disk or a
+    // read-only reports/ is found at once, not after the run.
+    beforeLoad: async (scenarioName: string) => {
+      if (dir) return;
+      const name = shard ? `${scenarioName}-shard${shard.index}of${shard.count}` : scenarioName;
+      dir = await createRunDir(resolve('reports'), name, new Date(), durationScale).catch((error: NodeJS.ErrnoException) => {
+        throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, {
+          exitCode: ExitCode.badInput,
+        });
+      });
+      await prepareOutDir(dir, true);
+    },
+  };
+  let outcome: { result: RunResult } | { shard: MeasuredLoad };
+  try {
+    outcome = shard ? { shard: await measureLoad(options) } : { result: await runLoad(options) };
+  } catch (error) {
+    // A run that never produced results leaves no empty folder of its own behind.
+    if (!args.out && dir) await rmdir(dir).catch(() => {});
+    throw error;
+  } finally {
+    output.finish();
+  }
+  if (!dir) throw new Error('the run folder was not prepared before the load');
+  if ('shard' in outcome) {
+    setExitCode(await writeShard(io, dir, outcome.shard, { shard: shard!, startAtEpochMs, durationScale: durationScale ?? 1, scenarioFile: args.scenario }));
+    return;
+  }
+  setExitCode(
+    await publishRun(io, dir, outcome.result, {
+      storedBaseline,
+      tolerance,
+      junit: args.junit,
+      summaryJson: args.summaryJson,
+      paintVerdict: output.paintVerdict,
+      entry: { kind: 'run', shards: [] },
+      index: args.index,
+    }),
+  );
 }
 
 /** Writes a shard's shard.json and says how to merge it; the verdict is the merge's to give. */
