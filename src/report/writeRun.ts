@@ -45,8 +45,10 @@ export async function prepareOutDir(dir: string, force: boolean): Promise<void> 
     });
   });
   if (entries.length > 0 && !force) {
+    // A run's result first: it says at once what the folder holds.
+    const shown = [...entries].sort((a, b) => Number(b === 'result.json') - Number(a === 'result.json') || a.localeCompare(b));
     throw new UserError(
-      `--out ${dir} already holds files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}): a run never replaces another; choose a new folder or add --force`,
+      `--out ${dir} already holds files (${shown.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}): a run never replaces another; choose a new folder or add --force`,
       {
         exitCode: ExitCode.badInput,
       },

@@ -128,7 +128,10 @@ describe('load verdicts', () => {
     const result = await runCliProcess(['load', scenario('', '  - { name: steady, duration: 4s, rate: 20 }'), '--duration-scale', '0.25'], { cwd: files.dir });
     expect(result.exitCode).toBe(ExitCode.ok);
     expect(result.stdout).toMatch(/^PASSED {2}verdicts against .*\(duration scale ×0\.25\)/m);
-    const [folder] = readdirSync(join(files.dir, 'reports'));
+    // The run's folder, beside the history of reports/ that the run refreshed.
+    const entries = readdirSync(join(files.dir, 'reports')).sort();
+    expect(entries.filter((entry) => entry.startsWith('index.'))).toEqual(['index.html', 'index.json']);
+    const [folder] = entries.filter((entry) => !entry.startsWith('index.'));
     expect(folder).toMatch(/^verdicts-x0\.25-\d{8}T\d{6}Z$/);
     const run = readResult(join(files.dir, 'reports', folder!));
     expect(run.durationScale).toBe(0.25);
