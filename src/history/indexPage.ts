@@ -1,10 +1,9 @@
 // index.html of the run history: one offline page (uPlot and its script inlined, as the report),
 // the rows as JSON for its script to filter, chart and compare; the table is in the HTML itself,
 // so the page reads without scripts and prints.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ReportAssets } from '../report/html/assets.ts';
-import { Html, html, jsonForScriptBlock } from '../report/html/escape.ts';
+import { Html, html, jsonForScriptBlock, offlinePageHead } from '../report/html/escape.ts';
 import { formatCount, formatDurationMs, formatShare } from '../report/format.ts';
 import type { IndexRow, RunIndex } from './indexModel.ts';
 
@@ -19,24 +18,9 @@ export async function loadIndexAssets(): Promise<{ indexJs: string; indexCss: st
 
 /** `root`: the indexed folder as the user named it, for the commands the page offers to copy. */
 export function renderIndexHtml(index: RunIndex, root: string, assets: ReportAssets & { indexJs: string; indexCss: string }): string {
-  for (const source of [assets.uplotJs, assets.indexJs]) if (/<\/script|<!--/i.test(source)) throw new Error('an inlined script contains "</script" or "<!--"');
-  const hashes = [assets.uplotJs, assets.indexJs].map((source) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`);
-  const csp = `default-src 'none'; script-src ${hashes.join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const runs = index.runs.filter((row) => !('unreadable' in row));
   const scenarios = [...new Set(runs.map((row) => ('scenario' in row ? row.scenario : '')))].sort();
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Run history · ${root}</title>
-<style>${new Html(assets.uplotCss)}</style>
-<style>${new Html(assets.reportCss)}</style>
-<style>${new Html(assets.indexCss)}</style>
-</head>
-<body>
+  return html`${offlinePageHead(`Run history · ${root}`, [assets.uplotJs, assets.indexJs], [assets.uplotCss, assets.reportCss, assets.indexCss])}
 <main>
 <header class="card"><h1>Run history</h1><p class="note">${formatCount(runs.length)} runs under <code>${root}</code>${index.runs.length > runs.length ? `, ${index.runs.length - runs.length} unreadable` : ''}; written ${index.generatedAt.replace('T', ' ').slice(0, 19)} UTC. Newest first; a verdict opens its report. Also as <a href="index.json">index.json</a>.</p>
 <form class="filters" id="filters"><label>scenario <select id="filter-scenario"><option value="">all</option>${scenarios.map((name) => html`<option>${name}</option>`)}</select></label>

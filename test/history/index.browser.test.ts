@@ -2,13 +2,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_ENTRY_FILE, entryOf } from '../../src/history/indexEntry.ts';
 import { writeRunIndex } from '../../src/history/writeIndex.ts';
 import type { VerdictWord } from '../../src/report/verdict.ts';
 import { writeRunFiles } from '../../src/report/writeRun.ts';
-import { browserAvailability, launchChromium } from '../fixtures/browser.ts';
+import { browserAvailability, launchChromium, openRecorded } from '../fixtures/browser.ts';
 import { seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 
@@ -56,19 +56,7 @@ describe.runIf(available || required)('the run history in headless Chromium', ()
     files?.cleanup();
   });
 
-  async function open(width: number, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; requests: string[]; problems: string[] }> {
-    const page = await browser.newPage({ colorScheme, viewport: { width, height: 900 } });
-    const requests: string[] = [];
-    const problems: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(indexUrl);
-    await page.waitForFunction(() => document.documentElement.dataset.chartsReady !== undefined, null, { timeout: 10_000 });
-    return { page, requests, problems };
-  }
+  const open = (width: number, colorScheme: 'light' | 'dark' = 'light') => openRecorded(browser, indexUrl, { colorScheme, width });
 
   it('draws the trends of every scenario, links every run to its report, and asks nothing of the network', async () => {
     const { page, requests, problems } = await open(1280);

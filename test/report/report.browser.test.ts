@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/report/compare.ts';
 import { loadReportAssets } from '../../src/report/html/assets.ts';
 import { renderReportHtml } from '../../src/report/html/renderHtml.ts';
-import { browserAvailability, CHROMIUM_PATH, launchChromium } from '../fixtures/browser.ts';
+import { browserAvailability, CHROMIUM_PATH, launchChromium, openRecorded } from '../fixtures/browser.ts';
 import { nullIdViolations, seededLatenciesMs, syntheticRun } from '../fixtures/runResults.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 
@@ -55,22 +55,7 @@ describe.runIf(available || required)('report.html in headless Chromium', () => 
   });
 
   /** Opens the report, recording every request, console error and CSP violation. */
-  async function openReport(colorScheme: 'light' | 'dark', width = 1200): Promise<{ page: Page; requests: string[]; problems: string[] }> {
-    const page = await browser.newPage({ colorScheme, viewport: { width, height: 900 } });
-    const requests: string[] = [];
-    const problems: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
-    });
-    await page.goto(reportUrl);
-    await page.waitForFunction(() => document.documentElement.dataset.chartsReady !== undefined, null, { timeout: 10_000 });
-    return { page, requests, problems };
-  }
+  const openReport = (colorScheme: 'light' | 'dark', width = 1200) => openRecorded(browser, reportUrl, { colorScheme, width });
 
   it('draws every chart with data, with no console error and no request but the file itself', async () => {
     const { page, requests, problems } = await openReport('light');

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML element content and quoted attribute values. */
@@ -42,4 +44,32 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Htm
     out += render(value) + strings[i + 1]!;
   });
   return new Html(out);
+}
+
+/**
+ * The start of a page of ours, to its <body>: the policy of `scripts` (offlinePagePolicy), a page
+ * that scales on a phone, no referrer, its title and its styles inlined.
+ */
+export function offlinePageHead(title: string, scripts: readonly string[], styles: readonly string[]): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${offlinePagePolicy(scripts)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+${styles.map((style) => html`<style>${new Html(style)}</style>\n`)}</head>
+<body>`;
+}
+
+/**
+ * The Content-Security-Policy of a page that works offline: no network at all, and only the
+ * inlined `scripts` run (allowed by their hashes). A script holding "</script" or "<!--" would end
+ * its element early once inlined: that is refused here, before a page is written.
+ */
+export function offlinePagePolicy(scripts: readonly string[]): string {
+  for (const source of scripts) if (/<\/script|<!--/i.test(source)) throw new Error('an inlined script contains "</script" or "<!--"');
+  const hashes = scripts.map((source) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`);
+  return `default-src 'none'; script-src ${hashes.join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
 }

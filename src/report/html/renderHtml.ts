@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Comparison } from '../compare.ts';
 import type { RunResult } from '../resultModel.ts';
 import { judgeRun } from '../verdict.ts';
@@ -9,7 +8,7 @@ import { networkSection } from './networkSection.ts';
 import { connectionsSection } from './connectionsSection.ts';
 import { contractSection } from './contractSection.ts';
 import { comparisonSection, errorSamplesSection, generatorsSection, metadataSection, serverSideSection } from './detailSections.ts';
-import { Html, html, jsonForScriptBlock } from './escape.ts';
+import { Html, html, jsonForScriptBlock, offlinePageHead } from './escape.ts';
 import { headlineSection, outcomesSection, phasesSection, spectrumSection, thresholdsSection, verdictBanner } from './summarySections.ts';
 
 /** A baseline to compare with: its result and the comparison already computed. */
@@ -24,27 +23,10 @@ export interface ReportBaseline {
  * returned is escaped text, and could not run even if it were not.
  */
 export function renderReportHtml(result: RunResult, assets: ReportAssets, baseline?: ReportBaseline): string {
-  for (const source of [assets.uplotJs, assets.reportJs]) {
-    // Inlined verbatim: a closing tag inside would end the script early.
-    if (/<\/script|<!--/i.test(source)) throw new Error('an inlined report script contains "</script" or "<!--"');
-  }
   const chartData = buildChartData(result, baseline?.result);
-  const scriptHashes = [assets.uplotJs, assets.reportJs].map((source) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`);
-  const csp = `default-src 'none'; script-src ${scriptHashes.join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const verdict = judgeRun(result, baseline?.comparison);
   const hasExpected = chartData.timeline.expected.some((count) => count > 0);
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${verdict.word} · ${result.scenario.name} · load report</title>
-<style>${new Html(assets.uplotCss)}</style>
-<style>${new Html(assets.reportCss)}</style>
-</head>
-<body>
+  const page = html`${offlinePageHead(`${verdict.word} · ${result.scenario.name} · load report`, [assets.uplotJs, assets.reportJs], [assets.uplotCss, assets.reportCss])}
 <main>
 ${verdictBanner(result, verdict)}
 ${thresholdsSection(result)}
