@@ -238,7 +238,7 @@ describe('capacity search', () => {
       /:7: phases\.0\.search\.precision: between 0 and 100%/,
       /:7: phases\.0\.search\.maxDuration: shorter than one trial/,
       /:7: phases\.0\.search\.atLeast: above max \(100\)/,
-      /:8: phases\.1\.search\.slo\.0: "p99 < 10 ms" is not/,
+      /:8: phases\.1\.search\.slo\.0: "p99 < 10 ms" column 7: no space between a number and its unit: write 10ms/,
       /:9: phases\.2: rate and search cannot be combined/,
     ])
       expect(run.stderr).toMatch(problem);
