@@ -136,7 +136,8 @@ export function validateAgainst<S extends z.ZodType>(
   if (!parsed.success) {
     const known = parsed.error.issues.some((issue) => issue.code === 'unrecognized_keys') ? knownKeys(schema) : new Set<string>();
     for (const issue of parsed.error.issues.flatMap(formIssues))
-      if (!explained.has(issue.path.map(String).join('.'))) problems.push(source.problem(issue.path, describeIssue(issue, known)));
+      if (!explained.has(issue.path.map(String).join('.')))
+        problems.push(source.problem(issue.path, describeIssue(issue, known, valueAt(value, issue.path) === undefined)));
   }
   if (problems.length > 0) {
     throw new UserError(`${source.file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { exitCode: ExitCode.badInput, problems });
@@ -167,7 +168,13 @@ function refusedOutright(issues: readonly z.core.$ZodIssue[]): boolean {
   );
 }
 
-function describeIssue(issue: z.core.$ZodIssue, known: ReadonlySet<string>): string {
+/** The value at `path` of what was read, undefined where the file does not have it. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce((node: unknown, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), value);
+}
+
+/** One issue in words; `absent`: the file does not have the field at all. */
+function describeIssue(issue: z.core.$ZodIssue, known: ReadonlySet<string>, absent: boolean): string {
   if (issue.code === 'unrecognized_keys') {
     // A misspelt key names the one meant: `unknown key "rte" (did you mean "rate"?)`.
     const described = issue.keys.map((key) => {
@@ -176,10 +183,10 @@ function describeIssue(issue: z.core.$ZodIssue, known: ReadonlySet<string>): str
     });
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${described.join(', ')}`;
   }
-  const field = issue.path.map(String).join('.');
-  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && /received undefined$/.test(issue.message);
-  if (missing || (issue.code === 'invalid_union' && REQUIRED_FIELDS[field] && issue.input === undefined))
-    return REQUIRED_FIELDS[field] ? `required: ${REQUIRED_FIELDS[field]}` : 'required (see docs/load-runs.md for this field)';
+  if (absent && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    const purpose = REQUIRED_FIELDS[issue.path.map(String).join('.')];
+    return purpose ? `required: ${purpose}` : 'required (see docs/load-runs.md for this field)';
+  }
   if (issue.code === 'invalid_union') return 'not one of the accepted forms (see docs/load-runs.md for this field)';
   // zod's own wording ("Invalid input: expected string, received number") told plainly.
   const type = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);

@@ -211,6 +211,10 @@ thresholds:
     expect(problems).toContain('scenario.yml:7: thresholds.1: unknown metric "p98" in "p98 < 5ms" (did you mean "p90"?)');
     expect(problems).toContain('thresholds.2.phase: expected text, found a number');
     expect(problems).not.toMatch(/Invalid input|received undefined|not one of the accepted forms/);
+    // A field that is there but wrong is not missing.
+    const present = (await problemsOf(valid.replace('messages: { file: messages.csv }', 'messages: { files: messages.csv }'))).join('\n');
+    expect(present).toMatch(/scenario\.yml:7: messages: not one of the accepted forms/);
+    expect(present).not.toContain('required');
   });
 
   it('loads and plans every shipped scenario', async () => {
