@@ -167,12 +167,15 @@ export class ConnectionPool<T> {
     if (!slot) return false;
     // A fresh request's slot drops whatever socket it kept: sending then opens a new one.
     if (fresh) slot.connection.close();
-    const request: InFlightRequest<T> = { meta, sentMs: performance.now() };
-    slot.inFlight = request;
     slot.fresh = fresh;
-    this.#inFlightCount++;
-    slot.connection.send(this.#requestBytes(body, fresh ? this.#closingHead : this.#requestHead));
+    this.#sendOnSlot(slot, body, meta, fresh ? this.#closingHead : this.#requestHead);
     return true;
+  }
+
+  #sendOnSlot(slot: Slot<T>, body: string | Buffer, meta: T, head: Buffer): void {
+    slot.inFlight = { meta, sentMs: performance.now() };
+    this.#inFlightCount++;
+    slot.connection.send(this.#requestBytes(body, head));
   }
 
   /**
@@ -190,10 +193,7 @@ export class ConnectionPool<T> {
   sendOn(connection: DedicatedConnection, body: string | Buffer, meta: T): void {
     const slot = connection as unknown as Slot<T>;
     if (this.#closed || !this.#dedicated.has(slot)) throw new Error('bug: send on a released connection');
-    const request: InFlightRequest<T> = { meta, sentMs: performance.now() };
-    slot.inFlight = request;
-    this.#inFlightCount++;
-    slot.connection.send(this.#requestBytes(body, this.#requestHead));
+    this.#sendOnSlot(slot, body, meta, this.#requestHead);
   }
 
   /** Closes a dedicated connection (its owner is done with it); a request in flight on it is dropped unreported. */

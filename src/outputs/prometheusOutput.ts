@@ -9,11 +9,12 @@ import { cpuUsage, memoryUsage } from 'node:process';
 import { LATENCY_BUCKETS_SECONDS, liveSeries, seriesKey } from './liveSeries.ts';
 import type { KindedSample, LiveFigures } from './liveSeries.ts';
 import { encodeWriteRequest } from './remoteWriteCodec.ts';
+import { redactUrl } from '../util/redactUrl.ts';
 import type { PrometheusOutputSettings } from './outputSchema.ts';
 
 /** What became of the pushes to one receiver. */
 export interface OutputReport {
-  /** The receiver, without credentials. */
+  /** The receiver, without credentials, query or fragment (as the live line shows it). */
   url: string;
   pushes: number;
   failed: number;
@@ -65,7 +66,6 @@ export class PrometheusOutput {
   /** Counters of runs this process made before the current one (capacity trials), by series. */
   readonly #base = new Map<string, KindedSample>();
   #source: (() => LiveFigures) | undefined;
-  #lastSamples: KindedSample[] = [];
   #sending = false;
   /** Settles when the pushes being sent are done with (close waits for it). */
   #inFlight: Promise<void> = Promise.resolve();
@@ -77,10 +77,7 @@ export class PrometheusOutput {
   constructor(settings: PrometheusOutputSettings, common: Readonly<Record<string, string>>) {
     this.#settings = settings;
     this.#common = { ...settings.labels, ...common };
-    const shown = new URL(settings.url);
-    shown.username = '';
-    shown.password = '';
-    this.#report = { url: shown.toString(), pushes: 0, failed: 0, lastError: null, missingMs: 0, finalDelivered: false };
+    this.#report = { url: redactUrl(settings.url), pushes: 0, failed: 0, lastError: null, missingMs: 0, finalDelivered: false };
     // Built and encoded once before the load: the code's first run (compiling it) costs tens of
     // milliseconds, which would otherwise fall in the run's first second.
     encodeWriteRequest(liveSeries(WARM_UP_FIGURES, { cpuUtilization: 0, residentBytes: 0 }, this.#common, Date.now()));
@@ -137,18 +134,16 @@ export class PrometheusOutput {
     const elapsedMs = atMs - this.#cpuAt.atMs;
     const cpuUtilization = elapsedMs <= 0 ? 0 : (usage.user + usage.system - this.#cpuAt.usage.user - this.#cpuAt.usage.system) / 1000 / elapsedMs;
     this.#cpuAt = { usage, atMs };
-    const current = this.#source
-      ? liveSeries(this.#source(), { cpuUtilization, residentBytes: memoryUsage.rss() }, this.#common, nowMs)
-      : this.#lastSamples.filter((sample) => sample.kind === 'counter');
+    // Between runs (and after the last) the counters of the runs before are all there is.
+    const current = this.#source ? liveSeries(this.#source(), { cpuUtilization, residentBytes: memoryUsage.rss() }, this.#common, nowMs) : [];
     const seen = new Set<string>();
     const samples = current.map((sample) => {
       const key = seriesKey(sample.labels);
       seen.add(key);
-      const before = sample.kind === 'counter' && this.#source ? this.#base.get(key) : undefined;
-      return before ? { ...sample, value: sample.value + before.value, timestampMs: nowMs } : { ...sample, timestampMs: nowMs };
+      const before = sample.kind === 'counter' ? this.#base.get(key) : undefined;
+      return before ? { ...sample, value: sample.value + before.value } : sample;
     });
     for (const [key, sample] of this.#base) if (!seen.has(key)) samples.push({ ...sample, timestampMs: nowMs });
-    this.#lastSamples = samples;
     return samples;
   }
 

@@ -43,16 +43,6 @@ export async function poolTarget(
   };
 }
 
-/** A URL without user info, query or fragment: safe to write into reports. */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  parsed.search = '';
-  parsed.hash = '';
-  return parsed.toString();
-}
-
 /** How the target is reached, in words, when not directly by one name the system resolves: the proxy, pinned names, local addresses. */
 export function routeLines(target: PoolTarget, ttlMs: number): string[] {
   const route = target.network;
