@@ -96,6 +96,9 @@ describe('report.html', () => {
       phases: [phase],
     };
     expect(renderReportHtml(spread, assets)).toContain('id="chart-connections"');
+    // Conversations' messages follow answers: no fixed target, and no closed model either.
+    const unfixed = renderReportHtml({ ...run, overall: { ...run.overall, targetRate: null }, phases: [phase] }, assets);
+    expect(unfixed).toContain('<span class="muted">conversations: no fixed target</span>');
   });
 
   it('says why a request got no answer where an answer would show its body', () => {

@@ -52,8 +52,9 @@ export function thresholdsSection(result: RunResult): Html {
 export function headlineSection(result: RunResult): Html {
   const o = result.overall;
   const latency = (ms: number | null) => latencyFigureText(ms, o.requests.scheduled);
-  // Closed-model phases and capacity searches set no rate in advance.
-  const unfixed = result.phases.some((phase) => phase.kind === 'search') ? 'a capacity search' : 'closed-model phases';
+  // Closed-model phases, conversations (messages follow answers) and capacity searches set no rate in advance.
+  const kinds = new Set(result.phases.map((phase) => phase.kind));
+  const unfixed = kinds.has('search') ? 'a capacity search' : kinds.has('conversations') && !kinds.has('connections') ? 'conversations' : 'closed-model phases';
   const rate = o.targetRate === null ? html`<span class="muted">${unfixed}: no fixed target</span>` : html`target ${formatRate(o.targetRate)}`;
   const card = (label: string, value: string, detail: Html | string = '') =>
     html`<div class="card"><div class="card-label">${label}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
