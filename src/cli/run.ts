@@ -6,6 +6,7 @@ import { fitCommand } from './commands/fit.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { newCommand } from './commands/scaffold.ts';
 import { mergeCommand } from './commands/merge.ts';
+import { coordinateCommand } from './commands/coordinate.ts';
 import { mockCommand } from './commands/mock.ts';
 import { reportCommand } from './commands/report.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -25,6 +26,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(loadCommand(io, (code) => (exitCode = code)))
     .command(reportCommand(io, (code) => (exitCode = code)))
     .command(mergeCommand(io, (code) => (exitCode = code)))
+    .command(coordinateCommand(io, (code) => (exitCode = code)))
     .command(k8sCommand(io))
     .command(fitCommand(io))
     .command(schemaCommand(io))

@@ -87,7 +87,7 @@ export const measuredStatsSchema = z.object({
   contract: contractScopeSchema.nullable(),
 }) satisfies z.ZodType<MeasuredStats>;
 
-const timelineSecondSchema = z.object({
+export const timelineSecondSchema = z.object({
   second: z.number().int().nonnegative(),
   sent: count,
   completed: count,

@@ -6,6 +6,7 @@ import { generatorsTable } from '../scale/generatorsTable.ts';
 import { planFingerprint } from '../scale/planFingerprint.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
 import { resultInputs } from './measurements.ts';
 import { referenceOnViolations } from './referenceCheck.ts';
 import { mergeMeasurements } from './mergeMeasurements.ts';
@@ -38,9 +39,44 @@ export async function mergeShards(shards: readonly { file: string; shard: ShardF
       ],
     });
   }
-  const parts = shards.map(({ shard }) => shard.measured);
-  const measured = mergeMeasurements(parts);
-  const generators = generatorsTable('shard', parts);
+  return resultOfShards(
+    plan,
+    shards.map(({ shard }) => shard),
+    options,
+  );
+}
+
+/** What a coordinator knows besides the shards' files: its own preflight, the shards it lost, an interrupt. */
+export interface ShardsOutcome {
+  /** The coordinator's preflight checks (it checked the target once for every shard). */
+  preflight?: RunResult['preflight'];
+  /** Shards missing from the result, each with why: the result is partial and says so. */
+  lost?: readonly string[];
+  /** The coordinator was interrupted. */
+  interrupted?: boolean;
+  /** A second interrupt: skip asking the reference verifier. */
+  hurry?: AbortSignal;
+}
+
+/**
+ * One result from the shards of a run (in shard order) planned as `plan`: their measurements merge
+ * exactly, thresholds are judged on the whole, and shards whose schedules started further apart
+ * than the tolerance are reported. `merge` and a coordinator build results alike through here.
+ */
+export async function resultOfShards(
+  plan: LoadPlan,
+  shards: readonly ShardFile[],
+  options: Pick<MergeShardsOptions, 'onLine'> & ShardsOutcome,
+): Promise<RunResult> {
+  const first = shards[0]!;
+  const parts = shards.map((shard) => shard.measured);
+  const merged = mergeMeasurements(parts);
+  const lost = options.lost ?? [];
+  const measured =
+    lost.length > 0
+      ? { ...merged, aborted: true, abortReason: `${lost.join('; ')}: its requests are missing from the result`, interrupted: options.interrupted === true }
+      : { ...merged, interrupted: merged.interrupted || options.interrupted === true };
+  const generators = generatorsTable('shard', parts, { indices: shards.map((shard) => shard.shard.index), of: first.shard.count });
   for (const row of generators.rows) {
     if (row.startOffsetMs > generators.skewToleranceMs) {
       options.onLine(
@@ -48,7 +84,7 @@ export async function mergeShards(shards: readonly { file: string; shard: ShardF
       );
     }
   }
-  const referenceConfirmation = await referenceOnViolations(plan, measured, options.onLine);
+  const referenceConfirmation = await referenceOnViolations(plan, measured, options.onLine, options.hurry);
   return buildResult({
     ...resultInputs(measured),
     plan,
@@ -57,13 +93,13 @@ export async function mergeShards(shards: readonly { file: string; shard: ShardF
     tlsVerified: first.target.tlsVerified,
     trustStore: first.target.trustStore,
     route: first.target.network ? { proxy: first.target.network.proxy, localAddresses: first.target.network.localAddresses } : undefined,
-    preflight: first.preflight,
+    preflight: options.preflight ?? first.preflight,
     referenceConfirmation,
     // Each shard against the mock had a mock of its own: their server-side summaries do not add up.
     serverSide: null,
     durationScale: first.durationScale,
     baseDir: process.cwd(),
-    environment: { ...first.environment, peakRssBytes: Math.max(...shards.map(({ shard }) => shard.environment.peakRssBytes ?? 0)) || null },
+    environment: { ...first.environment, peakRssBytes: Math.max(...shards.map((shard) => shard.environment.peakRssBytes ?? 0)) || null },
     generators,
   });
 }

@@ -32,6 +32,11 @@ import { redactUrl } from '../util/redactUrl.ts';
 import { prometheusOutputs } from '../outputs/outputSchema.ts';
 import { LiveOutputs } from '../outputs/liveOutputs.ts';
 import { generatorLabel, runIdOf } from '../outputs/runIdentity.ts';
+import { CoordinatorLink } from '../coordinate/coordinatorClient.ts';
+import type { Round } from '../coordinate/coordinatorClient.ts';
+import { planFingerprint } from '../scale/planFingerprint.ts';
+import { secondReport } from '../scale/liveMerge.ts';
+import type { WorkerSecond } from '../scale/liveMerge.ts';
 
 /** How to run a scenario. */
 export interface RunLoadOptions extends ScenarioOverrides {
@@ -58,6 +63,8 @@ export interface RunLoadOptions extends ScenarioOverrides {
   outputs?: readonly string[];
   /** `--run-id`: the run's id, shared by every shard (derived from --start-at, or random, when unset). */
   runId?: string;
+  /** `--coordinator`: this shard joins a coordinated run there, which starts, watches and stops every shard together. */
+  coordinator?: { url: string; token: string; readyTimeoutMs: number };
 }
 
 /** What a run measured and where, before results are built: a shard stores this for the merge. */
@@ -77,6 +84,8 @@ export interface MeasuredLoad {
   capacity: CapacityResult | null;
   /** The proxy requests went through (URL without credentials) and how many local addresses they left from. */
   route: { proxy: string | null; localAddresses: number | null };
+  /** The coordinator this shard ran for (`--coordinator`): it is sent what the shard measured. */
+  coordinator: { link: CoordinatorLink; round: number } | null;
 }
 
 /**
@@ -127,8 +136,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     throw new UserError('--output: no live metrics could go there', { exitCode: ExitCode.badInput, problems: resolvedOutputs.problems });
   const plan = await planLoad(loaded, options.durationScale ?? 1, options.interrupt);
   const { scenario } = plan;
-  const runId = runIdOf(scenario.name, options.startAtEpochMs, options.runId);
-  const live = new LiveOutputs(resolvedOutputs.outputs, { scenario: scenario.name, runId, generator: generatorLabel({ shard: options.shard?.index }) });
+  let runId = runIdOf(scenario.name, options.startAtEpochMs, options.runId);
   await options.beforeLoad?.(scenario.name);
   const credentials = {
     token: scenario.target.token ?? MOCK_DEFAULT_CREDENTIALS.token,
@@ -158,8 +166,13 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     if (target.insecure && target.url.protocol === 'https:') {
       options.onLine(`WARNING: TLS certificates of ${target.url.origin} are NOT verified (--insecure / target.insecure): the token goes to whoever answers.`);
     }
-    const preflightChecks = options.skipPreflight ? [] : await preflight(target, plan, options.interrupt);
+    const link = options.coordinator && options.shard && (await joinCoordinator(options.coordinator, options.shard, plan, workers, options));
+    if (link) runId = link.runId;
+    const live = new LiveOutputs(resolvedOutputs.outputs, { scenario: scenario.name, runId, generator: generatorLabel({ shard: options.shard?.index }) });
+    const skipPreflight = options.skipPreflight || link?.preflightDone === true;
+    const preflightChecks = skipPreflight ? [] : await preflight(target, plan, options.interrupt);
     if (options.skipPreflight) options.onLine('preflight: skipped (--no-preflight)');
+    else if (skipPreflight) options.onLine('preflight: done once by the coordinator');
     for (const check of preflightChecks) options.onLine(`preflight: ${check.check}: ${check.status} ${check.note}`);
     await mock?.resetStats();
     // A mock that dies mid-run (killed, crashed) ends the run at once, keeping what was measured.
@@ -169,7 +182,17 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     let perWorker: GeneratorMeasurements[] | null = null;
     let capacity: CapacityResult | null = null;
     // How a search or the workers are stopped, and where they report.
-    const control = { interrupt: options.interrupt, hurry: options.hurry, stop: targetLost.signal, onLine: options.onLine, onProgress: options.onProgress };
+    // A coordinated shard waits for the common start, and stops (or hurries) when its coordinator says.
+    const round = link ? await firstRound(link, options.interrupt) : undefined;
+    const startAtEpochMs = round?.startAtEpochMs ?? options.startAtEpochMs;
+    const control = {
+      interrupt: options.interrupt,
+      hurry: link ? AbortSignal.any([link.hurry, ...(options.hurry ? [options.hurry] : [])]) : options.hurry,
+      stop: link ? AbortSignal.any([targetLost.signal, link.stop]) : targetLost.signal,
+      onLine: options.onLine,
+      onProgress: options.onProgress,
+    };
+    const reportSecond = round && link ? (worker: number, second: WorkerSecond) => link.reportSecond(round.round, worker, second) : undefined;
     for (const output of resolvedOutputs.outputs)
       options.onLine(
         `Live metrics: Prometheus remote write to ${redactUrl(output.url)} every ${output.interval / 1000} s from every generator, run_id ${runId}`,
@@ -196,26 +219,34 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
         job,
         env: options.env,
         stripes: Array.from({ length: workers }, (_, w) => within(stripe, w, workers)),
-        startAtEpochMs: options.startAtEpochMs,
+        startAtEpochMs,
         ...control,
+        // A coordinator judges abortOnFail on every shard's figures; this shard hands it its workers' seconds.
+        judgeAbortOnFail: !link,
+        onWorkerSecond: reportSecond,
       });
       measured = run.measured;
       perWorker = run.workers;
     } else {
-      if (options.startAtEpochMs !== undefined && options.startAtEpochMs > Date.now()) {
-        options.onLine(`Waiting for the common start at ${new Date(options.startAtEpochMs).toISOString()}...`);
+      if (startAtEpochMs !== undefined && startAtEpochMs > Date.now()) {
+        options.onLine(`Waiting for the common start at ${new Date(startAtEpochMs).toISOString()}...`);
       }
+      const withScopes = plan.scenario.thresholds.some((threshold) => threshold.abortOnFail);
+      let reportedSeconds = 0;
       measured = await runGenerator(plan, target, {
         stripe,
-        startAtEpochMs: options.startAtEpochMs,
-        interrupt: options.interrupt,
-        hurry: options.hurry,
-        stop: targetLost.signal,
-        onLine: options.onLine,
+        startAtEpochMs,
+        ...control,
         live: live.empty ? undefined : { outputs: live },
-        onSecond: ({ recorder, contract, engine, elapsedMs, phaseOffsetsMs }) => {
+        onSecond: (second) => {
+          const { recorder, contract, engine, elapsedMs, phaseOffsetsMs } = second;
           const run = recordersSoFar(recorder, contract);
           options.onProgress(liveLine(plan.phases, run, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
+          if (reportSecond) {
+            reportSecond(0, secondReport(second, reportedSeconds, withScopes));
+            reportedSeconds = recorder.sealed.length;
+            return undefined;
+          }
           const failed = failingAbortThreshold(plan, run, engine.phaseIndex, phaseOffsetsMs);
           return failed && `threshold "${failed}" failed (abortOnFail)`;
         },
@@ -242,8 +273,44 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       serverSide,
       capacity,
       route: { proxy: target.network?.proxy?.shown ?? null, localAddresses: target.network?.localAddresses?.length ?? null },
+      coordinator: link && round ? { link, round: round.round } : null,
     };
   } finally {
     await mock?.stop();
   }
+}
+
+/** Joins the coordinator as this shard, with the plan it made and its generator count. */
+function joinCoordinator(
+  coordinator: NonNullable<RunLoadOptions['coordinator']>,
+  shard: { index: number; count: number },
+  plan: LoadPlan,
+  workers: number,
+  options: RunLoadOptions,
+): Promise<CoordinatorLink> {
+  options.onLine(`Joining the coordinator at ${new URL(coordinator.url).origin} as shard ${shard.index}/${shard.count}...`);
+  return planFingerprint(plan).then((fingerprint) =>
+    CoordinatorLink.join({
+      ...coordinator,
+      shard,
+      planFingerprint: fingerprint,
+      scenarioName: plan.scenario.name,
+      workers,
+      signals: [options.interrupt],
+      onLine: options.onLine,
+    }),
+  );
+}
+
+/** The coordinator's first start: every shard has joined. Gone before it, the run never started here. */
+async function firstRound(link: CoordinatorLink, interrupt: AbortSignal): Promise<Round> {
+  const round = await link.nextRound(interrupt);
+  if (round === 'interrupted') {
+    await link.close();
+    throw new UserError("Interrupted while waiting for the coordinator's start: this shard sent nothing", { exitCode: ExitCode.interrupted });
+  }
+  if (typeof round === 'object') return round;
+  throw new UserError(`the coordinator ${round === 'lost' ? `went away (${link.lostReason})` : 'ended the run'} before the start: this shard sent nothing`, {
+    exitCode: ExitCode.targetNotUsable,
+  });
 }

@@ -3,6 +3,10 @@ import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import { mergeSendWindows, mergeStats, mergeTimelines } from '../merge/mergeMeasurements.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
 import type { RunSoFar } from '../run/monitor.ts';
+import type { RunRecorder } from '../metrics/runRecorder.ts';
+import type { ContractRecorder } from '../checks/contractRecorder.ts';
+import type { EngineStatus } from '../engine/loadEngine.ts';
+import { scopeFigures } from '../run/generator.ts';
 
 /** What a worker reports just after each second of its run. */
 export interface WorkerSecond {
@@ -100,4 +104,30 @@ export class LiveMerge {
     for (const second of complete) if (second < last) this.#seconds.delete(second);
     return mergeTimelines(this.#seconds.get(last)!.map((second) => [second]))[0];
   }
+}
+
+/**
+ * What a generator reports of each second to whoever merges it (a local coordinator, or a shard's
+ * over the network): the seconds sealed since its last report (`sentSeconds` of them went before),
+ * and every scope's figures when an abortOnFail threshold needs them.
+ */
+export function secondReport(
+  second: { recorder: RunRecorder; contract: ContractRecorder | null; engine: EngineStatus; elapsedMs: number },
+  sentSeconds: number,
+  withScopes: boolean,
+): WorkerSecond {
+  const { recorder, contract, engine } = second;
+  return {
+    sealedBefore: Math.floor(second.elapsedMs / 1000),
+    sealed: recorder.sealed.slice(sentSeconds),
+    inFlight: engine.inFlight,
+    phaseIndex: engine.phaseIndex,
+    totals: {
+      sent: recorder.overall.sent,
+      unexpected: recorder.overall.unexpected,
+      dropped: recorder.overall.droppedTotal,
+      contractViolations: contract?.violatingResponses ?? null,
+    },
+    scopes: withScopes ? scopeFigures(recorder, contract) : null,
+  };
 }

@@ -5,7 +5,8 @@
 import { UserError } from '../errors.ts';
 import { LiveOutputs } from '../outputs/liveOutputs.ts';
 import { generatorLabel } from '../outputs/runIdentity.ts';
-import { runGenerator, scopeFigures } from '../run/generator.ts';
+import { runGenerator } from '../run/generator.ts';
+import { secondReport } from './liveMerge.ts';
 import { poolTarget } from '../run/target.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
@@ -76,25 +77,9 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
     hurry: hurry.signal,
     // The coordinator says why the run stops; the worker's own line would repeat it once per worker.
     onLine: () => {},
-    onSecond: ({ recorder, contract, engine, elapsedMs }) => {
-      const sealed = recorder.sealed.slice(sentSeconds);
-      sentSeconds = recorder.sealed.length;
-      void post({
-        type: 'second',
-        second: {
-          sealedBefore: Math.floor(elapsedMs / 1000),
-          sealed,
-          inFlight: engine.inFlight,
-          phaseIndex: engine.phaseIndex,
-          totals: {
-            sent: recorder.overall.sent,
-            unexpected: recorder.overall.unexpected,
-            dropped: recorder.overall.droppedTotal,
-            contractViolations: contract?.violatingResponses ?? null,
-          },
-          scopes: abortOnFail ? scopeFigures(recorder, contract) : null,
-        },
-      });
+    onSecond: (second) => {
+      void post({ type: 'second', second: secondReport(second, sentSeconds, abortOnFail) });
+      sentSeconds = second.recorder.sealed.length;
       return undefined;
     },
   });

@@ -9,6 +9,7 @@ import { mergeMeasurements } from '../merge/mergeMeasurements.ts';
 import { failingAbortThreshold, liveLine } from '../run/monitor.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { LiveMerge } from './liveMerge.ts';
+import type { WorkerSecond } from './liveMerge.ts';
 import { describeStripe } from './stripe.ts';
 import type { Stripe } from './stripe.ts';
 import type { CoordinatorMessage, WorkerJob, WorkerMessage } from './workerProtocol.ts';
@@ -37,6 +38,10 @@ export interface RunWorkersOptions {
   onProgress(line: string): void;
   /** Says which processes send (default true); a search's later trials have the same split. */
   announce?: boolean;
+  /** Each worker's report of each second, as it arrives: a shard hands them on to its coordinator. */
+  onWorkerSecond?(worker: number, second: WorkerSecond): void;
+  /** Judge abortOnFail here (default true); a coordinated shard leaves it to its coordinator, which sees every shard. */
+  judgeAbortOnFail?: boolean;
 }
 
 interface Worker {
@@ -136,6 +141,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
             break;
           case 'second':
             live.update(worker.index, message.second);
+            options.onWorkerSecond?.(worker.index, message.second);
             break;
           case 'done':
             worker.measured = generatorMeasurementsSchema.parse(message.measured);
@@ -176,7 +182,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       const run = live.view();
       const elapsedMs = Date.now() - startAtEpochMs;
       options.onProgress(liveLine(plan.phases, run, live.inFlight, live.phaseIndex, elapsedMs, phaseOffsetsMs));
-      const failed = failingAbortThreshold(plan, run, live.phaseIndex, phaseOffsetsMs);
+      const failed = options.judgeAbortOnFail !== false && failingAbortThreshold(plan, run, live.phaseIndex, phaseOffsetsMs);
       if (failed) stopAll(`threshold "${failed}" failed (abortOnFail)`);
     };
     const aligner = setTimeout(

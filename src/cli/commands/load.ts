@@ -5,6 +5,7 @@ import { ExitCode, UserError } from '../../errors.ts';
 import { shippedScenarios } from '../shippedScenarios.ts';
 import { join } from 'node:path';
 import { SHARD_FILE, shardFileContent } from '../../merge/shardFile.ts';
+import type { ShardFile } from '../../merge/shardFile.ts';
 import type { RunResult } from '../../report/resultModel.ts';
 import { checkOutputFile, createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
 import { describeEnvironment } from '../../run/environment.ts';
@@ -15,7 +16,7 @@ import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import { publishRun } from './publishRun.ts';
-import { parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
+import { parseCoordinator, parseReadyTimeout, parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
 import { parseTargetOption } from './targetOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 import { decimalNumber } from '../../util/schemaHelpers.ts';
@@ -40,6 +41,8 @@ interface LoadArgs extends BaselineArgs, QuickArgs {
   output?: string[];
   runId?: string;
   index: boolean;
+  coordinator?: string;
+  readyTimeout?: string;
 }
 
 /** `load`: runs a scenario and writes its results; exits with the run's verdict (0, 1, 4 or 130). */
@@ -74,6 +77,12 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           type: 'string',
           describe: 'run shard i of N of a run split over machines (i/N, from 0; or N with JOB_COMPLETION_INDEX set): writes shard.json for npm run merge',
         })
+        .option('coordinator', {
+          type: 'string',
+          describe:
+            'with --shard: join the coordinator of a run there (npm run coordinate), which starts, watches and stops every shard; HARNESS_RUN_TOKEN set',
+        })
+        .option('ready-timeout', { type: 'string', describe: 'with --coordinator: how long to keep trying to reach it, e.g. 10m (the default)' })
         .option('start-at', { type: 'string', describe: 'UTC time the schedule starts at, e.g. 2026-12-01T09:00:00Z: give every shard the same' })
         .option('output', {
           type: 'string',
@@ -130,6 +139,8 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
   const workers = parseWorkers(args.workers);
   const shard = parseShard(args.shard, io.env);
   const startAtEpochMs = parseStartAt(args.startAt, Date.now());
+  const coordinator = parseCoordinator(args.coordinator, shard, args.startAt, io.env);
+  const readyTimeoutMs = parseReadyTimeout(args.readyTimeout);
   if (args.runId !== undefined && !RUN_ID_PATTERN.test(args.runId))
     throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${args.runId}"`, { exitCode: ExitCode.badInput });
   if (shard && (args.baseline !== undefined || args.junit !== undefined || args.summaryJson !== undefined)) {
@@ -153,6 +164,7 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
     startAtEpochMs,
     outputs: args.output ?? [],
     runId: args.runId,
+    coordinator: coordinator && { ...coordinator, readyTimeoutMs },
     env: io.env,
     interrupt: io.interrupt,
     hurry: io.hurry,
@@ -199,7 +211,10 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
   );
 }
 
-/** Writes a shard's shard.json and says how to merge it; the verdict is the merge's to give. */
+/**
+ * Writes a shard's shard.json and, coordinated, sends it to the coordinator, which gives the
+ * verdict; otherwise says how to merge it. A coordinator lost on the way leaves shard.json for the merge.
+ */
 async function writeShard(
   io: CliIo,
   dir: string,
@@ -208,7 +223,44 @@ async function writeShard(
 ): Promise<number> {
   const { measured } = load;
   const file = join(dir, SHARD_FILE);
-  const content = shardFileContent({
+  const content = await shardFileOf(load, run);
+  await writeFileAtomic(file, `${JSON.stringify(content)}\n`);
+  const { requests, unexpected } = measured.overall.snapshot;
+  const status = `shard ${run.shard.index}/${run.shard.count} ${measured.aborted ? `stopped early (${measured.abortReason})` : 'done'}: ${requests.sent} sent, ${unexpected} unexpected outcomes`;
+  const coordinated = load.coordinator && (await handOver(load.coordinator, content));
+  io.stdout(
+    coordinated === 'delivered'
+      ? `${status}; sent to the coordinator, which gives the run's verdict\n`
+      : coordinated
+        ? `${status}\nthe coordinator was lost (${coordinated}): merge every shard's folder with npm run merge -- <folders...>\n`
+        : `${status}\nmerge every shard's folder: npm run merge -- <folders...>\n`,
+  );
+  io.stdout(`shard ${file}\n`);
+  return measured.interrupted ? ExitCode.interrupted : ExitCode.ok;
+}
+
+/** How long a shard waits for its coordinator to take what it measured. */
+const HAND_OVER_WITHIN_MS = 60_000;
+
+/** Sends the shard's measurements and waits for the coordinator's finish: 'delivered', or why not. */
+async function handOver(coordinator: NonNullable<MeasuredLoad['coordinator']>, content: ShardFile): Promise<string> {
+  const { link, round } = coordinator;
+  if (link.lostReason !== undefined) return link.lostReason;
+  link.sendDone(round, content);
+  const timeout = AbortSignal.timeout(HAND_OVER_WITHIN_MS);
+  const next = await link.nextRound(timeout);
+  await link.close();
+  if (next === 'finish') return 'delivered';
+  return next === 'lost' ? (link.lostReason ?? 'connection closed') : `no answer within ${HAND_OVER_WITHIN_MS / 1000} s`;
+}
+
+/** What shard.json holds: the shard's measurements and what the merge needs to judge them with the others. */
+async function shardFileOf(
+  load: MeasuredLoad,
+  run: { shard: { index: number; count: number }; startAtEpochMs: number | undefined; durationScale: number; scenarioFile: string },
+): Promise<ShardFile> {
+  const { measured } = load;
+  return shardFileContent({
     planFingerprint: await planFingerprint(load.plan),
     // Where this shard read it: the merge plans it again from there (or from --scenario).
     scenario: { name: load.plan.scenario.name, file: resolve(run.scenarioFile) },
@@ -228,14 +280,6 @@ async function writeShard(
     environment: describeEnvironment(),
     measured,
   });
-  await writeFileAtomic(file, `${JSON.stringify(content)}\n`);
-  const { requests, unexpected } = measured.overall.snapshot;
-  io.stdout(
-    `shard ${run.shard.index}/${run.shard.count} ${measured.aborted ? `stopped early (${measured.abortReason})` : 'done'}: ${requests.sent} sent, ${unexpected} unexpected outcomes\n` +
-      `merge every shard's folder: npm run merge -- <folders...>\n`,
-  );
-  io.stdout(`shard ${file}\n`);
-  return measured.interrupted ? ExitCode.interrupted : ExitCode.ok;
 }
 
 function parseDurationScale(text: string | undefined): number | undefined {

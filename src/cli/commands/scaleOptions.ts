@@ -1,5 +1,7 @@
 import { ExitCode, UserError } from '../../errors.ts';
 import { MAX_WORKERS } from '../../scenario/schema.ts';
+import { parseDurationMs } from '../../util/duration.ts';
+import { RUN_TOKEN_VARIABLE, runTokenFrom } from '../../coordinate/runToken.ts';
 
 /** `--workers N|auto`. */
 export function parseWorkers(text: string | undefined): number | 'auto' | undefined {
@@ -40,4 +42,36 @@ export function parseStartAt(text: string | undefined, nowMs: number): number | 
   if (Number.isNaN(epochMs)) throw new UserError(`--start-at wants a UTC time such as 2026-12-01T09:00:00Z; got "${text}"`);
   if (epochMs > nowMs + 24 * 3600_000) throw new UserError(`--start-at ${text} is more than 24 hours away`);
   return epochMs;
+}
+
+/** `--ready-timeout`: how long a coordinator waits for every shard, and a shard for its coordinator (default 10 minutes). */
+export function parseReadyTimeout(text: string | undefined): number {
+  if (text === undefined) return 10 * 60_000;
+  const ms = parseDurationMs(text.trim());
+  if (ms === undefined || ms < 1000 || ms > 24 * 3600_000) {
+    throw new UserError(`--ready-timeout wants a duration from 1s to 24h, e.g. 10m; got "${text}"`, { exitCode: ExitCode.badInput });
+  }
+  return ms;
+}
+
+/** `--coordinator URL` for a shard: an http URL, a shard to be, and the run token in the environment. */
+export function parseCoordinator(
+  text: string | undefined,
+  shard: { index: number; count: number } | undefined,
+  startAt: string | undefined,
+  env: Record<string, string | undefined>,
+): { url: string; token: string } | undefined {
+  if (text === undefined) return undefined;
+  const problems: string[] = [];
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {}
+  if (url?.protocol !== 'http:') problems.push(`--coordinator wants the coordinator's http URL, e.g. http://coordinator:7070; got "${text}"`);
+  if (!shard) problems.push('--coordinator needs --shard i/N: which shard this machine runs');
+  if (startAt !== undefined) problems.push('--coordinator and --start-at: the coordinator announces the start once every shard has joined; drop --start-at');
+  const token = runTokenFrom(env);
+  if (token === undefined) problems.push(`set ${RUN_TOKEN_VARIABLE} to the run token the coordinator printed (or was given)`);
+  if (problems.length > 0) throw new UserError('cannot join a coordinator', { exitCode: ExitCode.badInput, problems });
+  return { url: url!.href, token: token! };
 }

@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { RUN_TOKEN_VARIABLE, newRunToken, runTokenFrom } from '../../coordinate/runToken.ts';
+import { runCoordinated } from '../../coordinate/runCoordinated.ts';
+import { ExitCode, UserError } from '../../errors.ts';
+import { RUN_ID_PATTERN } from '../../outputs/runIdentity.ts';
+import { checkOutputFile, createRunDir, prepareOutDir } from '../../report/writeRun.ts';
+import { decimalNumber } from '../../util/schemaHelpers.ts';
+import type { CliIo } from '../io.ts';
+import { createRunOutput } from '../output.ts';
+import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
+import type { BaselineArgs } from './baselineOption.ts';
+import { publishRun } from './publishRun.ts';
+import { parseReadyTimeout } from './scaleOptions.ts';
+import { parseTargetOption } from './targetOption.ts';
+
+interface CoordinateArgs extends BaselineArgs {
+  scenario: string;
+  shards: number;
+  port: number;
+  host: string;
+  target?: string;
+  out?: string;
+  force: boolean;
+  readyTimeout?: string;
+  durationScale?: string;
+  insecure: boolean;
+  preflight: boolean;
+  quiet: boolean;
+  junit?: string;
+  summaryJson?: string;
+  runId?: string;
+  index: boolean;
+}
+
+/** `coordinate`: the coordinator of a run split over shards; writes the run's results and exits with its verdict, as `load` does. */
+export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void) {
+  return {
+    command: 'coordinate <scenario>',
+    describe: 'Coordinate a run split over shards on other machines: start them together, merge them live, stop them together, collect their results',
+    builder: (yargs: Argv) =>
+      withBaselineOptions(yargs)
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario every shard runs' })
+        .option('shards', { type: 'number', demandOption: true, describe: 'how many shards the run is split in (load --shard i/N joins as shard i)' })
+        .option('port', { type: 'number', default: 7070, describe: 'the port shards join on (0: any free one)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'the address to listen on: 0.0.0.0 for shards on other machines' })
+        .option('target', { type: 'string', describe: 'override target.url for the preflight (each shard takes its own --target)' })
+        .option('out', { type: 'string', describe: 'results folder (default reports/<scenario>-<UTC timestamp>/)' })
+        .option('force', { type: 'boolean', default: false, describe: 'with --out: write into a folder that already holds files' })
+        .option('ready-timeout', { type: 'string', describe: 'how long to wait for every shard to join, e.g. 10m (the default)' })
+        .option('duration-scale', { type: 'string', describe: 'multiply every phase duration; give every shard the same' })
+        .option('insecure', { type: 'boolean', default: false, describe: "skip TLS certificate verification in the coordinator's preflight" })
+        .option('preflight', { type: 'boolean', default: true, describe: 'check the target once before any shard starts; --no-preflight skips it' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'print the summary only' })
+        .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file' })
+        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' })
+        .option('run-id', { type: 'string', describe: "the run's id (live metrics' run_id), told to every shard; random when unset" })
+        .option('index', { type: 'boolean', default: true, describe: 'refresh the run history of the folder holding the run; --no-index skips it' }),
+    handler: async (args: CoordinateArgs) => {
+      if (!Number.isInteger(args.shards) || args.shards < 1 || args.shards > 1000) {
+        throw new UserError(`--shards wants a whole number from 1 to 1000; got ${args.shards}`, { exitCode: ExitCode.badInput });
+      }
+      if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
+        throw new UserError(`--port wants a port from 0 to 65535; got ${args.port}`, { exitCode: ExitCode.badInput });
+      }
+      if (args.runId !== undefined && !RUN_ID_PATTERN.test(args.runId))
+        throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${args.runId}"`, { exitCode: ExitCode.badInput });
+      const durationScale = args.durationScale === undefined ? undefined : (decimalNumber(args.durationScale) ?? Number.NaN);
+      if (durationScale !== undefined && !(durationScale > 0))
+        throw new UserError(`--duration-scale wants a number above 0; got "${args.durationScale}"`, { exitCode: ExitCode.badInput });
+      parseTargetOption(args.target);
+      const readyTimeoutMs = parseReadyTimeout(args.readyTimeout);
+      const tolerance = parseTolerance(args);
+      const storedBaseline = await readBaseline(args);
+      if (args.out) await prepareOutDir(resolve(args.out), args.force);
+      if (args.junit !== undefined) await checkOutputFile(args.junit, '--junit');
+      if (args.summaryJson !== undefined) await checkOutputFile(args.summaryJson, '--summary-json');
+      const given = runTokenFrom(io.env);
+      const token = given ?? newRunToken();
+      const output = createRunOutput(io, { quiet: args.quiet });
+      let dir = args.out ? resolve(args.out) : undefined;
+      let result: Awaited<ReturnType<typeof runCoordinated>>;
+      try {
+        result = await runCoordinated({
+          scenarioFile: args.scenario,
+          target: args.target,
+          durationScale,
+          insecure: args.insecure,
+          skipPreflight: !args.preflight,
+          env: io.env,
+          shards: args.shards,
+          host: args.host,
+          port: args.port,
+          readyTimeoutMs,
+          token,
+          runId: args.runId,
+          interrupt: io.interrupt,
+          hurry: io.hurry,
+          onLine: output.status,
+          onProgress: output.progress,
+          beforeLoad: async (scenarioName) => {
+            if (dir) return;
+            dir = await createRunDir(resolve('reports'), scenarioName, new Date(), durationScale);
+            await prepareOutDir(dir, true);
+          },
+          // Printed even with --quiet: without it no shard can join.
+          onListening: (url, scenarioName) => {
+            const scale = durationScale === undefined ? '' : ` --duration-scale ${args.durationScale}`;
+            const tokenSetting = given === undefined ? `${RUN_TOKEN_VARIABLE}=${token} ` : '';
+            io.stdout(
+              `Coordinating ${args.shards} shard${args.shards === 1 ? '' : 's'} of ${scenarioName} at ${url}; waiting up to ${Math.round(readyTimeoutMs / 1000)} s for every shard to join.\n` +
+                `Start shard i (0..${args.shards - 1}) with${given === undefined ? ' this run token' : ` ${RUN_TOKEN_VARIABLE} as set here`}:\n` +
+                `  ${tokenSetting}npm run load -- ${args.scenario} --shard i/${args.shards} --coordinator ${url}${scale}\n`,
+            );
+          },
+        });
+      } finally {
+        output.finish();
+      }
+      if (!dir) throw new Error('the run folder was not prepared before the load');
+      setExitCode(
+        await publishRun(io, dir, result, {
+          storedBaseline,
+          tolerance,
+          junit: args.junit,
+          summaryJson: args.summaryJson,
+          paintVerdict: output.paintVerdict,
+          entry: { kind: 'merged', shards: [] },
+          index: args.index,
+        }),
+      );
+    },
+  };
+}
