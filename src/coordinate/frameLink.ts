@@ -41,11 +41,13 @@ export class FrameLink<In extends { type: string }, Out extends { type: string }
     input.on('error', (error) => this.close(`the connection failed (${error.message})`));
     input.on('close', () => this.close('the connection was closed'));
     output.on('error', (error) => this.close(`the connection failed (${error.message})`));
+    // Pings come often enough that a live peer is never taken for a silent one.
+    const pingMs = Math.min(PING_INTERVAL_MS, this.#silenceMs / 3);
     this.#timer = setInterval(() => {
       const nowMs = Date.now();
-      if (nowMs - this.#lastReadMs > this.#silenceMs) this.close(`nothing heard for ${Math.round((nowMs - this.#lastReadMs) / 1000)} s`);
-      else if (nowMs - this.#lastSentMs >= PING_INTERVAL_MS) this.#write('{"type":"ping"}\n');
-    }, PING_INTERVAL_MS / 4);
+      if (nowMs - this.#lastReadMs > this.#silenceMs) this.close(`nothing heard for ${((nowMs - this.#lastReadMs) / 1000).toFixed(1)} s`);
+      else if (nowMs - this.#lastSentMs >= pingMs) this.#write('{"type":"ping"}\n');
+    }, pingMs / 4);
     this.#timer.unref();
   }
 

@@ -2,13 +2,12 @@
 // fixed-latency server: one schedule, one set of totals, one verdict.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/report/resultModel.ts';
 import { readRunResult } from '../fixtures/cliScenario.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
-import { readBody, startTestServer } from '../fixtures/servers.ts';
-import type { TestServer } from '../fixtures/servers.ts';
+import { busiestWindow, startLoggingServer } from '../fixtures/loggingServer.ts';
+import type { LoggingServer } from '../fixtures/loggingServer.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 
 const DELAY_MS = 5;
@@ -16,44 +15,11 @@ const RATE_PER_SEC = 200;
 const DURATION_MS = 4000;
 const ENV = { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client' };
 
-/** Answers every request after 5 ms as the pact says; users named dup-* all get message_id 42. Logs arrivals and users by run. */
-interface LoggingServer extends TestServer {
-  arrivalsMs: number[];
-  authIds: string[];
-  reset(): void;
-}
-
-async function startLoggingServer(): Promise<LoggingServer> {
-  const log = { arrivalsMs: [] as number[], authIds: [] as string[] };
-  let nextId = 1000;
-  const server = await startTestServer(async (req, res) => {
-    log.arrivalsMs.push(performance.now());
-    const body = JSON.parse(await readBody(req)) as { user: { auth_id: string }; message_body: string; message_type: number };
-    log.authIds.push(body.user.auth_id);
-    const id = body.user.auth_id.startsWith('dup-') ? 42 : nextId++;
-    setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message_id: id, message_body: body.message_body, created_at: new Date().toISOString(), message_type: body.message_type }));
-    }, DELAY_MS);
-  });
-  // Getters, not copies: the log arrays are replaced at each reset.
-  return Object.defineProperties(server, {
-    arrivalsMs: { get: () => log.arrivalsMs },
-    authIds: { get: () => log.authIds },
-    reset: {
-      value: () => {
-        log.arrivalsMs = [];
-        log.authIds = [];
-      },
-    },
-  }) as LoggingServer;
-}
-
 let files: ReturnType<typeof tempDir>;
 let server: LoggingServer;
 beforeAll(async () => {
   files = tempDir();
-  server = await startLoggingServer();
+  server = await startLoggingServer(DELAY_MS);
   files.write('users.csv', `auth_id\ndup-a\ndup-b\n${Array.from({ length: 298 }, (_, i) => `u${i}`).join('\n')}\n`);
   files.write('messages.csv', 'message_body\nhello\nनमस्ते 🙏\n');
 });
@@ -115,17 +81,6 @@ async function sharded(file: string, out: string, count: number): Promise<Measur
   return { result: readRunResult(join(files.dir, out)), arrivalsMs: [...server.arrivalsMs], authIds: [...server.authIds] };
 }
 
-/** The most requests that arrived in any 50 ms window of the run, against the schedule's share of one. */
-function busiestWindow(arrivalsMs: readonly number[]): { most: number; share: number } {
-  const sorted = [...arrivalsMs].sort((a, b) => a - b);
-  const share = (RATE_PER_SEC * 50) / 1000;
-  let most = 0;
-  for (let from = sorted[0]!; from + 50 <= sorted.at(-1)!; from += 10) {
-    most = Math.max(most, sorted.filter((ms) => ms >= from && ms < from + 50).length);
-  }
-  return { most, share };
-}
-
 describe('one run on 1 process, 2 workers and 3 shards', () => {
   let runs: Record<'one' | 'workers' | 'shards', Measured>;
   beforeAll(async () => {
@@ -166,7 +121,7 @@ describe('one run on 1 process, 2 workers and 3 shards', () => {
 
   it('arrives as evenly as one process: no 50 ms window over 1.5x its share', () => {
     for (const run of [runs.one, runs.workers, runs.shards]) {
-      const { most, share } = busiestWindow(run.arrivalsMs);
+      const { most, share } = busiestWindow(run.arrivalsMs, RATE_PER_SEC);
       expect(most).toBeLessThanOrEqual(1.5 * share);
     }
   });

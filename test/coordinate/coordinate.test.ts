@@ -1,0 +1,251 @@
+// A coordinator and its shards as local processes on 127.0.0.1, sending to one logging server:
+// the start barrier, one schedule, the live stop, lost and refused shards, and the result.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shardFileSchema } from '../../src/merge/shardFile.ts';
+import type { ShardFile } from '../../src/merge/shardFile.ts';
+import { readRunResult } from '../fixtures/cliScenario.ts';
+import { busiestWindow, startLoggingServer } from '../fixtures/loggingServer.ts';
+import type { LoggingServer } from '../fixtures/loggingServer.ts';
+import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import type { CliProcessResult } from '../fixtures/runCliProcess.ts';
+import { tempDir } from '../fixtures/tempFiles.ts';
+
+const RATE_PER_SEC = 200;
+const USERS = 300;
+const TOKEN = 'test-run-token-0123456789abcdef';
+const ENV = { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client', HARNESS_RUN_TOKEN: TOKEN };
+
+let files: ReturnType<typeof tempDir>;
+let server: LoggingServer;
+beforeAll(async () => {
+  files = tempDir();
+  server = await startLoggingServer(5);
+  files.write('users.csv', `auth_id\n${Array.from({ length: USERS }, (_, i) => `u${i}`).join('\n')}\n`);
+  files.write('messages.csv', 'message_body\nhello\n');
+});
+afterAll(async () => {
+  await server.close();
+  files.cleanup();
+});
+
+function scenario(name: string, durationMs: number, thresholds = '  - p99 < 2s'): string {
+  return files.write(
+    `${name}.yml`,
+    `name: ${name}
+target: { url: "${server.url}", token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}", timeout: 2s }
+users: { file: users.csv, order: sequence }
+messages: { file: messages.csv }
+phases:
+  - { name: steady, duration: ${durationMs}ms, rate: ${RATE_PER_SEC} }
+thresholds:
+${thresholds}
+`,
+  );
+}
+
+/** A shard's run: the process outcome and the shard.json it kept. */
+interface ShardRun {
+  run: CliProcessResult;
+  dir: string;
+}
+
+/**
+ * `coordinate` for `shards` shards on a free port, and each shard started `delaysMs[i]` after the
+ * coordinator listens; `kill` gets each shard's way to signal it once it runs.
+ */
+async function coordinated(
+  file: string,
+  out: string,
+  options: {
+    shards: number;
+    delaysMs: number[];
+    coordinatorArgs?: string[];
+    /** Hears the coordinator's output, with a way to signal each shard started so far. */
+    onCoordinatorStdout?: (text: string, shardKills: ((signal: NodeJS.Signals) => void)[]) => void;
+  },
+): Promise<{ coordinator: CliProcessResult; shards: ShardRun[]; url: string }> {
+  let listening: (url: string) => void = () => {};
+  const url = new Promise<string>((resolve) => (listening = resolve));
+  const kills: ((signal: NodeJS.Signals) => void)[] = [];
+  const coordinator = runCliProcess(
+    ['coordinate', file, '--shards', String(options.shards), '--port', '0', '--out', join(files.dir, out), ...(options.coordinatorArgs ?? [])],
+    {
+      env: ENV,
+      timeoutMs: 90_000,
+      onStdout: (text) => {
+        const match = /at (http:\/\/127\.0\.0\.1:\d+)\/?;/.exec(text);
+        if (match) listening(match[1]!);
+        options.onCoordinatorStdout?.(text, kills);
+      },
+    },
+  );
+  const address = await Promise.race([url, coordinator.then((run) => Promise.reject(new Error(`the coordinator ended: ${run.stdout}${run.stderr}`)))]);
+  const shards = await Promise.all(
+    options.delaysMs.map(async (delayMs, i) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const dir = join(files.dir, `${out}-shard${i}`);
+      const run = await runCliProcess(['load', file, '--shard', `${i}/${options.shards}`, '--coordinator', address, '--out', dir, '--quiet'], {
+        env: ENV,
+        timeoutMs: 90_000,
+        onStart: (kill) => (kills[i] = kill),
+      });
+      return { run, dir };
+    }),
+  );
+  return { coordinator: await coordinator, shards, url: address };
+}
+
+const shardFile = (dir: string): ShardFile => shardFileSchema.parse(JSON.parse(readFileSync(join(dir, 'shard.json'), 'utf8')));
+/** Which shard sent a user's message: with `sequence` users, request k goes to shard k mod 3 and carries user k mod 300. */
+const shardOf = (authId: string) => Number(authId.slice(1)) % 3;
+
+describe('a coordinator and 3 shards started 0, 2 and 4 s apart', () => {
+  const DURATION_MS = 4000;
+  let run: Awaited<ReturnType<typeof coordinated>>;
+  beforeAll(async () => {
+    server.reset();
+    run = await coordinated(scenario('together', DURATION_MS), 'together', { shards: 3, delaysMs: [0, 2000, 4000], coordinatorArgs: ['--no-preflight'] });
+  }, 120_000);
+
+  it('starts them together and sends exactly the single run’s requests, as evenly as one process', () => {
+    expect(run.coordinator.stderr).toBe('');
+    expect(run.coordinator.exitCode).toBe(0);
+    for (const shard of run.shards) expect(shard.run.exitCode, shard.run.stderr).toBe(0);
+    const result = readRunResult(join(files.dir, 'together'));
+    const scheduled = (RATE_PER_SEC * DURATION_MS) / 1000;
+    expect(result.overall.requests.scheduled).toBe(scheduled);
+    expect(result.overall.requests.sent).toBe(scheduled);
+    // Request k of the single run carries user k mod 300: the same users, as often, in total.
+    const expected = Array.from({ length: scheduled }, (_, k) => `u${k % USERS}`).sort();
+    expect([...server.authIds].sort()).toEqual(expected);
+    const { most, share } = busiestWindow(server.arrivalsMs, RATE_PER_SEC);
+    expect(most).toBeLessThanOrEqual(1.5 * share);
+    expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 1/3', 'shard 2/3']);
+    // One start for all, though they came 4 s apart.
+    for (const row of result.generators!.rows) expect(row.startOffsetMs).toBeLessThan(100);
+    expect(run.coordinator.stdout).toMatch(/Every shard starts its schedule at/);
+    expect(run.coordinator.stdout).toMatch(/\[ +\d+s\] +steady +target +200\/s/);
+    expect(result.passed).toBe(true);
+  });
+
+  it('writes the result npm run merge builds from the same shards', async () => {
+    const merged = await runCliProcess(['merge', ...run.shards.map((shard) => shard.dir), '--out', join(files.dir, 'together-merged'), '--no-index'], {
+      env: ENV,
+      timeoutMs: 60_000,
+    });
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    const fromCoordinator = readRunResult(join(files.dir, 'together'));
+    const fromMerge = readRunResult(join(files.dir, 'together-merged'));
+    expect(fromCoordinator).toEqual(fromMerge);
+    // The coordinator checks the target (here: was told not to); its shards never do.
+    for (const shard of run.shards) expect(shardFile(shard.dir).preflight).toEqual([]);
+  });
+});
+
+describe('stopping a coordinated run', () => {
+  it('stops every shard within 2 s when an abortOnFail threshold fails on the merged figures', async () => {
+    server.reset();
+    const file = scenario('abort', 30_000, '  - { expr: p99 < 50ms, abortOnFail: true }');
+    let slowed = false;
+    const run = await coordinated(file, 'abort', {
+      shards: 3,
+      delaysMs: [0, 0, 0],
+      // 4 s after the start, every answer takes 200 ms.
+      onCoordinatorStdout: (text) => {
+        if (!slowed && text.includes('Every shard starts its schedule')) {
+          slowed = true;
+          setTimeout(() => server.setDelayMs(200), 4000);
+        }
+      },
+    });
+    expect(run.coordinator.exitCode, run.coordinator.stdout + run.coordinator.stderr).toBe(1);
+    const result = readRunResult(join(files.dir, 'abort'));
+    expect(result.aborted).toBe(true);
+    expect(result.abortReason).toMatch(/threshold "p99 < 50ms" failed \(abortOnFail\) on every shard's figures merged/);
+    // Each shard's last request reached the server within 2 s of the others'.
+    const lastArrivalMs = [0, 1, 2].map((shard) => Math.max(...server.arrivalsMs.filter((_, i) => shardOf(server.authIds[i]!) === shard)));
+    expect(Math.max(...lastArrivalMs) - Math.min(...lastArrivalMs)).toBeLessThan(2000);
+    for (const shard of run.shards) {
+      const kept = shardFile(shard.dir);
+      expect(kept.measured.aborted).toBe(true);
+      expect(kept.measured.sendingEndedMs).toBeLessThan(15_000);
+    }
+  }, 120_000);
+
+  it('stops the run with the name of a shard killed mid-run, and keeps the others’ figures', async () => {
+    server.reset();
+    const file = scenario('lost', 30_000);
+    let killed = false;
+    const run = await coordinated(file, 'lost', {
+      shards: 3,
+      coordinatorArgs: ['--no-preflight'],
+      delaysMs: [0, 0, 0],
+      onCoordinatorStdout: (text, kills) => {
+        if (!killed && text.includes('Every shard starts its schedule')) {
+          killed = true;
+          setTimeout(() => kills[1]!('SIGKILL'), 6000);
+        }
+      },
+    });
+    expect(run.shards[1]!.run.signal).toBe('SIGKILL');
+    expect(run.coordinator.exitCode).toBe(1);
+    const result = readRunResult(join(files.dir, 'lost'));
+    expect(result.aborted).toBe(true);
+    expect(result.abortReason).toMatch(/shard 1\/3 \(.+\) was lost \(.+\): its requests are missing from the result/);
+    expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 2/3']);
+    expect(result.overall.requests.sent).toBeGreaterThan(0);
+    expect(result.overall.requests.sent).toBe(server.authIds.filter((id) => shardOf(id) !== 1).length);
+    for (const i of [0, 2]) {
+      expect(run.shards[i]!.run.exitCode).toBe(0);
+      expect(shardFile(run.shards[i]!.dir).measured.sendingEndedMs).toBeLessThan(15_000);
+    }
+  }, 120_000);
+});
+
+describe('the start barrier', () => {
+  it('checks the target once, refuses a wrong token, another plan and a second shard 0, and fails by name when a shard never joins', async () => {
+    server.reset();
+    const file = scenario('barrier', 2000);
+    const other = scenario('barrier-other', 3000);
+    let listening: (url: string) => void = () => {};
+    const url = new Promise<string>((resolve) => (listening = resolve));
+    const coordinator = runCliProcess(['coordinate', file, '--shards', '2', '--port', '0', '--ready-timeout', '12s', '--out', join(files.dir, 'barrier')], {
+      env: ENV,
+      timeoutMs: 60_000,
+      onStdout: (text) => {
+        const match = /at (http:\/\/127\.0\.0\.1:\d+)\/?;/.exec(text);
+        if (match) listening(match[1]!);
+      },
+    });
+    const address = await url;
+    const shard = (scenarioFile: string, index: number, env: Record<string, string> = {}) =>
+      runCliProcess(['load', scenarioFile, '--shard', `${index}/2`, '--coordinator', address, '--out', join(files.dir, `barrier-${index}-${Math.random()}`)], {
+        env: { ...ENV, ...env },
+        timeoutMs: 60_000,
+      });
+    const [wrongToken, otherPlan] = await Promise.all([shard(file, 0, { HARNESS_RUN_TOKEN: 'another-token-0123456789' }), shard(other, 0)]);
+    expect(wrongToken.exitCode).toBe(2);
+    expect(wrongToken.stderr).toMatch(/refused shard 0\/2: wrong run token/);
+    expect(otherPlan.exitCode).toBe(2);
+    expect(otherPlan.stderr).toMatch(/refused shard 0\/2: another plan \(plan \w+, the coordinator's \w+\)/);
+    // Shard 0 joins and waits; a second shard 0 is refused; shard 1 never comes.
+    const first = shard(file, 0);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const second = await shard(file, 0);
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toMatch(/refused shard 0\/2: shard 0\/2 has already joined/);
+    const ended = await coordinator;
+    expect(ended.exitCode).toBe(3);
+    expect(ended.stderr).toMatch(/Not every shard joined within 12 s: shard 1\/2 never joined; the run did not start/);
+    expect(ended.stdout).toMatch(/Refused shard 0\/2 \(.+\): wrong run token/);
+    const waiting = await first;
+    expect(waiting.exitCode).toBe(3);
+    expect(waiting.stderr).toMatch(/the coordinator went away \(.+\) before the start: this shard sent nothing/);
+    // Preflight's requests, from the coordinator only; no load was sent.
+    expect(ended.stdout).toMatch(/preflight: credentials accepted \(auth_id u0\): 200/);
+    expect(server.authIds.length).toBeGreaterThan(0);
+    expect(server.authIds.length).toBeLessThan(5);
+  }, 120_000);
+});
