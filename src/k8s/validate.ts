@@ -1,5 +1,7 @@
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { Manifest } from './manifests.ts';
 
@@ -25,6 +27,10 @@ function modelOf(manifest: Manifest): { validate(): void } {
       return new ConfigMap(manifest as ConstructorParameters<typeof ConfigMap>[0]);
     case 'v1/PersistentVolumeClaim':
       return new PersistentVolumeClaim(manifest as ConstructorParameters<typeof PersistentVolumeClaim>[0]);
+    case 'v1/Secret':
+      return new Secret(manifest as ConstructorParameters<typeof Secret>[0]);
+    case 'v1/Service':
+      return new Service(manifest as ConstructorParameters<typeof Service>[0]);
     case 'batch/v1/Job':
       return new Job(manifest as ConstructorParameters<typeof Job>[0]);
     default:

@@ -13,6 +13,7 @@ import { runCliProcess } from '../fixtures/runCliProcess.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 import { startHonestProvider } from '../fixtures/honestProvider.ts';
 import { PREFLIGHT_MESSAGE } from '../../src/run/preflight.ts';
+import { freePort } from '../fixtures/servers.ts';
 
 /** A server name for manifests that are only written, never run. */
 const SERVER = 'https://logmsg.example.com';
@@ -23,8 +24,7 @@ const INPUT: ManifestInput = {
   shards: 4,
   image: 'registry.example/logmsg-harness:0.1.0',
   namespace: 'load',
-  startAt: '2026-12-01T09:00:00.000Z',
-  mergeWaitSec: 900,
+  coordination: { startAt: '2026-12-01T09:00:00.000Z', mergeWaitSec: 900 },
   configFiles: { 'scenario.yml': 'name: peak\n', 'users.csv': 'auth_id\nu1\n' },
   scenarioPath: '/config/scenario.yml',
   secret: {
@@ -47,7 +47,49 @@ const byKind = (manifests: readonly unknown[], kind: string, suffix = '') =>
 const field = (value: unknown, path: string): unknown =>
   path.split('.').reduce((item: unknown, key) => (item as Record<string, unknown> | undefined)?.[key], value);
 
-describe('buildManifests', () => {
+describe('buildManifests with a coordinator (the default)', () => {
+  const manifests = buildManifests({ ...INPUT, coordination: { coordinator: { token: 'generated-run-token-0123456789', readyTimeout: '600s' } } });
+
+  it('writes a coordinator Job and its Service, the run token in a Secret, and a claim any storage class offers', () => {
+    expect(manifests.map((m) => `${m.kind} ${m.metadata.name}`)).toEqual([
+      'ConfigMap logmsg-peak-files',
+      'PersistentVolumeClaim logmsg-peak-results',
+      'Secret logmsg-peak-run-token',
+      'Service logmsg-peak-coordinator',
+      'Job logmsg-peak-coordinator',
+      'Job logmsg-peak-shards',
+    ]);
+    expect(validateManifests(manifests)).toEqual([]);
+    expect(field(byKind(manifests, 'PersistentVolumeClaim'), 'spec.accessModes')).toEqual(['ReadWriteOnce']);
+    // The Service reaches the coordinator's pod, on the port it listens on.
+    const service = byKind(manifests, 'Service');
+    const coordinatorPod = field(byKind(manifests, 'Job', 'coordinator'), 'spec.template');
+    expect(field(coordinatorPod, 'metadata.labels')).toMatchObject(field(service, 'spec.selector') as object);
+    expect(field(service, 'spec.ports.0.port')).toBe(7070);
+    expect(field(coordinatorPod, 'spec.containers.0.ports.0.containerPort')).toBe(7070);
+    expect(field(coordinatorPod, 'spec.containers.0.command.2')).toContain(
+      'coordinate /config/scenario.yml --target https://logmsg.example.com/haptik --shards 4 --host 0.0.0.0 --port 7070',
+    );
+  });
+
+  it('points every shard at the Service: no start time, no shared claim', () => {
+    const shards = byKind(manifests, 'Job', 'shards');
+    const command = field(shards, 'spec.template.spec.containers.0.command.2') as string;
+    expect(command).toContain('--shard 4 --coordinator http://logmsg-peak-coordinator.load.svc:7070 --ready-timeout 600s');
+    expect(command).not.toContain('--start-at');
+    expect(field(shards, 'spec.template.spec.volumes')).toContainEqual({ name: 'results', emptyDir: {} });
+    expect(JSON.stringify(field(shards, 'spec.template.spec.volumes'))).not.toContain('persistentVolumeClaim');
+    // The token reaches both sides from the Secret, by name.
+    for (const suffix of ['shards', 'coordinator']) {
+      expect(field(byKind(manifests, 'Job', suffix), 'spec.template.spec.containers.0.env')).toContainEqual({
+        name: 'HARNESS_RUN_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'logmsg-peak-run-token', key: 'HARNESS_RUN_TOKEN' } },
+      });
+    }
+  });
+});
+
+describe('buildManifests with --start-at', () => {
   const manifests = buildManifests(INPUT);
 
   it('writes manifests the Kubernetes API schema accepts', () => {
@@ -156,14 +198,14 @@ phases:
     expect(mocks.exitCode).toBe(0);
   });
 
-  it('runs as the Jobs would: 3 pods with JOB_COMPLETION_INDEX sending to --target, then the merge Job, into one result', async () => {
+  it('runs as the Jobs would: the coordinator and 3 pods with JOB_COMPLETION_INDEX sending to --target, into one result', async () => {
     const provider = await startHonestProvider();
     const received: string[] = [];
     provider.onRequest((body) => received.push(body));
     const out = join(files.dir, 'sim');
-    const startAt = new Date(Date.now() + 12_000).toISOString();
-    const made = await k8s('scenario.yml', 3, ['--start-at', startAt, '--target', provider.url], 'sim');
+    const made = await k8s('scenario.yml', 3, ['--target', provider.url, '--ready-timeout', '60s'], 'sim');
     expect(made.exitCode).toBe(0);
+    expect(made.stdout).toContain('the coordinator starts every shard together once all 3 pods joined');
     const manifests = parseAllDocuments(readFileSync(join(out, 'manifests.yaml'), 'utf8')).map((doc) => doc.toJS() as unknown);
     // The ConfigMap's files, as the pod would see them mounted at /config.
     const config = join(files.dir, 'config');
@@ -171,24 +213,36 @@ phases:
     mkdirSync(config);
     mkdirSync(results);
     for (const [name, text] of Object.entries(byKind(manifests, 'ConfigMap').data as Record<string, string>)) writeFileSync(join(config, name), text);
-    // Paths in the image (/app, the claim, the ConfigMap) as they are on this machine.
-    const command = (suffix: string) =>
+    // Paths in the image (/app, the claim, the ConfigMap) as they are on this machine; the Service
+    // and every interface as this machine's loopback, on a free port.
+    const port = String(await freePort());
+    const command = (suffix: string, resultsDir: string) =>
       (field(byKind(manifests, 'Job', suffix), 'spec.template.spec.containers.0.command.2') as string)
         .replaceAll('/app/', `${PROJECT_ROOT}/`)
         .replaceAll('/config', config)
-        .replaceAll('/results', results);
-    // The Secret's values, as the pod's env would hold them.
-    const secret = { HAPTIK_TOKEN: 'k8s-token', HAPTIK_CLIENT_ID: 'k8s-client' };
+        .replaceAll('/results', resultsDir)
+        .replace('--host 0.0.0.0', '--host 127.0.0.1')
+        .replace(/logmsg-k8s-try-coordinator\.default\.svc:7070/, `127.0.0.1:${port}`)
+        .replace('--port 7070', `--port ${port}`);
+    // The Secrets' values, as the pod's env would hold them.
+    const runToken = (byKind(manifests, 'Secret').stringData as Record<string, string>).HARNESS_RUN_TOKEN!;
+    expect(runToken.length).toBeGreaterThanOrEqual(32);
+    const secret = { HAPTIK_TOKEN: 'k8s-token', HAPTIK_CLIENT_ID: 'k8s-client', HARNESS_RUN_TOKEN: runToken };
     try {
-      const shardRuns = await Promise.all([0, 1, 2].map((i) => sh(command('shards'), { ...secret, JOB_COMPLETION_INDEX: String(i) })));
+      const coordinator = sh(command('coordinator', results), secret);
+      // Each pod has scratch space of its own for /results.
+      const shardRuns = await Promise.all(
+        [0, 1, 2].map((i) => sh(command('shards', join(files.dir, `pod-${i}`)), { ...secret, JOB_COMPLETION_INDEX: String(i) })),
+      );
       for (const run of shardRuns) expect(run.code, run.output).toBe(0);
-      const merged = await sh(command('merge'), secret);
-      expect(merged.code, merged.output).toBe(0);
-      const result = readRunResult(join(results, 'merged'));
+      const coordinated = await coordinator;
+      expect(coordinated.code, coordinated.output).toBe(0);
+      const result = readRunResult(join(results, 'run'));
       expect(result.overall.requests.scheduled).toBe(120);
       expect(result.overall.requests.sent).toBe(120);
-      // Every request reached the server named, preflight's one per shard besides.
+      // Every request reached the server named, and preflight's only once: from the coordinator.
       expect(received.filter((body) => !body.includes(PREFLIGHT_MESSAGE))).toHaveLength(120);
+      expect(received.filter((body) => body.includes(PREFLIGHT_MESSAGE))).toHaveLength(result.preflight.length);
       expect(result.target).toMatchObject({ url: `${provider.url}/`, mock: false });
       expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 1/3', 'shard 2/3']);
       expect(result.passed).toBe(true);

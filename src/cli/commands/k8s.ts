@@ -12,7 +12,9 @@ import { generatorLimitProblems } from '../../scenario/schema.ts';
 import { searchRefusal } from '../../search/searchSchema.ts';
 import { envReferences } from '../../util/yamlFile.ts';
 import type { CliIo } from '../io.ts';
-import { parseStartAt } from './scaleOptions.ts';
+import { parseReadyTimeout, parseStartAt } from './scaleOptions.ts';
+import { newRunToken } from '../../coordinate/runToken.ts';
+import type { Manifest } from '../../k8s/manifests.ts';
 import { parseTargetOption } from './targetOption.ts';
 
 interface K8sArgs {
@@ -28,13 +30,14 @@ interface K8sArgs {
   durationScale?: number;
   target?: string;
   prometheus?: string;
+  readyTimeout?: string;
 }
 
 /** `k8s`: writes the manifests that run a scenario as N shards on Kubernetes and merge them. */
 export function k8sCommand(io: CliIo) {
   return {
     command: 'k8s <scenario>',
-    describe: 'Write Kubernetes manifests (validated against the API schema) that run a scenario on N pods and merge them',
+    describe: 'Write Kubernetes manifests (validated against the API schema) that run a scenario on N pods, coordinated (or from a start time, merged)',
     builder: (yargs: Argv) =>
       yargs
         .positional('scenario', { type: 'string', demandOption: true })
@@ -47,8 +50,15 @@ export function k8sCommand(io: CliIo) {
           default: 'logmsg-harness',
           describe: "the Secret you create with the scenario's ${VAR}s (names only go into the manifests)",
         })
-        .option('start-at', { type: 'string', describe: 'UTC time every shard starts its schedule (default: 10 minutes from now)' })
-        .option('storage-class', { type: 'string', describe: 'a ReadWriteMany storage class for the shared results claim' })
+        .option('start-at', {
+          type: 'string',
+          describe: 'instead of a coordinator: UTC time every shard starts its schedule, and a merge Job reading a shared ReadWriteMany claim',
+        })
+        .option('ready-timeout', { type: 'string', describe: 'how long the coordinator waits for every shard pod to join, e.g. 10m (the default)' })
+        .option('storage-class', {
+          type: 'string',
+          describe: "the results claim's storage class (ReadWriteOnce for the coordinator; ReadWriteMany with --start-at)",
+        })
         .option('files-in-image', { type: 'string', describe: "the scenario's path inside the image, when its files are baked in (no ConfigMap)" })
         .option('duration-scale', { type: 'number', describe: 'passed to every shard, e.g. 0.1 for a quick try' })
         .option('prometheus', { type: 'string', describe: 'a remote-write URL every pod pushes live metrics to (docs/live-metrics.md)' })
@@ -61,7 +71,8 @@ export function k8sCommand(io: CliIo) {
         throw new UserError(`--shards wants a whole number from 1 to 1000; got ${args.shards}`, { exitCode: ExitCode.badInput });
       }
       const nowMs = Date.now();
-      const startAtEpochMs = parseStartAt(args.startAt, nowMs) ?? nowMs + 10 * 60_000;
+      const startAtEpochMs = parseStartAt(args.startAt, nowMs);
+      const readyTimeoutMs = parseReadyTimeout(args.readyTimeout);
       const target = parseTargetOption(args.target);
       if (args.prometheus !== undefined && !remoteWriteUrlSchema.safeParse(args.prometheus).success)
         throw new UserError(
@@ -113,8 +124,10 @@ export function k8sCommand(io: CliIo) {
         shards: args.shards,
         image: args.image,
         namespace: args.namespace,
-        startAt: new Date(startAtEpochMs).toISOString(),
-        mergeWaitSec: Math.ceil((startAtEpochMs - nowMs + plannedMs) / 1000) + 600,
+        coordination:
+          startAtEpochMs === undefined
+            ? { coordinator: { token: newRunToken(), readyTimeout: `${Math.round(readyTimeoutMs / 1000)}s` } }
+            : { startAt: new Date(startAtEpochMs).toISOString(), mergeWaitSec: Math.ceil((startAtEpochMs - nowMs + plannedMs) / 1000) + 600 },
         configFiles,
         scenarioPath: args.filesInImage ?? '/config/scenario.yml',
         secret: { name: args.secret, variables },
@@ -138,8 +151,15 @@ export function k8sCommand(io: CliIo) {
           variables.length > 0
             ? `create the Secret first: kubectl -n ${args.namespace} create secret generic ${args.secret} ${variables.map((v) => `--from-literal=${v.name}=...`).join(' ')}`
             : '',
-          `then: kubectl apply -f ${file}; every shard starts its schedule at ${new Date(startAtEpochMs).toISOString()}`,
-          `the verdict: kubectl -n ${args.namespace} logs -f job/${manifests.at(-1)!.metadata.name} (files in the results claim, merged/)`,
+          ...(startAtEpochMs === undefined
+            ? [
+                `then: kubectl apply -f ${file}; the coordinator starts every shard together once all ${args.shards} pods joined (within ${Math.round(readyTimeoutMs / 1000)} s)`,
+                `the verdict: kubectl -n ${args.namespace} logs -f job/${jobName(manifests, 'coordinator')} (files in the claim ${claimOf(manifests)}, run/; manifests.yaml holds the run token: keep it as you keep Secrets)`,
+              ]
+            : [
+                `then: kubectl apply -f ${file}; every shard starts its schedule at ${new Date(startAtEpochMs).toISOString()}`,
+                `the verdict: kubectl -n ${args.namespace} logs -f job/${jobName(manifests, 'merge')} (files in the results claim, merged/)`,
+              ]),
         ]
           .filter(Boolean)
           .map((line) => `${line}\n`)
@@ -166,4 +186,12 @@ async function configMapFiles(written: Document, scenario: Awaited<ReturnType<ty
   if (scenario.contract !== false) await add(['contract', 'pact'], scenario.contract.pact!);
   if (scenario.target.ca !== undefined) await add(['target', 'ca'], scenario.target.ca);
   return { 'scenario.yml': document.toString(), ...files };
+}
+
+function jobName(manifests: readonly Manifest[], suffix: string): string {
+  return manifests.find((manifest) => manifest.kind === 'Job' && manifest.metadata.name.endsWith(`-${suffix}`))!.metadata.name;
+}
+
+function claimOf(manifests: readonly Manifest[]): string {
+  return manifests.find((manifest) => manifest.kind === 'PersistentVolumeClaim')!.metadata.name;
 }
