@@ -42,17 +42,20 @@ export class CoordinatorLink {
   readonly #rounds: (Round | 'finish')[] = [];
   #wake: () => void = () => {};
 
-  private constructor(link: FrameLink<CoordinatorFrame, ShardFrame>, accepted: Extract<CoordinatorFrame, { type: 'accepted' }>) {
+  /** `early`: frames that came right behind the acceptance (in the same read), before this object could hear them. */
+  private constructor(link: FrameLink<CoordinatorFrame, ShardFrame>, accepted: Extract<CoordinatorFrame, { type: 'accepted' }>, early: CoordinatorFrame[]) {
     this.#link = link;
     this.runId = accepted.runId;
     this.preflightDone = accepted.preflightDone;
-    link.onFrame((frame) => {
+    const hear = (frame: CoordinatorFrame) => {
       if (frame.type === 'start') this.#rounds.push({ round: frame.round, startAtEpochMs: frame.startAtEpochMs, trial: frame.trial });
       else if (frame.type === 'finish') this.#rounds.push('finish');
       else if (frame.type === 'stop') this.#stop.abort(frame.reason);
       else if (frame.type === 'hurry') this.#hurry.abort();
       this.#wake();
-    });
+    };
+    for (const frame of early) hear(frame);
+    link.onFrame(hear);
     link.onClose(() => this.#wake());
   }
 
@@ -135,10 +138,14 @@ export class CoordinatorLink {
   static async #handshake(opened: { request: ClientRequest; response: IncomingMessage }, join: JoinRequest): Promise<CoordinatorLink> {
     const link = new FrameLink<CoordinatorFrame, ShardFrame>(opened.response, opened.request, coordinatorFrameSchema);
     const nonce = newNonce();
+    // The last shard to join hears its acceptance and the start at once, often in one read.
+    const early: CoordinatorFrame[] = [];
+    let answered = false;
     const answer = await new Promise<Extract<CoordinatorFrame, { type: 'accepted' | 'refused' }> | string>((resolve) => {
       link.onClose((reason) => resolve(reason));
       link.onFrame((frame) => {
-        if (frame.type === 'challenge') {
+        if (answered) early.push(frame);
+        else if (frame.type === 'challenge') {
           link.send({
             type: 'join',
             shard: join.shard,
@@ -149,7 +156,10 @@ export class CoordinatorLink {
             proof: proofFor(join.token, frame.nonce, 'shard'),
             nonce,
           });
-        } else if (frame.type === 'accepted' || frame.type === 'refused') resolve(frame);
+        } else if (frame.type === 'accepted' || frame.type === 'refused') {
+          answered = true;
+          resolve(frame);
+        }
       });
     });
     const where = new URL(join.url).origin;
@@ -166,7 +176,7 @@ export class CoordinatorLink {
       link.close('the coordinator does not hold the token');
       throw new UserError(`${where} does not hold this run's token: not the coordinator of this run`, { exitCode: ExitCode.targetNotUsable });
     }
-    return new CoordinatorLink(link, answer);
+    return new CoordinatorLink(link, answer, early);
   }
 }
 

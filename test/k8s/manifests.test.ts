@@ -234,8 +234,8 @@ phases:
       const shardRuns = await Promise.all(
         [0, 1, 2].map((i) => sh(command('shards', join(files.dir, `pod-${i}`)), { ...secret, JOB_COMPLETION_INDEX: String(i) })),
       );
-      for (const run of shardRuns) expect(run.code, run.output).toBe(0);
       const coordinated = await coordinator;
+      for (const run of shardRuns) expect(run.code, `${run.output}\ncoordinator:\n${coordinated.output}`).toBe(0);
       expect(coordinated.code, coordinated.output).toBe(0);
       const result = readRunResult(join(results, 'run'));
       expect(result.overall.requests.scheduled).toBe(120);
