@@ -4,7 +4,8 @@ import { ExitCode, UserError } from '../errors.ts';
 import { resultOfShards } from '../merge/mergeShards.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
 import { runIdOf } from '../outputs/runIdentity.ts';
-import type { RunResult } from '../report/resultModel.ts';
+import type { CapacityResult, RunResult } from '../report/resultModel.ts';
+import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { preflight } from '../run/preflight.ts';
 import { poolTarget } from '../run/target.ts';
 import { planFingerprint } from '../scale/planFingerprint.ts';
@@ -12,7 +13,10 @@ import { loadScenario } from '../scenario/loadScenario.ts';
 import type { ScenarioOverrides } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
 import { generatorLimitProblems } from '../scenario/schema.ts';
-import { searchRefusal } from '../search/searchSchema.ts';
+import { runSearch } from '../search/runSearch.ts';
+import type { TrialLoad } from '../search/trialLoad.ts';
+import { mergeMeasurements } from '../merge/mergeMeasurements.ts';
+import type { ShardFile } from '../merge/shardFile.ts';
 import { redactUrl } from '../util/redactUrl.ts';
 import { runRound } from './coordinatedRound.ts';
 import { ShardRegistry } from './shardRegistry.ts';
@@ -49,7 +53,6 @@ export interface CoordinateOptions extends ScenarioOverrides {
 export async function runCoordinated(options: CoordinateOptions): Promise<RunResult> {
   const loaded = await loadScenario(options.scenarioFile, options.env, options);
   const { scenario } = loaded;
-  if (scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('coordinate');
   const tooMuch = generatorLimitProblems(scenario, options.shards);
   if (tooMuch.length > 0)
     throw new UserError(`${loaded.file}: more than ${options.shards} shards can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
@@ -85,44 +88,75 @@ export async function runCoordinated(options: CoordinateOptions): Promise<RunRes
     const shards = registry.shards;
     options.onLine(`Every shard joined: run ${runId} (${shards.reduce((sum, shard) => sum + shard.workers, 0)} generators on ${shards.length} shards)`);
     const stop = new AbortController();
-    const round = await runRound({
-      plan,
-      round: 1,
-      trial: null,
+    const rounds = { count: 0 };
+    const roundOptions = {
       shards,
       shardCount: options.shards,
-      judgeAbortOnFail: true,
       interrupt: options.interrupt,
       hurry: options.hurry,
       stop: stop.signal,
-      onStart: (startAtEpochMs) => {
+      onStart: (startAtEpochMs: number) => {
+        if (rounds.count === 1) options.onLine(`Every shard starts its schedule at ${new Date(startAtEpochMs).toISOString()}`);
         registry.markStarted(startAtEpochMs);
-        options.onLine(`Every shard starts its schedule at ${new Date(startAtEpochMs).toISOString()}`);
       },
       onLine: options.onLine,
-      onProgress: options.onProgress,
-    });
+    };
+    let outcome: Awaited<ReturnType<typeof runRound>>;
+    let search: { measured: GeneratorMeasurements; capacity: CapacityResult } | undefined;
+    if (plan.phases[0]!.kind === 'search') {
+      // This process decides the trials; every shard sends its stripe of each, as workers do on one machine.
+      let last: Awaited<ReturnType<typeof runRound>> | undefined;
+      const sendTrial: TrialLoad = async (trial) => {
+        rounds.count++;
+        last = await runRound({
+          ...roundOptions,
+          plan: trial.plan,
+          round: rounds.count,
+          trial: { ratePerSec: trial.ratePerSec, holdMs: trial.holdMs, index: rounds.count },
+          notBeforeEpochMs: trial.startAtEpochMs,
+          // The search judges each trial on its SLO.
+          judgeAbortOnFail: false,
+          onProgress: trial.onProgress,
+        });
+        return last.finished.length === 0 ? null : roundMeasurements(last);
+      };
+      search = await runSearch(plan, sendTrial, { interrupt: options.interrupt, stop: stop.signal, onLine: options.onLine, onProgress: options.onProgress });
+      if (!last) throw new UserError('Stopped before the first trial', { exitCode: ExitCode.interrupted });
+      outcome = last;
+    } else {
+      rounds.count++;
+      outcome = await runRound({ ...roundOptions, plan, round: 1, trial: null, judgeAbortOnFail: true, onProgress: options.onProgress });
+    }
     await Promise.all(shards.map((shard) => shard.link.end({ type: 'finish' })));
     const { inBytes, outBytes } = registry.traffic;
     options.onLine(`Coordination traffic: ${kb(inBytes)} from the shards, ${kb(outBytes)} to them`);
-    if (round.finished.length === 0) {
-      throw new UserError(`No shard sent what it measured: ${round.lost.join('; ')}`, { exitCode: ExitCode.thresholdFailed });
+    if (outcome.finished.length === 0) {
+      throw new UserError(`No shard sent what it measured: ${outcome.lost.join('; ')}`, { exitCode: ExitCode.thresholdFailed });
     }
     return await resultOfShards(
       plan,
-      round.finished.map(({ file }) => file),
+      outcome.finished.map(({ file }) => file),
       {
         onLine: options.onLine,
         preflight: targetIsMock ? undefined : preflightChecks,
-        lost: round.lost,
-        interrupted: round.interrupted,
+        lost: outcome.lost,
+        interrupted: outcome.interrupted,
         hurry: options.hurry,
+        search,
       },
     );
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+}
+
+/** One round's measurements from every shard that sent them; a partial one says which shards are missing. */
+function roundMeasurements(round: { finished: { file: ShardFile }[]; lost: string[]; interrupted: boolean }): GeneratorMeasurements {
+  const merged = mergeMeasurements(round.finished.map(({ file }) => file.measured));
+  if (round.lost.length > 0)
+    return { ...merged, aborted: true, abortReason: `${round.lost.join('; ')}: its requests are missing from the trial`, interrupted: false };
+  return { ...merged, interrupted: merged.interrupted || round.interrupted };
 }
 
 function kb(bytes: number): string {

@@ -7,6 +7,8 @@ import { planFingerprint } from '../scale/planFingerprint.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
+import type { CapacityResult } from '../report/resultModel.ts';
+import type { GeneratorMeasurements } from './measurements.ts';
 import { resultInputs } from './measurements.ts';
 import { referenceOnViolations } from './referenceCheck.ts';
 import { mergeMeasurements } from './mergeMeasurements.ts';
@@ -56,6 +58,8 @@ export interface ShardsOutcome {
   interrupted?: boolean;
   /** A second interrupt: skip asking the reference verifier. */
   hurry?: AbortSignal;
+  /** A capacity search's outcome, its measurements its trials' (the shards' files being the last trial's). */
+  search?: { measured: GeneratorMeasurements; capacity: CapacityResult };
 }
 
 /**
@@ -70,7 +74,7 @@ export async function resultOfShards(
 ): Promise<RunResult> {
   const first = shards[0]!;
   const parts = shards.map((shard) => shard.measured);
-  const merged = mergeMeasurements(parts);
+  const merged = options.search?.measured ?? mergeMeasurements(parts);
   const lost = options.lost ?? [];
   const measured =
     lost.length > 0
@@ -100,6 +104,8 @@ export async function resultOfShards(
     durationScale: first.durationScale,
     baseDir: process.cwd(),
     environment: { ...first.environment, peakRssBytes: Math.max(...shards.map((shard) => shard.environment.peakRssBytes ?? 0)) || null },
-    generators,
+    // A search's shards sent many trials: their rows would show the last one only.
+    generators: options.search ? null : generators,
+    capacity: options.search?.capacity ?? null,
   });
 }

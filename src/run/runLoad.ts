@@ -21,11 +21,11 @@ import { referenceOnViolations } from '../merge/referenceCheck.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { WHOLE_RUN, within } from '../scale/stripe.ts';
 import type { Stripe } from '../scale/stripe.ts';
-import { runWorkers } from '../scale/workers.ts';
 import { generatorsTable } from '../scale/generatorsTable.ts';
 import { describeEnvironment } from './environment.ts';
-import { runGenerator } from './generator.ts';
-import { failingAbortThreshold, liveLine, recordersSoFar } from './monitor.ts';
+import { sendStripe } from './sendStripe.ts';
+import { shardFileOf } from './shardFileOf.ts';
+import { sendCoordinatedTrials } from '../coordinate/shardTrials.ts';
 import { preflight } from './preflight.ts';
 import { poolTarget, routeLines } from './target.ts';
 import { redactUrl } from '../util/redactUrl.ts';
@@ -35,7 +35,6 @@ import { generatorLabel, runIdOf } from '../outputs/runIdentity.ts';
 import { CoordinatorLink } from '../coordinate/coordinatorClient.ts';
 import type { Round } from '../coordinate/coordinatorClient.ts';
 import { planFingerprint } from '../scale/planFingerprint.ts';
-import { secondReport } from '../scale/liveMerge.ts';
 import type { WorkerSecond } from '../scale/liveMerge.ts';
 
 /** How to run a scenario. */
@@ -84,8 +83,11 @@ export interface MeasuredLoad {
   capacity: CapacityResult | null;
   /** The proxy requests went through (URL without credentials) and how many local addresses they left from. */
   route: { proxy: string | null; localAddresses: number | null };
-  /** The coordinator this shard ran for (`--coordinator`): it is sent what the shard measured. */
-  coordinator: { link: CoordinatorLink; round: number } | null;
+  /**
+   * The coordinator this shard ran for (`--coordinator`): it is sent what the shard measured; in a
+   * capacity search it was sent each trial as it ended (`trialsSent` of them).
+   */
+  coordinator: { link: CoordinatorLink; round: number; trialsSent: number | null } | null;
 }
 
 /**
@@ -128,7 +130,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
   const targetIsMock = loaded.scenario.target.url === 'mock';
   const workers = workerCount(options.workers ?? loaded.scenario.workers, targetIsMock);
   // The one-process limits hold per generator, once the run is split over workers and shards.
-  if (options.shard && loaded.scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('--shard');
+  if (options.shard && !options.coordinator && loaded.scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('--shard');
   const tooMuch = generatorLimitProblems(loaded.scenario, workers * (options.shard?.count ?? 1));
   if (tooMuch.length > 0) throw new UserError(`${loaded.file}: more than one generator process can send`, { exitCode: ExitCode.badInput, problems: tooMuch });
   const resolvedOutputs = prometheusOutputs(loaded.scenario.outputs, options.outputs ?? []);
@@ -181,6 +183,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     let measured: GeneratorMeasurements;
     let perWorker: GeneratorMeasurements[] | null = null;
     let capacity: CapacityResult | null = null;
+    let trialsSent: number | null = null;
     // How a search or the workers are stopped, and where they report.
     // A coordinated shard waits for the common start, and stops (or hurries) when its coordinator says.
     const round = link ? await firstRound(link, options.interrupt) : undefined;
@@ -205,52 +208,39 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       credentials,
       live: { outputs: resolvedOutputs.outputs, runId, shard: options.shard?.index },
     };
-    if (plan.phases[0]!.kind === 'search') {
-      // This process decides the trials (no shard can: see the top); workers only send them.
+    if (plan.phases[0]!.kind === 'search' && link && round && options.shard) {
+      // The coordinator decides the trials; this shard sends its stripe of each and hands it over.
+      const shardRun = { shard: options.shard, startAtEpochMs: undefined, durationScale: options.durationScale ?? 1, scenarioFile: options.scenarioFile };
+      const searchRoute = { proxy: target.network?.proxy?.shown ?? null, localAddresses: target.network?.localAddresses?.length ?? null };
+      const fileOf = (trialMeasured: GeneratorMeasurements) =>
+        shardFileOf(
+          {
+            plan,
+            measured: trialMeasured,
+            workers: null,
+            targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
+            targetIsMock,
+            tlsVerified: target.url.protocol === 'https:' ? !target.insecure : null,
+            trustStore: target.trustStore,
+            preflight: preflightChecks,
+            route: searchRoute,
+          },
+          shardRun,
+        );
+      const trials = await sendCoordinatedTrials(link, round, { plan, target, stripe, workers, job, env: options.env, control, live }, fileOf);
+      measured = trials.last;
+      trialsSent = trials.trials;
+    } else if (plan.phases[0]!.kind === 'search') {
+      // This process decides the trials (no shard can without a coordinator: see the top); workers only send them.
       if (workers > 1) options.onLine(`Each trial runs on ${workers} worker processes (each sends one request in ${workers} of its schedule)`);
       const sendTrial = workers > 1 ? workerTrials(workers, job, options.env, control) : inProcessTrials(target, control, live);
       const search = await runSearch(plan, sendTrial, control);
       measured = search.measured;
       capacity = search.capacity;
-    } else if (workers > 1) {
-      options.onLine(`Starting ${workers} worker processes (each sends one request in ${workers} of the schedule)...`);
-      const run = await runWorkers({
-        plan,
-        job,
-        env: options.env,
-        stripes: Array.from({ length: workers }, (_, w) => within(stripe, w, workers)),
-        startAtEpochMs,
-        ...control,
-        // A coordinator judges abortOnFail on every shard's figures; this shard hands it its workers' seconds.
-        judgeAbortOnFail: !link,
-        onWorkerSecond: reportSecond,
-      });
-      measured = run.measured;
-      perWorker = run.workers;
     } else {
-      if (startAtEpochMs !== undefined && startAtEpochMs > Date.now()) {
-        options.onLine(`Waiting for the common start at ${new Date(startAtEpochMs).toISOString()}...`);
-      }
-      const withScopes = plan.scenario.thresholds.some((threshold) => threshold.abortOnFail);
-      let reportedSeconds = 0;
-      measured = await runGenerator(plan, target, {
-        stripe,
-        startAtEpochMs,
-        ...control,
-        live: live.empty ? undefined : { outputs: live },
-        onSecond: (second) => {
-          const { recorder, contract, engine, elapsedMs, phaseOffsetsMs } = second;
-          const run = recordersSoFar(recorder, contract);
-          options.onProgress(liveLine(plan.phases, run, engine.inFlight, engine.phaseIndex, elapsedMs, phaseOffsetsMs));
-          if (reportSecond) {
-            reportSecond(0, secondReport(second, reportedSeconds, withScopes));
-            reportedSeconds = recorder.sealed.length;
-            return undefined;
-          }
-          const failed = failingAbortThreshold(plan, run, engine.phaseIndex, phaseOffsetsMs);
-          return failed && `threshold "${failed}" failed (abortOnFail)`;
-        },
-      });
+      const sent = await sendStripe({ plan, target, stripe, workers, job, env: options.env, startAtEpochMs, control, live, reportSecond });
+      measured = sent.measured;
+      perWorker = sent.perWorker;
     }
     // The final pushes (exact totals) of this process's outputs; workers closed their own.
     measured = { ...measured, outputs: [...measured.outputs, ...(await live.close())], runId };
@@ -273,7 +263,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       serverSide,
       capacity,
       route: { proxy: target.network?.proxy?.shown ?? null, localAddresses: target.network?.localAddresses?.length ?? null },
-      coordinator: link && round ? { link, round: round.round } : null,
+      coordinator: link && round ? { link, round: round.round, trialsSent } : null,
     };
   } finally {
     await mock?.stop();

@@ -4,14 +4,14 @@ import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
 import { shippedScenarios } from '../shippedScenarios.ts';
 import { join } from 'node:path';
-import { SHARD_FILE, shardFileContent } from '../../merge/shardFile.ts';
+import { SHARD_FILE } from '../../merge/shardFile.ts';
+import { shardFileOf } from '../../run/shardFileOf.ts';
+import type { ShardRun } from '../../run/shardFileOf.ts';
 import type { ShardFile } from '../../merge/shardFile.ts';
 import type { RunResult } from '../../report/resultModel.ts';
 import { checkOutputFile, createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
-import { describeEnvironment } from '../../run/environment.ts';
 import { measureLoad, runLoad } from '../../run/runLoad.ts';
 import type { MeasuredLoad } from '../../run/runLoad.ts';
-import { planFingerprint } from '../../scale/planFingerprint.ts';
 import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
@@ -195,6 +195,8 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
   }
   if (!dir) throw new Error('the run folder was not prepared before the load');
   if ('shard' in outcome) {
+    // A coordinated search's shard hands every trial over as it ends and keeps no file: no empty folder either.
+    if (outcome.shard.coordinator?.trialsSent != null && !args.out) await rmdir(dir).catch(() => {});
     setExitCode(await writeShard(io, dir, outcome.shard, { shard: shard!, startAtEpochMs, durationScale: durationScale ?? 1, scenarioFile: args.scenario }));
     return;
   }
@@ -215,13 +217,15 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
  * Writes a shard's shard.json and, coordinated, sends it to the coordinator, which gives the
  * verdict; otherwise says how to merge it. A coordinator lost on the way leaves shard.json for the merge.
  */
-async function writeShard(
-  io: CliIo,
-  dir: string,
-  load: MeasuredLoad,
-  run: { shard: { index: number; count: number }; startAtEpochMs: number | undefined; durationScale: number; scenarioFile: string },
-): Promise<number> {
+async function writeShard(io: CliIo, dir: string, load: MeasuredLoad, run: ShardRun): Promise<number> {
   const { measured } = load;
+  if (load.coordinator?.trialsSent != null) {
+    // A search's trials went to the coordinator one by one: there is no one shard.json to merge.
+    io.stdout(
+      `shard ${run.shard.index}/${run.shard.count}: sent ${load.coordinator.trialsSent} trials of the coordinator's capacity search; the verdict is the coordinator's\n`,
+    );
+    return measured.interrupted ? ExitCode.interrupted : ExitCode.ok;
+  }
   const file = join(dir, SHARD_FILE);
   const content = await shardFileOf(load, run);
   await writeFileAtomic(file, `${JSON.stringify(content)}\n`);
@@ -252,34 +256,6 @@ async function handOver(coordinator: NonNullable<MeasuredLoad['coordinator']>, c
   await link.close();
   if (next === 'finish') return 'delivered';
   return next === 'lost' ? (link.lostReason ?? 'connection closed') : `no answer within ${HAND_OVER_WITHIN_MS / 1000} s`;
-}
-
-/** What shard.json holds: the shard's measurements and what the merge needs to judge them with the others. */
-async function shardFileOf(
-  load: MeasuredLoad,
-  run: { shard: { index: number; count: number }; startAtEpochMs: number | undefined; durationScale: number; scenarioFile: string },
-): Promise<ShardFile> {
-  const { measured } = load;
-  return shardFileContent({
-    planFingerprint: await planFingerprint(load.plan),
-    // Where this shard read it: the merge plans it again from there (or from --scenario).
-    scenario: { name: load.plan.scenario.name, file: resolve(run.scenarioFile) },
-    durationScale: run.durationScale,
-    shard: run.shard,
-    workers: load.workers?.length ?? 1,
-    startAt: run.startAtEpochMs === undefined ? null : new Date(run.startAtEpochMs).toISOString(),
-    target: {
-      url: load.targetUrl,
-      mock: load.targetIsMock,
-      tlsVerified: load.tlsVerified,
-      trustStore: load.trustStore,
-      // How this shard reached the target; what its connections met is in `measured`.
-      network: { ...load.route, dnsQueries: measured.network.dnsQueries, addresses: [] },
-    },
-    preflight: load.preflight,
-    environment: describeEnvironment(),
-    measured,
-  });
 }
 
 function parseDurationScale(text: string | undefined): number | undefined {
