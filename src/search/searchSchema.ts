@@ -54,7 +54,7 @@ export function searchRefusal(how: string): UserError {
   return new UserError(`a capacity search needs one coordinator to decide its trials: ${how} cannot split it`, {
     exitCode: ExitCode.badInput,
     problems: [
-      'run it on one machine, with --workers N for more generator processes, or split a fixed step plan (rate phases of your own) over shards instead',
+      'run it on one machine (--workers N for more generator processes), or over shards that join a coordinator (npm run coordinate; load --shard i/N --coordinator URL)',
     ],
   });
 }

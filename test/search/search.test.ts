@@ -210,12 +210,12 @@ describe('capacity search', () => {
     expect(Object.values(result.serverSide!.statusCounts).reduce((total, count) => total + count, 0)).toBe(sent);
   }, 120_000);
 
-  it('refuses to split a search over shards, which have no coordinator (exit 2, naming the alternative)', async () => {
+  it('refuses to split a search over shards without a coordinator (exit 2, naming the alternatives)', async () => {
     const scenario = searchScenario('split', 'from: 25, max: 100, hold: 1s, precision: 10%, slo: [p99 < 60ms]', 'mock: { latency: 20ms, slots: 4 }');
     const run = await runCliProcess(['load', scenario, '--shard', '0/2', '--out', join(files.dir, 'shard')]);
     expect(run.exitCode).toBe(ExitCode.badInput);
     expect(run.stderr).toMatch(
-      /a capacity search needs one coordinator to decide its trials: --shard cannot split it\n {2}- run it on one machine, with --workers N/,
+      /a capacity search needs one coordinator to decide its trials: --shard cannot split it\n {2}- run it on one machine \(--workers N for more generator processes\), or over shards that join a coordinator/,
     );
   });
 

@@ -84,7 +84,8 @@ export function k8sCommand(io: CliIo) {
       // Validated as a run against the mock would be: the manifests never hold a credential's value.
       const loaded = await loadScenario(args.scenario, io.env, { target: 'mock' });
       const { scenario } = loaded;
-      if (scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('k8s --shards');
+      // A search needs its coordinator to decide the trials: shards from a start time have none.
+      if (startAtEpochMs !== undefined && scenario.phases.some((phase) => phase.kind === 'search')) throw searchRefusal('k8s --start-at');
       // Each pod is one shard: the one-process limits hold for its share (its own workers, when the scenario sets a number).
       const tooMuch = generatorLimitProblems(scenario, args.shards * (scenario.workers === 'auto' ? 1 : scenario.workers));
       if (tooMuch.length > 0)
