@@ -208,25 +208,19 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       credentials,
       live: { outputs: resolvedOutputs.outputs, runId, shard: options.shard?.index },
     };
+    // Where the load went and how it was checked: the same for the result and every trial a coordinator is sent.
+    const where = {
+      targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
+      targetIsMock,
+      tlsVerified: target.url.protocol === 'https:' ? !target.insecure : null,
+      trustStore: target.trustStore,
+      preflight: preflightChecks,
+      route: { proxy: target.network?.proxy?.shown ?? null, localAddresses: target.network?.localAddresses?.length ?? null },
+    };
     if (plan.phases[0]!.kind === 'search' && link && round && options.shard) {
       // The coordinator decides the trials; this shard sends its stripe of each and hands it over.
       const shardRun = { shard: options.shard, startAtEpochMs: undefined, durationScale: options.durationScale ?? 1, scenarioFile: options.scenarioFile };
-      const searchRoute = { proxy: target.network?.proxy?.shown ?? null, localAddresses: target.network?.localAddresses?.length ?? null };
-      const fileOf = (trialMeasured: GeneratorMeasurements) =>
-        shardFileOf(
-          {
-            plan,
-            measured: trialMeasured,
-            workers: null,
-            targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
-            targetIsMock,
-            tlsVerified: target.url.protocol === 'https:' ? !target.insecure : null,
-            trustStore: target.trustStore,
-            preflight: preflightChecks,
-            route: searchRoute,
-          },
-          shardRun,
-        );
+      const fileOf = (trialMeasured: GeneratorMeasurements) => shardFileOf({ plan, measured: trialMeasured, workers: null, ...where }, shardRun);
       const trials = await sendCoordinatedTrials(link, round, { plan, target, stripe, workers, job, env: options.env, control, live }, fileOf);
       measured = trials.last;
       trialsSent = trials.trials;
@@ -255,14 +249,9 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       plan,
       measured,
       workers: perWorker,
-      targetUrl: targetIsMock ? `mock (${baseUrl})` : redactUrl(scenario.target.url),
-      targetIsMock,
-      tlsVerified: target.url.protocol === 'https:' ? !target.insecure : null,
-      trustStore: target.trustStore,
-      preflight: preflightChecks,
+      ...where,
       serverSide,
       capacity,
-      route: { proxy: target.network?.proxy?.shown ?? null, localAddresses: target.network?.localAddresses?.length ?? null },
       coordinator: link && round ? { link, round: round.round, trialsSent } : null,
     };
   } finally {
