@@ -64,8 +64,8 @@ async function coordinated(
     shards: number;
     delaysMs: number[];
     coordinatorArgs?: string[];
-    /** Hears the coordinator's output, with a way to signal each shard started so far. */
-    onCoordinatorStdout?: (text: string, shardKills: ((signal: NodeJS.Signals) => void)[]) => void;
+    /** Hears the coordinator's output, with a way to signal each shard started so far, and the coordinator. */
+    onCoordinatorStdout?: (text: string, shardKills: ((signal: NodeJS.Signals) => void)[], killCoordinator: (signal: NodeJS.Signals) => void) => void;
   },
 ): Promise<{ coordinator: CliProcessResult; shards: ShardRun[]; url: string }> {
   let listening: (url: string) => void = () => {};
@@ -76,10 +76,10 @@ async function coordinated(
     {
       env: ENV,
       timeoutMs: 90_000,
-      onStdout: (text) => {
+      onStdout: (text, kill) => {
         const match = /at (http:\/\/127\.0\.0\.1:\d+)\/?;/.exec(text);
         if (match) listening(match[1]!);
-        options.onCoordinatorStdout?.(text, kills);
+        options.onCoordinatorStdout?.(text, kills, kill);
       },
     },
   );
@@ -203,6 +203,63 @@ describe('stopping a coordinated run', () => {
       expect(run.shards[i]!.run.exitCode).toBe(0);
       expect(shardFile(run.shards[i]!.dir).measured.sendingEndedMs).toBeLessThan(15_000);
     }
+  }, 120_000);
+});
+
+describe('a coordinator stopped or lost', () => {
+  it('Ctrl-C on the coordinator stops every shard and keeps what each measured (exit 130)', async () => {
+    server.reset();
+    let interrupted = false;
+    const run = await coordinated(scenario('ctrl-c', 30_000), 'ctrl-c', {
+      shards: 2,
+      delaysMs: [0, 0],
+      coordinatorArgs: ['--no-preflight'],
+      onCoordinatorStdout: (text, _kills, killCoordinator) => {
+        if (!interrupted && text.includes('Every shard starts its schedule')) {
+          interrupted = true;
+          setTimeout(() => killCoordinator('SIGINT'), 4000);
+        }
+      },
+    });
+    expect(run.coordinator.exitCode).toBe(130);
+    const result = readRunResult(join(files.dir, 'ctrl-c'));
+    expect(result.interrupted).toBe(true);
+    expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/2', 'shard 1/2']);
+    // Every request the server got is in the result: what each shard measured was kept.
+    expect(result.overall.requests.sent).toBe(server.authIds.length);
+    expect(result.overall.requests.sent).toBeGreaterThan(RATE_PER_SEC * 2);
+    for (const shard of run.shards) expect(shardFile(shard.dir).measured.sendingEndedMs).toBeLessThan(15_000);
+  }, 120_000);
+
+  it('a shard that loses its coordinator runs on and keeps its shard.json for npm run merge', async () => {
+    server.reset();
+    let killed = false;
+    const file = scenario('orphans', 6000);
+    const run = await coordinated(file, 'orphans', {
+      shards: 2,
+      delaysMs: [0, 0],
+      coordinatorArgs: ['--no-preflight'],
+      onCoordinatorStdout: (text, _kills, killCoordinator) => {
+        if (!killed && text.includes('Every shard starts its schedule')) {
+          killed = true;
+          setTimeout(() => killCoordinator('SIGKILL'), 3000);
+        }
+      },
+    });
+    expect(run.coordinator.signal).toBe('SIGKILL');
+    for (const shard of run.shards) {
+      expect(shard.run.exitCode, shard.run.stderr).toBe(0);
+      expect(shard.run.stdout).toMatch(/the coordinator was lost \(.+\): merge every shard's folder with npm run merge/);
+    }
+    const merged = await runCliProcess(['merge', ...run.shards.map((shard) => shard.dir), '--out', join(files.dir, 'orphans-merged'), '--no-index'], {
+      env: ENV,
+      timeoutMs: 60_000,
+    });
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    const result = readRunResult(join(files.dir, 'orphans-merged'));
+    // The whole run, sent to the end without the coordinator.
+    expect(result.overall.requests.sent).toBe((RATE_PER_SEC * 6000) / 1000);
+    expect(server.authIds).toHaveLength(result.overall.requests.sent);
   }, 120_000);
 });
 
