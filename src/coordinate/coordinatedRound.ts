@@ -88,7 +88,6 @@ export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
   };
   for (const shard of shards) {
     shard.link.onFrame((frame) => {
-      if (frame.type === 'line') options.onLine(`${name(shard)}: ${frame.text}`);
       if ((frame.type !== 'second' && frame.type !== 'done') || frame.round !== round) return;
       if (frame.type === 'second') {
         if (frame.worker < shard.workers) live.update(slots.get(shard)! + frame.worker, frame.second);

@@ -91,10 +91,6 @@ export class CoordinatorLink {
     this.#link.send({ type: 'second', round, worker, second });
   }
 
-  say(text: string): void {
-    this.#link.send({ type: 'line', text });
-  }
-
   sendDone(round: number, shard: ShardFile): void {
     this.#link.send({ type: 'done', round, shard });
   }

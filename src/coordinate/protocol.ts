@@ -46,7 +46,6 @@ export const shardFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('second'), round: z.number().int().positive(), worker: count, second: workerSecondSchema }),
   /** What the shard measured in a round: its shard.json. */
   z.object({ type: z.literal('done'), round: z.number().int().positive(), shard: shardFileSchema }),
-  z.object({ type: z.literal('line'), text: z.string().max(4000) }),
 ]);
 export type ShardFrame = z.infer<typeof shardFrameSchema>;
 
