@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [part...]`: the harness measured side by side with its peers and
-// its limits, all on 127.0.0.1; prints a table and writes reports/bench-<timestamp>/bench.json
-// and bench.md. Parts: see PARTS; --quick shortens every run (a smoke test, not figures to quote).
+// `npm run bench [-- --quick|--long] [part...]`: the harness measured side by side with its peers
+// and its limits, all on 127.0.0.1; prints a table and writes reports/bench-<timestamp>/bench.json
+// and bench.md. Parts: see PARTS; --quick shortens every run (a smoke test, not figures to quote);
+// --long makes row 8 a 10-minute soak.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { capacityRow } from './rows/capacity.ts';
 import { conversationsRow } from './rows/conversations.ts';
 import { liveOutputRow } from './rows/liveOutput.ts';
 import { historyRow } from './rows/history.ts';
+import { wrkRow } from './rows/wrkCeiling.ts';
 import { closedThroughputRow, contractCostRow, mockThroughputRow } from './rows/throughput.ts';
 import type { BenchSettings } from './rows/throughput.ts';
 import { benchWorkDir } from './scenarios.ts';
@@ -22,6 +24,8 @@ import { GENERATOR_CORE, TARGET_CORE, pinningAvailable } from './processes.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** `--long`: row 8 soaks for 10 minutes instead of one. */
+const long = args.includes('--long');
 const PART_NAMES = [
   'throughput',
   'mock',
@@ -38,12 +42,13 @@ const PART_NAMES = [
   'conversations',
   'output',
   'history',
+  'wrk',
 ] as const;
 type Part = (typeof PART_NAMES)[number];
-const requested = args.filter((arg) => arg !== '--quick');
+const requested = args.filter((arg) => arg !== '--quick' && arg !== '--long');
 const unknown = requested.filter((name) => !(PART_NAMES as readonly string[]).includes(name));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown bench part(s): ${unknown.join(', ')}; parts: ${PART_NAMES.join(', ')} (and --quick)\n`);
+  process.stderr.write(`unknown bench part(s): ${unknown.join(', ')}; parts: ${PART_NAMES.join(', ')} (and --quick, --long)\n`);
   process.exit(2);
 }
 const wanted = new Set<Part>(requested.length > 0 ? (requested as Part[]) : PART_NAMES);
@@ -68,6 +73,7 @@ try {
     rows.push(row);
     closedPerSec = harnessPerSec.median;
   }
+  if (wanted.has('wrk')) rows.push(await step('K: throughput vs wrk -t1, and the cost split', () => wrkRow(settings)));
   if (wanted.has('mock')) rows.push(await step('2: against the built-in mock, with wrk and hey', () => mockThroughputRow(settings)));
   if (wanted.has('reference')) rows.push(await step('3: mock vs minimal node:http', () => mockVsReferenceRow(settings)));
   if (wanted.has('accuracy')) rows.push(await step('4: open-model accuracy', () => accuracyRow(settings, [500, 2000], quick ? 3 : 8)));
@@ -80,10 +86,10 @@ try {
     rows.push(row);
     ceilingPerSec = ceiling;
   }
-  if (wanted.has('memory')) rows.push(await step('8: memory', () => memoryRow(settings, ceilingPerSec!, quick ? 5 : 60, longSec)));
+  if (wanted.has('memory')) rows.push(await step('8: memory', () => memoryRow(settings, ceilingPerSec!, quick ? 5 : long ? 600 : 60, longSec)));
   if (wanted.has('startup')) rows.push(await step('9: start-up', () => startupRow(settings)));
   if (wanted.has('contract')) rows.push(await step('C: contract checks on vs off', () => contractCostRow(settings)));
-  if (wanted.has('workers')) rows.push(await step('W: 1 vs 2 workers', () => workersRow(settings, quick ? 2 : 8)));
+  if (wanted.has('workers')) rows.push(await step('W: workers, 1 to every generator core', () => workersRow(settings, quick ? 2 : 8)));
   if (wanted.has('capacity')) rows.push(await step('S: capacity search vs known capacity', () => capacityRow(settings, quick ? 1 : 3)));
   if (wanted.has('history')) rows.push(await step('H: run history of 1,000 runs', () => historyRow(settings, 1000)));
   if (wanted.has('output')) rows.push(await step('O: live metrics pushed every second vs none', () => liveOutputRow(settings)));

@@ -27,6 +27,17 @@ export function autocannonArgs(): string[] {
 
 /** wrk (one thread, like the harness) with a Lua script setting the same request; req/s. */
 export async function wrkThroughput(workDir: string, baseUrl: string, connections: number, durationSec: number): Promise<number> {
+  return (await wrkRun(workDir, baseUrl, connections, durationSec)).perSec;
+}
+
+/** A wrk run (under `wrap`, e.g. strace -c, when given): its rate and how many requests it completed. */
+export async function wrkRun(
+  workDir: string,
+  baseUrl: string,
+  connections: number,
+  durationSec: number,
+  wrap: readonly string[] = [],
+): Promise<{ perSec: number; requests: number }> {
   const script = join(workDir, 'post.lua');
   await writeFile(
     script,
@@ -37,12 +48,12 @@ export async function wrkThroughput(workDir: string, baseUrl: string, connection
       '',
     ].join('\n'),
   );
-  const { stdout } = await execFileText('wrk', ['-t1', `-c${connections}`, `-d${durationSec}s`, '-s', script, baseUrl + LOG_MESSAGE_PATH], {
-    pinCore: GENERATOR_CORE,
-  });
+  const command = [...wrap, 'wrk', '-t1', `-c${connections}`, `-d${durationSec}s`, '-s', script, baseUrl + LOG_MESSAGE_PATH];
+  const { stdout } = await execFileText(command[0]!, command.slice(1), { pinCore: GENERATOR_CORE });
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!rate || /Non-2xx/.test(stdout)) throw new Error(`wrk: unexpected output:\n${stdout}`);
-  return Number(rate[1]);
+  const requests = /(\d+) requests in/.exec(stdout);
+  if (!rate || !requests || /Non-2xx/.test(stdout)) throw new Error(`wrk: unexpected output:\n${stdout}`);
+  return { perSec: Number(rate[1]), requests: Number(requests[1]) };
 }
 
 /** hey with the same request; req/s. */

@@ -28,6 +28,18 @@ export async function pinTo(pid: number | undefined, core: number): Promise<void
   await execFileText('taskset', ['-a', '-p', '-c', String(core), String(pid)]).catch(() => undefined);
 }
 
+/** Pins a process (and the workers it will start) to a set of cores. */
+export async function pinToCores(pid: number | undefined, cores: readonly number[]): Promise<void> {
+  if (pid === undefined || !(await pinningAvailable())) return;
+  await execFileText('taskset', ['-a', '-p', '-c', cores.join(','), String(pid)]).catch(() => undefined);
+}
+
+/** Every core but the targets': where generators may spread (the generator core alone on 2 cores). */
+export function generatorCores(): number[] {
+  const cores = Array.from({ length: availableParallelism() }, (_, core) => core).filter((core) => core !== TARGET_CORE);
+  return cores.length > 0 ? cores : [GENERATOR_CORE];
+}
+
 export function pinningAvailable(): Promise<boolean> {
   pinning ??= availableParallelism() < 2 ? Promise.resolve(false) : hasCommand('taskset');
   return pinning;
@@ -87,41 +99,64 @@ export interface HarnessRun {
   result: RunResult;
   startedAtEpochMs: number;
   wallMs: number;
-  /** Resident set size sampled every 500 ms, in MB. */
+  /** Resident set size sampled every RSS_SAMPLE_MS, in MB. */
   rssMbSamples: number[];
   peakRssMb: number;
   /** CPU seconds (user + system) of the harness and every process it started and waited for, start-up included. */
   cpuSec: number;
+  /** The same, in user space and in the kernel. */
+  cpuUserSec: number;
+  cpuSystemSec: number;
 }
 
-/** CPU seconds of this process's finished children (and theirs, when waited for): cutime + cstime of /proc/self/stat. */
-async function childrenCpuSec(): Promise<number> {
+/** How often a harness run's resident set size is sampled. */
+export const RSS_SAMPLE_MS = 500;
+
+/** CPU seconds of this process's finished children (and theirs, when waited for): cutime and cstime of /proc/self/stat. */
+export async function childrenCpu(): Promise<{ userSec: number; systemSec: number }> {
   const stat = await readFile('/proc/self/stat', 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 16 and 17 (cutime, cstime) counted from 1; here from field 3. USER_HZ is 100.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
+  return { userSec: Number(fields[13]) / 100, systemSec: Number(fields[14]) / 100 };
 }
 
 /**
  * Runs `harness load <scenario>` as a user would (its own Node process, via tsx, no npm), writing
  * its results into `outDir`; samples the process's RSS from /proc while it runs.
  */
-export async function runHarness(scenarioYaml: string, workDir: string, name: string, options: { pin?: boolean; args?: string[] } = {}): Promise<HarnessRun> {
+export async function runHarness(
+  scenarioYaml: string,
+  workDir: string,
+  name: string,
+  /** `wrap`: a command the harness runs under (strace -c). */
+  options: { pin?: boolean; pinCores?: readonly number[]; args?: string[]; wrap?: readonly string[] } = {},
+): Promise<HarnessRun> {
   const scenarioFile = join(workDir, `${name}.yml`);
   const outDir = join(workDir, `${name}-out`);
   await writeFile(scenarioFile, scenarioYaml);
   const startedAtEpochMs = Date.now();
-  const cpuBeforeSec = await childrenCpuSec();
+  const cpuBefore = await childrenCpu();
   // Repeated runs of a row reuse their scratch folder: --force, as a run may not replace another otherwise.
-  const child = spawn(
+  const command = [
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), CLI_ENTRY, 'load', scenarioFile, '--out', outDir, '--force', '--quiet', ...(options.args ?? [])],
-    {
-      env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  if (options.pin !== false) await pinTo(child.pid, GENERATOR_CORE);
+    '--import',
+    import.meta.resolve('tsx'),
+    CLI_ENTRY,
+    'load',
+    scenarioFile,
+    '--out',
+    outDir,
+    '--force',
+    '--quiet',
+    ...(options.args ?? []),
+  ];
+  const wrapped = [...(options.wrap ?? []), ...command];
+  const child = spawn(wrapped[0]!, wrapped.slice(1), {
+    env: { ...process.env, HAPTIK_TOKEN: 'mock-token', HAPTIK_CLIENT_ID: 'mock-client', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (options.pinCores) await pinToCores(child.pid, options.pinCores);
+  else if (options.pin !== false) await pinTo(child.pid, GENERATOR_CORE);
   let stderr = '';
   child.stdout.resume();
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -133,14 +168,25 @@ export async function runHarness(scenarioYaml: string, workDir: string, name: st
     const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
     if (rss) rssMbSamples.push(Number(rss[1]) / 1024);
     if (hwm) peakRssMb = Math.max(peakRssMb, Number(hwm[1]) / 1024);
-  }, 500);
+  }, RSS_SAMPLE_MS);
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(sampler);
   const wallMs = Date.now() - startedAtEpochMs;
-  const cpuSec = (await childrenCpuSec()) - cpuBeforeSec;
+  const cpuAfter = await childrenCpu();
+  const cpuUserSec = cpuAfter.userSec - cpuBefore.userSec;
+  const cpuSystemSec = cpuAfter.systemSec - cpuBefore.systemSec;
   if (exitCode !== 0 && exitCode !== 1) throw new Error(`harness run "${name}" exited ${exitCode}: ${stderr.trim()}`);
   const resultFile = join(outDir, 'result.json');
-  return { result: parseStoredResult(await readFile(resultFile, 'utf8'), resultFile), startedAtEpochMs, wallMs, rssMbSamples, peakRssMb, cpuSec };
+  return {
+    result: parseStoredResult(await readFile(resultFile, 'utf8'), resultFile),
+    startedAtEpochMs,
+    wallMs,
+    rssMbSamples,
+    peakRssMb,
+    cpuSec: cpuUserSec + cpuSystemSec,
+    cpuUserSec,
+    cpuSystemSec,
+  };
 }
 
 /** autocannon's own CLI (not the harness): its JSON summary. */

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { alternate, pairedRatio, percentileOf, spread } from '../../src/bench/benchRow.ts';
 import { scheduledP99Ms } from '../../src/bench/rows/accuracy.ts';
 import { fidelityOf } from '../../src/bench/rows/rateFidelity.ts';
+import { rssGrowthMbPerMin } from '../../src/bench/rows/ceiling.ts';
+import { parseStraceSummary } from '../../src/bench/rows/wrkCeiling.ts';
 
 describe('bench arithmetic', () => {
   it('takes medians and ranges, and ratios pair by pair', () => {
@@ -43,5 +45,40 @@ describe('bench arithmetic', () => {
     const bursty = Array.from({ length: 1000 }, (_, i) => 1_000_000 + Math.floor(i / 100) * 100);
     expect(fidelityOf(bursty, 1000, 1).busiestWindowShare).toBe(2);
     expect(fidelityOf(even.slice(0, 990), 1000, 1).achievedShare).toBeCloseTo(0.99, 5);
+  });
+});
+
+describe('rssGrowthMbPerMin (row 8)', () => {
+  it('is the slope after the warm-up minute, in MB per minute', () => {
+    // 500 ms samples: a steep first minute (the heap finding its size), then +0.5 MB a minute.
+    const samples = [...Array.from({ length: 120 }, (_, i) => 50 + i), ...Array.from({ length: 600 }, (_, i) => 170 + (i * 0.5) / 120)];
+    const growth = rssGrowthMbPerMin(samples, 500);
+    expect(growth.mbPerMin).toBeCloseTo(0.5, 6);
+    expect(growth.fromMb).toBe(170);
+  });
+
+  it('leaves out the first fifth of a run shorter than five minutes, and is flat for a flat run', () => {
+    const flat = rssGrowthMbPerMin([10, 90, 90, 90, 90, 90, 90, 90, 90, 90], 500);
+    expect(flat.mbPerMin).toBe(0);
+    expect(rssGrowthMbPerMin([40], 500).mbPerMin).toBe(0);
+  });
+});
+
+describe('parseStraceSummary (row K)', () => {
+  it('reads each system call and its count from strace -c, with or without an errors column, leaving out the total', () => {
+    const text = [
+      '% time     seconds  usecs/call     calls    errors syscall',
+      '------ ----------- ----------- --------- --------- ----------------',
+      ' 61.20    0.812345           3    250000           writev',
+      ' 30.02    0.398765           1    240000     12000 read',
+      '  0.00    0.000000           0         7           epoll_pwait2',
+      '------ ----------- ----------- --------- --------- ----------------',
+      '100.00    1.211110           2    490007     12000 total',
+    ].join('\n');
+    expect(parseStraceSummary(text)).toEqual([
+      { name: 'writev', calls: 250000 },
+      { name: 'read', calls: 240000 },
+      { name: 'epoll_pwait2', calls: 7 },
+    ]);
   });
 });
