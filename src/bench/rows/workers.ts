@@ -56,7 +56,7 @@ export async function workersRow(settings: BenchSettings, durationSec: number): 
     const scaling = table.map((row) => ({ workers: row.workers, efficiency: row.perSec.median / (one.perSec.median * Math.min(row.workers, cores.length)) }));
     return {
       id: 'W',
-      name: `workers: 1 to ${counts.length}, closed model, ${CONNECTIONS} connections per worker, ${server.name} on core ${TARGET_CORE}, the harness on cores ${cores.join(',')}`,
+      name: `workers: 1 to ${counts.length}, closed model, ${CONNECTIONS} connections per worker, ${server.name} on core ${TARGET_CORE}, the harness on core${cores.length === 1 ? '' : 's'} ${cores.join(',')}`,
       measured: `${table.map((row) => `${row.workers}: ${formatSpread(row.perSec)} req/s, ${formatSpread(row.cpuUsPerRequest, 1)} µs CPU/request`).join('; ')} (CPU of every harness process, start-up included); ${target.text}`,
       figure: `${scaling.map((row) => `${row.workers}: ${row.efficiency.toFixed(2)}`).join(', ')} of linear`,
       goal: `shown, not judged: throughput scales with workers up to the ${cores.length} generator core${cores.length === 1 ? '' : 's'} (docs/scaling.md)`,
