@@ -64,6 +64,8 @@ async function coordinated(
     shards: number;
     delaysMs: number[];
     coordinatorArgs?: string[];
+    /** More flags for shard i (e.g. --workers). */
+    shardArgs?: (index: number) => string[];
     /** Hears the coordinator's output, with a way to signal each shard started so far, and the coordinator. */
     onCoordinatorStdout?: (text: string, shardKills: ((signal: NodeJS.Signals) => void)[], killCoordinator: (signal: NodeJS.Signals) => void) => void;
   },
@@ -88,11 +90,14 @@ async function coordinated(
     options.delaysMs.map(async (delayMs, i) => {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       const dir = join(files.dir, `${out}-shard${i}`);
-      const run = await runCliProcess(['load', file, '--shard', `${i}/${options.shards}`, '--coordinator', address, '--out', dir, '--quiet'], {
-        env: ENV,
-        timeoutMs: 90_000,
-        onStart: (kill) => (kills[i] = kill),
-      });
+      const run = await runCliProcess(
+        ['load', file, '--shard', `${i}/${options.shards}`, '--coordinator', address, '--out', dir, '--quiet', ...(options.shardArgs?.(i) ?? [])],
+        {
+          env: ENV,
+          timeoutMs: 90_000,
+          onStart: (kill) => (kills[i] = kill),
+        },
+      );
       return { run, dir };
     }),
   );
@@ -108,7 +113,13 @@ describe('a coordinator and 3 shards started 0, 2 and 4 s apart', () => {
   let run: Awaited<ReturnType<typeof coordinated>>;
   beforeAll(async () => {
     server.reset();
-    run = await coordinated(scenario('together', DURATION_MS), 'together', { shards: 3, delaysMs: [0, 2000, 4000], coordinatorArgs: ['--no-preflight'] });
+    run = await coordinated(scenario('together', DURATION_MS), 'together', {
+      shards: 3,
+      delaysMs: [0, 2000, 4000],
+      coordinatorArgs: ['--no-preflight'],
+      // Shard 1 splits its stripe over 2 workers: their seconds reach the coordinator through it.
+      shardArgs: (i) => (i === 1 ? ['--workers', '2'] : []),
+    });
   }, 120_000);
 
   it('starts them together and sends exactly the single run’s requests, as evenly as one process', () => {
@@ -128,6 +139,8 @@ describe('a coordinator and 3 shards started 0, 2 and 4 s apart', () => {
     // One start for all, though they came 4 s apart.
     for (const row of result.generators!.rows) expect(row.startOffsetMs).toBeLessThan(100);
     expect(run.coordinator.stdout).toMatch(/Every shard starts its schedule at/);
+    expect(run.coordinator.stdout).toMatch(/shard 1\/3 \(.+\) joined \(2 generators\)/);
+    expect(shardFile(run.shards[1]!.dir).workers).toBe(2);
     expect(run.coordinator.stdout).toMatch(/\[ +\d+s\] +steady +target +200\/s/);
     expect(result.passed).toBe(true);
   });
