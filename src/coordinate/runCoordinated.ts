@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { ExitCode, UserError } from '../errors.ts';
 import { resultOfShards } from '../merge/mergeShards.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
@@ -17,7 +18,6 @@ import { runSearch } from '../search/runSearch.ts';
 import type { TrialLoad } from '../search/trialLoad.ts';
 import { mergeMeasurements } from '../merge/mergeMeasurements.ts';
 import type { ShardFile } from '../merge/shardFile.ts';
-import { redactUrl } from '../util/redactUrl.ts';
 import { runRound } from './coordinatedRound.ts';
 import { ShardRegistry } from './shardRegistry.ts';
 
@@ -163,7 +163,10 @@ function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-/** Listens and returns the URL shards join (the address bound; the host name given when it is one). */
+/**
+ * Listens and returns the URL shards join: the address bound, or this machine's host name when
+ * it listens on every interface (0.0.0.0 or ::), which no other machine could join at.
+ */
 function listen(server: Server, host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -174,8 +177,9 @@ function listen(server: Server, host: string, port: number): Promise<string> {
     server.listen(port, host, () => {
       const address = server.address();
       const boundPort = typeof address === 'object' && address ? address.port : port;
-      const shown = host.includes(':') ? `[${host}]` : host;
-      resolve(redactUrl(`http://${shown}:${boundPort}`));
+      const reachable = host === '0.0.0.0' || host === '::' ? hostname() : host;
+      const shown = reachable.includes(':') ? `[${reachable}]` : reachable;
+      resolve(`http://${shown}:${boundPort}`);
     });
   });
 }

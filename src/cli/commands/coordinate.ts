@@ -1,3 +1,4 @@
+import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { RUN_TOKEN_VARIABLE, newRunToken, runTokenFrom } from '../../coordinate/runToken.ts';
@@ -114,6 +115,10 @@ export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void
             );
           },
         });
+      } catch (error) {
+        // A run that never produced results leaves no empty folder of its own behind.
+        if (!args.out && dir) await rmdir(dir).catch(() => {});
+        throw error;
       } finally {
         output.finish();
       }
