@@ -1,18 +1,16 @@
-import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { RUN_TOKEN_VARIABLE, newRunToken, runTokenFrom } from '../../coordinate/runToken.ts';
 import { runCoordinated } from '../../coordinate/runCoordinated.ts';
 import { ExitCode, UserError } from '../../errors.ts';
-import { RUN_ID_PATTERN } from '../../outputs/runIdentity.ts';
-import { checkOutputFile, createRunDir, prepareOutDir } from '../../report/writeRun.ts';
-import { decimalNumber } from '../../util/schemaHelpers.ts';
+import { checkOutputFile, prepareOutDir } from '../../report/writeRun.ts';
 import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
 import { publishRun } from './publishRun.ts';
-import { parseReadyTimeout } from './scaleOptions.ts';
+import { parseDurationScale, parseReadyTimeout, parseRunId, parseShardCount } from './scaleOptions.ts';
+import { runFolder } from './runFolder.ts';
 import { parseTargetOption } from './targetOption.ts';
 
 interface CoordinateArgs extends BaselineArgs {
@@ -58,17 +56,12 @@ export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void
         .option('run-id', { type: 'string', describe: "the run's id (live metrics' run_id), told to every shard; random when unset" })
         .option('index', { type: 'boolean', default: true, describe: 'refresh the run history of the folder holding the run; --no-index skips it' }),
     handler: async (args: CoordinateArgs) => {
-      if (!Number.isInteger(args.shards) || args.shards < 1 || args.shards > 1000) {
-        throw new UserError(`--shards wants a whole number from 1 to 1000; got ${args.shards}`, { exitCode: ExitCode.badInput });
-      }
+      const shards = parseShardCount(args.shards);
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
         throw new UserError(`--port wants a port from 0 to 65535; got ${args.port}`, { exitCode: ExitCode.badInput });
       }
-      if (args.runId !== undefined && !RUN_ID_PATTERN.test(args.runId))
-        throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${args.runId}"`, { exitCode: ExitCode.badInput });
-      const durationScale = args.durationScale === undefined ? undefined : (decimalNumber(args.durationScale) ?? Number.NaN);
-      if (durationScale !== undefined && !(durationScale > 0))
-        throw new UserError(`--duration-scale wants a number above 0; got "${args.durationScale}"`, { exitCode: ExitCode.badInput });
+      const runId = parseRunId(args.runId);
+      const durationScale = parseDurationScale(args.durationScale);
       parseTargetOption(args.target);
       const readyTimeoutMs = parseReadyTimeout(args.readyTimeout);
       const tolerance = parseTolerance(args);
@@ -79,7 +72,7 @@ export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void
       const given = runTokenFrom(io.env);
       const token = given ?? newRunToken();
       const output = createRunOutput(io, { quiet: args.quiet });
-      let dir = args.out ? resolve(args.out) : undefined;
+      const folder = runFolder(args.out, durationScale);
       let result: Awaited<ReturnType<typeof runCoordinated>>;
       try {
         result = await runCoordinated({
@@ -89,39 +82,36 @@ export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void
           insecure: args.insecure,
           skipPreflight: !args.preflight,
           env: io.env,
-          shards: args.shards,
+          shards,
           host: args.host,
           port: args.port,
           readyTimeoutMs,
           token,
-          runId: args.runId,
+          runId,
           interrupt: io.interrupt,
           hurry: io.hurry,
           onLine: output.status,
           onProgress: output.progress,
-          beforeLoad: async (scenarioName) => {
-            if (dir) return;
-            dir = await createRunDir(resolve('reports'), scenarioName, new Date(), durationScale);
-            await prepareOutDir(dir, true);
-          },
+          beforeLoad: (scenarioName) => folder.prepare(scenarioName),
           // Printed even with --quiet: without it no shard can join.
           onListening: (url, scenarioName) => {
             const scale = durationScale === undefined ? '' : ` --duration-scale ${args.durationScale}`;
             const tokenSetting = given === undefined ? `${RUN_TOKEN_VARIABLE}=${token} ` : '';
             io.stdout(
-              `Coordinating ${args.shards} shard${args.shards === 1 ? '' : 's'} of ${scenarioName} at ${url}; waiting up to ${Math.round(readyTimeoutMs / 1000)} s for every shard to join.\n` +
-                `Start shard i (0..${args.shards - 1}) with${given === undefined ? ' this run token' : ` ${RUN_TOKEN_VARIABLE} as set here`}:\n` +
-                `  ${tokenSetting}npm run load -- ${args.scenario} --shard i/${args.shards} --coordinator ${url}${scale}\n`,
+              `Coordinating ${shards} shard${shards === 1 ? '' : 's'} of ${scenarioName} at ${url}; waiting up to ${Math.round(readyTimeoutMs / 1000)} s for every shard to join.\n` +
+                `Start shard i (0..${shards - 1}) with${given === undefined ? ' this run token' : ` ${RUN_TOKEN_VARIABLE} as set here`}:\n` +
+                `  ${tokenSetting}npm run load -- ${args.scenario} --shard i/${shards} --coordinator ${url}${scale}\n`,
             );
           },
         });
       } catch (error) {
         // A run that never produced results leaves no empty folder of its own behind.
-        if (!args.out && dir) await rmdir(dir).catch(() => {});
+        await folder.discardIfEmpty();
         throw error;
       } finally {
         output.finish();
       }
+      const dir = folder.dir;
       if (!dir) throw new Error('the run folder was not prepared before the load');
       setExitCode(
         await publishRun(io, dir, result, {

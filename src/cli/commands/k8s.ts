@@ -12,7 +12,7 @@ import { generatorLimitProblems } from '../../scenario/schema.ts';
 import { searchRefusal } from '../../search/searchSchema.ts';
 import { envReferences } from '../../util/yamlFile.ts';
 import type { CliIo } from '../io.ts';
-import { parseReadyTimeout, parseStartAt } from './scaleOptions.ts';
+import { parseReadyTimeout, parseShardCount, parseStartAt } from './scaleOptions.ts';
 import { newRunToken } from '../../coordinate/runToken.ts';
 import type { Manifest } from '../../k8s/manifests.ts';
 import { parseTargetOption } from './targetOption.ts';
@@ -67,9 +67,7 @@ export function k8sCommand(io: CliIo) {
           describe: 'the base URL every shard sends to (replaces target.url); "mock" only when you mean a built-in mock in every pod',
         }),
     handler: async (args: K8sArgs) => {
-      if (!Number.isInteger(args.shards) || args.shards < 1 || args.shards > 1000) {
-        throw new UserError(`--shards wants a whole number from 1 to 1000; got ${args.shards}`, { exitCode: ExitCode.badInput });
-      }
+      parseShardCount(args.shards);
       const nowMs = Date.now();
       const startAtEpochMs = parseStartAt(args.startAt, nowMs);
       const readyTimeoutMs = parseReadyTimeout(args.readyTimeout);

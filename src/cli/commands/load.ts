@@ -1,4 +1,3 @@
-import { rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UserError } from '../../errors.ts';
@@ -9,18 +8,17 @@ import { shardFileOf } from '../../run/shardFileOf.ts';
 import type { ShardRun } from '../../run/shardFileOf.ts';
 import type { ShardFile } from '../../merge/shardFile.ts';
 import type { RunResult } from '../../report/resultModel.ts';
-import { checkOutputFile, createRunDir, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
+import { checkOutputFile, prepareOutDir, writeFileAtomic } from '../../report/writeRun.ts';
 import { measureLoad, runLoad } from '../../run/runLoad.ts';
 import type { MeasuredLoad } from '../../run/runLoad.ts';
 import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import { publishRun } from './publishRun.ts';
-import { parseCoordinator, parseReadyTimeout, parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
+import { parseCoordinator, parseDurationScale, parseReadyTimeout, parseRunId, parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
+import { runFolder } from './runFolder.ts';
 import { parseTargetOption } from './targetOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
-import { decimalNumber } from '../../util/schemaHelpers.ts';
-import { RUN_ID_PATTERN } from '../../outputs/runIdentity.ts';
 import { quickScenario } from './quickRun.ts';
 import type { QuickArgs } from './quickRun.ts';
 
@@ -141,8 +139,7 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
   const startAtEpochMs = parseStartAt(args.startAt, Date.now());
   const coordinator = parseCoordinator(args.coordinator, shard, args.startAt, io.env);
   const readyTimeoutMs = parseReadyTimeout(args.readyTimeout);
-  if (args.runId !== undefined && !RUN_ID_PATTERN.test(args.runId))
-    throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${args.runId}"`, { exitCode: ExitCode.badInput });
+  const runId = parseRunId(args.runId);
   if (shard && (args.baseline !== undefined || args.junit !== undefined || args.summaryJson !== undefined)) {
     throw new UserError('--baseline, --junit and --summary-json judge a whole run: give them to npm run merge, not to a shard', {
       exitCode: ExitCode.badInput,
@@ -152,7 +149,7 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
   if (args.junit !== undefined) await checkOutputFile(args.junit, '--junit');
   if (args.summaryJson !== undefined) await checkOutputFile(args.summaryJson, '--summary-json');
   const output = createRunOutput(io, { quiet: args.quiet });
-  let dir = args.out ? resolve(args.out) : undefined;
+  const folder = runFolder(args.out, durationScale);
   const options = {
     scenarioFile: args.scenario,
     target: args.target,
@@ -163,40 +160,30 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
     shard,
     startAtEpochMs,
     outputs: args.output ?? [],
-    runId: args.runId,
+    runId,
     coordinator: coordinator && { ...coordinator, readyTimeoutMs },
     env: io.env,
     interrupt: io.interrupt,
     hurry: io.hurry,
     onLine: output.status,
     onProgress: output.progress,
-    // The run's folder exists and takes files before any load is sent: a full disk or a
-    // read-only reports/ is found at once, not after the run.
-    beforeLoad: async (scenarioName: string) => {
-      if (dir) return;
-      const name = shard ? `${scenarioName}-shard${shard.index}of${shard.count}` : scenarioName;
-      dir = await createRunDir(resolve('reports'), name, new Date(), durationScale).catch((error: NodeJS.ErrnoException) => {
-        throw new UserError(`cannot create a run folder in ${resolve('reports')} (${error.code ?? error.message}); choose one with --out`, {
-          exitCode: ExitCode.badInput,
-        });
-      });
-      await prepareOutDir(dir, true);
-    },
+    beforeLoad: (scenarioName: string) => folder.prepare(shard ? `${scenarioName}-shard${shard.index}of${shard.count}` : scenarioName),
   };
   let outcome: { result: RunResult } | { shard: MeasuredLoad };
   try {
     outcome = shard ? { shard: await measureLoad(options) } : { result: await runLoad(options) };
   } catch (error) {
     // A run that never produced results leaves no empty folder of its own behind.
-    if (!args.out && dir) await rmdir(dir).catch(() => {});
+    await folder.discardIfEmpty();
     throw error;
   } finally {
     output.finish();
   }
+  const dir = folder.dir;
   if (!dir) throw new Error('the run folder was not prepared before the load');
   if ('shard' in outcome) {
     // A coordinated search's shard hands every trial over as it ends and keeps no file: no empty folder either.
-    if (outcome.shard.coordinator?.trialsSent != null && !args.out) await rmdir(dir).catch(() => {});
+    if (outcome.shard.coordinator?.trialsSent != null) await folder.discardIfEmpty();
     setExitCode(await writeShard(io, dir, outcome.shard, { shard: shard!, startAtEpochMs, durationScale: durationScale ?? 1, scenarioFile: args.scenario }));
     return;
   }
@@ -256,13 +243,4 @@ async function handOver(coordinator: NonNullable<MeasuredLoad['coordinator']>, c
   await link.close();
   if (next === 'finish') return 'delivered';
   return next === 'lost' ? (link.lostReason ?? 'connection closed') : `no answer within ${HAND_OVER_WITHIN_MS / 1000} s`;
-}
-
-function parseDurationScale(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const scale = decimalNumber(text) ?? Number.NaN;
-  if (!(scale > 0)) {
-    throw new UserError(`--duration-scale wants a number above 0, e.g. 0.1 for a tenth of every phase; got "${text}"`, { exitCode: ExitCode.badInput });
-  }
-  return scale;
 }

@@ -2,6 +2,8 @@ import { ExitCode, UserError } from '../../errors.ts';
 import { MAX_WORKERS } from '../../scenario/schema.ts';
 import { parseDurationMs } from '../../util/duration.ts';
 import { RUN_TOKEN_VARIABLE, runTokenFrom } from '../../coordinate/runToken.ts';
+import { RUN_ID_PATTERN } from '../../outputs/runIdentity.ts';
+import { decimalNumber } from '../../util/schemaHelpers.ts';
 
 /** `--workers N|auto`. */
 export function parseWorkers(text: string | undefined): number | 'auto' | undefined {
@@ -74,4 +76,29 @@ export function parseCoordinator(
   if (token === undefined) problems.push(`set ${RUN_TOKEN_VARIABLE} to the run token the coordinator printed (or was given)`);
   if (problems.length > 0) throw new UserError('cannot join a coordinator', { exitCode: ExitCode.badInput, problems });
   return { url: url!.href, token: token! };
+}
+
+/** `--shards N` of coordinate and k8s: from 1 to 1000, as `--shard i/N` takes. */
+export function parseShardCount(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
+    throw new UserError(`--shards wants a whole number from 1 to 1000; got ${count}`, { exitCode: ExitCode.badInput });
+  }
+  return count;
+}
+
+/** `--duration-scale X`: a number above 0, kept as text by yargs so the message can quote it. */
+export function parseDurationScale(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const scale = decimalNumber(text) ?? Number.NaN;
+  if (!(scale > 0)) {
+    throw new UserError(`--duration-scale wants a number above 0, e.g. 0.1 for a tenth of every phase; got "${text}"`, { exitCode: ExitCode.badInput });
+  }
+  return scale;
+}
+
+/** `--run-id`: the run's id as live metrics label it. */
+export function parseRunId(text: string | undefined): string | undefined {
+  if (text !== undefined && !RUN_ID_PATTERN.test(text))
+    throw new UserError(`--run-id wants 1 to 64 letters, digits, ".", "_" or "-"; got "${text}"`, { exitCode: ExitCode.badInput });
+  return text;
 }
