@@ -80,9 +80,14 @@ export class CoordinatorLink {
       if (next) return next;
       if (this.#link.closedReason !== undefined) return 'lost';
       if (interrupt?.aborted) return 'interrupted';
+      // The listener goes once woken: a search's shard waits here once per trial on the same signal.
       await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        interrupt?.addEventListener('abort', () => resolve(), { once: true });
+        const wake = () => {
+          interrupt?.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.#wake = wake;
+        interrupt?.addEventListener('abort', wake, { once: true });
       });
     }
   }
