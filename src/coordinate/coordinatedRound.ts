@@ -1,6 +1,4 @@
-import { phaseStartOffsetsMs } from '../engine/schedule.ts';
 import type { ShardFile } from '../merge/shardFile.ts';
-import { failingAbortThreshold, liveLine } from '../run/monitor.ts';
 import { LiveMerge } from '../scale/liveMerge.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import type { RoundTrial } from './protocol.ts';
@@ -124,29 +122,21 @@ export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
   const startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.notBeforeEpochMs ?? 0);
   options.onStart(startAtEpochMs);
   for (const shard of shards) shard.link.send({ type: 'start', round, startAtEpochMs, trial: options.trial });
-  const phaseOffsetsMs = phaseStartOffsetsMs(options.plan.phases);
-  let ticker: NodeJS.Timeout | undefined;
-  const tick = () => {
-    const run = live.view();
-    options.onProgress(liveLine(options.plan.phases, run, live.inFlight, live.phaseIndex, Date.now() - startAtEpochMs, phaseOffsetsMs));
-    const failed = options.judgeAbortOnFail && failingAbortThreshold(options.plan, run, live.phaseIndex, phaseOffsetsMs);
-    if (failed) stopAll(`threshold "${failed}" failed (abortOnFail) on every shard's figures merged`);
-  };
-  const aligner = setTimeout(
-    () => {
-      ticker = setInterval(tick, 1000);
-      tick();
-    },
-    Math.max(0, startAtEpochMs + 1000 + TICK_LAG_MS - Date.now()),
-  );
+  const stopWatching = live.watchEachSecond({
+    plan: options.plan,
+    startAtEpochMs,
+    lagMs: TICK_LAG_MS,
+    judgeAbortOnFail: options.judgeAbortOnFail,
+    onProgress: options.onProgress,
+    onThresholdFailed: (expr) => stopAll(`threshold "${expr}" failed (abortOnFail) on every shard's figures merged`),
+  });
   if (options.interrupt.aborted) onInterrupt();
   if (options.stop.aborted) onStop();
   checkSettled();
   try {
     await settled;
   } finally {
-    clearTimeout(aligner);
-    clearInterval(ticker);
+    stopWatching();
     clearTimeout(graceTimer);
     options.interrupt.removeEventListener('abort', onInterrupt);
     options.stop.removeEventListener('abort', onStop);

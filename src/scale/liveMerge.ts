@@ -3,6 +3,9 @@ import type { TimelineSecond } from '../metrics/runRecorder.ts';
 import { mergeSendWindows, mergeStats, mergeTimelines } from '../merge/mergeMeasurements.ts';
 import { storedFigures } from '../metrics/storedFigures.ts';
 import type { RunSoFar } from '../run/monitor.ts';
+import { failingAbortThreshold, liveLine } from '../run/monitor.ts';
+import { phaseStartOffsetsMs } from '../engine/schedule.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
 import type { RunRecorder } from '../metrics/runRecorder.ts';
 import type { ContractRecorder } from '../checks/contractRecorder.ts';
 import type { EngineStatus } from '../engine/loadEngine.ts';
@@ -93,6 +96,41 @@ export class LiveMerge {
           },
         };
       },
+    };
+  }
+
+  /**
+   * Each second of the run, `lagMs` after it ends (when every generator has reported it): the
+   * merged live line, and abortOnFail judged on the merged figures when `judgeAbortOnFail`.
+   * Returns how to stop watching.
+   */
+  watchEachSecond(options: {
+    plan: LoadPlan;
+    startAtEpochMs: number;
+    lagMs: number;
+    judgeAbortOnFail: boolean;
+    onProgress(line: string): void;
+    onThresholdFailed(expr: string): void;
+  }): () => void {
+    const { plan } = options;
+    const phaseOffsetsMs = phaseStartOffsetsMs(plan.phases);
+    let ticker: NodeJS.Timeout | undefined;
+    const tick = () => {
+      const run = this.view();
+      options.onProgress(liveLine(plan.phases, run, this.inFlight, this.phaseIndex, Date.now() - options.startAtEpochMs, phaseOffsetsMs));
+      const failed = options.judgeAbortOnFail && failingAbortThreshold(plan, run, this.phaseIndex, phaseOffsetsMs);
+      if (failed) options.onThresholdFailed(failed);
+    };
+    const aligner = setTimeout(
+      () => {
+        ticker = setInterval(tick, 1000);
+        tick();
+      },
+      Math.max(0, options.startAtEpochMs + 1000 + options.lagMs - Date.now()),
+    );
+    return () => {
+      clearTimeout(aligner);
+      clearInterval(ticker);
     };
   }
 

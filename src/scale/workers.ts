@@ -1,12 +1,10 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { phaseStartOffsetsMs } from '../engine/schedule.ts';
 import { ExitCode, UserError } from '../errors.ts';
 import { generatorMeasurementsSchema } from '../merge/measurements.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import { mergeMeasurements } from '../merge/mergeMeasurements.ts';
-import { failingAbortThreshold, liveLine } from '../run/monitor.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { LiveMerge } from './liveMerge.ts';
 import type { WorkerSecond } from './liveMerge.ts';
@@ -157,7 +155,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     }
   });
 
-  let ticker: NodeJS.Timeout | undefined;
+  let stopWatching = () => {};
   try {
     await allReady;
     if (failure || stopReason !== undefined) {
@@ -176,26 +174,18 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     for (const worker of workers) send(worker, { type: 'start', startAtEpochMs });
     if (options.announce !== false)
       options.onLine(`Workers: ${workers.map((w) => `${w.index} (pid ${w.child.pid}, stripe ${describeStripe(stripes[w.index]!)})`).join(', ')}`);
-    const phaseOffsetsMs = phaseStartOffsetsMs(plan.phases);
     // Just after each second of the schedule, when the workers have reported it.
-    const tick = () => {
-      const run = live.view();
-      const elapsedMs = Date.now() - startAtEpochMs;
-      options.onProgress(liveLine(plan.phases, run, live.inFlight, live.phaseIndex, elapsedMs, phaseOffsetsMs));
-      const failed = options.judgeAbortOnFail !== false && failingAbortThreshold(plan, run, live.phaseIndex, phaseOffsetsMs);
-      if (failed) stopAll(`threshold "${failed}" failed (abortOnFail)`);
-    };
-    const aligner = setTimeout(
-      () => {
-        ticker = setInterval(tick, 1000);
-        tick();
-      },
-      Math.max(0, startAtEpochMs + 1000 + REPORT_LAG_MS + REPORT_SPREAD_MS + 100 - Date.now()),
-    );
+    stopWatching = live.watchEachSecond({
+      plan,
+      startAtEpochMs,
+      lagMs: REPORT_LAG_MS + REPORT_SPREAD_MS + 100,
+      judgeAbortOnFail: options.judgeAbortOnFail !== false,
+      onProgress: options.onProgress,
+      onThresholdFailed: (expr) => stopAll(`threshold "${expr}" failed (abortOnFail)`),
+    });
     await Promise.all(workers.map((w) => w.exited));
-    clearTimeout(aligner);
   } finally {
-    clearInterval(ticker);
+    stopWatching();
     clearTimeout(killTimer);
     options.interrupt.removeEventListener('abort', onInterrupt);
     options.hurry?.removeEventListener('abort', onHurry);
