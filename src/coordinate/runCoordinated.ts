@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ExitCode, UserError } from '../errors.ts';
-import { resultOfShards } from '../merge/mergeShards.ts';
+import { resultOfShards, withMissingShards } from '../merge/mergeShards.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
 import { runIdOf } from '../outputs/runIdentity.ts';
 import type { CapacityResult, RunResult } from '../report/resultModel.ts';
@@ -153,10 +153,7 @@ export async function runCoordinated(options: CoordinateOptions): Promise<RunRes
 
 /** One round's measurements from every shard that sent them; a partial one says which shards are missing. */
 function roundMeasurements(round: { finished: { file: ShardFile }[]; lost: string[]; interrupted: boolean }): GeneratorMeasurements {
-  const merged = mergeMeasurements(round.finished.map(({ file }) => file.measured));
-  if (round.lost.length > 0)
-    return { ...merged, aborted: true, abortReason: `${round.lost.join('; ')}: its requests are missing from the trial`, interrupted: false };
-  return { ...merged, interrupted: merged.interrupted || round.interrupted };
+  return withMissingShards(mergeMeasurements(round.finished.map(({ file }) => file.measured)), { lost: round.lost, interrupted: round.interrupted }, 'trial');
 }
 
 function kb(bytes: number): string {

@@ -74,17 +74,13 @@ export async function resultOfShards(
 ): Promise<RunResult> {
   const first = shards[0]!;
   const parts = shards.map((shard) => shard.measured);
-  const merged = options.search?.measured ?? mergeMeasurements(parts);
-  const lost = options.lost ?? [];
-  const measured =
-    lost.length > 0
-      ? { ...merged, aborted: true, abortReason: `${lost.join('; ')}: its requests are missing from the result`, interrupted: options.interrupted === true }
-      : { ...merged, interrupted: merged.interrupted || options.interrupted === true };
-  const generators = generatorsTable('shard', parts, { indices: shards.map((shard) => shard.shard.index), of: first.shard.count });
-  for (const row of generators.rows) {
-    if (row.startOffsetMs > generators.skewToleranceMs) {
+  const measured = withMissingShards(options.search?.measured ?? mergeMeasurements(parts), options, 'result');
+  // A search's shards sent many trials: a table of theirs would show the last one only.
+  const generators = options.search ? null : generatorsTable('shard', parts, { indices: shards.map((shard) => shard.shard.index), of: first.shard.count });
+  for (const row of generators?.rows ?? []) {
+    if (row.startOffsetMs > generators!.skewToleranceMs) {
       options.onLine(
-        `WARNING: ${row.label} started its schedule ${row.startOffsetMs} ms after the first shard: its clock or its start was off (tolerance ${generators.skewToleranceMs} ms).`,
+        `WARNING: ${row.label} started its schedule ${row.startOffsetMs} ms after the first shard: its clock or its start was off (tolerance ${generators!.skewToleranceMs} ms).`,
       );
     }
   }
@@ -104,8 +100,27 @@ export async function resultOfShards(
     durationScale: first.durationScale,
     baseDir: process.cwd(),
     environment: { ...first.environment, peakRssBytes: Math.max(...shards.map((shard) => shard.environment.peakRssBytes ?? 0)) || null },
-    // A search's shards sent many trials: their rows would show the last one only.
-    generators: options.search ? null : generators,
+    generators,
     capacity: options.search?.capacity ?? null,
   });
+}
+
+/**
+ * Shards' measurements merged, marked as what they are: aborted, naming each shard missing from
+ * `what` (the result, or a search's trial) with why, or interrupted when the coordinator was.
+ */
+export function withMissingShards(
+  merged: GeneratorMeasurements,
+  outcome: { lost?: readonly string[]; interrupted?: boolean },
+  what: 'result' | 'trial',
+): GeneratorMeasurements {
+  const lost = outcome.lost ?? [];
+  if (lost.length > 0)
+    return {
+      ...merged,
+      aborted: true,
+      abortReason: `${lost.join('; ')}: its requests are missing from the ${what}`,
+      interrupted: outcome.interrupted === true,
+    };
+  return { ...merged, interrupted: merged.interrupted || outcome.interrupted === true };
 }
