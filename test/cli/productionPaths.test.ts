@@ -14,6 +14,9 @@ import { makeTestCertificates } from '../fixtures/tlsCertificates.ts';
 
 const env = { HAPTIK_TOKEN: 'prod-token', HAPTIK_CLIENT_ID: 'prod-client' };
 const files = cliTestFolder();
+// Message ids count up: random ones repeat now and then (6,000 draws below 1e9 collide in 2% of runs),
+// and a repeated id is a contract violation.
+let nextMessageId = 1;
 
 /** writeCliScenario's scenario with its text changed by `edit`. */
 const editedScenario = (name: string, phases: string, edit: (text: string) => string = (text) => text) => editCliScenario(files, name, phases, '', edit);
@@ -114,7 +117,7 @@ describe('trust stores', () => {
     const { createServer } = await import('node:https');
     const server = createServer({ key: certificates.key, cert: certificates.cert }, async (req: IncomingMessage, res: ServerResponse) => {
       const body = await readBody(req);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, nextMessageId++));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };

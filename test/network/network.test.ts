@@ -16,6 +16,9 @@ import { makeTestCertificates } from '../fixtures/tlsCertificates.ts';
 
 const env = { HAPTIK_TOKEN: 'net-token', HAPTIK_CLIENT_ID: 'net-client' };
 const files = cliTestFolder();
+// Message ids count up: random ones repeat now and then (6,000 draws below 1e9 collide in 2% of runs),
+// and a repeated id is a contract violation.
+let nextMessageId = 1;
 const certificates = makeTestCertificates(['api.harness.test']);
 afterAll(() => certificates.cleanup());
 
@@ -32,7 +35,7 @@ async function countingServer(host: string, port: number, tls: boolean): Promise
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     counts.requests++;
     const body = await readBody(req);
-    res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+    res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(honestAnswerText(body, nextMessageId++));
   };
   const server: Server = tls ? createHttpsServer({ key: certificates.key, cert: certificates.cert }, handler) : createHttpServer(handler);
   server.on(tls ? 'secureConnection' : 'connection', (socket) => {
@@ -230,7 +233,7 @@ describe('many connections at once', () => {
       const body = await readBody(req);
       held++;
       // Each answer waits, so every connection of the phase is open at the same time.
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9))), 1500);
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, nextMessageId++)), 1500);
     });
     server.on('connection', (socket) => peers.set(socket.remoteAddress!, (peers.get(socket.remoteAddress!) ?? 0) + 1));
     server.maxConnections = 40_000;
@@ -268,7 +271,7 @@ describe('connection: new', () => {
     let connections = 0;
     const server = createHttpServer(async (req, res) => {
       const body = await readBody(req);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, nextMessageId++));
     });
     server.on('connection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

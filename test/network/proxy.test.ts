@@ -28,11 +28,14 @@ if (!available && !required) console.warn(`\n*** PROXY TESTS SKIPPED: ${TINYPROX
 const SECRET = 'pr0xy-s3cret';
 const env = { HAPTIK_TOKEN: 'proxy-token', HAPTIK_CLIENT_ID: 'proxy-client' };
 const files = cliTestFolder();
+// Message ids count up: random ones repeat now and then (6,000 draws below 1e9 collide in 2% of runs),
+// and a repeated id is a contract violation.
+let nextMessageId = 1;
 const certificates = makeTestCertificates();
 /** The HTTPS target's answers: honest ones (startHonestProvider serves plain HTTP only). */
 const honest = async (req: IncomingMessage, res: ServerResponse) => {
   const body = await readBody(req);
-  res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, Math.floor(Math.random() * 1e9)));
+  res.writeHead(200, { 'content-type': 'application/json' }).end(honestAnswerText(body, nextMessageId++));
 };
 
 /** tinyproxy on 127.0.0.1, allowing CONNECT to `connectPorts` only, with basic credentials alice:SECRET. */
