@@ -1,6 +1,5 @@
 // Every live output of one generator process (one PrometheusOutput per receiver), as one.
-import { PrometheusOutput } from './prometheusOutput.ts';
-import type { OutputReport } from './prometheusOutput.ts';
+import type { OutputReport, PrometheusOutput } from './prometheusOutput.ts';
 import type { LiveFigures } from './liveSeries.ts';
 import type { PrometheusOutputSettings } from './outputSchema.ts';
 
@@ -17,9 +16,16 @@ export interface GeneratorIdentity {
 export class LiveOutputs {
   readonly #outputs: PrometheusOutput[];
 
-  constructor(settings: readonly PrometheusOutputSettings[], identity: GeneratorIdentity) {
+  private constructor(outputs: PrometheusOutput[]) {
+    this.#outputs = outputs;
+  }
+
+  /** One output per receiver; a run without receivers never loads the remote-write codec (protobufjs, snappyjs). */
+  static async open(settings: readonly PrometheusOutputSettings[], identity: GeneratorIdentity): Promise<LiveOutputs> {
+    if (settings.length === 0) return new LiveOutputs([]);
+    const { PrometheusOutput } = await import('./prometheusOutput.ts');
     const common = { scenario: identity.scenario, run_id: identity.runId, generator: identity.generator };
-    this.#outputs = settings.map((one) => new PrometheusOutput(one, common));
+    return new LiveOutputs(settings.map((one) => new PrometheusOutput(one, common)));
   }
 
   get empty(): boolean {

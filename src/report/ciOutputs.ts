@@ -1,4 +1,3 @@
-import junitReportBuilderModule from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
 import type { Comparison } from './compare.ts';
 import { thresholdActualText } from './format.ts';
@@ -7,16 +6,16 @@ import { capacityWords } from './capacityText.ts';
 import type { RunResult } from './resultModel.ts';
 import type { Verdict } from './verdict.ts';
 
-// The package is CommonJS whose default export is a builder instance; its types describe an ES module.
-const junitReportBuilder = junitReportBuilderModule as unknown as Builder;
-
 /**
  * The verdict as JUnit XML, the way CI systems show test results: one test case per threshold
  * (not evaluated ones skipped), one for the contract, one for the baseline comparison when there is
  * one, and one for an interrupted or aborted run. A test case fails exactly when it moves the
  * verdict, so the file's failures agree with the exit code.
  */
-export function junitXml(result: RunResult, verdict: Verdict, comparison?: Comparison): string {
+export async function junitXml(result: RunResult, verdict: Verdict, comparison?: Comparison): Promise<string> {
+  // Loaded only by a run asked for JUnit. The package is CommonJS whose default export is a builder
+  // instance; its types describe an ES module.
+  const junitReportBuilder = (await import('junit-report-builder')).default as unknown as Builder;
   const builder = junitReportBuilder.newBuilder().name('logmsg-harness');
   const suite = builder
     .testSuite()

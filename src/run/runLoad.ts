@@ -7,7 +7,6 @@ import { buildResult } from '../report/buildResult.ts';
 import type { MockStats } from '../mock/stats.ts';
 import { defaultMockBehaviour } from '../mock/behaviour.ts';
 import { startMockProcess } from '../mock/childProcess.ts';
-import { makeRunCertificate } from '../mock/runCertificate.ts';
 import type { MockProcess } from '../mock/childProcess.ts';
 import { MOCK_DEFAULT_CREDENTIALS } from '../mock/credentials.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
@@ -156,7 +155,8 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
           behaviour: scenario.mock ?? defaultMockBehaviour,
           // Each shard against the mock has a mock of its own: in blocks of their own, they never hand out the same id.
           messageIdBlock: options.shard?.index ?? 0,
-          tls: scenario.mock?.tls ? await makeRunCertificate() : undefined,
+          // @peculiar/x509 loads only for a mock that serves HTTPS.
+          tls: scenario.mock?.tls ? await (await import('../mock/runCertificate.ts')).makeRunCertificate() : undefined,
         },
         { interrupt: options.interrupt },
       );
@@ -170,7 +170,11 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     }
     const link = options.coordinator && options.shard && (await joinCoordinator(options.coordinator, options.shard, plan, workers, options));
     if (link) runId = link.runId;
-    const live = new LiveOutputs(resolvedOutputs.outputs, { scenario: scenario.name, runId, generator: generatorLabel({ shard: options.shard?.index }) });
+    const live = await LiveOutputs.open(resolvedOutputs.outputs, {
+      scenario: scenario.name,
+      runId,
+      generator: generatorLabel({ shard: options.shard?.index }),
+    });
     const skipPreflight = options.skipPreflight || link?.preflightDone === true;
     const preflightChecks = skipPreflight ? [] : await preflight(target, plan, options.interrupt);
     if (options.skipPreflight) options.onLine('preflight: skipped (--no-preflight)');

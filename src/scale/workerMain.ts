@@ -57,16 +57,17 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
     await post({ type: 'failed', message: error.message, problems: error.problems, exitCode: error.exitCode });
     process.exit(2);
   }
+  // Opened before saying ready: loading the remote-write codec must not delay the first second.
+  const live = await LiveOutputs.open(job.live.outputs, {
+    scenario: plan.scenario.name,
+    runId: job.live.runId,
+    generator: generatorLabel({ shard: job.live.shard, trial: job.trial?.index, worker: job.workerIndex }),
+  });
   await post({ type: 'ready' });
   const startAtEpochMs = await startAt;
   if (Number.isNaN(startAtEpochMs)) process.exit(0);
   let sentSeconds = 0;
   const abortOnFail = plan.scenario.thresholds.some((threshold) => threshold.abortOnFail);
-  const live = new LiveOutputs(job.live.outputs, {
-    scenario: plan.scenario.name,
-    runId: job.live.runId,
-    generator: generatorLabel({ shard: job.live.shard, trial: job.trial?.index, worker: job.workerIndex }),
-  });
   const measured = await runGenerator(plan, target, {
     live: live.empty ? undefined : { outputs: live, searchTrialPerSec: job.trial?.ratePerSec },
     stripe: job.stripe,

@@ -109,7 +109,7 @@ describe('the verdict', () => {
 
     expect(formatSummary(run, verdict).split('\n')[1]).toMatch(new RegExp(`^${word} {2}synthetic against .* exit ${exitCode}$`));
 
-    const junit = (await parse(junitXml(run, verdict, comparison))) as TestSuites;
+    const junit = (await parse(await junitXml(run, verdict, comparison))) as TestSuites;
     const failures = junit!.testsuite!.flatMap((suite) => suite.testcase ?? []).filter((testCase) => (testCase.failure ?? []).length > 0);
     expect(junit!.testsuite![0]!.properties).toEqual(
       expect.arrayContaining([
@@ -174,7 +174,7 @@ describe('the verdict', () => {
     expect(verdict.reasons).toContain('All 1 evaluated thresholds passed');
     const page = renderReportHtml(run, assets);
     expect(page).toMatch(/<span class="badge badge-skip">not evaluated<\/span>[\s\S]*?<td>later<\/td>[\s\S]*?<td class="num">–<\/td>/);
-    const junit = (await parse(junitXml(run, verdict))) as TestSuites;
+    const junit = (await parse(await junitXml(run, verdict))) as TestSuites;
     const skipped = junit!.testsuite![0]!.testcase!.filter((testCase) => testCase.classname === 'synthetic.thresholds' && testCase.skipped !== undefined);
     expect(skipped.map((testCase) => testCase.name)).toEqual(['p99 < 250ms [later]']);
   });

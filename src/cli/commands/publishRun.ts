@@ -35,7 +35,7 @@ export async function publishRun(io: CliIo, dir: string, result: RunResult, opti
   await writeFileAtomic(join(dir, INDEX_ENTRY_FILE), `${JSON.stringify(entryOf(result, verdict.word, options.entry.kind, shards), null, 2)}\n`);
   if (options.junit) {
     files.junit = resolve(options.junit);
-    await writeFileAtomic(files.junit, junitXml(result, verdict, baseline?.comparison));
+    await writeFileAtomic(files.junit, await junitXml(result, verdict, baseline?.comparison));
   }
   if (options.summaryJson) {
     files.summary = resolve(options.summaryJson);
