@@ -7,6 +7,7 @@ export default defineConfig({
     env: { PACT_DO_NOT_TRACK: 'true' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/fixtures/globalSetup.ts'],
     projects: [
       {
         test: { name: 'pact-consumer', include: ['test/**/*.pact.test.ts'], sequence: { groupOrder: 0 }, testTimeout: 60_000 },

@@ -1,11 +1,11 @@
 import { fork } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError } from '../errors.ts';
 import type { MockBehaviour } from './behaviour.ts';
 import { mockStatsSchema } from './stats.ts';
 import type { RunCertificate } from './runCertificate.ts';
 import type { MockStats } from './stats.ts';
+import { childEntry } from '../util/childEntry.ts';
 
 /** What the mock process is started with. */
 export interface MockChildConfig {
@@ -44,7 +44,7 @@ export interface MockProcess {
   onUnexpectedExit(listener: (how: string) => void): void;
 }
 
-const CHILD_ENTRY = fileURLToPath(new URL('./childMain.ts', import.meta.url));
+const CHILD_ENTRY = childEntry(new URL('./childMain.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 /** On top of that, time to read the users file: the mock parses every row before it listens. */
 const START_TIMEOUT_MS_PER_MIB = 1_000;
@@ -59,7 +59,7 @@ export async function startMockProcess(config: MockChildConfig, options: { inter
   const startTimeoutMs = START_TIMEOUT_MS + Math.ceil(usersMib) * START_TIMEOUT_MS_PER_MIB;
   const { interrupt } = options;
   if (interrupt?.aborted) throw new UserError('interrupted before the load started', { exitCode: ExitCode.interrupted });
-  const child = fork(CHILD_ENTRY, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(CHILD_ENTRY.file, [], { execArgv: CHILD_ENTRY.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

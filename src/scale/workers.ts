@@ -1,6 +1,5 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, UserError } from '../errors.ts';
 import { generatorMeasurementsSchema } from '../merge/measurements.ts';
 import type { GeneratorMeasurements } from '../merge/measurements.ts';
@@ -11,8 +10,9 @@ import type { WorkerSecond } from './liveMerge.ts';
 import { describeStripe } from './stripe.ts';
 import type { Stripe } from './stripe.ts';
 import type { CoordinatorMessage, WorkerJob, WorkerMessage } from './workerProtocol.ts';
+import { childEntry } from '../util/childEntry.ts';
 
-const WORKER_ENTRY = fileURLToPath(new URL('./workerMain.ts', import.meta.url));
+const WORKER_ENTRY = childEntry(new URL('./workerMain.ts', import.meta.url));
 /** Time for every worker to receive the start before it is due. */
 const START_LEAD_MS = 300;
 /** After a stop, how long workers get to send what they measured before they are killed. */
@@ -69,8 +69,8 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     if (worker.child.connected) worker.child.send(message, () => {});
   };
   const workers: Worker[] = stripes.map((stripe, index) => {
-    const child = fork(WORKER_ENTRY, [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+    const child = fork(WORKER_ENTRY.file, [], {
+      execArgv: WORKER_ENTRY.execArgv,
       env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',

@@ -2,13 +2,13 @@ import { fork } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ReplayableAnswer } from '../checks/contractRecorder.ts';
 import type { ResponseContract } from '../checks/responseContract.ts';
 import { PACT_PROVIDER } from '../pact/pactTerms.ts';
 import type { ReplayJob, ReplayVerdicts } from './replayJob.ts';
+import { childEntry } from '../util/childEntry.ts';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./replayMain.ts', import.meta.url));
+const CHILD_ENTRY = childEntry(new URL('./replayMain.ts', import.meta.url));
 
 /** The reference verifier's word on the answers a run found broken, or why it could not be asked. */
 export type ReferenceConfirmation = { verdicts: ReplayVerdicts } | { unavailable: string };
@@ -45,8 +45,8 @@ export async function confirmWithReference(
     const outFile = join(dir, 'verdicts.json');
     await writeFile(jobFile, JSON.stringify(job));
     const exit = await new Promise<string | undefined>((resolve) => {
-      const child = fork(CHILD_ENTRY, [jobFile, outFile], {
-        execArgv: ['--import', import.meta.resolve('tsx')],
+      const child = fork(CHILD_ENTRY.file, [jobFile, outFile], {
+        execArgv: CHILD_ENTRY.execArgv,
         env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });

@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
 import type { VerifyProviderOptions } from './verify.ts';
+import { childEntry } from '../util/childEntry.ts';
 
 /** What the child verifies: everything but the credentials, which it reads from its environment. */
 export type VerifyJob = Omit<VerifyProviderOptions, 'credentials' | 'registerUser'>;
@@ -10,7 +10,7 @@ export type VerifyJob = Omit<VerifyProviderOptions, 'credentials' | 'registerUse
 /** How the child's verification ended. */
 export type VerifyOutcome = { ok: true } | { ok: false; message: string; problems: string[]; exitCode: ExitCode };
 
-const CHILD_ENTRY = fileURLToPath(new URL('./verifyMain.ts', import.meta.url));
+const CHILD_ENTRY = childEntry(new URL('./verifyMain.ts', import.meta.url));
 // Any colour sequence the native core writes (SGR: ESC [ ... m).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what is looked for.
 const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
@@ -26,8 +26,8 @@ export function verifyWithoutColour(
   write: { stdout(text: string): void; stderr(text: string): void },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD_ENTRY, [JSON.stringify(job)], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+    const child = fork(CHILD_ENTRY.file, [JSON.stringify(job)], {
+      execArgv: CHILD_ENTRY.execArgv,
       env: { ...env, NO_COLOR: '1', PACT_DO_NOT_TRACK: 'true' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
