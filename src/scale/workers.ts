@@ -86,7 +86,11 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       measured: undefined,
       death: undefined,
       exited: new Promise((resolve) => {
-        child.on('exit', (code, signal) => {
+        // 'close', not 'exit': a worker sends its measurements and exits at once, and its exit can
+        // be seen before the message is read from the channel (a loaded machine showed it: the run
+        // called a worker that had finished "ended unexpectedly"). 'close' comes after the channel
+        // has delivered everything.
+        child.on('close', (code, signal) => {
           if (!worker.measured) worker.death = `worker ${index} (pid ${child.pid}) ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
           live.ended(index);
           resolve();
