@@ -9,15 +9,12 @@ import { readRunResult } from '../fixtures/cliScenario.ts';
 import { busiestWindow, startLoggingServer } from '../fixtures/loggingServer.ts';
 import type { LoggingServer } from '../fixtures/loggingServer.ts';
 import { runCliProcess } from '../fixtures/runCliProcess.ts';
-import type { CliProcessResult } from '../fixtures/runCliProcess.ts';
+import { COORDINATED_ENV, coordinated } from './coordinatedRun.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
-import { startMockServer } from '../../src/mock/server.ts';
-import { mockBehaviourSchema } from '../../src/mock/behaviour.ts';
 
 const RATE_PER_SEC = 200;
 const USERS = 300;
-const TOKEN = 'test-run-token-0123456789abcdef';
-const ENV = { HAPTIK_TOKEN: 'token', HAPTIK_CLIENT_ID: 'client', HARNESS_RUN_TOKEN: TOKEN };
+const ENV = COORDINATED_ENV;
 
 let files: ReturnType<typeof tempDir>;
 let server: LoggingServer;
@@ -47,63 +44,6 @@ ${thresholds}
   );
 }
 
-/** A shard's run: the process outcome and the shard.json it kept. */
-interface ShardRun {
-  run: CliProcessResult;
-  dir: string;
-}
-
-/**
- * `coordinate` for `shards` shards on a free port, and each shard started `delaysMs[i]` after the
- * coordinator listens; `kill` gets each shard's way to signal it once it runs.
- */
-async function coordinated(
-  file: string,
-  out: string,
-  options: {
-    shards: number;
-    delaysMs: number[];
-    coordinatorArgs?: string[];
-    /** More flags for shard i (e.g. --workers). */
-    shardArgs?: (index: number) => string[];
-    /** Hears the coordinator's output, with a way to signal each shard started so far, and the coordinator. */
-    onCoordinatorStdout?: (text: string, shardKills: ((signal: NodeJS.Signals) => void)[], killCoordinator: (signal: NodeJS.Signals) => void) => void;
-  },
-): Promise<{ coordinator: CliProcessResult; shards: ShardRun[]; url: string }> {
-  let listening: (url: string) => void = () => {};
-  const url = new Promise<string>((resolve) => (listening = resolve));
-  const kills: ((signal: NodeJS.Signals) => void)[] = [];
-  const coordinator = runCliProcess(
-    ['coordinate', file, '--shards', String(options.shards), '--port', '0', '--out', join(files.dir, out), ...(options.coordinatorArgs ?? [])],
-    {
-      env: ENV,
-      timeoutMs: 90_000,
-      onStdout: (text, kill) => {
-        const match = /at (http:\/\/127\.0\.0\.1:\d+)\/?;/.exec(text);
-        if (match) listening(match[1]!);
-        options.onCoordinatorStdout?.(text, kills, kill);
-      },
-    },
-  );
-  const address = await Promise.race([url, coordinator.then((run) => Promise.reject(new Error(`the coordinator ended: ${run.stdout}${run.stderr}`)))]);
-  const shards = await Promise.all(
-    options.delaysMs.map(async (delayMs, i) => {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      const dir = join(files.dir, `${out}-shard${i}`);
-      const run = await runCliProcess(
-        ['load', file, '--shard', `${i}/${options.shards}`, '--coordinator', address, '--out', dir, '--quiet', ...(options.shardArgs?.(i) ?? [])],
-        {
-          env: ENV,
-          timeoutMs: 90_000,
-          onStart: (kill) => (kills[i] = kill),
-        },
-      );
-      return { run, dir };
-    }),
-  );
-  return { coordinator: await coordinator, shards, url: address };
-}
-
 const shardFile = (dir: string): ShardFile => shardFileSchema.parse(JSON.parse(readFileSync(join(dir, 'shard.json'), 'utf8')));
 /** Which shard sent a user's message: with `sequence` users, request k goes to shard k mod 3 and carries user k mod 300. */
 const shardOf = (authId: string) => Number(authId.slice(1)) % 3;
@@ -113,7 +53,7 @@ describe('a coordinator and 3 shards started 0, 2 and 4 s apart', () => {
   let run: Awaited<ReturnType<typeof coordinated>>;
   beforeAll(async () => {
     server.reset();
-    run = await coordinated(scenario('together', DURATION_MS), 'together', {
+    run = await coordinated(files.dir, scenario('together', DURATION_MS), 'together', {
       shards: 3,
       delaysMs: [0, 2000, 4000],
       coordinatorArgs: ['--no-preflight'],
@@ -164,7 +104,7 @@ describe('stopping a coordinated run', () => {
     server.reset();
     const file = scenario('abort', 30_000, '  - { expr: p99 < 50ms, abortOnFail: true }');
     let slowed = false;
-    const run = await coordinated(file, 'abort', {
+    const run = await coordinated(files.dir, file, 'abort', {
       shards: 3,
       delaysMs: [0, 0, 0],
       // 4 s after the start, every answer takes 200 ms.
@@ -193,7 +133,7 @@ describe('stopping a coordinated run', () => {
     server.reset();
     const file = scenario('lost', 30_000);
     let killed = false;
-    const run = await coordinated(file, 'lost', {
+    const run = await coordinated(files.dir, file, 'lost', {
       shards: 3,
       coordinatorArgs: ['--no-preflight'],
       delaysMs: [0, 0, 0],
@@ -223,7 +163,7 @@ describe('a coordinator stopped or lost', () => {
   it('Ctrl-C on the coordinator stops every shard and keeps what each measured (exit 130)', async () => {
     server.reset();
     let interrupted = false;
-    const run = await coordinated(scenario('ctrl-c', 30_000), 'ctrl-c', {
+    const run = await coordinated(files.dir, scenario('ctrl-c', 30_000), 'ctrl-c', {
       shards: 2,
       delaysMs: [0, 0],
       coordinatorArgs: ['--no-preflight'],
@@ -248,7 +188,7 @@ describe('a coordinator stopped or lost', () => {
     server.reset();
     let killed = false;
     const file = scenario('orphans', 6000);
-    const run = await coordinated(file, 'orphans', {
+    const run = await coordinated(files.dir, file, 'orphans', {
       shards: 2,
       delaysMs: [0, 0],
       coordinatorArgs: ['--no-preflight'],
@@ -320,45 +260,4 @@ describe('the start barrier', () => {
     expect(server.authIds.length).toBeGreaterThan(0);
     expect(server.authIds.length).toBeLessThan(5);
   }, 120_000);
-});
-
-describe('a capacity search across shards', () => {
-  it('is decided by the coordinator, each trial striped over both shards: it finds the capacity of one shared server (200/s)', async () => {
-    // One server for both shards: 4 slots of 20 ms hold 200 requests/s.
-    const mock = await startMockServer({
-      credentials: { token: ENV.HAPTIK_TOKEN, clientId: ENV.HAPTIK_CLIENT_ID },
-      behaviour: mockBehaviourSchema.parse({ registerAll: true, latency: '20ms', slots: 4 }),
-    });
-    try {
-      const file = files.write(
-        'search.yml',
-        `name: search
-target: { url: "${mock.url}", token: "\${HAPTIK_TOKEN}", clientId: "\${HAPTIK_CLIENT_ID}", timeout: 2s }
-users: { file: users.csv, order: sequence }
-messages: { file: messages.csv }
-phases:
-  - name: find
-    search: { from: 50, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 60ms], cooldown: 300ms }
-`,
-      );
-      const run = await coordinated(file, 'search', { shards: 2, delaysMs: [0, 0], coordinatorArgs: ['--no-preflight'] });
-      expect(run.coordinator.exitCode, run.coordinator.stdout + run.coordinator.stderr).toBe(0);
-      for (const shard of run.shards) {
-        expect(shard.run.exitCode, shard.run.stderr).toBe(0);
-        expect(shard.run.stdout).toMatch(/sent \d+ trials of the coordinator's capacity search/);
-      }
-      const result = readRunResult(join(files.dir, 'search'));
-      const capacity = result.phases[0]!.capacity!;
-      expect(capacity.bound).toBe('server');
-      expect(capacity.heldPerSec).toBeGreaterThanOrEqual(200 * 0.85);
-      expect(capacity.heldPerSec).toBeLessThanOrEqual(200 * 1.15);
-      // Each held trial's whole rate came from the two shards together.
-      for (const trial of capacity.trials.filter((t) => t.held)) expect(trial.achievedPerSec).toBeGreaterThanOrEqual(trial.askedPerSec * 0.95);
-      // Every request of every trial is in the result, and the shared server answered each of them.
-      const answered = Object.values(mock.stats().statusCounts).reduce((total, count) => total + count, 0);
-      expect(result.phases[0]!.requests.sent).toBe(answered);
-    } finally {
-      await mock.close();
-    }
-  }, 180_000);
 });

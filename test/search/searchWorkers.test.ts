@@ -1,0 +1,68 @@
+// A capacity search over worker processes, and one stopped by Ctrl-C (127.0.0.1).
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { ExitCode } from '../../src/errors.ts';
+import { cliTestFolder, readRunResult } from '../fixtures/cliScenario.ts';
+import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { searchScenarioIn } from './searchFixture.ts';
+
+const files = cliTestFolder();
+
+const searchScenario = searchScenarioIn(files);
+
+describe('capacity search over workers and interrupted', () => {
+  it.each([[[]], [['--workers', '2']]])(
+    'on Ctrl-C mid-search exits 130, keeps every finished trial and says where it stood %j',
+    async (args: string[]) => {
+      const out = join(files.dir, `stopped${args.length}`);
+      const scenario = searchScenario(
+        'stopped',
+        'from: 25, max: 1000, hold: 2s, precision: 10%, slo: [p99 < 120ms], cooldown: 200ms',
+        'mock: { latency: 20ms, slots: 4 }',
+      );
+      let signalled = false;
+      const run = await runCliProcess(['load', scenario, ...args, '--out', out], {
+        onStdout: (text, kill) => {
+          if (!signalled && /trial 2: 50\/s held/.test(text)) {
+            signalled = true;
+            setTimeout(() => kill('SIGINT'), 500);
+          }
+        },
+      });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.interrupted);
+      const capacity = readRunResult(out).phases[0]!.capacity!;
+      expect(capacity.bound).toBe('interrupted');
+      expect(capacity.trials.slice(0, 2).map((t) => [t.askedPerSec, t.held])).toEqual([
+        [25, true],
+        [50, true],
+      ]);
+      expect(run.stdout).toMatch(/interrupted during the 100\/s trial, so 50\/s held so far/);
+    },
+    60_000,
+  );
+
+  it('with --workers 2 stripes each trial over two processes and finds the same capacity (200/s) on their merged figures', async () => {
+    const out = join(files.dir, 'workers');
+    const scenario = searchScenario(
+      'workers',
+      'from: 50, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 120ms], cooldown: 300ms',
+      'mock: { latency: 20ms, slots: 4 }',
+    );
+    const run = await runCliProcess(['load', scenario, '--workers', '2', '--out', out]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+    expect(run.stdout).toContain('Each trial runs on 2 worker processes');
+    // Which processes send is said once, not once per trial.
+    expect(run.stdout.match(/^Workers: 0 \(pid \d+, stripe 0\/2\), 1 \(pid \d+, stripe 1\/2\)$/gm)).toHaveLength(1);
+    const result = readRunResult(out);
+    const capacity = result.phases[0]!.capacity!;
+    expect(capacity.bound).toBe('server');
+    expect(capacity.heldPerSec).toBeGreaterThanOrEqual(200 * 0.85);
+    expect(capacity.heldPerSec).toBeLessThanOrEqual(200 * 1.15);
+    // Each trial sent its whole rate between the two workers: asked and achieved agree for the held ones.
+    for (const trial of capacity.trials.filter((t) => t.held)) expect(trial.achievedPerSec).toBeGreaterThanOrEqual(trial.askedPerSec * 0.95);
+    // Every request of every trial is in the merged phase, and the mock answered each of them.
+    const sent = result.phases[0]!.requests.sent;
+    expect(sent).toBeGreaterThan(capacity.trials.reduce((total, t) => total + t.askedPerSec * (t.durationMs / 1000), 0) * 0.95);
+    expect(Object.values(result.serverSide!.statusCounts).reduce((total, count) => total + count, 0)).toBe(sent);
+  }, 120_000);
+});
