@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongFilesFirst } from './test/fixtures/longFilesFirst.ts';
 
 // Pact consumer tests (re)write pacts/; everything that reads the pact runs after them.
 export default defineConfig({
@@ -8,6 +9,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/fixtures/globalSetup.ts'],
+    // Files run side by side: most of their time is waiting on runs of fixed length, not CPU
+    // (vitest's default here, one fewer than the cores, would run them one at a time).
+    maxWorkers: 3,
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         test: { name: 'pact-consumer', include: ['test/**/*.pact.test.ts'], sequence: { groupOrder: 0 }, testTimeout: 60_000 },
