@@ -1,6 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import { LongFilesFirst } from './test/fixtures/longFilesFirst.ts';
 
+/**
+ * Files whose outcome depends on timing that a shared machine changes, run alone after the rest:
+ * tinyproxy answers 407 without a length and closes with the request's body unread, so its reset
+ * can reach a client that has not yet read the answer, and erase it (RFC 9112, 9.6): it happened
+ * only with files side by side. The mock's pace is measured by the test process's own timers.
+ */
+const QUIET_FILES = ['test/network/proxy.test.ts', 'test/mock/capacity.test.ts'];
+
 // Pact consumer tests (re)write pacts/; everything that reads the pact runs after them.
 export default defineConfig({
   test: {
@@ -21,14 +29,18 @@ export default defineConfig({
         test: {
           name: 'harness',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.pact.test.ts', 'test/**/*.browser.test.ts'],
+          exclude: ['test/**/*.pact.test.ts', 'test/**/*.browser.test.ts', ...QUIET_FILES],
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },
       },
       {
-        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], sequence: { groupOrder: 2 }, testTimeout: 120_000, hookTimeout: 60_000 },
+        // Alone on the machine, one file at a time, after the rest.
+        test: { name: 'quiet', include: QUIET_FILES, sequence: { groupOrder: 2 }, maxWorkers: 1, testTimeout: 120_000, hookTimeout: 60_000 },
+      },
+      {
+        test: { name: 'browser', include: ['test/**/*.browser.test.ts'], sequence: { groupOrder: 3 }, testTimeout: 120_000, hookTimeout: 60_000 },
       },
     ],
   },
