@@ -73,46 +73,39 @@ export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void
       const token = given ?? newRunToken();
       const output = createRunOutput(io, { quiet: args.quiet });
       const folder = runFolder(args.out, durationScale);
-      let result: Awaited<ReturnType<typeof runCoordinated>>;
-      try {
-        result = await runCoordinated({
-          scenarioFile: args.scenario,
-          target: args.target,
-          durationScale,
-          insecure: args.insecure,
-          skipPreflight: !args.preflight,
-          env: io.env,
-          shards,
-          host: args.host,
-          port: args.port,
-          readyTimeoutMs,
-          token,
-          runId,
-          interrupt: io.interrupt,
-          hurry: io.hurry,
-          onLine: output.status,
-          onProgress: output.progress,
-          beforeLoad: (scenarioName) => folder.prepare(scenarioName),
-          // Printed even with --quiet: without it no shard can join.
-          onListening: (url, scenarioName) => {
-            const scale = durationScale === undefined ? '' : ` --duration-scale ${args.durationScale}`;
-            const tokenSetting = given === undefined ? `${RUN_TOKEN_VARIABLE}=${token} ` : '';
-            io.stdout(
-              `Coordinating ${shards} shard${shards === 1 ? '' : 's'} of ${scenarioName} at ${url}; waiting up to ${Math.round(readyTimeoutMs / 1000)} s for every shard to join.\n` +
-                `Start shard i (0..${shards - 1}) with${given === undefined ? ' this run token' : ` ${RUN_TOKEN_VARIABLE} as set here`}:\n` +
-                `  ${tokenSetting}npm run load -- ${args.scenario} --shard i/${shards} --coordinator ${url}${scale}\n`,
-            );
-          },
-        });
-      } catch (error) {
-        // A run that never produced results leaves no empty folder of its own behind.
-        await folder.discardIfEmpty();
-        throw error;
-      } finally {
-        output.finish();
-      }
-      const dir = folder.dir;
-      if (!dir) throw new Error('the run folder was not prepared before the load');
+      const { outcome: result, dir } = await folder.holding(
+        () =>
+          runCoordinated({
+            scenarioFile: args.scenario,
+            target: args.target,
+            durationScale,
+            insecure: args.insecure,
+            skipPreflight: !args.preflight,
+            env: io.env,
+            shards,
+            host: args.host,
+            port: args.port,
+            readyTimeoutMs,
+            token,
+            runId,
+            interrupt: io.interrupt,
+            hurry: io.hurry,
+            onLine: output.status,
+            onProgress: output.progress,
+            beforeLoad: (scenarioName) => folder.prepare(scenarioName),
+            // Printed even with --quiet: without it no shard can join.
+            onListening: (url, scenarioName) => {
+              const scale = durationScale === undefined ? '' : ` --duration-scale ${args.durationScale}`;
+              const tokenSetting = given === undefined ? `${RUN_TOKEN_VARIABLE}=${token} ` : '';
+              io.stdout(
+                `Coordinating ${shards} shard${shards === 1 ? '' : 's'} of ${scenarioName} at ${url}; waiting up to ${Math.round(readyTimeoutMs / 1000)} s for every shard to join.\n` +
+                  `Start shard i (0..${shards - 1}) with${given === undefined ? ' this run token' : ` ${RUN_TOKEN_VARIABLE} as set here`}:\n` +
+                  `  ${tokenSetting}npm run load -- ${args.scenario} --shard i/${shards} --coordinator ${url}${scale}\n`,
+              );
+            },
+          }),
+        output.finish,
+      );
       setExitCode(
         await publishRun(io, dir, result, {
           storedBaseline,

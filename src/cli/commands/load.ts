@@ -169,18 +169,10 @@ async function runLoadCommand(io: CliIo, args: LoadArgs, setExitCode: (code: num
     onProgress: output.progress,
     beforeLoad: (scenarioName: string) => folder.prepare(shard ? `${scenarioName}-shard${shard.index}of${shard.count}` : scenarioName),
   };
-  let outcome: { result: RunResult } | { shard: MeasuredLoad };
-  try {
-    outcome = shard ? { shard: await measureLoad(options) } : { result: await runLoad(options) };
-  } catch (error) {
-    // A run that never produced results leaves no empty folder of its own behind.
-    await folder.discardIfEmpty();
-    throw error;
-  } finally {
-    output.finish();
-  }
-  const dir = folder.dir;
-  if (!dir) throw new Error('the run folder was not prepared before the load');
+  const { outcome, dir } = await folder.holding<{ result: RunResult } | { shard: MeasuredLoad }>(
+    async () => (shard ? { shard: await measureLoad(options) } : { result: await runLoad(options) }),
+    output.finish,
+  );
   if ('shard' in outcome) {
     // A coordinated search's shard hands every trial over as it ends and keeps no file: no empty folder either.
     if (outcome.shard.coordinator?.trialsSent != null) await folder.discardIfEmpty();

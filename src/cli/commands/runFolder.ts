@@ -28,5 +28,22 @@ export function runFolder(out: string | undefined, durationScale: number | undef
     async discardIfEmpty(): Promise<void> {
       if (!out && dir) await rmdir(dir).catch(() => {});
     },
+    /**
+     * Runs the load (which prepares the folder before it sends), then `settled` however it ended;
+     * a load that produced no results leaves no empty folder of its own behind.
+     */
+    async holding<T>(load: () => Promise<T>, settled: () => void): Promise<{ outcome: T; dir: string }> {
+      let outcome: T;
+      try {
+        outcome = await load();
+      } catch (error) {
+        await this.discardIfEmpty();
+        throw error;
+      } finally {
+        settled();
+      }
+      if (!dir) throw new Error('the run folder was not prepared before the load');
+      return { outcome, dir };
+    },
   };
 }
