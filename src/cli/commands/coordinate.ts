@@ -8,12 +8,13 @@ import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
-import { publishRun } from './publishRun.ts';
+import { publishRun, withPublishOptions } from './publishRun.ts';
+import type { PublishArgs } from './publishRun.ts';
 import { parseDurationScale, parseReadyTimeout, parseRunId, parseShardCount } from './scaleOptions.ts';
 import { runFolder } from './runFolder.ts';
 import { parseTargetOption } from './targetOption.ts';
 
-interface CoordinateArgs extends BaselineArgs {
+interface CoordinateArgs extends BaselineArgs, PublishArgs {
   scenario: string;
   shards: number;
   port: number;
@@ -26,10 +27,7 @@ interface CoordinateArgs extends BaselineArgs {
   insecure: boolean;
   preflight: boolean;
   quiet: boolean;
-  junit?: string;
-  summaryJson?: string;
   runId?: string;
-  index: boolean;
 }
 
 /** `coordinate`: the coordinator of a run split over shards; writes the run's results and exits with its verdict, as `load` does. */
@@ -38,7 +36,7 @@ export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void
     command: 'coordinate <scenario>',
     describe: 'Coordinate a run split over shards on other machines: start them together, merge them live, stop them together, collect their results',
     builder: (yargs: Argv) =>
-      withBaselineOptions(yargs)
+      withPublishOptions(withBaselineOptions(yargs), 'run')
         .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario every shard runs' })
         .option('shards', { type: 'number', demandOption: true, describe: 'how many shards the run is split in (load --shard i/N joins as shard i)' })
         .option('port', { type: 'number', default: 7070, describe: 'the port shards join on (0: any free one)' })
@@ -51,10 +49,7 @@ export function coordinateCommand(io: CliIo, setExitCode: (code: number) => void
         .option('insecure', { type: 'boolean', default: false, describe: "skip TLS certificate verification in the coordinator's preflight" })
         .option('preflight', { type: 'boolean', default: true, describe: 'check the target once before any shard starts; --no-preflight skips it' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print the summary only' })
-        .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file' })
-        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' })
-        .option('run-id', { type: 'string', describe: "the run's id (live metrics' run_id), told to every shard; random when unset" })
-        .option('index', { type: 'boolean', default: true, describe: 'refresh the run history of the folder holding the run; --no-index skips it' }),
+        .option('run-id', { type: 'string', describe: "the run's id (live metrics' run_id), told to every shard; random when unset" }),
     handler: async (args: CoordinateArgs) => {
       const shards = parseShardCount(args.shards);
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {

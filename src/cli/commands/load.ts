@@ -14,7 +14,8 @@ import type { MeasuredLoad } from '../../run/runLoad.ts';
 import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
-import { publishRun } from './publishRun.ts';
+import { publishRun, withPublishOptions } from './publishRun.ts';
+import type { PublishArgs } from './publishRun.ts';
 import { parseCoordinator, parseDurationScale, parseReadyTimeout, parseRunId, parseShard, parseStartAt, parseWorkers } from './scaleOptions.ts';
 import { runFolder } from './runFolder.ts';
 import { parseTargetOption } from './targetOption.ts';
@@ -22,7 +23,7 @@ import type { BaselineArgs } from './baselineOption.ts';
 import { quickScenario } from './quickRun.ts';
 import type { QuickArgs } from './quickRun.ts';
 
-interface LoadArgs extends BaselineArgs, QuickArgs {
+interface LoadArgs extends BaselineArgs, QuickArgs, PublishArgs {
   scenario?: string;
   target?: string;
   out?: string;
@@ -30,15 +31,12 @@ interface LoadArgs extends BaselineArgs, QuickArgs {
   durationScale?: string;
   preflight: boolean;
   quiet: boolean;
-  junit?: string;
-  summaryJson?: string;
   insecure: boolean;
   workers?: string;
   shard?: string;
   startAt?: string;
   output?: string[];
   runId?: string;
-  index: boolean;
   coordinator?: string;
   readyTimeout?: string;
 }
@@ -49,7 +47,7 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
     command: 'load [scenario]',
     describe: 'Run a load scenario (YAML) against its target or the built-in mock',
     builder: (yargs: Argv) =>
-      withBaselineOptions(yargs)
+      withPublishOptions(withBaselineOptions(yargs), 'run')
         .positional('scenario', { type: 'string', describe: 'scenario file, e.g. scenarios/peak.yml' })
         .option('target', { type: 'string', describe: 'override target.url: "mock" or a base URL' })
         .option('out', {
@@ -65,8 +63,6 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
         .option('insecure', { type: 'boolean', default: false, describe: 'skip TLS certificate verification (as target.insecure: true); printed as a warning' })
         .option('preflight', { type: 'boolean', default: true, describe: 'send one request per kind of user before the load; --no-preflight skips it' })
         .option('quiet', { type: 'boolean', default: false, describe: 'print the summary only (no status or live lines)' })
-        .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file (a test case per threshold, one for the contract)' })
-        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' })
         .option('workers', {
           type: 'string',
           describe: "generator processes on this machine: N, or auto (one per core, less one for the built-in mock); replaces the scenario's workers",
@@ -86,11 +82,6 @@ export function loadCommand(io: CliIo, setExitCode: (code: number) => void) {
           type: 'string',
           array: true,
           describe: 'live metrics while the run runs: prometheus=URL of a remote-write receiver (repeatable; docs/live-metrics.md)',
-        })
-        .option('index', {
-          type: 'boolean',
-          default: true,
-          describe: "refresh the run history (index.html) of the folder holding the run's folder; --no-index skips it",
         })
         .option('url', { type: 'string', describe: 'a quick run without a scenario file: mock or your server (with --rate, --duration, --users)' })
         .option('rate', { type: 'number', describe: 'quick run: requests per second' })

@@ -7,16 +7,14 @@ import type { CliIo } from '../io.ts';
 import { createRunOutput } from '../output.ts';
 import { parseTolerance, readBaseline, withBaselineOptions } from './baselineOption.ts';
 import type { BaselineArgs } from './baselineOption.ts';
-import { publishRun } from './publishRun.ts';
+import { publishRun, withPublishOptions } from './publishRun.ts';
+import type { PublishArgs } from './publishRun.ts';
 
-interface MergeArgs extends BaselineArgs {
+interface MergeArgs extends BaselineArgs, PublishArgs {
   shards: string[];
   out?: string;
   force: boolean;
   scenario?: string;
-  junit?: string;
-  summaryJson?: string;
-  index: boolean;
 }
 
 /** `merge`: one run's result.json, latency.hgrm and report.html from its shards; exits with its verdict, as `load` does. */
@@ -25,18 +23,11 @@ export function mergeCommand(io: CliIo, setExitCode: (code: number) => void) {
     command: 'merge <shards..>',
     describe: 'Merge the shards of a run split over machines (load --shard i/N) into one result, judged on the whole',
     builder: (yargs: Argv) =>
-      withBaselineOptions(yargs)
+      withPublishOptions(withBaselineOptions(yargs), 'merge')
         .positional('shards', { type: 'string', array: true, demandOption: true, describe: "every shard's folder (or its shard.json)" })
         .option('out', { type: 'string', describe: 'results folder (default reports/<scenario>-merged-<UTC timestamp>/)' })
         .option('force', { type: 'boolean', default: false, describe: 'with --out: write into a folder that already holds files' })
-        .option('scenario', { type: 'string', describe: 'the scenario file, when it is not where the shards ran it (it must be the same plan)' })
-        .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file' })
-        .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' })
-        .option('index', {
-          type: 'boolean',
-          default: true,
-          describe: "refresh the run history (index.html) of the folder holding the merge's folder; --no-index skips it",
-        }),
+        .option('scenario', { type: 'string', describe: 'the scenario file, when it is not where the shards ran it (it must be the same plan)' }),
     handler: async (args: MergeArgs) => {
       const tolerance = parseTolerance(args);
       const storedBaseline = await readBaseline(args);

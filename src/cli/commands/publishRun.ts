@@ -1,4 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Argv } from 'yargs';
 import { INDEX_ENTRY_FILE, entryOf } from '../../history/indexEntry.ts';
 import { writeRunIndex } from '../../history/writeIndex.ts';
 import { junitXml, summaryJson } from '../../report/ciOutputs.ts';
@@ -9,6 +10,25 @@ import { judgeRun } from '../../report/verdict.ts';
 import { writeFileAtomic, writeRunFiles } from '../../report/writeRun.ts';
 import type { CliIo } from '../io.ts';
 import { compareWithBaseline } from './baselineOption.ts';
+
+/** The flags of every command that judges a run and writes its files (load, merge, coordinate). */
+export interface PublishArgs {
+  junit?: string;
+  summaryJson?: string;
+  index: boolean;
+}
+
+/** Adds --junit, --summary-json and --index; `what` is the folder the command writes (a run's, a merge's). */
+export function withPublishOptions<T>(yargs: Argv<T>, what: 'run' | 'merge') {
+  return yargs
+    .option('junit', { type: 'string', describe: 'also write the verdict as JUnit XML to this file (a test case per threshold, one for the contract)' })
+    .option('summary-json', { type: 'string', describe: 'also write the verdict and headline figures as JSON to this file' })
+    .option('index', {
+      type: 'boolean',
+      default: true,
+      describe: `refresh the run history (index.html) of the folder holding the ${what}'s folder; --no-index skips it`,
+    });
+}
 
 export interface PublishOptions {
   storedBaseline: StoredRun | undefined;
