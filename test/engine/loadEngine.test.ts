@@ -73,7 +73,12 @@ describe('closed model', () => {
       // 3 connections x ~10 ms per request for 1 s is about 300 requests.
       expect(samples.length).toBeGreaterThan(150);
       expect(samples.length).toBeLessThan(310);
-      expect(samples.every((s) => s.scheduledMs === s.sentMs || s.sentMs - s.scheduledMs < 5)).toBe(true);
+      // A closed model's request is due when it is sent: no queue, so nothing to correct. The
+      // margin is a scheduler's stall between two clock reads, not a wait for a connection (a
+      // request due at the phase start and sent after an answer would be 10 ms or more late).
+      const lateMs = samples.map((s) => s.sentMs - s.scheduledMs);
+      expect(Math.min(...lateMs)).toBeGreaterThanOrEqual(0);
+      expect(lateMs.filter((ms) => ms >= 5).length).toBeLessThanOrEqual(2);
     } finally {
       await server.close();
     }
