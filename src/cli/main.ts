@@ -25,12 +25,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-const exitCode = await runCli(process.argv.slice(2), {
+// No top-level await: the test suite bundles the entry points as CommonJS (test/fixtures/cliBundle.ts).
+// A rejection is a bug, and crashes loudly as an unhandled one.
+void runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   interrupt: interrupt.signal,
   hurry: hurry.signal,
   isTty: Boolean(process.stdout.isTTY),
+}).then((exitCode) => {
+  process.exitCode = exitCode;
 });
-process.exitCode = exitCode;

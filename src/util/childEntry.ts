@@ -14,9 +14,11 @@ export interface ChildEntry {
 /**
  * The child entry whose TypeScript source is `source` (e.g. `new URL('./workerMain.ts',
  * import.meta.url)`): run through tsx from source, or, inside the bundle, the bundled entry of the
- * same name beside this code (every bundled file lies in one folder), which needs no loader.
+ * same name beside this code (every bundled file lies in one folder), with the bundle's V8 code
+ * cache preloaded (test/fixtures/codeCache.cjs) instead of a loader.
  */
 export function childEntry(source: URL): ChildEntry {
-  if (BUNDLED) return { file: `${import.meta.dirname}/${basename(fileURLToPath(source), '.ts')}.mjs`, execArgv: [] };
+  if (BUNDLED)
+    return { file: `${import.meta.dirname}/${basename(fileURLToPath(source), '.ts')}.cjs`, execArgv: ['--require', `${import.meta.dirname}/codeCache.cjs`] };
   return { file: fileURLToPath(source), execArgv: ['--import', import.meta.resolve('tsx')] };
 }

@@ -20,16 +20,23 @@ const server = createServer((req, res) => {
   res.writeHead(answer.status, answer.headers.filter(([name]) => !FRAMING.has(name.toLowerCase())).flat());
   res.end(Buffer.from(answer.bodyBase64, 'base64'));
 });
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const { port } = server.address() as AddressInfo;
-let report: string;
-try {
-  report = String(
-    await new Verifier({ provider: job.provider, providerBaseUrl: `http://127.0.0.1:${port}`, pactUrls: [job.pactOut], logLevel: 'error' }).verifyProvider(),
-  );
-} catch (error) {
-  // A failed verification rejects with the JSON report as its message.
-  report = (error as Error).message;
+
+/** Serves the recorded answers on 127.0.0.1 and has the reference verifier judge them. */
+async function judge(): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let report: string;
+  try {
+    report = String(
+      await new Verifier({ provider: job.provider, providerBaseUrl: `http://127.0.0.1:${port}`, pactUrls: [job.pactOut], logLevel: 'error' }).verifyProvider(),
+    );
+  } catch (error) {
+    // A failed verification rejects with the JSON report as its message.
+    report = (error as Error).message;
+  }
+  server.close();
+  writeFileSync(outFile, JSON.stringify(verdictsFromReport(job, report)));
 }
-server.close();
-writeFileSync(outFile, JSON.stringify(verdictsFromReport(job, report)));
+
+// No top-level await: the test suite bundles the entry points as CommonJS (test/fixtures/cliBundle.ts).
+void judge();
