@@ -119,7 +119,7 @@ describe('one run on 1 process, 2 workers and 3 shards', () => {
     }
   });
 
-  it('arrives as evenly as one process: no 100 ms window over 1.5x its share', () => {
+  it('arrives as evenly as one process: no 200 ms window over 1.5x its share', () => {
     for (const run of [runs.one, runs.workers, runs.shards]) {
       const { most, share } = busiestWindow(run.arrivalsMs, RATE_PER_SEC);
       expect(most).toBeLessThanOrEqual(1.5 * share);
