@@ -152,7 +152,9 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
         check();
       });
       void worker.exited.then(() => {
-        if (!started && worker.death) failure ??= new UserError(`${worker.death} before the run started`, { exitCode: ExitCode.badInput });
+        // A worker told to stop before the start (Ctrl-C while workers load) exits as told: not a failure.
+        if (!started && worker.death && stopReason === undefined)
+          failure ??= new UserError(`${worker.death} before the run started`, { exitCode: ExitCode.badInput });
         if (started && worker.death) stopAll(worker.death);
         check();
       });
