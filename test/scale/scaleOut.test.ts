@@ -108,14 +108,15 @@ describe('one run on 1 process, 2 workers and 3 shards', () => {
 
   // The merge itself is exact (test/merge: the same answers give the same percentiles to the
   // microsecond). What differs here is the machine: three or four processes share 2 cores with the
-  // server. Measured alone over 5 runs: p50 within 0.1-0.9 ms, p99 within 0.5-2.2 ms of one process
-  // (whose own p99 moved 8.9-9.9 ms from run to run); with another test file running beside it, p99
-  // up to 3.9 ms apart. The bounds leave room for that, and still catch a merge off by a clock or a
-  // schedule (tens of ms or more).
-  it('measures the latency one process measures: p50 within 2 ms, p99 within 10 ms', () => {
+  // server. Measured alone over 5 runs: p50 within 0.1-0.9 ms, p99 within 0.5-2.2 ms of one process;
+  // with another test file beside it, p99 up to 3.9 ms apart; with three beside it 11.5 ms, and 12
+  // ms alone once the three shards started their connections at one instant. A p99 of 800 requests
+  // is their 8 slowest, which one stall of the machine makes; p90 (80 requests) moved 0.1 ms in the
+  // same runs. A merge off by a clock or a schedule moves every percentile by tens of ms or more.
+  it('measures the latency one process measures: p50 within 2 ms, p90 within 5 ms', () => {
     for (const split of [runs.workers, runs.shards]) {
       expect(Math.abs(split.result.overall.latencyMs.p50! - runs.one.result.overall.latencyMs.p50!)).toBeLessThan(2);
-      expect(Math.abs(split.result.overall.latencyMs.p99! - runs.one.result.overall.latencyMs.p99!)).toBeLessThan(10);
+      expect(Math.abs(split.result.overall.latencyMs.p90! - runs.one.result.overall.latencyMs.p90!)).toBeLessThan(5);
     }
   });
 
