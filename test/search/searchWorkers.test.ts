@@ -1,5 +1,6 @@
 // A capacity search over worker processes, and one stopped by Ctrl-C (127.0.0.1).
 import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../../src/errors.ts';
 import { cliTestFolder, readRunResult } from '../fixtures/cliScenario.ts';
@@ -45,11 +46,14 @@ describe('capacity search over workers and interrupted', () => {
     const out = join(files.dir, 'workers');
     const scenario = searchScenario(
       'workers',
-      'from: 50, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 120ms], cooldown: 300ms',
+      'from: 50, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 120ms], cooldown: 300ms, atLeast: 150',
       'mock: { latency: 20ms, slots: 4 }',
     );
     const run = await runCliProcess(['load', scenario, '--workers', '2', '--out', out]);
+    // Its launch gate (atLeast 150/s) passes: the run passes (search.test.ts has one that fails).
     expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
+    expect(run.stdout).toMatch(/^PASSED {2}workers/m);
+    expect(run.stdout).toMatch(/; meets atLeast 150\/s/);
     expect(run.stdout).toContain('Each trial runs on 2 worker processes');
     // Which processes send is said once, not once per trial.
     expect(run.stdout.match(/^Workers: 0 \(pid \d+, stripe 0\/2\), 1 \(pid \d+, stripe 1\/2\)$/gm)).toHaveLength(1);
@@ -64,5 +68,13 @@ describe('capacity search over workers and interrupted', () => {
     const sent = result.phases[0]!.requests.sent;
     expect(sent).toBeGreaterThan(capacity.trials.reduce((total, t) => total + t.askedPerSec * (t.durationMs / 1000), 0) * 0.95);
     expect(Object.values(result.serverSide!.statusCounts).reduce((total, count) => total + count, 0)).toBe(sent);
+
+    // A baseline that held twice as much: the held rate fell beyond the tolerance.
+    const baseline = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { phases: { capacity: { heldPerSec: number } }[] };
+    baseline.phases[0]!.capacity.heldPerSec *= 2;
+    writeFileSync(join(files.dir, 'twice.json'), JSON.stringify(baseline));
+    const compared = await runCliProcess(['report', out, '--baseline', join(files.dir, 'twice.json')]);
+    expect(compared.exitCode).toBe(ExitCode.regression);
+    expect(compared.stdout).toMatch(/find\s+capacity\s+\d+\.\d\/s -> \d+\.\d\/s \(-50\.0%\)/);
   }, 120_000);
 });
