@@ -6,9 +6,10 @@ import { LongFilesFirst } from './test/fixtures/longFilesFirst.ts';
  * tinyproxy answers 407 without a length and closes with the request's body unread, so its reset
  * can reach a client that has not yet read the answer, and erase it (RFC 9112, 9.6): it happened
  * only with files side by side. The mock's pace and its stall windows are measured by the test
- * process's own timers (its sender fell to a third of its pace with four files side by side).
+ * process's own timers (its sender fell to a third of its pace with four files side by side), and
+ * the engine's own tests run it in the test process beside their server, judged to the millisecond.
  */
-const QUIET_FILES = ['test/network/proxy.test.ts', 'test/mock/capacity.test.ts', 'test/mock/faults.test.ts'];
+const QUIET_FILES = ['test/network/proxy.test.ts', 'test/mock/capacity.test.ts', 'test/mock/faults.test.ts', 'test/engine/loadEngine.test.ts'];
 
 // Pact consumer tests (re)write pacts/; everything that reads the pact runs after them.
 export default defineConfig({
