@@ -103,9 +103,12 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     child.send({ type: 'job', job: { ...options.job, stripe, workerIndex: index, secondLagMs }, env: options.env } satisfies CoordinatorMessage);
     return worker;
   });
+  // Ends the wait for every worker's ready (set below): a stop before the start need not wait for them.
+  let checkReady = () => {};
   const stopAll = (reason: string) => {
     if (stopReason !== undefined) return;
     stopReason = reason;
+    checkReady();
     if (started) options.onLine(`Stopping every worker: ${reason}. Waiting briefly for requests in flight...`);
     for (const worker of workers) send(worker, { type: 'stop', reason });
     killTimer = setTimeout(() => {
@@ -129,6 +132,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     const check = () => {
       if (workers.every((w) => w.ready) || failure || stopReason !== undefined) resolve();
     };
+    checkReady = check;
     for (const worker of workers) {
       worker.child.on('message', (message: WorkerMessage) => {
         switch (message.type) {

@@ -2,6 +2,7 @@
 // fixed-latency server: one schedule, one set of totals, one verdict.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/report/resultModel.ts';
 import { readRunResult } from '../fixtures/cliScenario.ts';
@@ -206,14 +207,16 @@ describe('workers under one coordinator', () => {
   it('Ctrl-C while the workers start exits 130 and says the load never started, not that a worker failed', async () => {
     let signalled = false;
     const run = await runCliProcess(['load', longScenario(), '--workers', '2', '--out', join(files.dir, 'early'), '--no-preflight'], {
-      env: ENV,
+      // Each worker waits 3 s before it loads: a worker ready within the test's reaction time (a
+      // bundled one takes about 150 ms) would start the load, and the test would see a run stopped.
+      env: { ...ENV, NODE_OPTIONS: `--require ${fileURLToPath(new URL('../fixtures/slowWorkerStart.cjs', import.meta.url))}` },
       ownGroup: true,
       timeoutMs: 60_000,
       onStdout: (text, kill) => {
         if (!signalled && text.includes('Starting 2 worker processes')) {
           signalled = true;
-          // While the workers load their modules: a terminal's Ctrl-C then reaches the coordinator only.
-          setTimeout(() => kill('SIGINT'), 200);
+          // While the workers load: a terminal's Ctrl-C then reaches the coordinator only.
+          kill('SIGINT');
         }
       },
     });
