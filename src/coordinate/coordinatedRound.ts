@@ -4,8 +4,11 @@ import type { LoadPlan } from '../scenario/plan.ts';
 import type { RoundTrial } from './protocol.ts';
 import type { JoinedShard } from './shardRegistry.ts';
 
-/** The start is announced this far ahead: every shard hears it in time over any network a run spans. */
-export const START_LEAD_MS = 2000;
+/**
+ * Once every shard is ready, the start is announced this far ahead: every shard hears it in time
+ * over any network a run spans (its workers then take 0.3 s to pass it on).
+ */
+export const START_LEAD_MS = 750;
 /** After a stop, how long shards get to send what they measured before they count as lost. */
 const STOP_GRACE_MS = 20_000;
 /**
@@ -21,13 +24,15 @@ export interface RoundOptions {
   trial: RoundTrial | null;
   shards: readonly JoinedShard[];
   shardCount: number;
-  /** The earliest start (epoch ms): a trial's, after the target's cooldown. */
+  /** The earliest start (epoch ms): a trial's, after the target's cooldown (its shards get ready meanwhile). */
   notBeforeEpochMs?: number;
   /** Judge abortOnFail on the merged figures (not in a search's trials: the search judges them). */
   judgeAbortOnFail: boolean;
   interrupt: AbortSignal;
   hurry?: AbortSignal;
   stop: AbortSignal;
+  /** The round is announced: from now on no shard may join. */
+  onPrepare(): void;
   onStart(startAtEpochMs: number): void;
   onLine(line: string): void;
   onProgress(line: string): void;
@@ -68,9 +73,17 @@ export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
   const checkSettled = () => {
     if (shards.every((shard) => finished.has(shard.index) || lost.has(shard.index))) settle();
   };
+  // Every shard says when its generators are ready (its workers started); a stop ends the wait.
+  const prepared = new Set<number>();
+  let allPrepared: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (allPrepared = resolve));
+  const checkPrepared = () => {
+    if (stopReason !== undefined || shards.every((shard) => prepared.has(shard.index) || lost.has(shard.index))) allPrepared();
+  };
   const stopAll = (reason: string) => {
     if (stopReason !== undefined) return;
     stopReason = reason;
+    checkPrepared();
     options.onLine(`Stopping every shard: ${reason}. Waiting for what each measured...`);
     for (const shard of shards) shard.link.send({ type: 'stop', reason });
     graceTimer = setTimeout(() => {
@@ -86,7 +99,11 @@ export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
   };
   for (const shard of shards) {
     shard.link.onFrame((frame) => {
-      if ((frame.type !== 'second' && frame.type !== 'done') || frame.round !== round) return;
+      if ((frame.type !== 'prepared' && frame.type !== 'second' && frame.type !== 'done') || frame.round !== round) return;
+      if (frame.type === 'prepared') {
+        prepared.add(shard.index);
+        return checkPrepared();
+      }
       if (frame.type === 'second') {
         if (frame.worker < shard.workers) live.update(slots.get(shard)! + frame.worker, frame.second);
         return;
@@ -119,21 +136,28 @@ export async function runRound(options: RoundOptions): Promise<RoundOutcome> {
   options.stop.addEventListener('abort', onStop, { once: true });
   options.hurry?.addEventListener('abort', onHurry, { once: true });
 
-  const startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.notBeforeEpochMs ?? 0);
-  options.onStart(startAtEpochMs);
-  for (const shard of shards) shard.link.send({ type: 'start', round, startAtEpochMs, trial: options.trial });
-  const stopWatching = live.watchEachSecond({
-    plan: options.plan,
-    startAtEpochMs,
-    lagMs: TICK_LAG_MS,
-    judgeAbortOnFail: options.judgeAbortOnFail,
-    onProgress: options.onProgress,
-    onThresholdFailed: (expr) => stopAll(`threshold "${expr}" failed (abortOnFail) on every shard's figures merged`),
-  });
+  options.onPrepare();
+  for (const shard of shards) shard.link.send({ type: 'prepare', round, trial: options.trial });
   if (options.interrupt.aborted) onInterrupt();
   if (options.stop.aborted) onStop();
-  checkSettled();
+  let stopWatching = () => {};
   try {
+    await ready;
+    // Stopped before the start, the shards were told: each ends its round without sending.
+    if (stopReason === undefined) {
+      const startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.notBeforeEpochMs ?? 0);
+      options.onStart(startAtEpochMs);
+      for (const shard of shards) shard.link.send({ type: 'start', round, startAtEpochMs });
+      stopWatching = live.watchEachSecond({
+        plan: options.plan,
+        startAtEpochMs,
+        lagMs: TICK_LAG_MS,
+        judgeAbortOnFail: options.judgeAbortOnFail,
+        onProgress: options.onProgress,
+        onThresholdFailed: (expr) => stopAll(`threshold "${expr}" failed (abortOnFail) on every shard's figures merged`),
+      });
+    }
+    checkSettled();
     await settled;
   } finally {
     stopWatching();

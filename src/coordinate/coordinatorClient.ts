@@ -26,7 +26,8 @@ export interface JoinRequest {
   onLine(line: string): void;
 }
 
-export type Round = { round: number; startAtEpochMs: number; trial: RoundTrial | null };
+/** A round the coordinator asked for: its start comes once every shard is ready (CoordinatorLink.readyFor). */
+export type Round = { round: number; trial: RoundTrial | null };
 
 /**
  * A shard's side of a coordinated run: joined (the token proven both ways, the plan accepted), it
@@ -40,7 +41,10 @@ export class CoordinatorLink {
   readonly #stop = new AbortController();
   readonly #hurry = new AbortController();
   readonly #rounds: (Round | 'finish')[] = [];
-  #wake: () => void = () => {};
+  /** Each announced round's start (epoch ms). */
+  readonly #starts = new Map<number, number>();
+  /** Whoever waits for a frame: the next round, or a round's start. */
+  readonly #waiting = new Set<() => void>();
 
   /** `early`: frames that came right behind the acceptance (in the same read), before this object could hear them. */
   private constructor(link: FrameLink<CoordinatorFrame, ShardFrame>, accepted: Extract<CoordinatorFrame, { type: 'accepted' }>, early: CoordinatorFrame[]) {
@@ -48,15 +52,33 @@ export class CoordinatorLink {
     this.runId = accepted.runId;
     this.preflightDone = accepted.preflightDone;
     const hear = (frame: CoordinatorFrame) => {
-      if (frame.type === 'start') this.#rounds.push({ round: frame.round, startAtEpochMs: frame.startAtEpochMs, trial: frame.trial });
+      if (frame.type === 'prepare') this.#rounds.push({ round: frame.round, trial: frame.trial });
+      else if (frame.type === 'start') this.#starts.set(frame.round, frame.startAtEpochMs);
       else if (frame.type === 'finish') this.#rounds.push('finish');
       else if (frame.type === 'stop') this.#stop.abort(frame.reason);
       else if (frame.type === 'hurry') this.#hurry.abort();
-      this.#wake();
+      this.#wakeAll();
     };
     for (const frame of early) hear(frame);
     link.onFrame(hear);
-    link.onClose(() => this.#wake());
+    link.onClose(() => this.#wakeAll());
+  }
+
+  #wakeAll(): void {
+    for (const wake of [...this.#waiting]) wake();
+  }
+
+  /** Until a frame comes, the link closes or `interrupt` aborts. */
+  #nextFrame(interrupt?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        this.#waiting.delete(wake);
+        interrupt?.removeEventListener('abort', wake);
+        resolve();
+      };
+      this.#waiting.add(wake);
+      interrupt?.addEventListener('abort', wake, { once: true });
+    });
   }
 
   /** Told to stop by the coordinator; the reason is the coordinator's. */
@@ -81,14 +103,24 @@ export class CoordinatorLink {
       if (this.#link.closedReason !== undefined) return 'lost';
       if (interrupt?.aborted) return 'interrupted';
       // The listener goes once woken: a search's shard waits here once per trial on the same signal.
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          interrupt?.removeEventListener('abort', wake);
-          resolve();
-        };
-        this.#wake = wake;
-        interrupt?.addEventListener('abort', wake, { once: true });
-      });
+      await this.#nextFrame(interrupt);
+    }
+  }
+
+  /**
+   * Says this shard's generators are ready for `round` and waits for the round's start (epoch ms).
+   * Told to stop first, or `interrupt`ed, it resolves at once with now: the stop signal is set
+   * and the load ends before it began. A coordinator gone before the start sets the stop signal
+   * too: a round that never started cannot run on alone, misaligned with the other shards.
+   */
+  async readyFor(round: number, interrupt?: AbortSignal): Promise<number> {
+    this.#link.send({ type: 'prepared', round });
+    for (;;) {
+      const startAtEpochMs = this.#starts.get(round);
+      if (startAtEpochMs !== undefined) return startAtEpochMs;
+      if (this.#link.closedReason !== undefined) this.#stop.abort(`the coordinator went away before the start (${this.#link.closedReason})`);
+      if (this.#stop.signal.aborted || interrupt?.aborted) return Date.now();
+      await this.#nextFrame(interrupt);
     }
   }
 
@@ -139,7 +171,7 @@ export class CoordinatorLink {
   static async #handshake(opened: { request: ClientRequest; response: IncomingMessage }, join: JoinRequest): Promise<CoordinatorLink> {
     const link = new FrameLink<CoordinatorFrame, ShardFrame>(opened.response, opened.request, coordinatorFrameSchema);
     const nonce = newNonce();
-    // The last shard to join hears its acceptance and the start at once, often in one read.
+    // The last shard to join hears its acceptance and the first round at once, often in one read.
     const early: CoordinatorFrame[] = [];
     let answered = false;
     const answer = await new Promise<Extract<CoordinatorFrame, { type: 'accepted' | 'refused' }> | string>((resolve) => {

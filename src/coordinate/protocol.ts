@@ -8,7 +8,7 @@ import { shardFileSchema } from '../merge/shardFile.ts';
 import type { WorkerSecond } from '../scale/liveMerge.ts';
 
 /** The path shards join at; the version is in it, so an older shard meets a clear 404, not a confusing frame. */
-export const JOIN_PATH = '/v1/shards';
+export const JOIN_PATH = '/v2/shards';
 
 const count = z.number().int().nonnegative();
 
@@ -44,6 +44,8 @@ export const shardFrameSchema = z.discriminatedUnion('type', [
   }),
   /** One of the shard's generators (`worker`, from 0) sealed a second: as workers report to their local coordinator. */
   z.object({ type: z.literal('second'), round: z.number().int().positive(), worker: count, second: workerSecondSchema }),
+  /** The shard's generators are ready for round `round` (its workers started): it waits for the round's start. */
+  z.object({ type: z.literal('prepared'), round: z.number().int().positive() }),
   /** What the shard measured in a round: its shard.json. */
   z.object({ type: z.literal('done'), round: z.number().int().positive(), shard: shardFileSchema }),
 ]);
@@ -61,8 +63,10 @@ export const coordinatorFrameSchema = z.discriminatedUnion('type', [
     preflightDone: z.boolean(),
   }),
   z.object({ type: z.literal('refused'), reason: z.string(), exitCode: z.number().int().min(1).max(255).optional() }),
-  /** Start round `round` at `startAtEpochMs`: the whole plan, or one trial of a search. */
-  z.object({ type: z.literal('start'), round: z.number().int().positive(), startAtEpochMs: z.number(), trial: trialSchema.nullable() }),
+  /** Get ready for round `round` (the whole plan, or one trial of a search) and say so. */
+  z.object({ type: z.literal('prepare'), round: z.number().int().positive(), trial: trialSchema.nullable() }),
+  /** Every shard is ready: start round `round` at `startAtEpochMs`. */
+  z.object({ type: z.literal('start'), round: z.number().int().positive(), startAtEpochMs: z.number() }),
   z.object({ type: z.literal('stop'), reason: z.string() }),
   /** A second Ctrl-C on the coordinator: stop waiting for requests in flight. */
   z.object({ type: z.literal('hurry') }),

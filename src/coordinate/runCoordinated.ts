@@ -95,9 +95,10 @@ export async function runCoordinated(options: CoordinateOptions): Promise<RunRes
       interrupt: options.interrupt,
       hurry: options.hurry,
       stop: stop.signal,
+      // A shard joining once the first round is announced would send its share misaligned.
+      onPrepare: () => registry.markStarted(Date.now()),
       onStart: (startAtEpochMs: number) => {
         if (rounds.count === 1) options.onLine(`Every shard starts its schedule at ${new Date(startAtEpochMs).toISOString()}`);
-        registry.markStarted(startAtEpochMs);
       },
       onLine: options.onLine,
     };

@@ -62,7 +62,7 @@ export class ShardRegistry {
 
   /** From now on, every join is refused: the schedule has begun. */
   markStarted(startAtEpochMs: number): void {
-    this.#startedAtEpochMs = startAtEpochMs;
+    this.#startedAtEpochMs ??= startAtEpochMs;
   }
 
   /** Resolves when every shard has joined; rejects with the missing shards by name after `timeoutMs`. */

@@ -13,7 +13,7 @@ import type { CoordinatorLink, Round } from './coordinatorClient.ts';
 export async function sendCoordinatedTrials(
   link: CoordinatorLink,
   first: Round,
-  send: Omit<StripeSend, 'startAtEpochMs' | 'reportSecond' | 'announce'>,
+  send: Omit<StripeSend, 'startAt' | 'reportSecond' | 'announce'>,
   fileOf: (measured: GeneratorMeasurements) => Promise<ShardFile>,
 ): Promise<{ last: GeneratorMeasurements; trials: number }> {
   let round = first;
@@ -27,7 +27,7 @@ export async function sendCoordinatedTrials(
       ...send,
       plan: trialPlan(send.plan, ratePerSec, holdMs),
       job: { ...send.job, trial: round.trial },
-      startAtEpochMs: round.startAtEpochMs,
+      startAt: (until) => link.readyFor(current.round, until),
       reportSecond: (worker, second) => link.reportSecond(current.round, worker, second),
       announce: trials === 0,
     });

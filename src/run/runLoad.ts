@@ -191,7 +191,8 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     // How a search or the workers are stopped, and where they report.
     // A coordinated shard waits for the common start, and stops (or hurries) when its coordinator says.
     const round = link ? await firstRound(link, options.interrupt) : undefined;
-    const startAtEpochMs = round?.startAtEpochMs ?? options.startAtEpochMs;
+    // A coordinator's start comes once every shard said it is ready.
+    const startAt = link && round ? (until: AbortSignal) => link.readyFor(round.round, until) : options.startAtEpochMs;
     const control = {
       interrupt: options.interrupt,
       hurry: link ? AbortSignal.any([link.hurry, ...(options.hurry ? [options.hurry] : [])]) : options.hurry,
@@ -236,7 +237,7 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
       measured = search.measured;
       capacity = search.capacity;
     } else {
-      const sent = await sendStripe({ plan, target, stripe, workers, job, env: options.env, startAtEpochMs, control, live, reportSecond });
+      const sent = await sendStripe({ plan, target, stripe, workers, job, env: options.env, startAt, control, live, reportSecond });
       measured = sent.measured;
       perWorker = sent.perWorker;
     }
@@ -285,7 +286,7 @@ function joinCoordinator(
   );
 }
 
-/** The coordinator's first start: every shard has joined. Gone before it, the run never started here. */
+/** The coordinator's first round: every shard has joined. Gone before it, the run never started here. */
 async function firstRound(link: CoordinatorLink, interrupt: AbortSignal): Promise<Round> {
   const round = await link.nextRound(interrupt);
   if (round === 'interrupted') {

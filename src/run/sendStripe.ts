@@ -6,7 +6,8 @@ import type { WorkerSecond } from '../scale/liveMerge.ts';
 import { within } from '../scale/stripe.ts';
 import type { Stripe } from '../scale/stripe.ts';
 import type { WorkerJob } from '../scale/workerProtocol.ts';
-import { runWorkers } from '../scale/workers.ts';
+import { commonStartOf, runWorkers } from '../scale/workers.ts';
+import type { CommonStart } from '../scale/workers.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { runGenerator } from './generator.ts';
 import { failingAbortThreshold, liveLine, recordersSoFar } from './monitor.ts';
@@ -28,7 +29,8 @@ export interface StripeSend {
   workers: number;
   job: Omit<WorkerJob, 'stripe' | 'workerIndex' | 'secondLagMs'>;
   env: Record<string, string | undefined>;
-  startAtEpochMs: number | undefined;
+  /** When the schedule starts: a coordinator's start is asked for once this stripe's generators are ready. */
+  startAt: CommonStart | undefined;
   control: StripeControl;
   live: LiveOutputs;
   /** A coordinated shard: each generator's seconds go to the coordinator, which judges abortOnFail. */
@@ -39,7 +41,7 @@ export interface StripeSend {
 
 /** Sends a stripe of the plan from this process, or from worker processes that split it, and returns what it measured. */
 export async function sendStripe(send: StripeSend): Promise<{ measured: GeneratorMeasurements; perWorker: GeneratorMeasurements[] | null }> {
-  const { plan, workers, control, reportSecond, startAtEpochMs } = send;
+  const { plan, workers, control, reportSecond } = send;
   if (workers > 1) {
     if (send.announce !== false) control.onLine(`Starting ${workers} worker processes (each sends one request in ${workers} of the schedule)...`);
     const run = await runWorkers({
@@ -47,7 +49,7 @@ export async function sendStripe(send: StripeSend): Promise<{ measured: Generato
       job: send.job,
       env: send.env,
       stripes: Array.from({ length: workers }, (_, w) => within(send.stripe, w, workers)),
-      startAtEpochMs,
+      startAt: send.startAt,
       ...control,
       announce: send.announce,
       judgeAbortOnFail: !reportSecond,
@@ -55,6 +57,8 @@ export async function sendStripe(send: StripeSend): Promise<{ measured: Generato
     });
     return { measured: run.measured, perWorker: run.workers };
   }
+  // Stopped while it waits, it runs nothing: the generator sees the stop at once.
+  const startAtEpochMs = await commonStartOf(send.startAt, AbortSignal.any([control.interrupt, control.stop]));
   if (startAtEpochMs !== undefined && startAtEpochMs > Date.now()) {
     control.onLine(`Waiting for the common start at ${new Date(startAtEpochMs).toISOString()}...`);
   }

@@ -21,13 +21,25 @@ const STOP_GRACE_MS = 15_000;
 const REPORT_LAG_MS = 50;
 const REPORT_SPREAD_MS = 400;
 
+/**
+ * When a run's schedule starts: an epoch ms known beforehand (--start-at, a trial's cooldown end),
+ * or one asked for once every generator here is ready (a coordinator's start, which waits for every
+ * shard), which resolves at once when `until` aborts.
+ */
+export type CommonStart = number | ((until: AbortSignal) => Promise<number>);
+
+/** The common start, asked for now if it must be; undefined for none (start at once). */
+export function commonStartOf(start: CommonStart | undefined, until: AbortSignal): Promise<number | undefined> {
+  return typeof start === 'function' ? start(until) : Promise.resolve(start);
+}
+
 export interface RunWorkersOptions {
   plan: LoadPlan;
   job: Omit<WorkerJob, 'stripe' | 'workerIndex' | 'secondLagMs'>;
   env: Record<string, string | undefined>;
   /** One stripe per worker, in order. */
   stripes: Stripe[];
-  startAtEpochMs?: number;
+  startAt?: CommonStart;
   interrupt: AbortSignal;
   /** A second interrupt: every worker stops waiting for its requests in flight. */
   hurry?: AbortSignal;
@@ -168,6 +180,8 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
   let stopWatching = () => {};
   try {
     await allReady;
+    const commonStartEpochMs =
+      failure || stopReason !== undefined ? undefined : await commonStartOf(options.startAt, AbortSignal.any([options.interrupt, options.stop]));
     if (failure || stopReason !== undefined) {
       // What stopped the start, before the kills below make every worker's exit look like a failure.
       const failed = failure;
@@ -176,8 +190,8 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       if (failed) throw failed;
       throw new UserError(`Stopped before the load started: ${stopReason}`, { exitCode: interrupted ? ExitCode.interrupted : ExitCode.targetNotUsable });
     }
-    const startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, options.startAtEpochMs ?? 0);
-    if (options.announce !== false && options.startAtEpochMs !== undefined && options.startAtEpochMs > Date.now() + START_LEAD_MS) {
+    const startAtEpochMs = Math.max(Date.now() + START_LEAD_MS, commonStartEpochMs ?? 0);
+    if (options.announce !== false && commonStartEpochMs !== undefined && commonStartEpochMs > Date.now() + START_LEAD_MS) {
       options.onLine(`Waiting for the common start at ${new Date(startAtEpochMs).toISOString()}...`);
     }
     started = true;

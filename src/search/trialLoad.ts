@@ -66,7 +66,7 @@ export function workerTrials(
         env,
         stripes: Array.from({ length: workers }, (_, w) => within(WHOLE_RUN, w, workers)),
         // The workers start up while the target rests.
-        startAtEpochMs,
+        startAt: startAtEpochMs,
         // Which processes send is said once; every trial has the same split.
         announce: first,
         ...control,

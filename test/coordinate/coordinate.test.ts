@@ -8,7 +8,7 @@ import type { ShardFile } from '../../src/merge/shardFile.ts';
 import { readRunResult } from '../fixtures/cliScenario.ts';
 import { busiestWindow, startLoggingServer } from '../fixtures/loggingServer.ts';
 import type { LoggingServer } from '../fixtures/loggingServer.ts';
-import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { SLOW_WORKER_START_ENV, runCliProcess } from '../fixtures/runCliProcess.ts';
 import { COORDINATED_ENV, coordinated } from './coordinatedRun.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
 
@@ -48,7 +48,7 @@ const shardFile = (dir: string): ShardFile => shardFileSchema.parse(JSON.parse(r
 /** Which shard sent a user's message: with `sequence` users, request k goes to shard k mod 3 and carries user k mod 300. */
 const shardOf = (authId: string) => Number(authId.slice(1)) % 3;
 
-describe('a coordinator and 3 shards started 0, 2 and 4 s apart', () => {
+describe('a coordinator and 3 shards started 0, 2 and 4 s apart, one of them 3 s longer getting ready', () => {
   const DURATION_MS = 4000;
   let run: Awaited<ReturnType<typeof coordinated>>;
   beforeAll(async () => {
@@ -59,6 +59,8 @@ describe('a coordinator and 3 shards started 0, 2 and 4 s apart', () => {
       coordinatorArgs: ['--no-preflight'],
       // Shard 1 splits its stripe over 2 workers: their seconds reach the coordinator through it.
       shardArgs: (i) => (i === 1 ? ['--workers', '2'] : []),
+      // ...which take 3 s to load: the start waits until every shard says it is ready.
+      shardEnv: (i) => (i === 1 ? SLOW_WORKER_START_ENV : {}),
     });
   }, 120_000);
 
@@ -76,7 +78,7 @@ describe('a coordinator and 3 shards started 0, 2 and 4 s apart', () => {
     const { most, share } = busiestWindow(server.arrivalsMs, RATE_PER_SEC);
     expect(most).toBeLessThanOrEqual(1.5 * share);
     expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 1/3', 'shard 2/3']);
-    // One start for all, though they came 4 s apart.
+    // One start for all, though they came 4 s apart and one took 3 s more to get ready.
     for (const row of result.generators!.rows) expect(row.startOffsetMs).toBeLessThan(100);
     expect(run.coordinator.stdout).toMatch(/Every shard starts its schedule at/);
     expect(run.coordinator.stdout).toMatch(/shard 1\/3 \(.+\) joined \(2 generators\)/);

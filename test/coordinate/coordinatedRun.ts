@@ -28,6 +28,8 @@ export async function coordinated(
     coordinatorArgs?: string[];
     /** More flags for shard i (e.g. --workers). */
     shardArgs?: (index: number) => string[];
+    /** More environment for shard i. */
+    shardEnv?: (index: number) => Record<string, string>;
     /** Hears the coordinator's output, with a way to signal each shard started so far, and the coordinator. */
     onCoordinatorStdout?: (text: string, shardKills: ((signal: NodeJS.Signals) => void)[], killCoordinator: (signal: NodeJS.Signals) => void) => void;
   },
@@ -55,7 +57,7 @@ export async function coordinated(
       const run = await runCliProcess(
         ['load', file, '--shard', `${i}/${options.shards}`, '--coordinator', address, '--out', shardDir, '--quiet', ...(options.shardArgs?.(i) ?? [])],
         {
-          env: ENV,
+          env: { ...ENV, ...options.shardEnv?.(i) },
           timeoutMs: 90_000,
           onStart: (kill) => (kills[i] = kill),
         },

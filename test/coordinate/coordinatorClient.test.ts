@@ -18,20 +18,28 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A coordinator that challenges, reads the join, and answers with `answer(join)` written at once. */
-async function handWrittenCoordinator(answer: (join: { nonce: string }) => string): Promise<string> {
+/**
+ * A coordinator that challenges, reads the join, and answers with `answer(join)` written at once;
+ * then answers the shard's first 'prepared' with `onPrepared(round)`, when given.
+ */
+async function handWrittenCoordinator(answer: (join: { nonce: string }) => string, onPrepared?: (round: number) => string): Promise<string> {
   server = await startTestServer((req, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     res.write(`${JSON.stringify({ type: 'challenge', nonce: NONCE })}\n`);
     let buffered = '';
     let answered = false;
+    let preparedAnswered = false;
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
       buffered += chunk;
-      const line = buffered.split('\n').find((text) => text.includes('"join"'));
+      const lines = buffered.split('\n');
+      const line = lines.find((text) => text.includes('"join"'));
       // Once: the shard's pings come on the same stream later.
       if (line && !answered) res.write(answer(JSON.parse(line) as { nonce: string }));
       answered ||= line !== undefined;
+      const prepared = lines.find((text) => text.includes('"prepared"'));
+      if (prepared && onPrepared && !preparedAnswered) res.write(onPrepared((JSON.parse(prepared) as { round: number }).round));
+      preparedAnswered ||= prepared !== undefined;
     });
   });
   return server.url;
@@ -50,18 +58,39 @@ const joinAt = (url: string, token = TOKEN): JoinRequest => ({
 });
 
 describe('CoordinatorLink', () => {
-  it('hears a start that arrives in the same read as its acceptance', async () => {
+  it('hears a round that arrives in the same read as its acceptance, says it is ready, and hears the start', async () => {
     const url = await handWrittenCoordinator(
       (join) =>
         `${JSON.stringify({ type: 'accepted', proof: proofFor(TOKEN, join.nonce, 'coordinator'), runId: 'r1', preflightDone: true })}\n` +
-        `${JSON.stringify({ type: 'start', round: 1, startAtEpochMs: 1234, trial: null })}\n`,
+        `${JSON.stringify({ type: 'prepare', round: 1, trial: null })}\n`,
+      (round) => `${JSON.stringify({ type: 'start', round, startAtEpochMs: 1234 })}\n`,
     );
     const link = await CoordinatorLink.join(joinAt(url));
     expect(link.runId).toBe('r1');
-    // Nothing else comes: the start must be the one that came with the acceptance.
-    const next = await Promise.race([link.nextRound(), new Promise((resolve) => setTimeout(() => resolve('nothing within 3 s'), 3000))]);
-    expect(next).toEqual({ round: 1, startAtEpochMs: 1234, trial: null });
+    // Nothing else comes: the round must be the one that came with the acceptance.
+    const within3s = <T>(promise: Promise<T>) => Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve('nothing within 3 s'), 3000))]);
+    expect(await within3s(link.nextRound())).toEqual({ round: 1, trial: null });
+    // The start comes only as the answer to this shard's 'prepared'.
+    expect(await within3s(link.readyFor(1))).toBe(1234);
+    expect(link.stop.aborted).toBe(false);
     await link.close();
+  });
+
+  it('stops a round whose start never came when the coordinator goes away: it cannot run on misaligned', async () => {
+    const url = await handWrittenCoordinator(
+      (join) =>
+        `${JSON.stringify({ type: 'accepted', proof: proofFor(TOKEN, join.nonce, 'coordinator'), runId: 'r1', preflightDone: true })}\n` +
+        `${JSON.stringify({ type: 'prepare', round: 1, trial: null })}\n`,
+    );
+    const link = await CoordinatorLink.join(joinAt(url));
+    expect(await link.nextRound()).toEqual({ round: 1, trial: null });
+    const ready = link.readyFor(1);
+    await server!.close();
+    const beforeMs = Date.now();
+    expect(await ready).toBeGreaterThanOrEqual(beforeMs - 1000);
+    expect(link.stop.aborted).toBe(true);
+    expect(String(link.stop.reason)).toMatch(/^the coordinator went away before the start/);
+    server = undefined;
   });
 
   it('refuses a coordinator that cannot prove it holds the run token', async () => {
@@ -79,6 +108,6 @@ describe('CoordinatorLink', () => {
     await expect(CoordinatorLink.join({ ...joinAt(server.url), readyTimeoutMs: 1000 })).rejects.toThrow(
       /cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/,
     );
-    expect(JOIN_PATH).toBe('/v1/shards');
+    expect(JOIN_PATH).toBe('/v2/shards');
   });
 });

@@ -2,11 +2,10 @@
 // fixed-latency server: one schedule, one set of totals, one verdict.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/report/resultModel.ts';
 import { readRunResult } from '../fixtures/cliScenario.ts';
-import { runCliProcess } from '../fixtures/runCliProcess.ts';
+import { SLOW_WORKER_START_ENV, runCliProcess } from '../fixtures/runCliProcess.ts';
 import { busiestWindow, startLoggingServer } from '../fixtures/loggingServer.ts';
 import type { LoggingServer } from '../fixtures/loggingServer.ts';
 import { tempDir } from '../fixtures/tempFiles.ts';
@@ -209,7 +208,7 @@ describe('workers under one coordinator', () => {
     const run = await runCliProcess(['load', longScenario(), '--workers', '2', '--out', join(files.dir, 'early'), '--no-preflight'], {
       // Each worker waits 3 s before it loads: a worker ready within the test's reaction time (a
       // bundled one takes about 150 ms) would start the load, and the test would see a run stopped.
-      env: { ...ENV, NODE_OPTIONS: `--require ${fileURLToPath(new URL('../fixtures/slowWorkerStart.cjs', import.meta.url))}` },
+      env: { ...ENV, ...SLOW_WORKER_START_ENV },
       ownGroup: true,
       timeoutMs: 60_000,
       onStdout: (text, kill) => {
