@@ -104,8 +104,11 @@ export class PrometheusOutput {
     this.#closed = true;
     const deadline = AbortSignal.timeout(FINAL_DEADLINE_MS);
     // A push on the wire finishes first (the receiver takes samples in time order); the ones still
-    // waiting are never sent: the final push carries their counters further.
-    await Promise.race([this.#inFlight, sleep(FINAL_DEADLINE_MS, deadline)]);
+    // waiting are never sent: the final push carries their counters further. The wait's timer goes
+    // with it: left running, it kept the process alive for the rest of the 5 s after the run ended.
+    const waited = new AbortController();
+    await Promise.race([this.#inFlight, sleep(FINAL_DEADLINE_MS, AbortSignal.any([deadline, waited.signal]))]);
+    waited.abort();
     this.#report.pushes -= this.#queue.splice(this.#sending ? 1 : 0).length;
     const final: Push = { body: encodeWriteRequest(this.#samples()), tries: 0 };
     this.#report.pushes++;
@@ -245,10 +248,15 @@ function retryable(error: Error & { status?: number }): boolean {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
