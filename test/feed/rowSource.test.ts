@@ -57,6 +57,10 @@ describe('CSV validation', () => {
     expect(problems).toContain(`${file}:5: expect: expected a whole number from 100 to 599, got "999"`);
     expect(problems).toContain(`${file}:7: auth_id`);
     expect((error as UserError).message).toContain('4 bad rows');
+    // Blank lines are skipped, and still counted.
+    const spaced = files.write('spaced.csv', 'auth_id,weight\nalice,1\n\n\nbob,zero\n');
+    const spacedError = await scanCsv(spaced, userRowSchema).catch((e: unknown) => e);
+    expect((spacedError as UserError).problems).toEqual([`${spaced}:5: weight: expected a whole number from 1 to 1000, got "zero"`]);
   });
 
   it('rejects a file with a header only, and an unclosed quote with its line', async () => {
