@@ -101,20 +101,6 @@ describe('remote write', () => {
     }
   });
 
-  it('leaves no timer behind once closed: the process exits as soon as the run ends, not seconds later', async () => {
-    const sink = await receiver((_req, res) => res.writeHead(204).end());
-    try {
-      const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-      const before = timers();
-      const output = new PrometheusOutput(settings(sink.url), common);
-      output.track(() => figures(3));
-      expect((await output.close()).finalDelivered).toBe(true);
-      expect(timers()).toBe(before);
-    } finally {
-      await sink.close();
-    }
-  });
-
   it('never holds the process up: a receiver that does not answer costs its pushes, not the event loop, and the final push gives up in time', async () => {
     const sink = await receiver(() => {});
     try {
