@@ -116,11 +116,13 @@ describe('one run on 1 process, 2 workers and 3 shards', () => {
   // with another test file beside it, p99 up to 3.9 ms apart; with three beside it 11.5 ms, and 12
   // ms alone once the three shards started their connections at one instant. A p99 of 800 requests
   // is their 8 slowest, which one stall of the machine makes; p90 (80 requests) moved 0.1 ms in the
-  // same runs. A merge off by a clock or a schedule moves every percentile by tens of ms or more.
-  it('measures the latency one process measures: p50 within 2 ms, p90 within 5 ms', () => {
+  // same runs. Since the suite waits less and keeps both cores busier, p50 came 2.7 ms apart once
+  // (two coordinated files beside it) and p90 5.5 ms (four files side by side, on a fresh clone).
+  // A merge off by a clock or a schedule moves every percentile by tens of ms or more.
+  it('measures the latency one process measures: p50 within 3 ms, p90 within 10 ms', () => {
     for (const split of [runs.workers, runs.shards]) {
-      expect(Math.abs(split.result.overall.latencyMs.p50! - runs.one.result.overall.latencyMs.p50!)).toBeLessThan(2);
-      expect(Math.abs(split.result.overall.latencyMs.p90! - runs.one.result.overall.latencyMs.p90!)).toBeLessThan(5);
+      expect(Math.abs(split.result.overall.latencyMs.p50! - runs.one.result.overall.latencyMs.p50!)).toBeLessThan(3);
+      expect(Math.abs(split.result.overall.latencyMs.p90! - runs.one.result.overall.latencyMs.p90!)).toBeLessThan(10);
     }
   });
 
