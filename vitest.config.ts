@@ -3,14 +3,18 @@ import { LongFilesFirst } from './test/fixtures/longFilesFirst.ts';
 
 /**
  * Files whose outcome depends on timing that a shared machine changes, run after the rest, two at a
- * time (a core each: docs/testing.md gives the engine's margins measured so):
- * tinyproxy answers 407 without a length and closes with the request's body unread, so its reset
- * can reach a client that has not yet read the answer, and erase it (RFC 9112, 9.6): it happened
- * only with files side by side. The mock's pace and its stall windows are measured by the test
- * process's own timers (its sender fell to a third of its pace with four files side by side), and
- * the engine's own tests run it in the test process beside their server, judged to the millisecond.
+ * time (a core each: docs/testing.md gives the engine's margins measured so). The mock's pace and
+ * its stall windows are measured by the test process's own timers (its sender fell to a third of
+ * its pace with four files side by side), and the engine's own tests run it in the test process
+ * beside their server, judged to the millisecond.
  */
-const QUIET_FILES = ['test/network/proxy.test.ts', 'test/mock/capacity.test.ts', 'test/mock/faults.test.ts', 'test/engine/loadEngine.test.ts'];
+const QUIET_FILES = ['test/mock/capacity.test.ts', 'test/mock/faults.test.ts', 'test/engine/loadEngine.test.ts'];
+/**
+ * Last, alone: tinyproxy answers 407 without a length and closes with the request's body unread, so
+ * its reset can reach a client that has not yet read the answer, and erase it (RFC 9112, 9.6). It
+ * happened whenever another file ran beside it, even one of those above.
+ */
+const ALONE_FILES = ['test/network/proxy.test.ts'];
 
 // Pact consumer tests (re)write pacts/; everything that reads the pact runs after them.
 export default defineConfig({
@@ -32,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'harness',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.pact.test.ts', ...QUIET_FILES],
+          exclude: ['test/**/*.pact.test.ts', ...QUIET_FILES, ...ALONE_FILES],
           sequence: { groupOrder: 1 },
           // A worker runs one file after another without reloading what they share (the src/
           // modules, vitest itself): the 60-odd short files then take seconds, not twenty. No test
@@ -45,6 +49,9 @@ export default defineConfig({
       {
         // After the rest, one file per core.
         test: { name: 'quiet', include: QUIET_FILES, sequence: { groupOrder: 2 }, maxWorkers: 2, testTimeout: 120_000, hookTimeout: 60_000 },
+      },
+      {
+        test: { name: 'alone', include: ALONE_FILES, sequence: { groupOrder: 3 }, maxWorkers: 1, testTimeout: 120_000, hookTimeout: 60_000 },
       },
     ],
   },
