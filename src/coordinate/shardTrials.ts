@@ -2,6 +2,7 @@ import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import type { ShardFile } from '../merge/shardFile.ts';
 import { sendStripe } from '../run/sendStripe.ts';
 import type { StripeSend } from '../run/sendStripe.ts';
+import { WorkerProcesses } from '../scale/workers.ts';
 import { trialPlan } from '../search/trial.ts';
 import type { CoordinatorLink, Round } from './coordinatorClient.ts';
 
@@ -11,6 +12,21 @@ import type { CoordinatorLink, Round } from './coordinatorClient.ts';
  * measured, until the coordinator says the search is over (or goes away).
  */
 export async function sendCoordinatedTrials(
+  link: CoordinatorLink,
+  first: Round,
+  send: Omit<StripeSend, 'startAt' | 'reportSecond' | 'announce' | 'processes'>,
+  fileOf: (measured: GeneratorMeasurements) => Promise<ShardFile>,
+): Promise<{ last: GeneratorMeasurements; trials: number }> {
+  // This shard's workers are kept from one trial to the next.
+  const processes = send.workers > 1 ? new WorkerProcesses() : undefined;
+  try {
+    return await sendEachTrial(link, first, { ...send, processes }, fileOf);
+  } finally {
+    processes?.close();
+  }
+}
+
+async function sendEachTrial(
   link: CoordinatorLink,
   first: Round,
   send: Omit<StripeSend, 'startAt' | 'reportSecond' | 'announce'>,

@@ -7,7 +7,7 @@ import { within } from '../scale/stripe.ts';
 import type { Stripe } from '../scale/stripe.ts';
 import type { WorkerJob } from '../scale/workerProtocol.ts';
 import { commonStartOf, runWorkers } from '../scale/workers.ts';
-import type { CommonStart } from '../scale/workers.ts';
+import type { CommonStart, WorkerProcesses } from '../scale/workers.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 import { runGenerator } from './generator.ts';
 import { failingAbortThreshold, liveLine, recordersSoFar } from './monitor.ts';
@@ -37,6 +37,8 @@ export interface StripeSend {
   reportSecond?: (worker: number, second: WorkerSecond) => void;
   /** Say which processes send (default true). */
   announce?: boolean;
+  /** Worker processes kept from the stripe before (a coordinated search's trials). */
+  processes?: WorkerProcesses;
 }
 
 /** Sends a stripe of the plan from this process, or from worker processes that split it, and returns what it measured. */
@@ -54,6 +56,7 @@ export async function sendStripe(send: StripeSend): Promise<{ measured: Generato
       announce: send.announce,
       judgeAbortOnFail: !reportSecond,
       onWorkerSecond: reportSecond,
+      processes: send.processes,
     });
     return { measured: run.measured, perWorker: run.workers };
   }

@@ -1,7 +1,8 @@
 // A worker process: runs one stripe of the plan for its coordinator (scale/workers.ts) and sends
-// back what it measured. Signals are the coordinator's to handle: the worker runs in a process
-// group of its own, and ignores SIGINT and SIGTERM sent to it anyway (a worker that stopped on its
-// own would lose the merged verdict).
+// back what it measured; told to stay, it then waits for its next job (a capacity search's next
+// trial). Signals are the coordinator's to handle: the worker runs in a process group of its own,
+// and ignores SIGINT and SIGTERM sent to it anyway (a worker that stopped on its own would lose
+// the merged verdict).
 import { UserError } from '../errors.ts';
 import { LiveOutputs } from '../outputs/liveOutputs.ts';
 import { generatorLabel } from '../outputs/runIdentity.ts';
@@ -10,17 +11,30 @@ import { secondReport } from './liveMerge.ts';
 import { poolTarget } from '../run/target.ts';
 import { loadScenario } from '../scenario/loadScenario.ts';
 import { planLoad } from '../scenario/plan.ts';
+import type { LoadPlan } from '../scenario/plan.ts';
 import { trialPlan } from '../search/trial.ts';
 import type { CoordinatorMessage, WorkerJob, WorkerMessage } from './workerProtocol.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
 
-const stop = new AbortController();
-const hurry = new AbortController();
 const neverInterrupted = new AbortController().signal;
-let start: ((startAtEpochMs: number) => void) | undefined;
-const startAt = new Promise<number>((resolve) => (start = resolve));
+
+/** What the coordinator says about the job at hand: when it starts (NaN: it never will), stop, hurry. */
+interface JobControl {
+  stop: AbortController;
+  hurry: AbortController;
+  start(startAtEpochMs: number): void;
+  startAt: Promise<number>;
+}
+function jobControl(): JobControl {
+  let start: (startAtEpochMs: number) => void = () => {};
+  const startAt = new Promise<number>((resolve) => (start = resolve));
+  return { stop: new AbortController(), hurry: new AbortController(), start: (epochMs) => start(epochMs), startAt };
+}
+let current: JobControl | undefined;
+/** The plan of the last job, kept for the next (a search's trials all start from it). */
+let planned: { key: string; plan: LoadPlan } | undefined;
 
 const post = (message: WorkerMessage) => new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
 
@@ -29,28 +43,31 @@ process.on('disconnect', () => process.exit(1));
 process.on('message', (message: CoordinatorMessage) => {
   switch (message.type) {
     case 'job':
-      void work(message.job, message.env);
+      current = jobControl();
+      void work(message.job, message.env, current);
       break;
     case 'start':
-      start?.(message.startAtEpochMs);
+      current?.start(message.startAtEpochMs);
       break;
     case 'stop':
-      stop.abort(message.reason);
-      start?.(Number.NaN);
+      current?.stop.abort(message.reason);
+      current?.start(Number.NaN);
       break;
     case 'hurry':
-      hurry.abort();
+      current?.hurry.abort();
       break;
   }
 });
 
-async function work(job: WorkerJob, env: Record<string, string | undefined>): Promise<void> {
-  let plan: Awaited<ReturnType<typeof planLoad>>;
+async function work(job: WorkerJob, env: Record<string, string | undefined>, control: JobControl): Promise<void> {
+  const { stop, hurry, startAt } = control;
+  let plan: LoadPlan;
   let target: Awaited<ReturnType<typeof poolTarget>>;
   try {
-    const loaded = await loadScenario(job.scenarioFile, env, job.overrides);
-    const planned = await planLoad(loaded, job.overrides.durationScale ?? 1);
-    plan = job.trial ? trialPlan(planned, job.trial.ratePerSec, job.trial.holdMs) : planned;
+    const key = JSON.stringify([job.scenarioFile, job.overrides, env]);
+    if (planned?.key !== key)
+      planned = { key, plan: await planLoad(await loadScenario(job.scenarioFile, env, job.overrides), job.overrides.durationScale ?? 1) };
+    plan = job.trial ? trialPlan(planned.plan, job.trial.ratePerSec, job.trial.holdMs) : planned.plan;
     target = await poolTarget(plan.scenario, job.baseUrl, job.credentials, env, job.mockCertificatePem);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
@@ -90,5 +107,5 @@ async function work(job: WorkerJob, env: Record<string, string | undefined>): Pr
     type: 'done',
     measured: { ...measured, outputs, abortReason: measured.aborted ? String(stop.signal.reason ?? measured.abortReason) : null },
   });
-  process.exit(0);
+  if (!job.stay) process.exit(0);
 }

@@ -23,6 +23,8 @@ export interface WorkerJob {
   trial?: { ratePerSec: number; holdMs: number; index: number };
   /** Live metrics: where every generator pushes, the run's id, and this machine's shard. */
   live: { outputs: PrometheusOutputSettings[]; runId: string; shard: number | undefined };
+  /** Wait for another job once this one is done (a capacity search's next trial) instead of exiting. */
+  stay?: boolean;
 }
 
 export type CoordinatorMessage =

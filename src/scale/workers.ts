@@ -33,6 +33,44 @@ export function commonStartOf(start: CommonStart | undefined, until: AbortSignal
   return typeof start === 'function' ? start(until) : Promise.resolve(start);
 }
 
+/** Starts one worker process. */
+function forkWorker(): ChildProcess {
+  const child = fork(WORKER_ENTRY.file, [], {
+    execArgv: WORKER_ENTRY.execArgv,
+    env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    // A process group of its own: a terminal's Ctrl-C reaches the coordinator only, which stops the
+    // workers itself. Otherwise a worker still loading (before it could ignore SIGINT) dies of it.
+    // A worker still exits when the coordinator goes away (its IPC channel closes).
+    detached: true,
+  });
+  child.on('error', () => {});
+  return child;
+}
+
+/**
+ * Worker processes kept from one run to the next (a capacity search's trials): each is started
+ * once, and again only after it ended. Between runs they wait for their next job.
+ */
+export class WorkerProcesses {
+  readonly #children: ChildProcess[] = [];
+
+  /** The process of worker `index`, started now unless one is running. */
+  get(index: number): { child: ChildProcess; fresh: boolean } {
+    const running = this.#children[index];
+    if (running && running.exitCode === null && running.signalCode === null && running.connected) return { child: running, fresh: false };
+    const child = forkWorker();
+    this.#children[index] = child;
+    return { child, fresh: true };
+  }
+
+  /** Lets every process go: a worker exits when its channel closes. */
+  close(): void {
+    for (const child of this.#children) if (child.connected) child.disconnect();
+  }
+}
+
 export interface RunWorkersOptions {
   plan: LoadPlan;
   job: Omit<WorkerJob, 'stripe' | 'workerIndex' | 'secondLagMs'>;
@@ -52,14 +90,20 @@ export interface RunWorkersOptions {
   onWorkerSecond?(worker: number, second: WorkerSecond): void;
   /** Judge abortOnFail here (default true); a coordinated shard leaves it to its coordinator, which sees every shard. */
   judgeAbortOnFail?: boolean;
+  /** Processes kept for the next run (a search's trials); without them, each worker is a process started for this run. */
+  processes?: WorkerProcesses;
 }
 
 interface Worker {
   index: number;
   child: ChildProcess;
+  /** Started for this run (not kept from the one before). */
+  fresh: boolean;
   ready: boolean;
   measured: GeneratorMeasurements | undefined;
-  exited: Promise<void>;
+  /** Its part is over: it sent its measurements and (unless kept) exited, or it died. */
+  finished: Promise<void>;
+  finish(): void;
   /** How it ended when that was not after sending its measurements. */
   death: string | undefined;
 }
@@ -80,39 +124,32 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
   const send = (worker: Worker, message: CoordinatorMessage) => {
     if (worker.child.connected) worker.child.send(message, () => {});
   };
+  const kept = options.processes;
+  // What this run attached to each process, taken off at its end (a kept process outlives it).
+  const detach: (() => void)[] = [];
   const workers: Worker[] = stripes.map((stripe, index) => {
-    const child = fork(WORKER_ENTRY.file, [], {
-      execArgv: WORKER_ENTRY.execArgv,
-      env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-      // A process group of its own: a terminal's Ctrl-C reaches the coordinator only, which stops the
-      // workers itself. Otherwise a worker still loading (before it could ignore SIGINT) dies of it.
-      // A worker still exits when the coordinator goes away (its IPC channel closes).
-      detached: true,
-    });
-    const worker: Worker = {
-      index,
-      child,
-      ready: false,
-      measured: undefined,
-      death: undefined,
-      exited: new Promise((resolve) => {
-        // 'close', not 'exit': a worker sends its measurements and exits at once, and its exit can
-        // be seen before the message is read from the channel (a loaded machine showed it: the run
-        // called a worker that had finished "ended unexpectedly"). 'close' comes after the channel
-        // has delivered everything.
-        child.on('close', (code, signal) => {
-          if (!worker.measured) worker.death = `worker ${index} (pid ${child.pid}) ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
-          live.ended(index);
-          resolve();
-        });
-      }),
+    const { child, fresh } = kept ? kept.get(index) : { child: forkWorker(), fresh: true };
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const worker: Worker = { index, child, fresh, ready: false, measured: undefined, death: undefined, finished, finish: () => finish() };
+    // 'close', not 'exit': a worker sends its measurements and exits at once, and its exit can be
+    // seen before the message is read from the channel (a loaded machine showed it: the run called
+    // a worker that had finished "ended unexpectedly"). 'close' comes after the channel has
+    // delivered everything. A kept worker has finished when its measurements arrive.
+    const onClose = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!worker.measured) worker.death = `worker ${index} (pid ${child.pid}) ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+      live.ended(index);
+      finish();
     };
-    child.on('error', () => {});
+    child.once('close', onClose);
+    detach.push(() => child.off('close', onClose));
     // Reports spread over the first half of each second, the coordinator's tick after them all.
     const secondLagMs = REPORT_LAG_MS + Math.floor((REPORT_SPREAD_MS * index) / stripes.length);
-    child.send({ type: 'job', job: { ...options.job, stripe, workerIndex: index, secondLagMs }, env: options.env } satisfies CoordinatorMessage);
+    child.send({
+      type: 'job',
+      job: { ...options.job, stripe, workerIndex: index, secondLagMs, stay: kept !== undefined },
+      env: options.env,
+    } satisfies CoordinatorMessage);
     return worker;
   });
   // Ends the wait for every worker's ready (set below): a stop before the start need not wait for them.
@@ -124,7 +161,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     if (started) options.onLine(`Stopping every worker: ${reason}. Waiting briefly for requests in flight...`);
     for (const worker of workers) send(worker, { type: 'stop', reason });
     killTimer = setTimeout(() => {
-      for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+      for (const worker of workers) if (worker.child.exitCode === null && !worker.measured) worker.child.kill('SIGKILL');
     }, STOP_GRACE_MS);
   };
   const onInterrupt = () => {
@@ -146,7 +183,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     };
     checkReady = check;
     for (const worker of workers) {
-      worker.child.on('message', (message: WorkerMessage) => {
+      const onMessage = (message: WorkerMessage) => {
         switch (message.type) {
           case 'ready':
             worker.ready = true;
@@ -163,11 +200,15 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
             break;
           case 'done':
             worker.measured = generatorMeasurementsSchema.parse(message.measured);
+            // A kept worker stays for the next run: its part of this one is over.
+            if (kept) worker.finish();
             break;
         }
         check();
-      });
-      void worker.exited.then(() => {
+      };
+      worker.child.on('message', onMessage);
+      detach.push(() => worker.child.off('message', onMessage));
+      void worker.finished.then(() => {
         // A worker told to stop before the start (Ctrl-C while workers load) exits as told: not a failure.
         if (!started && worker.death && stopReason === undefined)
           failure ??= new UserError(`${worker.death} before the run started`, { exitCode: ExitCode.badInput });
@@ -186,7 +227,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       // What stopped the start, before the kills below make every worker's exit look like a failure.
       const failed = failure;
       for (const worker of workers) worker.child.kill('SIGKILL');
-      await Promise.all(workers.map((w) => w.exited));
+      await Promise.all(workers.map((w) => w.finished));
       if (failed) throw failed;
       throw new UserError(`Stopped before the load started: ${stopReason}`, { exitCode: interrupted ? ExitCode.interrupted : ExitCode.targetNotUsable });
     }
@@ -196,7 +237,8 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
     }
     started = true;
     for (const worker of workers) send(worker, { type: 'start', startAtEpochMs });
-    if (options.announce !== false)
+    // Kept processes are named again only when one had to be started anew.
+    if (options.announce !== false || (kept && workers.some((w) => w.fresh)))
       options.onLine(`Workers: ${workers.map((w) => `${w.index} (pid ${w.child.pid}, stripe ${describeStripe(stripes[w.index]!)})`).join(', ')}`);
     // Just after each second of the schedule, when the workers have reported it.
     stopWatching = live.watchEachSecond({
@@ -207,14 +249,19 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
       onProgress: options.onProgress,
       onThresholdFailed: (expr) => stopAll(`threshold "${expr}" failed (abortOnFail)`),
     });
-    await Promise.all(workers.map((w) => w.exited));
+    await Promise.all(workers.map((w) => w.finished));
   } finally {
     stopWatching();
     clearTimeout(killTimer);
     options.interrupt.removeEventListener('abort', onInterrupt);
     options.hurry?.removeEventListener('abort', onHurry);
     options.stop.removeEventListener('abort', onStop);
-    for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    for (const undo of detach) undo();
+    // A kept worker that sent its measurements waits for the next run; any other still running goes.
+    for (const worker of workers) {
+      const running = worker.child.exitCode === null && worker.child.signalCode === null;
+      if (running && !(kept && worker.measured)) worker.child.kill('SIGKILL');
+    }
   }
   const finished = workers.filter((w) => w.measured !== undefined).map((w) => w.measured!);
   const dead = workers.filter((w) => w.death !== undefined);

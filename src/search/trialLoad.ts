@@ -1,5 +1,5 @@
 // How a trial's load is sent: by this process, or striped over worker processes that the
-// coordinator starts afresh for each trial. The search decides the trials; this only sends one
+// coordinator keeps from one trial to the next. The search decides the trials; this only sends one
 // and hands back what it measured, merged.
 import type { PoolTarget } from '../engine/connectionPool.ts';
 import { ExitCode, UserError } from '../errors.ts';
@@ -11,6 +11,7 @@ import { liveLine, recordersSoFar } from '../run/monitor.ts';
 import { WHOLE_RUN, within } from '../scale/stripe.ts';
 import type { WorkerJob } from '../scale/workerProtocol.ts';
 import { runWorkers } from '../scale/workers.ts';
+import type { WorkerProcesses } from '../scale/workers.ts';
 import type { LoadPlan } from '../scenario/plan.ts';
 
 /** A trial to send: the search's plan held at one rate, and where its live line goes. */
@@ -47,11 +48,13 @@ export function inProcessTrials(target: PoolTarget, control: Control, live: Live
 }
 
 /**
- * Each trial striped over `workers` processes started for it (one request in `workers` each, as
- * any run with --workers): their figures merged are the trial's, judged as one process's would be.
+ * Each trial striped over `workers` processes (one request in `workers` each, as any run with
+ * --workers): their figures merged are the trial's, judged as one process's would be. The
+ * processes are kept from one trial to the next; the caller closes them after the search.
  */
 export function workerTrials(
   workers: number,
+  processes: WorkerProcesses,
   job: Omit<WorkerJob, 'stripe' | 'workerIndex' | 'secondLagMs' | 'trial'>,
   env: Record<string, string | undefined>,
   control: Control,
@@ -65,8 +68,9 @@ export function workerTrials(
         job: { ...job, trial: { ratePerSec, holdMs, index: trialsStarted } },
         env,
         stripes: Array.from({ length: workers }, (_, w) => within(WHOLE_RUN, w, workers)),
-        // The workers start up while the target rests.
+        // The workers get ready (the first time, start up) while the target rests.
         startAt: startAtEpochMs,
+        processes,
         // Which processes send is said once; every trial has the same split.
         announce: first,
         ...control,

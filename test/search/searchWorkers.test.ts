@@ -9,6 +9,22 @@ import { searchScenarioIn } from './searchFixture.ts';
 
 const files = cliTestFolder();
 
+const readChildren = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+/** A process's command line; empty once it has ended. */
+const readCommandLine = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
 const searchScenario = searchScenarioIn(files);
 
 describe('capacity search over workers and interrupted', () => {
@@ -49,7 +65,19 @@ describe('capacity search over workers and interrupted', () => {
       'from: 50, max: 1000, hold: 1s, precision: 10%, slo: [p99 < 120ms], cooldown: 300ms, atLeast: 150',
       'mock: { latency: 20ms, slots: 4 }',
     );
-    const run = await runCliProcess(['load', scenario, '--workers', '2', '--out', out]);
+    // The worker processes seen under the run, trial after trial (Linux lists a process's children).
+    const workerPids = new Set<number>();
+    const run = await runCliProcess(['load', scenario, '--workers', '2', '--out', out], {
+      onStdout: (_text, _kill, pid) => {
+        for (const child of readChildren(pid)) if (readCommandLine(child).includes('workerMain')) workerPids.add(child);
+      },
+    });
+    // The same two processes sent every trial, and went with the run.
+    expect(workerPids.size).toBe(2);
+    for (let waitedMs = 0; waitedMs < 2000 && [...workerPids].some((pid) => readCommandLine(pid) !== ''); waitedMs += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (const pid of workerPids) expect(readCommandLine(pid)).toBe('');
     // Its launch gate (atLeast 150/s) passes: the run passes (search.test.ts has one that fails).
     expect(run.exitCode, run.stdout + run.stderr).toBe(ExitCode.ok);
     expect(run.stdout).toMatch(/^PASSED {2}workers/m);
