@@ -76,8 +76,7 @@ describe('a coordinator and 3 shards started 0, 2 and 4 s apart, one of them 3 s
     const expected = Array.from({ length: scheduled }, (_, k) => `u${k % USERS}`).sort();
     expect([...server.authIds].sort()).toEqual(expected);
     const { most, share } = busiestWindow(server.arrivalsMs, RATE_PER_SEC);
-    // As in scaleOut.test.ts: a stall of this process bunches arrivals; a shard late by seconds puts 6x in one window.
-    expect(most).toBeLessThanOrEqual(2 * share);
+    expect(most).toBeLessThanOrEqual(1.5 * share);
     expect(result.generators?.rows.map((row) => row.label)).toEqual(['shard 0/3', 'shard 1/3', 'shard 2/3']);
     // One start for all, though they came 4 s apart and one took 3 s more to get ready.
     for (const row of result.generators!.rows) expect(row.startOffsetMs).toBeLessThan(100);
