@@ -15,7 +15,8 @@ describe('one run on 1 process, 2 workers and 3 shards', () => {
     runs = {
       one: await single(file, 'one'),
       workers: await single(file, 'workers', ['--workers', '2']),
-      shards: await sharded(file, 'shards', 3),
+      // Run with few files beside it, a shard process is ready within half a second.
+      shards: await sharded(file, 'shards', 3, 2500),
     };
   }, 180_000);
 
