@@ -201,7 +201,10 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
           case 'done':
             worker.measured = generatorMeasurementsSchema.parse(message.measured);
             // A kept worker stays for the next run: its part of this one is over.
-            if (kept) worker.finish();
+            if (kept) {
+              live.ended(worker.index);
+              worker.finish();
+            }
             break;
         }
         check();
