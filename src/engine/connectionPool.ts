@@ -92,6 +92,8 @@ export class ConnectionPool<T> {
     onConnectionFailed?: (kind: TransportErrorKind, meta: T) => void;
     /** An open connection the server closed while idle (its keep-alive ended, a load balancer's idle timeout). */
     onClosedByServer?: () => void;
+    /** Through a plain-HTTP proxy, hold each body back this long after its head (ConnectionTarget.holdBodyMs). */
+    holdBodyThroughProxyMs?: number;
   }) {
     const { url, path, headers, timeoutMs, ca, insecure, maxBodyBytes, network } = options.target;
     const secure = url.protocol === 'https:';
@@ -108,6 +110,7 @@ export class ConnectionPool<T> {
     };
     // Through a proxy, plain HTTP goes in absolute form with the proxy's credentials; HTTPS tunnels.
     const viaProxy = !secure && network?.proxy ? network.proxy : undefined;
+    if (viaProxy) this.#connectionTarget.holdBodyMs = options.holdBodyThroughProxyMs;
     this.#maxConnections = options.maxConnections;
     this.#onOutcome = options.onOutcome;
     this.#onFree = options.onFree;
@@ -175,7 +178,9 @@ export class ConnectionPool<T> {
   #sendOnSlot(slot: Slot<T>, body: string | Buffer, meta: T, head: Buffer): void {
     slot.inFlight = { meta, sentMs: performance.now() };
     this.#inFlightCount++;
-    slot.connection.send(this.#requestBytes(body, head));
+    const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    const request = this.#requestBytes(body, bodyBytes, head);
+    slot.connection.send(request, request.length - bodyBytes);
   }
 
   /**
@@ -206,8 +211,7 @@ export class ConnectionPool<T> {
   }
 
   /** The whole request in one buffer: the cached head, the Content-Length, the body. */
-  #requestBytes(body: string | Buffer, head: Buffer): Buffer {
-    const bodyBytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  #requestBytes(body: string | Buffer, bodyBytes: number, head: Buffer): Buffer {
     const lengthLine = `${bodyBytes}\r\n\r\n`;
     const bytes = Buffer.allocUnsafe(head.length + lengthLine.length + bodyBytes);
     head.copy(bytes, 0);

@@ -34,6 +34,12 @@ export interface ConnectionTarget {
   maxBodyBytes: number;
   /** How the target is reached (resolver, proxy, local addresses); the system's resolver, directly, when unset. */
   network?: NetworkRoute;
+  /**
+   * Send a request's body this long after its head, or never when an answer other than 100
+   * Continue comes first. A proxy that refuses the head (407) then closes with nothing of ours
+   * unread: a reset for unread bytes could erase its answer before it is read (RFC 9112, 9.6).
+   */
+  holdBodyMs?: number;
 }
 
 /** A complete final answer. */
@@ -97,6 +103,9 @@ export class HttpConnection {
   #parserIdle = true;
   /** True when the socket reads into READ_BUFFER: bytes kept past the read are copied out. */
   #readsReuseBuffer = false;
+  /** The body of the request in flight, not sent yet (ConnectionTarget.holdBodyMs), and its timer. */
+  #heldBody: Buffer | undefined;
+  #holdTimer: NodeJS.Timeout | undefined;
 
   readonly #sessions: TlsSessionStore | undefined;
 
@@ -124,8 +133,11 @@ export class HttpConnection {
     return this.#socket !== undefined;
   }
 
-  /** Writes one whole request; the connection must be free. Opens a socket when it has none. */
-  send(request: Buffer): void {
+  /**
+   * Writes one whole request (its body from `bodyAt`; see ConnectionTarget.holdBodyMs); the
+   * connection must be free. Opens a socket when it has none.
+   */
+  send(request: Buffer, bodyAt = request.length): void {
     if (this.#busy) throw new Error('bug: send on a busy connection');
     this.#busy = true;
     this.#resetAnswer();
@@ -134,7 +146,21 @@ export class HttpConnection {
     this.#firstByteAtMs = 0;
     this.#deadlineMs = nowMs + this.#target.timeoutMs;
     this.#timer ??= setTimeout(this.#onTimer, this.#target.timeoutMs);
-    (this.#socket ?? this.#connect()).write(request);
+    const socket = this.#socket ?? this.#connect();
+    const holdMs = this.#target.holdBodyMs;
+    if (holdMs === undefined || bodyAt >= request.length) return void socket.write(request);
+    socket.write(request.subarray(0, bodyAt));
+    this.#heldBody = request.subarray(bodyAt);
+    this.#holdTimer = setTimeout(() => this.#releaseBody(true), holdMs);
+  }
+
+  /** Sends the held body, or (`send` false: an answer came first) lets it go. */
+  #releaseBody(send: boolean): void {
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    const body = this.#heldBody;
+    this.#heldBody = undefined;
+    if (send && body) this.#socket?.write(body);
   }
 
   /** Closes the socket; a request in flight is not reported (the caller keeps track of it). */
@@ -217,6 +243,7 @@ export class HttpConnection {
         return true;
       }
       if (this.#firstByteAtMs === 0) this.#firstByteAtMs = performance.now();
+      if (this.#heldBody) this.#releaseBody(CONTINUE.test(chunk.toString('latin1', 0, 13)));
       if (this.#parserIdle) {
         const whole = readWholeAnswer(chunk);
         if (whole !== undefined) {
@@ -355,6 +382,7 @@ export class HttpConnection {
   }
 
   #resetAnswer(): void {
+    this.#releaseBody(false);
     this.#status = 0;
     this.#headers = undefined;
     this.#chunks = [];
@@ -371,6 +399,7 @@ export class HttpConnection {
   }
 
   #dropSocket(): void {
+    this.#releaseBody(false);
     const socket = this.#socket;
     this.#socket = undefined;
     socket?.destroy();
@@ -378,6 +407,8 @@ export class HttpConnection {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+/** An interim 100 Continue: the held body goes at once. */
+const CONTINUE = /^HTTP\/1\.[01] 100 /;
 
 function headTooLarge(): TransportFailure {
   return { kind: 'protocol', reason: `an answer head (status line and headers) over ${MAX_RESPONSE_HEAD_BYTES / 1024} KiB` };
