@@ -2,7 +2,7 @@ import type { GeneratorMeasurements } from '../merge/measurements.ts';
 import type { ShardFile } from '../merge/shardFile.ts';
 import { sendStripe } from '../run/sendStripe.ts';
 import type { StripeSend } from '../run/sendStripe.ts';
-import { WorkerProcesses } from '../scale/workers.ts';
+import { keepingWorkers } from '../scale/workers.ts';
 import { trialPlan } from '../search/trial.ts';
 import type { CoordinatorLink, Round } from './coordinatorClient.ts';
 
@@ -18,12 +18,7 @@ export async function sendCoordinatedTrials(
   fileOf: (measured: GeneratorMeasurements) => Promise<ShardFile>,
 ): Promise<{ last: GeneratorMeasurements; trials: number }> {
   // This shard's workers are kept from one trial to the next.
-  const processes = send.workers > 1 ? new WorkerProcesses() : undefined;
-  try {
-    return await sendEachTrial(link, first, { ...send, processes }, fileOf);
-  } finally {
-    processes?.close();
-  }
+  return keepingWorkers(send.workers, (processes) => sendEachTrial(link, first, { ...send, processes }, fileOf));
 }
 
 async function sendEachTrial(

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { CapacityResult, RunResult } from '../report/resultModel.ts';
 import { runSearch } from '../search/runSearch.ts';
 import { inProcessTrials, workerTrials } from '../search/trialLoad.ts';
-import { WorkerProcesses } from '../scale/workers.ts';
+import { keepingWorkers } from '../scale/workers.ts';
 import { searchRefusal } from '../search/searchSchema.ts';
 import { buildResult } from '../report/buildResult.ts';
 import type { MockStats } from '../mock/stats.ts';
@@ -233,15 +233,11 @@ export async function measureLoad(options: RunLoadOptions): Promise<MeasuredLoad
     } else if (plan.phases[0]!.kind === 'search') {
       // This process decides the trials (no shard can without a coordinator: see the top); workers only send them.
       if (workers > 1) options.onLine(`Each trial runs on ${workers} worker processes (each sends one request in ${workers} of its schedule)`);
-      const processes = workers > 1 ? new WorkerProcesses() : undefined;
-      const sendTrial = processes ? workerTrials(workers, processes, job, options.env, control) : inProcessTrials(target, control, live);
-      try {
-        const search = await runSearch(plan, sendTrial, control);
-        measured = search.measured;
-        capacity = search.capacity;
-      } finally {
-        processes?.close();
-      }
+      const search = await keepingWorkers(workers, (processes) =>
+        runSearch(plan, processes ? workerTrials(workers, processes, job, options.env, control) : inProcessTrials(target, control, live), control),
+      );
+      measured = search.measured;
+      capacity = search.capacity;
     } else {
       const sent = await sendStripe({ plan, target, stripe, workers, job, env: options.env, startAt, control, live, reportSecond });
       measured = sent.measured;

@@ -28,9 +28,9 @@ interface JobControl {
   startAt: Promise<number>;
 }
 function jobControl(): JobControl {
-  let start: (startAtEpochMs: number) => void = () => {};
+  let start!: (startAtEpochMs: number) => void;
   const startAt = new Promise<number>((resolve) => (start = resolve));
-  return { stop: new AbortController(), hurry: new AbortController(), start: (epochMs) => start(epochMs), startAt };
+  return { stop: new AbortController(), hurry: new AbortController(), start, startAt };
 }
 let current: JobControl | undefined;
 /** The plan of the last job, kept for the next (a search's trials all start from it). */

@@ -71,6 +71,19 @@ export class WorkerProcesses {
   }
 }
 
+/**
+ * Runs `use` with worker processes kept for its whole length (a search's trials), then lets them
+ * go however it ended; one generator (`workers` 1) sends from this process, and gets none.
+ */
+export async function keepingWorkers<T>(workers: number, use: (processes: WorkerProcesses | undefined) => Promise<T>): Promise<T> {
+  const processes = workers > 1 ? new WorkerProcesses() : undefined;
+  try {
+    return await use(processes);
+  } finally {
+    processes?.close();
+  }
+}
+
 export interface RunWorkersOptions {
   plan: LoadPlan;
   job: Omit<WorkerJob, 'stripe' | 'workerIndex' | 'secondLagMs'>;
@@ -129,9 +142,9 @@ export async function runWorkers(options: RunWorkersOptions): Promise<{ measured
   const detach: (() => void)[] = [];
   const workers: Worker[] = stripes.map((stripe, index) => {
     const { child, fresh } = kept ? kept.get(index) : { child: forkWorker(), fresh: true };
-    let finish: () => void = () => {};
+    let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const worker: Worker = { index, child, fresh, ready: false, measured: undefined, death: undefined, finished, finish: () => finish() };
+    const worker: Worker = { index, child, fresh, ready: false, measured: undefined, death: undefined, finished, finish };
     // 'close', not 'exit': a worker sends its measurements and exits at once, and its exit can be
     // seen before the message is read from the channel (a loaded machine showed it: the run called
     // a worker that had finished "ended unexpectedly"). 'close' comes after the channel has
