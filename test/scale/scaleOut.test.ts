@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRunResult } from '../fixtures/cliScenario.ts';
 import { SLOW_WORKER_START_ENV, runCliProcess } from '../fixtures/runCliProcess.ts';
-import { DURATION_MS, ENV, splitRuns } from './splitRuns.ts';
+import { DURATION_MS, ENV, RATE_PER_SEC, splitRuns } from './splitRuns.ts';
 
 const split = splitRuns();
 // Among the suite's busiest files, a shard process takes about 0.3 s of CPU to be ready from the
@@ -35,7 +35,7 @@ target: { url: mock, timeout: 2s }
 users: { file: users.csv, order: sequence }
 messages: { file: messages.csv }
 phases:
-  - { name: steady, duration: 3s, rate: 150 }
+  - { name: steady, duration: 1500ms, rate: 300 }
 mock: { latency: 5ms }
 `,
     );
@@ -55,7 +55,7 @@ mock: { latency: 5ms }
 const longScenario = () =>
   split.files.write(
     'long.yml',
-    readFileSync(scenario('long', 'sequence'), 'utf8').replace(`duration: ${DURATION_MS}ms`, 'duration: 30s').replace('rate: 200', 'rate: 50'),
+    readFileSync(scenario('long', 'sequence'), 'utf8').replace(`duration: ${DURATION_MS}ms`, 'duration: 30s').replace(`rate: ${RATE_PER_SEC}`, 'rate: 50'),
   );
 
 describe('workers under one coordinator', () => {
@@ -189,7 +189,7 @@ describe('merge refuses shards that are not one whole run', () => {
     expect(readRunResult(join(split.files.dir, 'late')).generators?.rows[2]?.startOffsetMs).toBeGreaterThan(1000);
 
     // The scenario changed after the shards ran: not the plan they ran.
-    writeFileSync(file, readFileSync(file, 'utf8').replace('rate: 200', 'rate: 201'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(`rate: ${RATE_PER_SEC}`, `rate: ${RATE_PER_SEC + 1}`));
     const changed = await runCliProcess(['merge', shardDirs[0]!, shardDirs[1]!, lateDir, '--out', join(split.files.dir, 'changed')], { env: ENV });
     expect(changed.exitCode).toBe(2);
     expect(changed.stderr).toMatch(/refuse\.yml: not the plan the shards ran/);

@@ -36,8 +36,9 @@ describe('one run on 1 process, 2 workers and 3 shards', () => {
 
   // The merge itself is exact (test/merge: the same answers give the same percentiles to the
   // microsecond). What differs here is the machine: three or four processes share 2 cores with the
-  // server. Measured alone over 5 runs: p50 within 0.1-0.9 ms, p99 within 0.5-2.2 ms of one process;
-  // with another test file beside it, p99 up to 3.9 ms apart; with three beside it 11.5 ms, and 12
+  // server. Measured alone over 5 runs of 800 requests in 2 s: p50 within 0.4 ms, p90 within 1.2 ms
+  // of one process, and as close beside the other timing-sensitive files (4 runs). In 4 s at 200/s,
+  // p99 came up to 3.9 ms apart with another test file beside it; with three beside it 11.5 ms, and 12
   // ms alone once the three shards started their connections at one instant. A p99 of 800 requests
   // is their 8 slowest, which one stall of the machine makes; p90 (80 requests) moved 0.1 ms in the
   // same runs. Among the suite's busiest files, p90 came 13 ms apart: so this file runs with the
