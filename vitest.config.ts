@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { LongFilesFirst } from './test/fixtures/longFilesFirst.ts';
 
 /**
- * Files whose outcome depends on timing that a shared machine changes, run after the rest, two at a
- * time (a core each: docs/testing.md gives the engine's margins measured so). The mock's pace and
+ * Files whose outcome depends on timing that a shared machine changes, run after the rest, three at
+ * a time (docs/testing.md gives the engine's margins measured so). The mock's pace and
  * its stall windows are measured by the test process's own timers (its sender fell to a third of
  * its pace with four files side by side), and the engine's own tests run it in the test process
  * beside their server, judged to the millisecond. One process, two workers and three shards are
@@ -74,8 +74,8 @@ export default defineConfig({
         test: { name: 'searches', include: SEARCH_FILES, sequence: { groupOrder: 2 }, isolate: false, testTimeout: 120_000, hookTimeout: 60_000 },
       },
       {
-        // After the rest, one file per core.
-        test: { name: 'quiet', include: QUIET_FILES, sequence: { groupOrder: 3 }, maxWorkers: 2, isolate: false, testTimeout: 120_000, hookTimeout: 60_000 },
+        // After the rest, three at a time: the machine stays mostly idle.
+        test: { name: 'quiet', include: QUIET_FILES, sequence: { groupOrder: 3 }, maxWorkers: 3, isolate: false, testTimeout: 120_000, hookTimeout: 60_000 },
       },
     ],
   },
