@@ -23,8 +23,20 @@ export interface CsvRecord {
  * (unclosed quote, unreadable) throws a UserError naming the file and line.
  */
 export async function* readCsvRecords(file: string, columns?: CsvColumns): AsyncGenerator<CsvRecord> {
+  // csv-parse counts a CRLF inside a quoted field as two lines (there it reads the CR and the LF
+  // one at a time; a CRLF that ends a record counts once): the lines counted twice so far are
+  // taken off, so a Windows file with multi-line messages is named by its real lines.
+  let doubleCounted = 0;
+  /** The line the last record (or the header) ended on, and the blank lines skipped by then. */
+  let lastLine = 1;
+  let blankLinesThen = 0;
   const parser = parse({
-    columns: (header: string[]) => checkedHeader(header, columns),
+    columns: (header: string[]) => {
+      doubleCounted += crlfsIn(header);
+      lastLine = parser.info.lines - doubleCounted;
+      blankLinesThen = parser.info.empty_lines;
+      return checkedHeader(header, columns);
+    },
     bom: true,
     trim: true,
     skip_empty_lines: true,
@@ -35,12 +47,19 @@ export async function* readCsvRecords(file: string, columns?: CsvColumns): Async
   // on: the figure `info: true` would copy, with the parser's whole state, into a new object per
   // record (a third of the cost of streaming a users file, measured over 1,000,000 rows).
   const push = parser.push.bind(parser);
-  parser.push = (record: Record<string, string> | null) => push(record === null ? null : ({ line: parser.info.lines, record } satisfies CsvRecord));
+  parser.push = (record: Record<string, string> | null) => {
+    if (record === null) return push(null);
+    doubleCounted += crlfsIn(record);
+    lastLine = parser.info.lines - doubleCounted;
+    blankLinesThen = parser.info.empty_lines;
+    return push({ line: lastLine, record } satisfies CsvRecord);
+  };
   createReadStream(file).pipe(parser);
   try {
     for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { lines?: number };
+    if (err.lines !== undefined) err.lines -= doubleCounted;
     if (err instanceof HeaderColumnsError)
       throw new UserError(`${file}:1: the header does not have the columns expected`, {
         exitCode: ExitCode.badInput,
@@ -54,12 +73,29 @@ export async function* readCsvRecords(file: string, columns?: CsvColumns): Async
         exitCode: ExitCode.badInput,
       });
     }
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse names the file's last line; the quote opened on the first line of the record
+      // after the last one read (past any blank lines).
+      const line = lastLine + 1 + (parser.info.empty_lines - blankLinesThen);
+      throw new UserError(`${file}:${line}: a quoted field opened on this line is never closed`, { exitCode: ExitCode.badInput });
+    }
     if (err.code === 'EISDIR') throw new UserError(`${file}: is a directory, expected a CSV file`, { exitCode: ExitCode.badInput, cause: error });
     const where = err.lines === undefined ? file : `${file}:${err.lines}`;
     throw new UserError(`${where}: not a readable CSV file (${err.message})`, { exitCode: ExitCode.badInput, cause: error });
   } finally {
     parser.destroy();
   }
+}
+
+/** How many CRLFs the values hold (each inside a quoted field: csv-parse keeps them as they are). */
+function crlfsIn(values: Record<string, string> | readonly string[]): number {
+  let count = 0;
+  for (const key in values) {
+    const value = (values as Record<string, string | undefined>)[key];
+    if (typeof value !== 'string') continue;
+    for (let at = value.indexOf('\r\n'); at !== -1; at = value.indexOf('\r\n', at + 2)) count++;
+  }
+  return count;
 }
 
 class DuplicateColumnError extends Error {

@@ -63,9 +63,41 @@ describe('CSV validation', () => {
     expect((spacedError as UserError).problems).toEqual([`${spaced}:5: weight: expected a whole number from 1 to 1000, got "zero"`]);
   });
 
+  it('names the same lines in a Windows (CRLF) file as in a Unix one, quoted line breaks included', async () => {
+    const unix = 'auth_id,weight,expect\nalice,1,\n,2,\n"multi\nline",1,\n"three\nline\nname",zero,\nbob,zero,\n"open\n';
+    const lines: string[][] = [];
+    for (const [name, text] of [
+      ['unix.csv', unix],
+      ['windows.csv', unix.replaceAll('\n', '\r\n')],
+    ] as const) {
+      const file = files.write(name, text);
+      const error = (await scanCsv(file, userRowSchema).catch((e: unknown) => e)) as UserError;
+      lines.push([error.message, ...error.problems].map((line) => line.replace(file, 'FILE')).map((line) => line.replace(/^(FILE:\d+).*/s, '$1')));
+    }
+    // The quote opened on line 10 is never closed: the scan stops there (the rows before it are not judged).
+    expect(lines[0]).toEqual(['FILE:10']);
+    expect(lines[1]).toEqual(lines[0]);
+    for (const [name, text] of [
+      ['unix-ok.csv', unix.slice(0, unix.lastIndexOf('"open'))],
+      ['windows-ok.csv', unix.slice(0, unix.lastIndexOf('"open')).replaceAll('\n', '\r\n')],
+    ] as const) {
+      const file = files.write(name, text);
+      const error = (await scanCsv(file, userRowSchema).catch((e: unknown) => e)) as UserError;
+      expect(
+        error.problems.map((problem) => problem.replace(file, 'FILE').replace(/^(FILE:\d+: \w+).*/s, '$1')),
+        name,
+      ).toEqual(['FILE:3: auth_id', 'FILE:5: auth_id', 'FILE:8: auth_id', 'FILE:8: weight', 'FILE:9: weight']);
+    }
+    // The values keep their line breaks as written.
+    const messages = files.write('m.csv', 'message_body\r\n"two\r\nlines"\r\nnext\r\n');
+    expect((await readAllRows(messages, messageRowSchema)).map((r) => r.message_body)).toEqual(['two\r\nlines', 'next']);
+  });
+
   it('rejects a file with a header only, and an unclosed quote with its line', async () => {
     await expect(scanCsv(files.write('empty.csv', 'auth_id\n'), userRowSchema)).rejects.toThrow(/no data rows/);
-    await expect(scanCsv(files.write('quote.csv', 'auth_id\nalice\n"bob\n'), userRowSchema)).rejects.toThrow(/quote\.csv:\d+: not a readable CSV file/);
+    await expect(scanCsv(files.write('quote.csv', 'auth_id\nalice\n\n"bob\ncarol\n'), userRowSchema)).rejects.toThrow(
+      /quote\.csv:4: a quoted field opened on this line is never closed$/,
+    );
   });
 
   it('reads unicode, quoted commas and quoted newlines', async () => {
