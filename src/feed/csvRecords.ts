@@ -30,11 +30,16 @@ export async function* readCsvRecords(file: string, columns?: CsvColumns): Async
   /** The line the last record (or the header) ended on, and the blank lines skipped by then. */
   let lastLine = 1;
   let blankLinesThen = 0;
+  /** A record (or the header) just ended with these values: the line it ended on. */
+  const ended = (values: Record<string, string> | readonly string[]): number => {
+    doubleCounted += crlfsIn(values);
+    lastLine = parser.info.lines - doubleCounted;
+    blankLinesThen = parser.info.empty_lines;
+    return lastLine;
+  };
   const parser = parse({
     columns: (header: string[]) => {
-      doubleCounted += crlfsIn(header);
-      lastLine = parser.info.lines - doubleCounted;
-      blankLinesThen = parser.info.empty_lines;
+      ended(header);
       return checkedHeader(header, columns);
     },
     bom: true,
@@ -49,17 +54,14 @@ export async function* readCsvRecords(file: string, columns?: CsvColumns): Async
   const push = parser.push.bind(parser);
   parser.push = (record: Record<string, string> | null) => {
     if (record === null) return push(null);
-    doubleCounted += crlfsIn(record);
-    lastLine = parser.info.lines - doubleCounted;
-    blankLinesThen = parser.info.empty_lines;
-    return push({ line: lastLine, record } satisfies CsvRecord);
+    return push({ line: ended(record), record } satisfies CsvRecord);
   };
   createReadStream(file).pipe(parser);
   try {
     for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { lines?: number };
-    if (err.lines !== undefined) err.lines -= doubleCounted;
+    const errorLine = err.lines === undefined ? undefined : err.lines - doubleCounted;
     if (err instanceof HeaderColumnsError)
       throw new UserError(`${file}:1: the header does not have the columns expected`, {
         exitCode: ExitCode.badInput,
@@ -69,7 +71,7 @@ export async function* readCsvRecords(file: string, columns?: CsvColumns): Async
       throw new UserError(`${file}:1: column "${err.column}" appears twice in the header (which one would count is a guess)`, { exitCode: ExitCode.badInput });
     if (err.code === 'ENOENT') throw new UserError(`${file}: no such file`, { exitCode: ExitCode.badInput, cause: error });
     if (err.code === 'CSV_MAX_RECORD_SIZE') {
-      throw new UserError(`${file}:${err.lines ?? 1}: a record longer than ${MAX_CSV_RECORD_BYTES / 1024} KiB (is this a CSV file?)`, {
+      throw new UserError(`${file}:${errorLine ?? 1}: a record longer than ${MAX_CSV_RECORD_BYTES / 1024} KiB (is this a CSV file?)`, {
         exitCode: ExitCode.badInput,
       });
     }
@@ -80,7 +82,7 @@ export async function* readCsvRecords(file: string, columns?: CsvColumns): Async
       throw new UserError(`${file}:${line}: a quoted field opened on this line is never closed`, { exitCode: ExitCode.badInput });
     }
     if (err.code === 'EISDIR') throw new UserError(`${file}: is a directory, expected a CSV file`, { exitCode: ExitCode.badInput, cause: error });
-    const where = err.lines === undefined ? file : `${file}:${err.lines}`;
+    const where = errorLine === undefined ? file : `${file}:${errorLine}`;
     throw new UserError(`${where}: not a readable CSV file (${err.message})`, { exitCode: ExitCode.badInput, cause: error });
   } finally {
     parser.destroy();
